@@ -1,0 +1,169 @@
+// Limits and logging.
+#include <pybind11/chrono.h>
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+
+#include "bindings.hpp"
+#include "imagebank/core/limits.hpp"
+#include "imagebank/core/log.hpp"
+
+namespace imagebank::python {
+namespace {
+
+bool interpreter_alive() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsInitialized() && !Py_IsFinalizing();
+#else
+  return Py_IsInitialized() && !_Py_IsFinalizing();
+#endif
+}
+
+LogLevel parse_level(const std::string& name) {
+  for (LogLevel level : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarning,
+                         LogLevel::kError}) {
+    if (log_level_name(level) == name) return level;
+  }
+  check(invalid_argument_error("unknown log level '" + name +
+                               "' (use debug, info, warning or error)"));
+  return LogLevel::kInfo;
+}
+
+// Forwards records to a Python callable(level: str, message: str). Records
+// may come from any thread; the GIL is taken for the call.
+class PythonLogSink final : public LogSink {
+ public:
+  explicit PythonLogSink(py::function fn) : fn_(std::move(fn)) {}
+
+  ~PythonLogSink() override {
+    // The callable must be released with the GIL held; at interpreter exit
+    // it is leaked instead (there is nothing left to release it to).
+    if (interpreter_alive()) {
+      py::gil_scoped_acquire gil;
+      fn_ = py::function();
+    } else {
+      fn_.release();
+    }
+  }
+
+  void write(const LogRecord& record) noexcept override {
+    if (!interpreter_alive()) return;
+    py::gil_scoped_acquire gil;
+    try {
+      fn_(std::string(log_level_name(record.level)),
+          std::string(record.message));
+    } catch (py::error_already_set& e) {
+      // A failing handler must not take down the caller; Python's own
+      // logging swallows handler errors the same way.
+      e.discard_as_unraisable("imagebank log sink");
+    } catch (...) {
+    }
+  }
+
+ private:
+  py::function fn_;
+};
+
+}  // namespace
+
+void init_core(py::module_& m) {
+  py::class_<Limits>(m, "Limits",
+                     "How large an untrusted input may be before imagebank "
+                     "refuses it. Defaults suit catalog photography.")
+      .def(py::init([](std::uint64_t max_pixels, std::uint32_t max_dimension,
+                       std::uint64_t max_file_bytes,
+                       std::uint32_t jpeg_max_scans, bool jpeg_warnings_fatal,
+                       std::uint64_t max_metadata_bytes,
+                       std::uint32_t max_frames, double decode_deadline) {
+             if (decode_deadline <= 0) {
+               check(invalid_argument_error(
+                   "decode_deadline must be positive (seconds)"));
+             }
+             Limits l;
+             l.max_pixels = max_pixels;
+             l.max_dimension = max_dimension;
+             l.max_file_bytes = max_file_bytes;
+             l.jpeg_max_scans = jpeg_max_scans;
+             l.jpeg_warnings_fatal = jpeg_warnings_fatal;
+             l.max_metadata_bytes = max_metadata_bytes;
+             l.max_frames = max_frames;
+             l.decode_deadline = std::chrono::milliseconds(
+                 static_cast<std::int64_t>(decode_deadline * 1000));
+             return l;
+           }),
+           py::kw_only(), py::arg("max_pixels") = Limits{}.max_pixels,
+           py::arg("max_dimension") = Limits{}.max_dimension,
+           py::arg("max_file_bytes") = Limits{}.max_file_bytes,
+           py::arg("jpeg_max_scans") = Limits{}.jpeg_max_scans,
+           py::arg("jpeg_warnings_fatal") = Limits{}.jpeg_warnings_fatal,
+           py::arg("max_metadata_bytes") = Limits{}.max_metadata_bytes,
+           py::arg("max_frames") = Limits{}.max_frames,
+           py::arg("decode_deadline") =
+               Limits{}.decode_deadline.count() / 1000.0)
+      .def_readwrite("max_pixels", &Limits::max_pixels)
+      .def_readwrite("max_dimension", &Limits::max_dimension)
+      .def_readwrite("max_file_bytes", &Limits::max_file_bytes)
+      .def_readwrite("jpeg_max_scans", &Limits::jpeg_max_scans)
+      .def_readwrite("jpeg_warnings_fatal", &Limits::jpeg_warnings_fatal)
+      .def_readwrite("max_metadata_bytes", &Limits::max_metadata_bytes)
+      .def_readwrite("max_frames", &Limits::max_frames)
+      .def_property(
+          "decode_deadline",
+          [](const Limits& l) { return l.decode_deadline.count() / 1000.0; },
+          [](Limits& l, double seconds) {
+            if (seconds <= 0) {
+              check(invalid_argument_error(
+                  "decode_deadline must be positive (seconds)"));
+            }
+            l.decode_deadline = std::chrono::milliseconds(
+                static_cast<std::int64_t>(seconds * 1000));
+          },
+          "Wall-clock budget of one decode, in seconds.")
+      .def("__repr__", [](const Limits& l) {
+        return "Limits(max_pixels=" + std::to_string(l.max_pixels) +
+               ", max_dimension=" + std::to_string(l.max_dimension) +
+               ", max_file_bytes=" + std::to_string(l.max_file_bytes) +
+               ", jpeg_max_scans=" + std::to_string(l.jpeg_max_scans) +
+               ", jpeg_warnings_fatal=" +
+               (l.jpeg_warnings_fatal ? "True" : "False") +
+               ", max_metadata_bytes=" + std::to_string(l.max_metadata_bytes) +
+               ", max_frames=" + std::to_string(l.max_frames) +
+               ", decode_deadline=" +
+               std::to_string(l.decode_deadline.count() / 1000.0) + ")";
+      });
+
+  m.def(
+      "set_log_sink",
+      [](std::optional<py::function> fn) {
+        if (fn) {
+          set_log_sink(std::make_shared<PythonLogSink>(std::move(*fn)));
+        } else {
+          set_log_sink(nullptr);
+        }
+      },
+      py::arg("sink"),
+      "Route imagebank's log records to sink(level, message); None restores "
+      "the stderr sink. The imagebank package installs a sink that forwards "
+      "to the 'imagebank' logger of the logging module.");
+  m.def(
+      "set_log_level",
+      [](const std::string& level) { set_log_level(parse_level(level)); },
+      py::arg("level"),
+      "Drop records below level: 'debug', 'info', 'warning' or 'error'.");
+  m.def(
+      "log_level", [] { return std::string(log_level_name(log_level())); },
+      "The current minimum level.");
+  m.def(
+      "log",
+      [](const std::string& level, const std::string& message) {
+        const LogLevel parsed = parse_level(level);
+        py::gil_scoped_release release;
+        log(parsed, message);
+      },
+      py::arg("level"), py::arg("message"),
+      "Write a record through imagebank's sink (as the library itself does).");
+}
+
+}  // namespace imagebank::python

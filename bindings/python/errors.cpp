@@ -1,0 +1,59 @@
+// Status → exception. The classes are defined in Python (imagebank/errors.py,
+// typed and documented there); each carries the name of its error code in
+// `code`, which is how a Status finds its class.
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "bindings.hpp"
+
+namespace imagebank::python {
+namespace {
+
+// Owned references, kept for the life of the process: exception classes are
+// never unloaded.
+std::map<ErrorCode, PyObject*>& classes() {
+  static auto* table = new std::map<ErrorCode, PyObject*>();
+  return *table;
+}
+PyObject* g_error = nullptr;
+
+}  // namespace
+
+void init_errors(py::module_&) {
+  py::module_ errors = py::module_::import("imagebank.errors");
+  py::object base = errors.attr("Error");
+  g_error = base.inc_ref().ptr();
+  static constexpr ErrorCode kCodes[] = {
+      ErrorCode::kInvalidArgument, ErrorCode::kNotFound,
+      ErrorCode::kCorruptData,     ErrorCode::kUnsupportedFormat,
+      ErrorCode::kLimitExceeded,   ErrorCode::kIoError,
+      ErrorCode::kUnavailable,     ErrorCode::kConflict,
+      ErrorCode::kInternal};
+  for (const py::handle cls : errors.attr("__dict__").attr("values")()) {
+    if (!PyType_Check(cls.ptr()) ||
+        !PyObject_IsSubclass(cls.ptr(), base.ptr()) ||
+        !py::hasattr(cls, "code")) {
+      continue;
+    }
+    const std::string code = py::str(cls.attr("code"));
+    for (ErrorCode c : kCodes) {
+      if (code_name(c) == code) classes()[c] = cls.inc_ref().ptr();
+    }
+  }
+  for (ErrorCode c : kCodes) {
+    if (!classes().count(c)) {
+      throw std::runtime_error("imagebank.errors has no class for code " +
+                               std::string(code_name(c)));
+    }
+  }
+}
+
+void throw_status(const Status& status) {
+  const auto it = classes().find(status.code());
+  PyObject* type = it == classes().end() ? g_error : it->second;
+  PyErr_SetString(type, status.message().c_str());
+  throw py::error_already_set();
+}
+
+}  // namespace imagebank::python

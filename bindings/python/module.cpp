@@ -1,0 +1,10 @@
+#include "bindings.hpp"
+#include "imagebank/version.hpp"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "imagebank compiled core; import it through the imagebank package";
+  m.attr("__version__") = imagebank::kVersion;
+  imagebank::python::init_errors(m);
+  imagebank::python::init_core(m);
+  imagebank::python::init_image(m);
+}

@@ -1,0 +1,23 @@
+# The third-party libraries imagebank links, declared once. Used by the build
+# and, installed next to imagebankConfig.cmake, by consumers of a static
+# build (whose link lines need these too). Every dependency becomes an
+# imported target in the imagebank_deps:: namespace.
+include_guard(GLOBAL)
+include(CMakeFindDependencyMacro)
+
+find_package(PkgConfig REQUIRED QUIET)
+
+# name: target suffix; module: pkg-config module
+macro(_imagebank_pkg name module)
+  if(NOT TARGET imagebank_deps::${name})
+    pkg_check_modules(_IMAGEBANK_${name} REQUIRED QUIET IMPORTED_TARGET GLOBAL ${module})
+    add_library(imagebank_deps::${name} INTERFACE IMPORTED GLOBAL)
+    target_link_libraries(imagebank_deps::${name} INTERFACE PkgConfig::_IMAGEBANK_${name})
+  endif()
+endmacro()
+
+_imagebank_pkg(jpeg libjpeg)
+_imagebank_pkg(spng spng)
+_imagebank_pkg(webp "libwebp;libwebpdemux;libwebpmux")
+_imagebank_pkg(avif libavif)
+_imagebank_pkg(lcms2 lcms2)

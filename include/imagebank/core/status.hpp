@@ -1,0 +1,80 @@
+// Status: the outcome of an operation that returns no value.
+//
+// A Status is either OK or carries an error code and a message. The message
+// names the input (file path or "<memory>") and the reason, so it can be shown
+// to a user as it is. Statuses are cheap to copy when OK (no allocation).
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace imagebank {
+
+// The error codes of the whole library. Their names (see code_name) are part
+// of the public surface: the CLI prints them and Python maps each to an
+// exception class.
+enum class ErrorCode : int {
+  kOk = 0,
+  kInvalidArgument,    // the caller passed something malformed
+  kNotFound,           // a file, key or row does not exist
+  kCorruptData,        // the input is damaged or truncated
+  kUnsupportedFormat,  // recognised (or not) but not something we handle
+  kLimitExceeded,      // the input is larger than the configured Limits
+  kIoError,            // the operating system or a device failed
+  kUnavailable,        // a service is unreachable; retrying may succeed
+  kConflict,           // the operation clashes with the current state
+  kInternal,           // a bug in imagebank
+};
+
+// "ok", "invalid_argument", "not_found", ... ("internal" for unknown values).
+std::string_view code_name(ErrorCode code) noexcept;
+
+class [[nodiscard]] Status {
+ public:
+  Status() noexcept = default;  // OK
+  Status(ErrorCode code, std::string message);
+
+  bool ok() const noexcept { return rep_ == nullptr; }
+  ErrorCode code() const noexcept { return rep_ ? rep_->code : ErrorCode::kOk; }
+  // Empty when OK.
+  const std::string& message() const noexcept;
+
+  // A copy whose message is "<context>: <message>"; OK stays OK. Used to name
+  // the input that failed when an error crosses from a parser to its caller.
+  Status with_context(std::string_view context) const;
+
+  // "ok" or "<code_name>: <message>".
+  std::string to_string() const;
+
+  // Explicitly drop a status the caller has decided not to act on.
+  void ignore() const noexcept {}
+
+  friend bool operator==(const Status& a, const Status& b) noexcept {
+    return a.code() == b.code() && a.message() == b.message();
+  }
+
+ private:
+  struct Rep {
+    ErrorCode code;
+    std::string message;
+  };
+  // Shared and immutable: copying an error status never reallocates.
+  std::shared_ptr<const Rep> rep_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Status& status);
+
+inline Status ok_status() noexcept { return Status(); }
+Status invalid_argument_error(std::string message);
+Status not_found_error(std::string message);
+Status corrupt_data_error(std::string message);
+Status unsupported_format_error(std::string message);
+Status limit_exceeded_error(std::string message);
+Status io_error(std::string message);
+Status unavailable_error(std::string message);
+Status conflict_error(std::string message);
+Status internal_error(std::string message);
+
+}  // namespace imagebank

@@ -1,0 +1,79 @@
+"""imagebank: image banks for retail fashion catalogs.
+
+The compiled core lives in ``imagebank._core``; this package re-exports it.
+Every failure raises a subclass of :class:`imagebank.Error` whose ``code``
+attribute names the error code (``"corrupt_data"``, ``"not_found"``, ...).
+Log records of the C++ library go to the ``"imagebank"`` logger of the
+standard :mod:`logging` module.
+"""
+
+from __future__ import annotations
+
+import atexit as _atexit
+import logging as _logging
+
+from imagebank import _core
+from imagebank._core import (
+    ImageInfo,
+    Limits,
+    __version__,
+    is_supported,
+    log_level,
+    mime_type,
+    probe,
+    set_log_level,
+    set_log_sink,
+    sniff_format,
+)
+from imagebank.errors import (
+    ConflictError,
+    CorruptDataError,
+    Error,
+    InternalError,
+    InvalidArgumentError,
+    IoError,
+    LimitExceededError,
+    NotFoundError,
+    UnavailableError,
+    UnsupportedFormatError,
+)
+
+__all__ = [
+    "ConflictError",
+    "CorruptDataError",
+    "Error",
+    "ImageInfo",
+    "InternalError",
+    "InvalidArgumentError",
+    "IoError",
+    "LimitExceededError",
+    "Limits",
+    "NotFoundError",
+    "UnavailableError",
+    "UnsupportedFormatError",
+    "__version__",
+    "is_supported",
+    "log_level",
+    "mime_type",
+    "probe",
+    "set_log_level",
+    "set_log_sink",
+    "sniff_format",
+]
+
+_logger = _logging.getLogger("imagebank")
+_LEVELS = {
+    "debug": _logging.DEBUG,
+    "info": _logging.INFO,
+    "warning": _logging.WARNING,
+    "error": _logging.ERROR,
+}
+
+
+def _forward_to_logging(level: str, message: str) -> None:
+    _logger.log(_LEVELS.get(level, _logging.ERROR), message)
+
+
+_core.set_log_sink(_forward_to_logging)
+# Release the Python callable while the interpreter can still run it.
+_atexit.register(_core.set_log_sink, None)

@@ -1,0 +1,83 @@
+"""The exceptions imagebank raises: one class per error code, all under Error.
+
+Where a built-in exception means the same thing it is a second base, so that
+``except FileNotFoundError`` or ``except ValueError`` work as Python users
+expect. ``code`` names the library's error code; the message names the input
+and the reason.
+"""
+
+from __future__ import annotations
+
+
+class Error(Exception):
+    """Base class of every imagebank error."""
+
+    code: str = "error"
+
+
+class InvalidArgumentError(Error, ValueError):
+    """An argument is malformed."""
+
+    code = "invalid_argument"
+
+
+class NotFoundError(Error, FileNotFoundError):
+    """A file, key or row does not exist."""
+
+    code = "not_found"
+
+
+class CorruptDataError(Error):
+    """The input is damaged or truncated."""
+
+    code = "corrupt_data"
+
+
+class UnsupportedFormatError(Error):
+    """The input is not in a supported format."""
+
+    code = "unsupported_format"
+
+
+class LimitExceededError(Error):
+    """The input is larger than the configured Limits allow."""
+
+    code = "limit_exceeded"
+
+
+class IoError(Error, OSError):
+    """The operating system or a device failed."""
+
+    code = "io_error"
+
+
+class UnavailableError(Error):
+    """A service is unreachable; retrying may succeed."""
+
+    code = "unavailable"
+
+
+class ConflictError(Error):
+    """The operation clashes with the current state."""
+
+    code = "conflict"
+
+
+class InternalError(Error):
+    """A bug in imagebank."""
+
+    code = "internal"
+
+
+__all__ = [
+    "ConflictError",
+    "CorruptDataError",
+    "Error",
+    "InternalError",
+    "InvalidArgumentError",
+    "IoError",
+    "LimitExceededError",
+    "NotFoundError",
+    "UnavailableError",
+    "UnsupportedFormatError",
+]

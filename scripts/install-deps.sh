@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what imagebank needs on Debian 12: the Debian
+# development packages for the whole library, and a Python virtual environment
+# with the build and test packages. Already-installed pieces are skipped, so a
+# second run touches nothing and needs no network.
+#
+# Usage: scripts/install-deps.sh [--test]
+#   (no flag)  what building and running imagebank needs
+#   --test     also what the test suite, format check and benchmarks need
+# Environment: IMAGEBANK_VENV (default: <repo>/.venv) is the virtualenv made or
+# reused here; its path is printed on the last line.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+want_test=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    *) echo "install-deps: unknown argument '$arg' (use --test or nothing)" >&2; exit 2 ;;
+  esac
+done
+
+# One list, declared once. Grouped by what needs them.
+build_pkgs=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git ca-certificates
+  python3 python3-venv python3-dev
+  # codecs and colour (image module)
+  libjpeg62-turbo-dev libturbojpeg0-dev libspng-dev zlib1g-dev libwebp-dev
+  libavif-dev liblcms2-dev libhwy-dev
+  # hashing, networking, JSON, database (hash, adapters, server)
+  libssl-dev libboost1.81-dev libboost-json1.81-dev libsoci-dev libsqlite3-dev
+  libpq-dev
+  # CLI argument parsing
+  libcli11-dev
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  # the Debian codec tools used to make and check test images
+  libjpeg-turbo-progs webp libavif-bin
+)
+
+pkgs=("${build_pkgs[@]}")
+[ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "install-deps: installing Debian packages: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# Python: a virtualenv of our own, so a Debian-managed interpreter (PEP 668)
+# and a user's site-packages are never touched.
+venv="${IMAGEBANK_VENV:-$repo/.venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" >&2
+fi
+py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
+py_test=("pytest>=8" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6")
+py=("${py_build[@]}")
+[ "$want_test" = 1 ] && py+=("${py_test[@]}")
+# pip skips requirements that are already satisfied without downloading.
+if ! "$venv/bin/python" - "${py[@]}" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import version, PackageNotFoundError
+from packaging.requirements import Requirement
+for spec in sys.argv[1:]:
+    r = Requirement(spec)
+    try:
+        if not r.specifier.contains(version(r.name), prereleases=True):
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+then
+  echo "install-deps: installing Python packages into $venv: ${py[*]}" >&2
+  "$venv/bin/python" -m pip install -q --upgrade pip packaging >&2
+  "$venv/bin/python" -m pip install -q "${py[@]}" >&2
+fi
+echo "$venv"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: the README's test command, and what
+# CI runs (.ci/run). Installs what is missing first (scripts/install-deps.sh).
+#
+#   1. clang-format check
+#   2. C++ build (dev preset: warnings are errors) and ctest, unit + integration
+#   3. the same under AddressSanitizer + UndefinedBehaviorSanitizer (asan)
+#   4. the CMake package: install tree + find_package, and add_subdirectory
+#   5. pip install . (the wheel, with the imagebank CLI) and pytest against it
+#   6. a short run of every Google Benchmark, so that they stay runnable
+#
+# Environment: IMAGEBANK_SKIP_ASAN=1 skips step 3 (for quick local loops;
+# CI never sets it).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+start=$(date +%s)
+step() { printf '\n== %s (%ds)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+step "dependencies"
+venv=$(scripts/install-deps.sh --test)
+
+# Real photos for the tests that need them (shared/corpus beside the repo).
+fetch="$repo/../shared/corpus/fetch-photos"
+if [ -x "$fetch" ]; then
+  if ! IMAGEBANK_CORPUS=$("$fetch"); then
+    # fetch-photos downloads a Debian package and needs current lists.
+    apt-get update -qq >&2 || true
+    IMAGEBANK_CORPUS=$("$fetch")
+  fi
+  export IMAGEBANK_CORPUS
+  echo "corpus: $IMAGEBANK_CORPUS"
+else
+  echo "corpus: $fetch not found; the tests that need real photos are skipped"
+fi
+
+step "format"
+scripts/check-format.sh
+
+step "C++ build and tests (dev)"
+cmake --preset dev >/dev/null
+cmake --build --preset dev
+ctest --preset dev
+
+if [ "${IMAGEBANK_SKIP_ASAN:-0}" != 1 ]; then
+  step "C++ tests under ASan + UBSan (asan)"
+  cmake --preset asan >/dev/null
+  cmake --build --preset asan
+  ctest --preset asan
+fi
+
+step "CMake package consumers"
+tests/cmake/run-consumer.sh build/dev
+
+step "Python wheel and pytest"
+"$venv/bin/python" -m pip install -q --no-build-isolation "$repo"
+# From outside the source tree, so `import imagebank` can only be the wheel.
+(cd "$repo/tests/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
+
+step "benchmarks (smoke run)"
+for b in build/dev/benchmarks/*_benchmark; do
+  "$b" --benchmark_min_time=0.01 >/dev/null
+  echo "$(basename "$b"): ran"
+done
+
+step "all tests passed"

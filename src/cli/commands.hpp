@@ -1,0 +1,17 @@
+// Each CLI command registers itself on the app and runs when selected.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace imagebank::cli {
+
+// Adds the command to `app`; returns the function that runs it after parsing
+// and yields the process exit status.
+using CommandRunner = std::function<int()>;
+CommandRunner add_probe_command(CLI::App& app);
+
+}  // namespace imagebank::cli

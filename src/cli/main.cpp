@@ -1,0 +1,38 @@
+// The imagebank command: one subcommand per capability.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "imagebank/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace imagebank::cli;
+  CLI::App app{"imagebank: image bank tools for retail fashion catalogs",
+               "imagebank"};
+  app.set_version_flag("--version", imagebank::kVersion);
+  app.require_subcommand(1);
+
+  std::map<std::string, CommandRunner> commands;
+  commands["probe"] = add_probe_command(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    for (CLI::App* sub : app.get_subcommands()) {
+      return commands.at(sub->get_name())();
+    }
+  } catch (const std::exception& e) {
+    // Library calls report errors as Status; reaching here is a bug or
+    // resource exhaustion, still reported rather than aborting.
+    std::cerr << "imagebank: internal error: " << e.what() << '\n';
+    return kExitSomeFailed;
+  }
+  return kExitUsage;
+}

@@ -1,0 +1,110 @@
+#include "imagebank/core/status.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "imagebank/core/result.hpp"
+
+namespace imagebank {
+
+std::string_view code_name(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::kOk:
+      return "ok";
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kCorruptData:
+      return "corrupt_data";
+    case ErrorCode::kUnsupportedFormat:
+      return "unsupported_format";
+    case ErrorCode::kLimitExceeded:
+      return "limit_exceeded";
+    case ErrorCode::kIoError:
+      return "io_error";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+Status::Status(ErrorCode code, std::string message) {
+  // An "error" with code kOk would be an OK status carrying a message; keep
+  // the invariant that OK means no payload.
+  if (code != ErrorCode::kOk) {
+    rep_ = std::make_shared<const Rep>(Rep{code, std::move(message)});
+  }
+}
+
+const std::string& Status::message() const noexcept {
+  static const std::string kEmpty;
+  return rep_ ? rep_->message : kEmpty;
+}
+
+Status Status::with_context(std::string_view context) const {
+  if (ok()) return *this;
+  std::string message(context);
+  message += ": ";
+  message += rep_->message;
+  return Status(rep_->code, std::move(message));
+}
+
+std::string Status::to_string() const {
+  if (ok()) return "ok";
+  std::string out(code_name(rep_->code));
+  out += ": ";
+  out += rep_->message;
+  return out;
+}
+
+std::ostream& operator<<(std::ostream& os, const Status& status) {
+  return os << status.to_string();
+}
+
+Status invalid_argument_error(std::string message) {
+  return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+Status not_found_error(std::string message) {
+  return Status(ErrorCode::kNotFound, std::move(message));
+}
+Status corrupt_data_error(std::string message) {
+  return Status(ErrorCode::kCorruptData, std::move(message));
+}
+Status unsupported_format_error(std::string message) {
+  return Status(ErrorCode::kUnsupportedFormat, std::move(message));
+}
+Status limit_exceeded_error(std::string message) {
+  return Status(ErrorCode::kLimitExceeded, std::move(message));
+}
+Status io_error(std::string message) {
+  return Status(ErrorCode::kIoError, std::move(message));
+}
+Status unavailable_error(std::string message) {
+  return Status(ErrorCode::kUnavailable, std::move(message));
+}
+Status conflict_error(std::string message) {
+  return Status(ErrorCode::kConflict, std::move(message));
+}
+Status internal_error(std::string message) {
+  return Status(ErrorCode::kInternal, std::move(message));
+}
+
+namespace detail {
+void die_on_bad_result_access(const Status& status) {
+  std::fprintf(stderr, "imagebank: value() on a failed Result: %s\n",
+               status.to_string().c_str());
+  std::abort();
+}
+void die_on_ok_status_in_result() {
+  std::fprintf(stderr, "imagebank: Result constructed from an OK Status\n");
+  std::abort();
+}
+}  // namespace detail
+
+}  // namespace imagebank

@@ -1,0 +1,184 @@
+#include "support/test_support.hpp"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <stdexcept>
+
+namespace imagebank::testing {
+
+std::filesystem::path data_path(std::string_view name) {
+  return std::filesystem::path(IMAGEBANK_TEST_DATA_DIR) / name;
+}
+
+Bytes read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + path.string());
+  std::vector<char> chars((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  Bytes bytes(chars.size());
+  if (!chars.empty()) std::memcpy(bytes.data(), chars.data(), chars.size());
+  return bytes;
+}
+
+void write_file(const std::filesystem::path& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+namespace {
+
+std::vector<std::vector<std::string>> read_csv(const std::string& name) {
+  std::ifstream in(std::filesystem::path(IMAGEBANK_TESTS_DIR) / name);
+  if (!in) throw std::runtime_error("cannot open " + name);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    std::string field;
+    while (std::getline(ss, field, ',')) fields.push_back(field);
+    rows.push_back(std::move(fields));
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::vector<ExpectedProbe> expected_probes() {
+  std::vector<ExpectedProbe> out;
+  for (const auto& f : read_csv("probe_expected.csv")) {
+    if (f.size() != 11) throw std::runtime_error("bad row for " + f.at(0));
+    ExpectedProbe e;
+    e.file = f[0];
+    e.info.format = format_from_name(f[1]).value();
+    e.info.width = static_cast<std::uint32_t>(std::stoul(f[2]));
+    e.info.height = static_cast<std::uint32_t>(std::stoul(f[3]));
+    e.info.channels = std::stoi(f[4]);
+    e.info.bit_depth = std::stoi(f[5]);
+    e.info.has_alpha = f[6] == "1";
+    e.info.orientation = std::stoi(f[7]);
+    e.info.progressive = f[8] == "1";
+    e.info.icc = f[9] == "1";
+    e.info.frames = static_cast<std::uint32_t>(std::stoul(f[10]));
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> expected_unsupported() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : read_csv("unsupported_expected.csv")) {
+    out.emplace_back(f.at(0), f.at(1));
+  }
+  return out;
+}
+
+std::size_t find(const Bytes& haystack, std::string_view needle,
+                 std::size_t from) {
+  const std::string_view hay(reinterpret_cast<const char*>(haystack.data()),
+                             haystack.size());
+  const std::size_t at = hay.find(needle, from);
+  if (at == std::string_view::npos) {
+    throw std::runtime_error("test data lacks '" + std::string(needle) + "'");
+  }
+  return at;
+}
+
+void put_be16(Bytes& b, std::size_t at, std::uint32_t v) {
+  b.at(at) = std::byte(v >> 8);
+  b.at(at + 1) = std::byte(v);
+}
+void put_be32(Bytes& b, std::size_t at, std::uint32_t v) {
+  put_be16(b, at, v >> 16);
+  put_be16(b, at + 2, v & 0xFFFF);
+}
+void put_le24(Bytes& b, std::size_t at, std::uint32_t v) {
+  b.at(at) = std::byte(v);
+  b.at(at + 1) = std::byte(v >> 8);
+  b.at(at + 2) = std::byte(v >> 16);
+}
+
+Bytes png_chunk(std::string_view type, const Bytes& data) {
+  Bytes out(8);
+  put_be32(out, 0, static_cast<std::uint32_t>(data.size()));
+  std::memcpy(out.data() + 4, type.data(), 4);
+  out.insert(out.end(), data.begin(), data.end());
+  uLong crc = crc32(0, reinterpret_cast<const Bytef*>(out.data() + 4),
+                    static_cast<uInt>(4 + data.size()));
+  Bytes tail(4);
+  put_be32(tail, 0, static_cast<std::uint32_t>(crc));
+  out.insert(out.end(), tail.begin(), tail.end());
+  return out;
+}
+
+Bytes png_declaring(std::uint32_t width, std::uint32_t height) {
+  static constexpr unsigned char kSig[8] = {0x89, 'P',  'N',  'G',
+                                            0x0D, 0x0A, 0x1A, 0x0A};
+  Bytes out(reinterpret_cast<const std::byte*>(kSig),
+            reinterpret_cast<const std::byte*>(kSig) + 8);
+  Bytes ihdr(13);
+  put_be32(ihdr, 0, width);
+  put_be32(ihdr, 4, height);
+  ihdr[8] = std::byte{8};  // bit depth
+  ihdr[9] = std::byte{6};  // RGBA
+  auto append = [&](const Bytes& chunk) {
+    out.insert(out.end(), chunk.begin(), chunk.end());
+  };
+  append(png_chunk("IHDR", ihdr));
+  // A few KB of zlib data: the bomb is the claim, not the payload.
+  Bytes raw(4096);
+  uLongf zlen = compressBound(static_cast<uLong>(raw.size()));
+  Bytes z(zlen);
+  compress(reinterpret_cast<Bytef*>(z.data()), &zlen,
+           reinterpret_cast<const Bytef*>(raw.data()),
+           static_cast<uLong>(raw.size()));
+  z.resize(zlen);
+  append(png_chunk("IDAT", z));
+  append(png_chunk("IEND", {}));
+  return out;
+}
+
+Bytes jpeg_declaring(std::uint16_t width, std::uint16_t height) {
+  Bytes b = read_file(data_path("rgb.jpg"));
+  // SOF0: FF C0, length(2), precision(1), height(2), width(2).
+  for (std::size_t i = 2; i + 9 < b.size(); ++i) {
+    if (b[i] == std::byte{0xFF} && b[i + 1] == std::byte{0xC0}) {
+      put_be16(b, i + 5, height);
+      put_be16(b, i + 7, width);
+      return b;
+    }
+  }
+  throw std::runtime_error("rgb.jpg has no SOF0");
+}
+
+Bytes webp_declaring(std::uint32_t width, std::uint32_t height) {
+  // The animated file has a VP8X header whose canvas alone gives the size.
+  Bytes b = read_file(data_path("animated.webp"));
+  const std::size_t vp8x = find(b, "VP8X");
+  put_le24(b, vp8x + 12, width - 1);
+  put_le24(b, vp8x + 15, height - 1);
+  return b;
+}
+
+Bytes avif_declaring(std::uint32_t width, std::uint32_t height) {
+  Bytes b = read_file(data_path("rgb.avif"));
+  // ispe: fourcc, version/flags(4), width(4), height(4).
+  const std::size_t ispe = find(b, "ispe");
+  put_be32(b, ispe + 8, width);
+  put_be32(b, ispe + 12, height);
+  return b;
+}
+
+}  // namespace imagebank::testing

@@ -1,0 +1,53 @@
+// Shared by the C++ tests: test data, the ground-truth table, and crafting of
+// hostile files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagebank/image/image_info.hpp"
+
+namespace imagebank::testing {
+
+using Bytes = std::vector<std::byte>;
+
+std::filesystem::path data_path(std::string_view name);
+Bytes read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const Bytes& bytes);
+
+// The rows of tests/probe_expected.csv.
+struct ExpectedProbe {
+  std::string file;
+  ImageInfo info;  // bytes left 0: the file size is checked separately
+};
+std::vector<ExpectedProbe> expected_probes();
+
+// The rows of tests/unsupported_expected.csv: (file, format name).
+std::vector<std::pair<std::string, std::string>> expected_unsupported();
+
+// Offset of the first occurrence of `needle` at or after `from`; throws when
+// absent (a test-data problem, not a condition to test).
+std::size_t find(const Bytes& haystack, std::string_view needle,
+                 std::size_t from = 0);
+
+void put_be16(Bytes& b, std::size_t at, std::uint32_t v);
+void put_be32(Bytes& b, std::size_t at, std::uint32_t v);
+void put_le24(Bytes& b, std::size_t at, std::uint32_t v);
+
+// A structurally valid PNG (signature, IHDR, one IDAT, IEND, correct CRCs)
+// declaring the given size; the IDAT does not hold that many pixels.
+Bytes png_declaring(std::uint32_t width, std::uint32_t height);
+
+// A PNG chunk with its length and CRC.
+Bytes png_chunk(std::string_view type, const Bytes& data);
+
+// Copies of real test files whose headers are patched to claim another size.
+Bytes jpeg_declaring(std::uint16_t width, std::uint16_t height);
+Bytes webp_declaring(std::uint32_t width, std::uint32_t height);
+Bytes avif_declaring(std::uint32_t width, std::uint32_t height);
+
+}  // namespace imagebank::testing
