@@ -46,3 +46,9 @@ cmake -S "$repo/tests/cmake/consumer" -B "$work/add_subdirectory" -G Ninja \
 cmake --build "$work/add_subdirectory" >/dev/null
 check "$work/add_subdirectory/consumer"
 echo "consumer (add_subdirectory): ok"
+
+cmake -S "$repo/tests/cmake/find_soci" -B "$work/find_soci" -G Ninja >/dev/null
+cmake --build "$work/find_soci" >/dev/null
+[ "$("$work/find_soci/find_soci")" = "ABC123" ] || {
+  echo "run-consumer: the SOCI round trip failed" >&2; exit 1; }
+echo "FindSOCI (SOCI::sqlite3, SOCI::postgresql): ok"
