@@ -6,6 +6,7 @@ include_guard(GLOBAL)
 include(CMakeFindDependencyMacro)
 
 find_package(PkgConfig REQUIRED QUIET)
+find_dependency(Threads)
 
 # name: target suffix; module: pkg-config module
 macro(_imagebank_pkg name module)
@@ -17,6 +18,8 @@ macro(_imagebank_pkg name module)
 endmacro()
 
 _imagebank_pkg(jpeg libjpeg)
+_imagebank_pkg(turbojpeg libturbojpeg)
+_imagebank_pkg(hwy libhwy)
 _imagebank_pkg(spng spng)
 _imagebank_pkg(webp "libwebp;libwebpdemux;libwebpmux")
 _imagebank_pkg(avif libavif)

@@ -59,7 +59,9 @@ step "Python wheel and pytest"
 
 step "benchmarks (smoke run)"
 for b in build/dev/benchmarks/*_benchmark; do
-  "$b" --benchmark_min_time=0.01 >/dev/null
+  # Without the corpus the whole-corpus benchmarks skip themselves: this is a
+  # check that every benchmark still runs, not a measurement.
+  env -u IMAGEBANK_CORPUS "$b" --benchmark_min_time=0.01 >/dev/null
   echo "$(basename "$b"): ran"
 done
 

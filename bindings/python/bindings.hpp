@@ -4,7 +4,13 @@
 
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "imagebank/core/result.hpp"
+#include "imagebank/image/format.hpp"
+#include "imagebank/image/resize.hpp"
 
 namespace imagebank::python {
 
@@ -13,6 +19,15 @@ namespace py = pybind11;
 void init_errors(py::module_& m);
 void init_core(py::module_& m);
 void init_image(py::module_& m);
+void init_codecs(py::module_& m);
+void init_variants(py::module_& m);
+
+// Shared argument parsing (codec_bindings.cpp): invalid_argument errors for
+// unknown names.
+Format parse_format_name(const std::string& name);
+Geometry make_geometry(std::uint32_t width, std::uint32_t height,
+                       const std::string& fit, const std::string& crop,
+                       bool upscale, const std::vector<int>& background);
 
 // Raises the exception class of status.code() with status.message(). Must be
 // called with the GIL held; never returns.

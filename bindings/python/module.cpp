@@ -7,4 +7,6 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_errors(m);
   imagebank::python::init_core(m);
   imagebank::python::init_image(m);
+  imagebank::python::init_codecs(m);
+  imagebank::python::init_variants(m);
 }

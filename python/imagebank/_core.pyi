@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['ImageInfo', 'Limits', 'is_supported', 'log', 'log_level', 'mime_type', 'probe', 'set_log_level', 'set_log_sink', 'sniff_format']
+__all__: list[str] = ['Image', 'ImageInfo', 'Limits', 'Negotiation', 'Preset', 'Variant', 'apply_orientation', 'crop', 'decode', 'default_presets', 'encode', 'encoder_fingerprint', 'fit', 'fitted_size', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'shrink_on_load_factor', 'sniff_format', 'variant_key']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -136,6 +136,131 @@ class ImageInfo:
         """
         Stored width, before orientation.
         """
+class Image:
+    """
+    A decoded image: 8-bit samples, (height, width, channels). numpy.asarray(image) views it without a copy.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: Image) -> bool:
+        ...
+    def __init__(self, array: typing_extensions.Buffer) -> None:
+        """
+        Copy a uint8 array of shape (height, width) or (height, width, channels) with 1-4 channels.
+        """
+    def __repr__(self) -> str:
+        ...
+    def tobytes(self) -> bytes:
+        ...
+    @property
+    def channels(self) -> int:
+        ...
+    @property
+    def has_alpha(self) -> bool:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """
+        (height, width, channels)
+        """
+    @property
+    def width(self) -> int:
+        ...
+class Preset:
+    """
+    A named output size and fit.
+    """
+    def __init__(self, name: str, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255]) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def crop(self) -> str:
+        ...
+    @property
+    def fit(self) -> str:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def upscale(self) -> bool:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class Variant:
+    """
+    One encoded output of make_variants.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def data(self) -> bytes:
+        ...
+    @property
+    def format(self) -> str:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def preset(self) -> str:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class Negotiation:
+    def __repr__(self) -> str:
+        ...
+    @property
+    def acceptable(self) -> bool:
+        ...
+    @property
+    def format(self) -> str:
+        ...
+    @property
+    def vary_accept(self) -> bool:
+        """
+        Always True: send 'Vary: Accept'.
+        """
+def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.SupportsIndex) -> Image:
+    """
+    Rotate/flip an image stored with EXIF orientation 1-8 to upright.
+    """
+def crop(image: Image, x: typing.SupportsInt | typing.SupportsIndex, y: typing.SupportsInt | typing.SupportsIndex, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex) -> Image:
+    """
+    Copy a rectangle of the image.
+    """
+def decode(src: typing.Any, *, target_width: typing.SupportsInt | typing.SupportsIndex = 0, target_height: typing.SupportsInt | typing.SupportsIndex = 0, auto_orient: bool = True, to_srgb: bool = True, limits: Limits | None = None) -> Image:
+    """
+    Decode an image (bytes or a path) to sRGB, upright. target_width/target_height: the largest size you will make from it, which lets JPEG and WebP shrink on load.
+    """
+def default_presets() -> list[Preset]:
+    """
+    thumbnail, small, grid, detail, header, zoom.
+    """
+def encode(image: Image, format: str, *, quality: typing.SupportsInt | typing.SupportsIndex = 80, progressive: bool = True, subsampling: str = '420', optimize_coding: bool = True, effort: typing.SupportsInt | typing.SupportsIndex = 4, lossless: bool = False, speed: typing.SupportsInt | typing.SupportsIndex = 8, threads: typing.SupportsInt | typing.SupportsIndex = 1, compression_level: typing.SupportsInt | typing.SupportsIndex = 6, keep_srgb_icc: bool = False, copyright: str = '') -> bytes:
+    """
+    Encode to 'jpeg', 'png', 'webp' or 'avif'. No metadata is written unless asked.
+    """
+def encoder_fingerprint(format: str, *, quality: typing.SupportsInt | typing.SupportsIndex = 80, progressive: bool = True, subsampling: str = '420', optimize_coding: bool = True, effort: typing.SupportsInt | typing.SupportsIndex = 4, lossless: bool = False, speed: typing.SupportsInt | typing.SupportsIndex = 8, threads: typing.SupportsInt | typing.SupportsIndex = 1, compression_level: typing.SupportsInt | typing.SupportsIndex = 6, keep_srgb_icc: bool = False, copyright: str = '') -> str:
+    """
+    The encoder settings and codec versions as text (part of variant keys).
+    """
+def fit(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255], filter: str = 'lanczos3') -> Image:
+    """
+    Fit into a width x height box: 'fit' (contain), 'cover' (fill and crop by 'centre', 'entropy' or 'attention'), or 'pad' (contain, then pad with background).
+    """
+def fitted_size(width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, box_width: typing.SupportsInt | typing.SupportsIndex = 0, box_height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', upscale: bool = False) -> tuple[int, int]:
+    """
+    The (width, height) fit() gives for an image of width x height.
+    """
 def is_supported(format: str) -> bool:
     """
     Whether imagebank decodes and encodes the format.
@@ -148,9 +273,17 @@ def log_level() -> str:
     """
     The current minimum level.
     """
+def make_variants(src: typing.Any, presets: collections.abc.Sequence[typing.Any] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], limits: Limits | None = None) -> list[Variant]:
+    """
+    Decode once and make every preset (names or Preset objects; default: all six) in every format. Returns Variants in preset x format order.
+    """
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
+    """
+def negotiate(accept: str, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
+    """
+    The best available format for an Accept header (RFC 9110 q-values; ties prefer avif > webp > jpeg > png).
     """
 @typing.overload
 def probe(src: bytes, limits: Limits | None = None) -> ImageInfo:
@@ -173,6 +306,10 @@ def probe(src: typing_extensions.Buffer, limits: Limits | None = None) -> ImageI
     
     src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
     """
+def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
+    """
+    Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
+    """
 def set_log_level(level: str) -> None:
     """
     Drop records below level: 'debug', 'info', 'warning' or 'error'.
@@ -181,8 +318,16 @@ def set_log_sink(sink: collections.abc.Callable | None) -> None:
     """
     Route imagebank's log records to sink(level, message); None restores the stderr sink. The imagebank package installs a sink that forwards to the 'imagebank' logger of the logging module.
     """
+def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, orientation: typing.SupportsInt | typing.SupportsIndex, target_width: typing.SupportsInt | typing.SupportsIndex, target_height: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    The JPEG/WebP shrink-on-load factor (1, 2, 4 or 8) decode() uses for a stored size and a display target.
+    """
 def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
+    """
+def variant_key(sha256: str, preset: str, format: str) -> str:
+    """
+    Storage key of a variant made with the default settings.
     """
 __version__: str = '0.1.0'

@@ -13,5 +13,6 @@ namespace imagebank::cli {
 // and yields the process exit status.
 using CommandRunner = std::function<int()>;
 CommandRunner add_probe_command(CLI::App& app);
+CommandRunner add_variants_command(CLI::App& app);
 
 }  // namespace imagebank::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
 
   std::map<std::string, CommandRunner> commands;
   commands["probe"] = add_probe_command(app);
+  commands["variants"] = add_variants_command(app);
 
   try {
     app.parse(argc, argv);

@@ -10,73 +10,11 @@
 #include "../byte_io.hpp"
 #include "../exif.hpp"
 #include "../probe_formats.hpp"
+#include "jpeg_header.hpp"
 #include "jpeg_io.hpp"
 
 namespace imagebank::detail {
 namespace {
-
-// EXIF orientation lives in IFD0, near the start of APP1; 64 KiB (a whole
-// marker) is all there can be.
-constexpr std::size_t kMaxExifRead = 65535;
-
-struct ProbeState : JpegState {
-  using JpegState::JpegState;
-  std::uint64_t metadata_bytes = 0;
-  bool icc = false;
-  bool have_exif = false;
-  std::vector<std::byte> exif;
-};
-
-// Called by libjpeg for APP1-APP13, APP15 and COM. APP0 (JFIF) and APP14
-// (Adobe, which says whether 4 channels are CMYK or YCCK) keep libjpeg's own
-// processors.
-boolean on_metadata_marker(j_decompress_ptr cinfo) {
-  auto* state = static_cast<ProbeState*>(
-      jpeg_state_of(reinterpret_cast<j_common_ptr>(cinfo)));
-  std::uint32_t length = jpeg_next_byte(cinfo);
-  length = (length << 8) | jpeg_next_byte(cinfo);
-  if (length < 2)
-    jpeg_fail(state, JpegState::Failure::kTruncated,
-              "corrupt JPEG: marker segment shorter than 2");
-  std::uint32_t remaining = length - 2;
-  state->metadata_bytes += remaining;
-  if (state->metadata_bytes > state->limits.max_metadata_bytes) {
-    jpeg_fail(state, JpegState::Failure::kLimit,
-              "JPEG metadata exceeds the limit");
-  }
-  const int marker = cinfo->unread_marker;
-  if (marker == JPEG_APP0 + 1 && !state->have_exif && remaining >= 6) {
-    // Read the whole segment: the "Exif\0\0" check needs its first bytes and
-    // the IFD0 parse the rest.
-    const std::size_t n = std::min<std::size_t>(remaining, kMaxExifRead);
-    state->exif.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      state->exif[i] = std::byte{jpeg_next_byte(cinfo)};
-    }
-    remaining -= static_cast<std::uint32_t>(n);
-    if (starts_with(state->exif, std::string_view("Exif\0\0", 6))) {
-      state->have_exif = true;
-    }
-  } else if (marker == JPEG_APP0 + 2 && remaining >= 12) {
-    char sig[12];
-    for (char& c : sig) c = static_cast<char>(jpeg_next_byte(cinfo));
-    remaining -= 12;
-    if (std::memcmp(sig, "ICC_PROFILE", 12) == 0) state->icc = true;
-  }
-  if (remaining > 0) (*cinfo->src->skip_input_data)(cinfo, remaining);
-  return TRUE;
-}
-
-bool read_header(ProbeState* state) {
-  if (setjmp(state->jump)) return false;
-  for (int m = 1; m <= 15; ++m) {
-    if (m == 14) continue;
-    jpeg_set_marker_processor(&state->cinfo, JPEG_APP0 + m, on_metadata_marker);
-  }
-  jpeg_set_marker_processor(&state->cinfo, JPEG_COM, on_metadata_marker);
-  jpeg_read_header(&state->cinfo, TRUE);
-  return true;
-}
 
 // True when an FF D9 (EOI) pair lies at or after `from`. Inside entropy-coded
 // data an FF byte is always followed by 00 or a restart marker, so the first
@@ -114,8 +52,8 @@ Result<bool> has_eoi_after(const Source& source, std::uint64_t from) {
 }  // namespace
 
 Result<ImageInfo> probe_jpeg(const Source& source, const Limits& limits) {
-  ProbeState state(source, limits);
-  if (!jpeg_state_create(&state) || !read_header(&state)) {
+  JpegHeaderState state(source, limits);
+  if (!jpeg_state_create(&state) || !jpeg_read_header_guarded(&state)) {
     return state.failure_status();
   }
   const jpeg_decompress_struct& c = state.cinfo;
@@ -128,9 +66,7 @@ Result<ImageInfo> probe_jpeg(const Source& source, const Limits& limits) {
   info.has_alpha = false;
   info.progressive = c.progressive_mode != 0;
   info.icc = state.icc;
-  if (state.have_exif) {
-    info.orientation = exif_orientation(skip_exif_prefix(state.exif));
-  }
+  info.orientation = state.orientation();
   if (info.channels != 1 && info.channels != 3 && info.channels != 4) {
     return unsupported_format_error("unsupported JPEG with " +
                                     std::to_string(info.channels) +

@@ -167,5 +167,38 @@ TEST(Cli, LimitOptionsApply) {
   EXPECT_EQ(lines[0].at("error").at("code").as_string(), "limit_exceeded");
 }
 
+TEST(Cli, VariantsWritesEveryOutputAndReportsIt) {
+  const auto out = std::filesystem::temp_directory_path() /
+                   ("imagebank_variants_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(out);
+  const CliRun r =
+      run({"variants", "--json", "--out", out.string(), "--presets",
+           "thumbnail,small", "--formats", "webp,jpeg",
+           testing::data_path("orient6.jpg"), "/nonexistent.jpg"});
+  EXPECT_EQ(r.status, 1) << r.err;  // the missing file fails, the rest goes on
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 5u) << r.out;
+  const char* names[] = {"thumbnail.webp", "thumbnail.jpg", "small.webp",
+                         "small.jpg"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& o = lines[i];
+    const std::filesystem::path path(std::string(o.at("path").as_string()));
+    EXPECT_EQ(path, out / "orient6" / names[i]);
+    ASSERT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_EQ(o.at("bytes").to_number<std::uint64_t>(),
+              std::filesystem::file_size(path));
+    // thumbnail 300x300 cover of a 48x64 image: not enlarged.
+    EXPECT_EQ(o.at("width").to_number<int>(), 48);
+    EXPECT_EQ(o.at("height").to_number<int>(), i < 2 ? 48 : 64);
+  }
+  EXPECT_EQ(lines[4].at("error").at("code").as_string(), "not_found");
+  EXPECT_EQ(run({"variants", "--out", out.string(), "--presets", "huge",
+                 testing::data_path("rgb.jpg")})
+                .status,
+            2);
+  EXPECT_EQ(run({"variants", testing::data_path("rgb.jpg")}).status, 2);
+  std::filesystem::remove_all(out);
+}
+
 }  // namespace
 }  // namespace imagebank
