@@ -674,7 +674,9 @@ def main(argv=None):
         log(f"SSIM: {total} distinct outputs of {nssim} sources ...")
         t0 = time.perf_counter()
         with ProcessPoolExecutor(max_workers=CPUS) as pool:
-            futs = {pool.submit(ssim_for_source, paths[i], list(v.values())): i for i, v in per_src.items() if v}
+            # Biggest sources first, so the two processes finish together.
+            order = sorted((i for i, v in per_src.items() if v), key=lambda i: -os.path.getsize(paths[i]))
+            futs = {pool.submit(ssim_for_source, paths[i], list(per_src[i].values())): i for i in order}
             for n, fut in enumerate(futs, 1):
                 ssim_by_hash.update(fut.result())
                 log(f"  {n}/{len(futs)} sources ({time.perf_counter() - t0:.0f} s)")
@@ -707,7 +709,7 @@ def main(argv=None):
         if res.get("count") is not None and res["count"] != expected:
             off.insert(0, f"{res['count']} outputs, expected {expected}")
         if off:
-            geo_notes.append(f"{TOOL_LABEL[tool]} {run}: {len(off)} off-spec: " + "; ".join(off[:4])
+            geo_notes.append(f"{TOOL_LABEL[tool]} {run}: {len(off)} differ: " + "; ".join(off[:4])
                              + (" ..." if len(off) > 4 else ""))
 
     spec_notes = []
