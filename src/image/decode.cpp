@@ -4,7 +4,7 @@
 
 #include "byte_io.hpp"
 #include "decode_formats.hpp"
-#include "imagebank/image/probe.hpp"
+#include "probe_formats.hpp"
 
 namespace imagebank {
 namespace detail {
@@ -42,7 +42,7 @@ Result<Image> decode_unnamed(const Source& source, const DecodeOptions& options,
   detail::Deadline deadline(options.limits.decode_deadline);
   // The probe checks structure and every limit from the header before any
   // pixel memory exists.
-  Result<ImageInfo> probed = probe(source, options.limits);
+  Result<ImageInfo> probed = detail::probe_unnamed(source, options.limits);
   if (!probed.ok()) return probed.status();
   const ImageInfo& info = *probed;
   int shrink = 1;
@@ -92,12 +92,7 @@ Result<Image> decode_unnamed(const Source& source, const DecodeOptions& options,
 Result<Image> decode(const Source& source, const DecodeOptions& options,
                      DecodeReport* report) {
   Result<Image> image = decode_unnamed(source, options, report);
-  if (!image.ok()) {
-    const std::string& message = image.status().message();
-    // probe() already named the source.
-    if (message.rfind(source.name() + ": ", 0) == 0) return image;
-    return image.status().with_context(source.name());
-  }
+  if (!image.ok()) return image.status().with_context(source.name());
   return image;
 }
 

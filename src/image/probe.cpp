@@ -38,8 +38,6 @@ Status check_size_limits(std::uint32_t width, std::uint32_t height,
   return ok_status();
 }
 
-namespace {
-
 Result<ImageInfo> probe_unnamed(const Source& source, const Limits& limits) {
   const std::uint64_t size = source.size();
   if (size == 0) return corrupt_data_error("file is empty");
@@ -88,7 +86,6 @@ Result<ImageInfo> probe_unnamed(const Source& source, const Limits& limits) {
   return info;
 }
 
-}  // namespace
 }  // namespace detail
 
 Result<ImageInfo> probe(const Source& source, const Limits& limits) {

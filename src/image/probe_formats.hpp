@@ -16,6 +16,10 @@ Result<ImageInfo> probe_png(const Source& source, const Limits& limits);
 Result<ImageInfo> probe_webp(const Source& source, const Limits& limits);
 Result<ImageInfo> probe_avif(const Source& source, const Limits& limits);
 
+// probe() without the source name in error messages, for callers (decode)
+// that add it once themselves.
+Result<ImageInfo> probe_unnamed(const Source& source, const Limits& limits);
+
 // limit_exceeded when a width x height image exceeds the limits;
 // corrupt_data when either is 0. Readers call it as soon as the header gives
 // the size, before their library allocates anything for the image.
