@@ -119,12 +119,16 @@ def centred_window(ow: int, oh: int, ratio: float):
 
 
 class ImagebankJob:
-    parallelism = "own (make_variants is parallel inside); sources one at a time"
-
-    def __init__(self):
+    def __init__(self, workers: int):
         import imagebank
 
         self.ib = imagebank
+        # make_variants releases the GIL and encodes in parallel itself; a
+        # second source in flight keeps both cores busy while the other one is
+        # in its (serial) decode, as Pillow's job does with its pool.
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.parallelism = (f"own (make_variants encodes in parallel) + ThreadPoolExecutor(max_workers={workers}) "
+                            "over sources")
         self.presets = None  # None = imagebank's default six
         self.note = "default presets"
         want = [(n, w, h, k) for (n, w, h, k) in PRESETS]
@@ -139,12 +143,17 @@ class ImagebankJob:
     def version(self):
         return {"imagebank": getattr(self.ib, "__version__", "?"), "presets": self.note}
 
+    def one(self, i, path, formats):
+        out = []
+        for v in self.ib.make_variants(path, presets=self.presets, formats=formats):
+            fmt = str(v.format).lower().replace("jpg", "jpeg")
+            out.append((i, v.preset, fmt, v.width, v.height, v.data))
+        return out
+
     def run(self, paths, formats):
         out = []
-        for i, path in enumerate(paths):
-            for v in self.ib.make_variants(path, presets=self.presets, formats=formats):
-                fmt = str(v.format).lower().replace("jpg", "jpeg")
-                out.append((i, v.preset, fmt, v.width, v.height, v.data))
+        for part in self.pool.map(lambda a: self.one(a[0], a[1], formats), enumerate(paths)):
+            out.extend(part)
         return out
 
 
@@ -300,7 +309,7 @@ def load_avif_plugin() -> str:
 
 def make_job(tool: str, args):
     if tool == "imagebank":
-        job = ImagebankJob()
+        job = ImagebankJob(CPUS)
         if not hasattr(job.ib, "make_variants"):
             raise ImportError("imagebank has no make_variants")
         return job
@@ -356,6 +365,49 @@ def worker_rss(tool, args):
                             "outputs": len(outs)}) + "\n")
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, all its threads."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def worker_floor(args):
+    """CPU seconds imagebank spends in the codecs alone for one pass.
+
+    Decode of every source at the shrink-on-load scale make_variants uses,
+    plus one encode of every output size and format with make_variants'
+    settings: work that the same codec libraries at the same settings must do
+    in any tool, whatever its resizer and scheduling.  Pillow's CPU seconds
+    divided by this is the most imagebank/Pillow can reach on this job.
+    """
+    import imagebank as ib
+
+    proto = private_stdout()
+    formats = args.formats.split(",")
+    paths = json.loads(sys.stdin.readline())
+    kw = {"jpeg": {}, "webp": {}, "avif": {"quality": 60, "speed": 8}}
+    box = max(max(w, h) for (_, w, h, _) in PRESETS)
+    dec = {"decode": 0.0, **{f: 0.0 for f in formats}}
+    for path in paths:
+        with open(path, "rb") as f:
+            data = f.read()
+        c = time.process_time()
+        decoded = ib.decode(data, target_width=box, target_height=box)
+        dec["decode"] += time.process_time() - c
+        for p in ib.default_presets():
+            # The output's pixels (resized straight from the decode, not
+            # timed): re-decoding make_variants' lossy outputs would hand the
+            # encoders smoother, cheaper pixels.
+            img = ib.fit(decoded, p.width, p.height, fit=p.fit, crop=p.crop)
+            for fmt in formats:
+                c = time.process_time()
+                ib.encode(img, fmt, **kw[fmt])
+                dec[fmt] += time.process_time() - c
+    proto.write(json.dumps(dec) + "\n")
+
+
 def worker_loop(tool, args):
     proto = private_stdout()
     job = make_job(tool, args)
@@ -365,10 +417,12 @@ def worker_loop(tool, args):
         if cmd["cmd"] == "exit":
             break
         paths, formats, save = cmd["paths"], cmd["formats"], cmd.get("save")
+        c = cpu_seconds()
         t = time.perf_counter()
         outs = job.run(paths, formats)
         dt = time.perf_counter() - t
-        reply = {"seconds": dt, "count": len(outs), "bytes": sum(len(o[5]) for o in outs)}
+        reply = {"seconds": dt, "cpu_seconds": cpu_seconds() - c, "count": len(outs),
+                 "bytes": sum(len(o[5]) for o in outs)}
         if save:
             os.makedirs(save, exist_ok=True)
             manifest = []
@@ -588,6 +642,7 @@ def main(argv=None):
     ap.add_argument("--_worker", help=argparse.SUPPRESS)
     ap.add_argument("--_probe", help=argparse.SUPPRESS)
     ap.add_argument("--_rss", help=argparse.SUPPRESS)
+    ap.add_argument("--_floor", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--formats", help=argparse.SUPPRESS)
     ap.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -598,6 +653,8 @@ def main(argv=None):
         return worker_rss(args._rss, args)
     if args._worker:
         return worker_loop(args._worker, args)
+    if args._floor:
+        return worker_floor(args)
 
     started = time.time()
     load0 = os.getloadavg()
@@ -647,17 +704,28 @@ def main(argv=None):
                 log(f"warm-up: {TOOL_LABEL[tool]} {run} ...")
                 r = workers[tool].run(paths, formats, save=os.path.join(tmp, tool, run.replace(" ", "_").replace("+", "_")))
                 res = results.setdefault((tool, run), {})
-                res.update(outputs=r["outputs"], bytes=r["bytes"], count=r["count"], times=[])
+                res.update(outputs=r["outputs"], bytes=r["bytes"], count=r["count"], times=[], cpu=[])
                 log(f"  {r['seconds']:.2f} s, {r['count']} outputs, {r['bytes'] / 1e6:.2f} MB")
             for k in range(args.repeats):
                 for tool in tools:
                     r = workers[tool].run(paths, formats)
                     results[(tool, run)]["times"].append(r["seconds"])
+                    results[(tool, run)]["cpu"].append(r["cpu_seconds"])
                     log(f"pass {k + 1}/{args.repeats}: {TOOL_LABEL[tool]} {run}: {r['seconds']:.2f} s "
                         f"({len(paths) / r['seconds']:.2f} images/s)")
     finally:
         for w in workers.values():
             w.close()
+
+    # 2b. The codec floor: imagebank's decode + encode CPU alone (see worker_floor).
+    floors = {}
+    if "imagebank" in tools:
+        for run, formats in runs.items():
+            log(f"codec floor: imagebank {run} ...")
+            p = subprocess.run([sys.executable, os.path.abspath(__file__), "--_floor", "--formats", ",".join(formats)],
+                               input=json.dumps(paths) + "\n", capture_output=True, text=True, check=True)
+            floors[run] = json.loads(p.stdout.strip().splitlines()[-1])
+            log(f"  {sum(floors[run].values()):.2f} CPU s: {floors[run]}")
 
     # 3. SSIM on the warm-up outputs (deduplicated by content).
     nssim = len(paths) if args.ssim_limit < 0 else min(args.ssim_limit, len(paths))
@@ -686,6 +754,7 @@ def main(argv=None):
         times = res.get("times") or []
         res["median_s"] = statistics.median(times) if times else None
         res["ips"] = len(paths) / res["median_s"] if times else None
+        res["cpu_s"] = statistics.median(res["cpu"]) if res.get("cpu") else None
         vals = [ssim_by_hash[o["sha"]] for o in res.get("outputs", []) if o.get("sha") in ssim_by_hash]
         res["ssim_mean"] = statistics.fmean(vals) if vals else None
         res["ssim_min"] = min(vals) if vals else None
@@ -735,14 +804,15 @@ def main(argv=None):
          f"cover outputs: best of the centred window and it shifted +-0.5 output px along the cropped axis "
          f"({'all' if nssim == len(paths) else f'first {nssim}'} sources)." if nssim else "SSIM: not computed."))
     w("")
-    w("| tool | run | parallelism | images/s | pass s | outputs | output MB | SSIM mean | SSIM min | peak RSS MB |")
-    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    w("| tool | run | parallelism | images/s | pass s | CPU s | outputs | output MB | SSIM mean | SSIM min "
+      "| peak RSS MB |")
+    w("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for run in runs:
         for tool in tools:
             r = results[(tool, run)]
             rss = r.get("rss")
             w(f"| {TOOL_LABEL[tool]} | {run} | {probes[tool]['parallelism']} | {fmt_num(r['ips'], '.2f')} | "
-              f"{fmt_num(r['median_s'], '.2f')} | {r.get('count', 'n/a')} | {r.get('bytes', 0) / 1e6:.2f} | "
+              f"{fmt_num(r['median_s'], '.2f')} | {fmt_num(r.get('cpu_s'), '.2f')} | {r.get('count', 'n/a')} | {r.get('bytes', 0) / 1e6:.2f} | "
               f"{fmt_num(r['ssim_mean'], '.4f')} | {fmt_num(r['ssim_min'], '.4f')} | "
               f"{fmt_num(rss and rss['hwm_mb'], '.0f')} |")
     w("")
@@ -788,6 +858,25 @@ def main(argv=None):
         w("")
     else:
         w("(imagebank not run: no ratios.)")
+        w("")
+
+    if floors:
+        w("Codec floor: CPU seconds imagebank spends in the codec libraries alone for one pass (each source decoded "
+          "at its shrink-on-load scale, each output size encoded once per format with the job's settings). Pillow "
+          "calls the same codecs with the same settings and produces identical bytes for identical pixels, so "
+          "Pillow's CPU s / floor bounds the throughput ratio any resizer or scheduler can reach when both "
+          "tools keep every core busy.")
+        w("")
+        w("| run | floor CPU s | of which decode / per format | imagebank CPU s | Pillow CPU s | "
+          "bound imagebank/Pillow |")
+        w("|---|---:|---|---:|---:|---:|")
+        for run, fl in floors.items():
+            total = sum(fl.values())
+            parts = " / ".join(f"{k} {v:.2f}" for k, v in fl.items())
+            ib_cpu = results.get(("imagebank", run), {}).get("cpu_s")
+            pil_cpu = results.get(("pillow", run), {}).get("cpu_s")
+            bound = f"{pil_cpu / total:.2f}x" if pil_cpu and total else "n/a"
+            w(f"| {run} | {total:.2f} | {parts} | {fmt_num(ib_cpu, '.2f')} | {fmt_num(pil_cpu, '.2f')} | {bound} |")
         w("")
 
     # Per-format breakdown (the run with the most formats).
