@@ -4,6 +4,9 @@
 // IMAGEBANK_CORPUS (a folder of real photos, see ../shared/corpus) adds the
 // corpus benchmarks; without it only tests/data is used.
 #include <benchmark/benchmark.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,6 +19,7 @@
 #include "imagebank/image/encode.hpp"
 #include "imagebank/image/probe.hpp"
 #include "imagebank/image/resize.hpp"
+#include "support/test_support.hpp"
 
 namespace {
 
@@ -203,6 +207,72 @@ BENCHMARK(BM_Encode)
     ->Arg(static_cast<int>(imagebank::Format::kAvif))
     ->Arg(static_cast<int>(imagebank::Format::kPng))
     ->Unit(benchmark::kMillisecond);
+
+// Bad input: the hostile files of the decode tests, each refused. Reports the
+// time to refuse one and, as `peak_kb`, how much the process's peak resident
+// memory grows while refusing it (measured in a forked child against an idle
+// child, so nothing else this process has done counts).
+struct BadInput {
+  const char* name;
+  imagebank::testing::Bytes (*make)();
+};
+const BadInput kBadInputs[] = {
+    {"png_12000x12000_rgba",
+     [] { return imagebank::testing::png_declaring(12000, 12000); }},
+    {"webp_lossless_10kB_16383x16383",
+     [] {
+       return imagebank::testing::webp_lossless_declaring(16383, 16383,
+                                                          10 * 1024);
+     }},
+    {"jpeg_header_20000x20000",
+     [] { return imagebank::testing::jpeg_declaring(20000, 20000); }},
+    {"jpeg_1900_legal_scans", imagebank::testing::jpeg_with_many_scans},
+    {"jpeg_3000_repeated_scans",
+     [] { return imagebank::testing::jpeg_with_repeated_scan(3000); }},
+    {"avif_40000px",
+     [] { return imagebank::testing::avif_declaring(40000, 40000); }},
+    {"jpeg_truncated_half",
+     [] {
+       auto b = imagebank::testing::read_file(
+           imagebank::testing::data_path("rgb.jpg"));
+       b.resize(b.size() / 2);
+       return b;
+     }},
+};
+
+long child_peak_kb(const imagebank::testing::Bytes* bytes) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (bytes != nullptr) {
+      auto r = imagebank::decode(std::span<const std::byte>(*bytes));
+      _exit(r.ok() ? 1 : 0);
+    }
+    _exit(0);
+  }
+  int status = 0;
+  rusage usage{};
+  if (pid < 0 || wait4(pid, &status, 0, &usage) != pid) return -1;
+  return usage.ru_maxrss;
+}
+
+void BM_BadInput(benchmark::State& state) {
+  const BadInput& input = kBadInputs[state.range(0)];
+  state.SetLabel(input.name);
+  const imagebank::testing::Bytes bytes = input.make();
+  for (auto _ : state) {
+    auto r = imagebank::decode(std::span<const std::byte>(bytes));
+    if (r.ok()) {
+      state.SkipWithError("a hostile file decoded");
+      return;
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  const long idle = child_peak_kb(nullptr);
+  const long busy = child_peak_kb(&bytes);
+  state.counters["peak_kb"] = static_cast<double>(busy - idle);
+  state.counters["input_kb"] = static_cast<double>(bytes.size()) / 1024.0;
+}
+BENCHMARK(BM_BadInput)->DenseRange(0, std::size(kBadInputs) - 1);
 
 }  // namespace
 

@@ -63,7 +63,9 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv" >&2
 fi
 py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
-py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6")
+py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6"
+  # parity references of the hash module (imagehash needs Pillow and scipy)
+  "ImageHash==4.3.*" "pdqhash>=0.2.8")
 py=("${py_build[@]}")
 [ "$want_test" = 1 ] && py+=("${py_test[@]}")
 # pip skips requirements that are already satisfied without downloading.

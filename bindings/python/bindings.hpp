@@ -5,12 +5,14 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "imagebank/core/result.hpp"
 #include "imagebank/image/format.hpp"
 #include "imagebank/image/resize.hpp"
+#include "imagebank/image/source.hpp"
 
 namespace imagebank::python {
 
@@ -21,6 +23,16 @@ void init_core(py::module_& m);
 void init_image(py::module_& m);
 void init_codecs(py::module_& m);
 void init_variants(py::module_& m);
+void init_hash(py::module_& m);
+void init_perceptual(py::module_& m);
+void init_pdq(py::module_& m);
+void init_hash_index(py::module_& m);
+
+// Calls fn on a Source over `src` (a str/os.PathLike path, or bytes or any
+// contiguous buffer) with the GIL released. A path that cannot be opened
+// raises; fn's own errors are for the caller to raise after it returns.
+void with_source(const py::object& src,
+                 const std::function<void(const Source&)>& fn);
 
 // Shared argument parsing (codec_bindings.cpp): invalid_argument errors for
 // unknown names.

@@ -169,6 +169,14 @@ void init_image(py::module_& m) {
       "The format of an image from its first bytes ('jpeg', 'png', 'webp', "
       "'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').");
   m.def(
+      "format_from_name",
+      [](const std::string& name) {
+        return std::string(format_name(parse_format_name(name)));
+      },
+      py::arg("name"),
+      "The canonical name of a format name ('jpg' gives 'jpeg'); "
+      "InvalidArgumentError for names imagebank does not know.");
+  m.def(
       "mime_type",
       [](const std::string& format) { return mime_type(parse_format(format)); },
       py::arg("format"), "The MIME type of a format name, e.g. 'image/webp'.");

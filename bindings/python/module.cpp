@@ -9,4 +9,8 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_image(m);
   imagebank::python::init_codecs(m);
   imagebank::python::init_variants(m);
+  imagebank::python::init_hash(m);
+  imagebank::python::init_perceptual(m);
+  imagebank::python::init_pdq(m);
+  imagebank::python::init_hash_index(m);
 }

@@ -142,6 +142,27 @@ void init_variants(py::module_& m) {
       "all six) in every format. Returns Variants in preset x format order.");
 
   m.def(
+      "find_preset",
+      [](const std::string& name) { return unwrap(find_preset(name)); },
+      py::arg("name"),
+      "The default preset of that name; NotFoundError (listing the names) "
+      "otherwise.");
+  m.def(
+      "validate_preset",
+      [](const Preset& preset) { check(validate_preset(preset)); },
+      py::arg("preset"),
+      "Raises InvalidArgumentError naming the problem if make_variants would "
+      "refuse the preset (bad name, no box, sizes over 16384, ...).");
+  m.def(
+      "file_extension",
+      [](const std::string& format) {
+        return std::string(file_extension(parse_format_name(format)));
+      },
+      py::arg("format"),
+      "File extension (no dot) of variants in a format: 'jpg', 'png', "
+      "'webp', 'avif'.");
+
+  m.def(
       "variant_key",
       [](const std::string& sha256, const std::string& preset,
          const std::string& format) {

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['Image', 'ImageInfo', 'Limits', 'Negotiation', 'Preset', 'Variant', 'apply_orientation', 'crop', 'decode', 'default_presets', 'encode', 'encoder_fingerprint', 'fit', 'fitted_size', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'shrink_on_load_factor', 'sniff_format', 'variant_key']
+__all__: list[str] = ['Image', 'ImageInfo', 'Limits', 'Negotiation', 'Preset', 'Variant', 'apply_orientation', 'crop', 'decode', 'default_presets', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'validate_preset', 'variant_key']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -253,6 +253,14 @@ def encoder_fingerprint(format: str, *, quality: typing.SupportsInt | typing.Sup
     """
     The encoder settings and codec versions as text (part of variant keys).
     """
+def file_extension(format: str) -> str:
+    """
+    File extension (no dot) of variants in a format: 'jpg', 'png', 'webp', 'avif'.
+    """
+def find_preset(name: str) -> Preset:
+    """
+    The default preset of that name; NotFoundError (listing the names) otherwise.
+    """
 def fit(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255], filter: str = 'lanczos3') -> Image:
     """
     Fit into a width x height box: 'fit' (contain), 'cover' (fill and crop by 'centre', 'entropy' or 'attention'), or 'pad' (contain, then pad with background).
@@ -260,6 +268,14 @@ def fit(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, heig
 def fitted_size(width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, box_width: typing.SupportsInt | typing.SupportsIndex = 0, box_height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', upscale: bool = False) -> tuple[int, int]:
     """
     The (width, height) fit() gives for an image of width x height.
+    """
+def format_from_name(name: str) -> str:
+    """
+    The canonical name of a format name ('jpg' gives 'jpeg'); InvalidArgumentError for names imagebank does not know.
+    """
+def hamming(a: typing.Any, b: typing.Any) -> int:
+    """
+    Number of differing bits between two hashes: ints (64-bit pHash/dHash/aHash or 256-bit PDQ) or their bytes (8 or 32, big-endian).
     """
 def is_supported(format: str) -> bool:
     """
@@ -318,6 +334,10 @@ def set_log_sink(sink: collections.abc.Callable | None) -> None:
     """
     Route imagebank's log records to sink(level, message); None restores the stderr sink. The imagebank package installs a sink that forwards to the 'imagebank' logger of the logging module.
     """
+def sha256(src: typing.Any) -> str:
+    """
+    SHA-256 of a file (path, read in blocks) or of bytes, as 64 lowercase hex digits.
+    """
 def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, orientation: typing.SupportsInt | typing.SupportsIndex, target_width: typing.SupportsInt | typing.SupportsIndex, target_height: typing.SupportsInt | typing.SupportsIndex) -> int:
     """
     The JPEG/WebP shrink-on-load factor (1, 2, 4 or 8) decode() uses for a stored size and a display target.
@@ -325,6 +345,10 @@ def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, heig
 def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
+    """
+def validate_preset(preset: Preset) -> None:
+    """
+    Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
     """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """

@@ -196,3 +196,21 @@ def test_sizes_and_fingerprints():
     assert imagebank.encoder_fingerprint("jpeg", quality=70) != fp
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.fitted_size(64, 48, 10, 10, fit="stretch")
+
+
+def test_format_names_presets_and_extensions():
+    assert imagebank.format_from_name("jpg") == "jpeg"
+    assert imagebank.format_from_name("webp") == "webp"
+    with pytest.raises(imagebank.InvalidArgumentError):
+        imagebank.format_from_name("bogus")
+    assert [imagebank.file_extension(f) for f in ("jpeg", "png", "webp", "avif")] == ["jpg", "png", "webp", "avif"]
+    zoom = imagebank.find_preset("zoom")
+    assert (zoom.name, zoom.width, zoom.height, zoom.fit) == ("zoom", 2400, 2400, "fit")
+    with pytest.raises(imagebank.NotFoundError) as e:
+        imagebank.find_preset("huge")
+    assert "huge" in str(e.value)
+    imagebank.validate_preset(imagebank.Preset("banner", 1600, 600, fit="cover"))
+    with pytest.raises(imagebank.InvalidArgumentError):
+        imagebank.validate_preset(imagebank.Preset("bad name!", 100, 100))
+    with pytest.raises(imagebank.InvalidArgumentError):
+        imagebank.validate_preset(imagebank.Preset("nobox"))

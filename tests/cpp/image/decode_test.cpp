@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "imagebank/image/probe.hpp"
 #include "support/test_support.hpp"
 
 namespace imagebank {
@@ -306,6 +307,60 @@ TEST(DecodeBadInput, BombsAreRefusedBeforeAllocation) {
     EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded)
         << name << ": " << r.status();
   }
+}
+
+TEST(DecodeBadInput, LosslessWebpClaimingMaximumSize) {
+  // 10 KB of VP8L claiming 16383 x 16383 (268 MP, 1 GB of RGBA).
+  const Bytes b = testing::webp_lossless_declaring(16383, 16383, 10 * 1024);
+  ASSERT_EQ(b.size(), 10u * 1024);
+  EXPECT_EQ(probe(std::span<const std::byte>(b)).status().code(),
+            ErrorCode::kLimitExceeded);
+  Result<Image> r = decode(std::span<const std::byte>(b));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded) << r.status();
+  // Within the limits the same file is merely corrupt: the pixels are not
+  // there.
+  DecodeOptions roomy;
+  roomy.limits.max_pixels = 300'000'000;
+  roomy.limits.max_dimension = 16383;
+  Result<Image> corrupt = decode(*Source::memory(b, "claims.webp"), roomy);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_EQ(corrupt.status().code(), ErrorCode::kCorruptData)
+      << corrupt.status();
+  EXPECT_NE(corrupt.status().message().find("claims.webp"), std::string::npos);
+}
+
+TEST(DecodeBadInput, ThousandsOfLegalScansHitTheScanLimit) {
+  const Bytes b = testing::jpeg_with_many_scans();
+  // The file is legal: with the limit lifted it decodes.
+  DecodeOptions lifted;
+  lifted.limits.jpeg_max_scans = 100'000;
+  Result<Image> ok = decode(std::span<const std::byte>(b), lifted);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->width(), 64u);
+  // With the default limit (100) it is refused, naming the reason.
+  Result<Image> r = decode(*Source::memory(b, "bomb.jpg"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded) << r.status();
+  EXPECT_NE(r.status().message().find("scans"), std::string::npos);
+  EXPECT_NE(r.status().message().find("bomb.jpg"), std::string::npos);
+}
+
+TEST(DecodeBadInput, ThousandsOfRepeatedScansAreRefused) {
+  const Bytes b = testing::jpeg_with_repeated_scan(3000);
+  Result<Image> r = decode(std::span<const std::byte>(b));
+  ASSERT_FALSE(r.ok());
+  // Warnings are fatal by default: the illegal progression is corrupt data
+  // before the scan count is reached; either way it never decodes.
+  EXPECT_TRUE(r.status().code() == ErrorCode::kCorruptData ||
+              r.status().code() == ErrorCode::kLimitExceeded)
+      << r.status();
+  // With warnings tolerated, the scan limit still stops it.
+  DecodeOptions tolerant;
+  tolerant.limits.jpeg_warnings_fatal = false;
+  Result<Image> t = decode(std::span<const std::byte>(b), tolerant);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), ErrorCode::kLimitExceeded) << t.status();
 }
 
 TEST(DecodeBadInput, TruncatedRealPhoto) {

@@ -2,6 +2,13 @@
 
 #include <zlib.h>
 
+// jpeglib.h needs size_t and FILE declared first.
+// clang-format off
+#include <cstdio>
+#include <cstdlib>
+#include <jpeglib.h>
+// clang-format on
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -179,6 +186,113 @@ Bytes avif_declaring(std::uint32_t width, std::uint32_t height) {
   put_be32(b, ispe + 8, width);
   put_be32(b, ispe + 12, height);
   return b;
+}
+
+}  // namespace imagebank::testing
+
+namespace imagebank::testing {
+
+Bytes webp_lossless_declaring(std::uint32_t width, std::uint32_t height,
+                              std::size_t total_bytes) {
+  Bytes b = read_file(data_path("lossless_alpha.webp"));
+  // RIFF(4) size(4) WEBP(4) VP8L(4) size(4) 0x2F, then 14 bits width-1,
+  // 14 bits height-1, alpha, 3-bit version, little-endian.
+  const std::size_t vp8l = find(b, "VP8L");
+  if (b.at(vp8l + 8) != std::byte{0x2F}) {
+    throw std::runtime_error("lossless_alpha.webp: no VP8L signature");
+  }
+  const std::uint32_t old = static_cast<std::uint32_t>(b[vp8l + 9]) |
+                            static_cast<std::uint32_t>(b[vp8l + 10]) << 8 |
+                            static_cast<std::uint32_t>(b[vp8l + 11]) << 16 |
+                            static_cast<std::uint32_t>(b[vp8l + 12]) << 24;
+  const std::uint32_t bits = (old & 0xF0000000u) |
+                             ((height - 1) & 0x3FFF) << 14 |
+                             ((width - 1) & 0x3FFF);
+  for (int i = 0; i < 4; ++i) b[vp8l + 9 + i] = std::byte(bits >> (8 * i));
+  if (total_bytes > b.size()) b.resize(total_bytes + (total_bytes & 1));
+  const auto put_le32 = [&](std::size_t at, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) b.at(at + i) = std::byte(v >> (8 * i));
+  };
+  put_le32(4, static_cast<std::uint32_t>(b.size() - 8));
+  put_le32(vp8l + 4, static_cast<std::uint32_t>(b.size() - vp8l - 8));
+  return b;
+}
+
+Bytes jpeg_with_many_scans() {
+  constexpr int kSize = 64;
+  constexpr int kComponents = 3;
+  constexpr int kTopBit =
+      9;  // AC first scans send bits 9..; refinements down to 0
+  std::vector<jpeg_scan_info> script;
+  jpeg_scan_info dc{};
+  dc.comps_in_scan = kComponents;
+  for (int c = 0; c < kComponents; ++c) dc.component_index[c] = c;
+  script.push_back(dc);  // DC of all components, full precision
+  for (int c = 0; c < kComponents; ++c) {
+    for (int k = 1; k < 64; ++k) {
+      for (int al = kTopBit; al >= 0; --al) {
+        jpeg_scan_info s{};
+        s.comps_in_scan = 1;
+        s.component_index[0] = c;
+        s.Ss = k;
+        s.Se = k;
+        s.Ah = al == kTopBit ? 0 : al + 1;
+        s.Al = al;
+        script.push_back(s);
+      }
+    }
+  }
+  std::vector<unsigned char> pixels(kSize * kSize * 3);
+  std::uint32_t x = 12345;
+  for (auto& p : pixels) {
+    x = x * 1103515245u + 12345u;
+    p = static_cast<unsigned char>(x >> 24);
+  }
+  jpeg_compress_struct cinfo{};
+  jpeg_error_mgr jerr{};
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* out = nullptr;
+  unsigned long out_size = 0;
+  jpeg_mem_dest(&cinfo, &out, &out_size);
+  cinfo.image_width = kSize;
+  cinfo.image_height = kSize;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, 100, TRUE);
+  cinfo.scan_info = script.data();
+  cinfo.num_scans = static_cast<int>(script.size());
+  jpeg_start_compress(&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    JSAMPROW row = pixels.data() + cinfo.next_scanline * kSize * 3;
+    jpeg_write_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  Bytes b(reinterpret_cast<const std::byte*>(out),
+          reinterpret_cast<const std::byte*>(out) + out_size);
+  std::free(out);
+  return b;
+}
+
+Bytes jpeg_with_repeated_scan(std::size_t copies) {
+  const Bytes b = read_file(data_path("progressive.jpg"));
+  std::size_t last_sos = 0;
+  for (std::size_t i = 0; i + 1 < b.size(); ++i) {
+    if (b[i] == std::byte{0xFF} && b[i + 1] == std::byte{0xDA}) last_sos = i;
+  }
+  const std::size_t eoi = b.size() - 2;
+  if (last_sos == 0 || b[eoi] != std::byte{0xFF}) {
+    throw std::runtime_error("progressive.jpg: no scans or no EOI");
+  }
+  Bytes out(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(eoi));
+  for (std::size_t i = 0; i < copies; ++i) {
+    out.insert(out.end(), b.begin() + static_cast<std::ptrdiff_t>(last_sos),
+               b.begin() + static_cast<std::ptrdiff_t>(eoi));
+  }
+  out.insert(out.end(), b.end() - 2, b.end());
+  return out;
 }
 
 }  // namespace imagebank::testing

@@ -50,4 +50,19 @@ Bytes jpeg_declaring(std::uint16_t width, std::uint16_t height);
 Bytes webp_declaring(std::uint32_t width, std::uint32_t height);
 Bytes avif_declaring(std::uint32_t width, std::uint32_t height);
 
+// A lossless (VP8L, simple format) WebP whose bitstream header claims the
+// size, padded with zeros to `total_bytes`.
+Bytes webp_lossless_declaring(std::uint32_t width, std::uint32_t height,
+                              std::size_t total_bytes);
+
+// A valid progressive JPEG (64x64 noise, 3 components) whose scan script
+// sends every AC coefficient of every component in its own scans, one bit
+// per refinement scan: about 1,900 scans, each legal, that together cost a
+// decoder far more than the pixels are worth (the progressive CPU bomb).
+Bytes jpeg_with_many_scans();
+
+// The progressive test file with its last scan repeated `copies` times: an
+// illegal progression that libjpeg merely warns about.
+Bytes jpeg_with_repeated_scan(std::size_t copies);
+
 }  // namespace imagebank::testing

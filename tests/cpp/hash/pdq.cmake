@@ -1,0 +1,2 @@
+# Tests of the hash module's pdq part.
+target_sources(hash_tests PRIVATE)
