@@ -3,9 +3,10 @@
 #   libheif-examples libjxl-tools python3
 #   (verification of the output, not needed to make it: libimage-exiftool-perl)
 #
-# Re-creates tests/data/ from scratch: small synthetic test images in every
-# format and variant that imagebank's tests use, plus tests/data/README.md (the
-# ground-truth table the C++ tests assert). Nothing is downloaded: the source
+# Re-creates the files of tests/data/ from scratch (its subfolders are kept):
+# small synthetic test images in every format and variant that imagebank's
+# tests use, plus tests/data/README.md (the ground-truth table the C++ tests
+# assert). Nothing is downloaded: the source
 # picture, the ICC profile, the Exif blocks and every PNG/GIF/TIFF/BMP/SVG are
 # written by the Python (stdlib only) below; JPEG, WebP, AVIF, HEIC and JPEG XL
 # files are encoded from that picture with the Debian codec tools.
@@ -57,8 +58,10 @@ case "$(cd "$(dirname "$out")" 2>/dev/null && pwd)/$(basename "$out")" in
     echo "make-test-data: refusing to delete '$out'" >&2
     exit 2 ;;
 esac
-rm -rf "$out"
+# Only this script's own files are replaced: subfolders (tests/data/hash,
+# made by its own make.py) are kept.
 mkdir -p "$out"
+find "$out" -maxdepth 1 -type f -delete
 
 gen="$work/gen.py"
 cat >"$gen" <<'PY'

@@ -1,7 +1,75 @@
+// pdq and pdq_dihedral.
+#include <pybind11/stl.h>
+
+#include <array>
+#include <optional>
+
 #include "bindings.hpp"
+#include "imagebank/hash/pdq.hpp"
+#include "imagebank/image/image.hpp"
 
 namespace imagebank::python {
+namespace {
 
-void init_pdq(py::module_& /*m*/) {}
+py::tuple to_tuple(const PdqHash& h) {
+  const std::array<std::uint8_t, 32> b = pdq_to_bytes(h.hash);
+  return py::make_tuple(
+      py::bytes(reinterpret_cast<const char*>(b.data()), b.size()), h.quality);
+}
+
+// Runs `from_image` on an imagebank.Image or `from_source` on a path or
+// encoded bytes, with the GIL released, and returns the result or raises.
+template <typename T, typename FromImage, typename FromSource>
+T run(const py::object& src, FromImage from_image, FromSource from_source) {
+  std::optional<Result<T>> result;
+  if (py::isinstance<Image>(src)) {
+    // Checked before the buffer path: an Image is a buffer too.
+    const Image& image = src.cast<const Image&>();
+    py::gil_scoped_release release;
+    result.emplace(from_image(image));
+  } else {
+    with_source(src, [&](const Source& s) { result.emplace(from_source(s)); });
+  }
+  return unwrap(std::move(*result));
+}
+
+}  // namespace
+
+void init_pdq(py::module_& m) {
+  m.def(
+      "pdq",
+      [](const py::object& src, const std::optional<Limits>& limits) {
+        const Limits l = limits ? *limits : Limits{};
+        const PdqHash h = run<PdqHash>(
+            src, [](const Image& i) { return pdq(i); },
+            [&](const Source& s) { return pdq(s, l); });
+        return to_tuple(h);
+      },
+      py::arg("src"), py::arg("limits") = py::none(),
+      "PDQ perceptual hash (Meta's, compatible with the reference) as "
+      "(hash, quality): hash is 32 bytes whose .hex() is the reference's text "
+      "form, quality 0-100 (below about 50 the hash is unreliable).\n\n"
+      "src is an imagebank.Image (hashed as stored) or an encoded image "
+      "(bytes or a path), decoded upright and in sRGB. Alpha is ignored. "
+      "InvalidArgumentError for images smaller than 5x5; decode errors as "
+      "decode().");
+  m.def(
+      "pdq_dihedral",
+      [](const py::object& src, const std::optional<Limits>& limits) {
+        const Limits l = limits ? *limits : Limits{};
+        const auto all = run<std::array<PdqHash, 8>>(
+            src, [](const Image& i) { return pdq_dihedral(i); },
+            [&](const Source& s) { return pdq_dihedral(s, l); });
+        py::list out;
+        for (const PdqHash& h : all) out.append(to_tuple(h));
+        return out;
+      },
+      py::arg("src"), py::arg("limits") = py::none(),
+      "The PDQ (hash, quality) of the image's 8 rotations and flips from one "
+      "computation, in the reference's order: original, rotated 90 degrees "
+      "counter-clockwise, 180, 270 counter-clockwise, flipped upside down, "
+      "mirrored left-right, transposed, transversed. src and errors as "
+      "pdq().");
+}
 
 }  // namespace imagebank::python

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['Image', 'ImageInfo', 'Limits', 'Negotiation', 'Preset', 'Variant', 'apply_orientation', 'crop', 'decode', 'default_presets', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'validate_preset', 'variant_key']
+__all__: list[str] = ['HashIndex', 'Image', 'ImageInfo', 'Limits', 'Negotiation', 'PerceptualHashes', 'Preset', 'Variant', 'ahash', 'apply_orientation', 'crop', 'decode', 'default_presets', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'pdq', 'pdq_dihedral', 'perceptual_hashes', 'phash', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'validate_preset', 'variant_key']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -229,6 +229,112 @@ class Negotiation:
         """
         Always True: send 'Vary: Accept'.
         """
+class PerceptualHashes(tuple):
+    """
+    The 64-bit pHash, dHash and aHash of one image, as ints.
+    """
+    __match_args__: typing.ClassVar[tuple] = ('phash', 'dhash', 'ahash')
+    __slots__: typing.ClassVar[tuple] = tuple()
+    _field_defaults: typing.ClassVar[dict] = {}
+    _fields: typing.ClassVar[tuple] = ('phash', 'dhash', 'ahash')
+    @staticmethod
+    def __new__(_cls, phash, dhash, ahash):
+        """
+        Create new instance of PerceptualHashes(phash, dhash, ahash)
+        """
+    @classmethod
+    def _make(cls, iterable):
+        """
+        Make a new PerceptualHashes object from a sequence or iterable
+        """
+    def __getnewargs__(self):
+        """
+        Return self as a plain tuple.  Used by copy and pickle.
+        """
+    def __repr__(self):
+        """
+        Return a nicely formatted representation string
+        """
+    def _asdict(self):
+        """
+        Return a new dict which maps field names to their values.
+        """
+    def _replace(self, **kwds):
+        """
+        Return a new PerceptualHashes object replacing specified fields with new values
+        """
+class HashIndex:
+    """
+    Exact near-duplicate search over perceptual hashes (multi-index hashing).
+    
+    HashIndex(bits=64) holds 64-bit hashes (phash, dhash, ahash); bits=256 holds
+    PDQ hashes. Ids are ints in [0, 2**64) chosen by the caller; adding an id
+    that is already present replaces its hash. query() and knn() return exactly
+    what a brute-force scan would, as (ids, distances) numpy arrays (uint64,
+    int32) ordered by distance, then id.
+    
+    Hashes are ints (or big-endian bytes: 8 for 64 bits, 32 for 256); add_many
+    takes numpy uint64 arrays, hashes of shape (n,) for 64 bits or (n, 4) for 256
+    bits (row = the four 64-bit words, word 0 holding bits 0-63).
+    
+    Thread-safe: queries run in parallel (the GIL is released), writes are
+    serialized and never expose a half-done state. save() writes one file
+    atomically; HashIndex.open() maps it, read-only by default, so several
+    processes can share one index file.
+    """
+    @staticmethod
+    def open(path: typing.Any, read_only: bool = True) -> HashIndex:
+        """
+        Maps an index file written by save(). read_only=True refuses add/add_many/remove (ConflictError); read_only=False keeps changes in memory until the next save(). CorruptDataError for a damaged or truncated file.
+        """
+    def __init__(self, bits: typing.SupportsInt | typing.SupportsIndex = 64, substrings: typing.SupportsInt | typing.SupportsIndex = 0, expected_radius: typing.SupportsInt | typing.SupportsIndex = -1) -> None:
+        """
+        A new empty index. substrings=0 and expected_radius=-1 let the index choose its tables (radius 5 for 64 bits, 31 for 256).
+        """
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def add(self, id: typing.Any, hash: typing.Any) -> None:
+        """
+        Adds a hash, or replaces the hash of an id already present.
+        """
+    def add_many(self, ids: typing.Any, hashes: typing.Any) -> None:
+        """
+        Adds or replaces many hashes: ids a uint64 array of shape (n,), hashes uint64 of shape (n,) (64 bits) or (n, 4) (256 bits). Read in place, without a copy. An id repeated in the batch keeps its last hash.
+        """
+    def knn(self, hash: typing.Any, k: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+        """
+        The k nearest hashes as (ids, distances), by distance then id (ties at the k-th distance go to the smaller ids).
+        """
+    def query(self, hash: typing.Any, radius: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+        """
+        Every hash within radius (0-10 for 64 bits, 0-32 for 256) as (ids, distances), by distance then id.
+        """
+    def remove(self, id: typing.Any) -> None:
+        """
+        Removes an id; NotFoundError if absent.
+        """
+    def save(self, path: typing.Any) -> None:
+        """
+        Writes the index to path atomically (temporary file + rename).
+        """
+    def stats(self) -> dict:
+        """
+        Shape and memory of the index: size, segments, tail, dead, substrings, substring_bits, memory_bytes, read_only, mapped.
+        """
+    @property
+    def bits(self) -> int:
+        ...
+    @property
+    def read_only(self) -> bool:
+        ...
+def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+    """
+    64-bit average hash (8x8 pixels against their mean), as an int.
+    
+    src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
+    """
 def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
@@ -244,6 +350,12 @@ def decode(src: typing.Any, *, target_width: typing.SupportsInt | typing.Support
 def default_presets() -> list[Preset]:
     """
     thumbnail, small, grid, detail, header, zoom.
+    """
+def dhash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+    """
+    64-bit difference hash (horizontal gradients of 9x8), as an int.
+    
+    src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
 def encode(image: Image, format: str, *, quality: typing.SupportsInt | typing.SupportsIndex = 80, progressive: bool = True, subsampling: str = '420', optimize_coding: bool = True, effort: typing.SupportsInt | typing.SupportsIndex = 4, lossless: bool = False, speed: typing.SupportsInt | typing.SupportsIndex = 8, threads: typing.SupportsInt | typing.SupportsIndex = 1, compression_level: typing.SupportsInt | typing.SupportsIndex = 6, keep_srgb_icc: bool = False, copyright: str = '') -> bytes:
     """
@@ -300,6 +412,28 @@ def mime_type(format: str) -> str:
 def negotiate(accept: str, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
     """
     The best available format for an Accept header (RFC 9110 q-values; ties prefer avif > webp > jpeg > png).
+    """
+def pdq(src: typing.Any, limits: Limits | None = None) -> tuple:
+    """
+    PDQ perceptual hash (Meta's, compatible with the reference) as (hash, quality): hash is 32 bytes whose .hex() is the reference's text form, quality 0-100 (below about 50 the hash is unreliable).
+    
+    src is an imagebank.Image (hashed as stored) or an encoded image (bytes or a path), decoded upright and in sRGB. Alpha is ignored. InvalidArgumentError for images smaller than 5x5; decode errors as decode().
+    """
+def pdq_dihedral(src: typing.Any, limits: Limits | None = None) -> list:
+    """
+    The PDQ (hash, quality) of the image's 8 rotations and flips from one computation, in the reference's order: original, rotated 90 degrees counter-clockwise, 180, 270 counter-clockwise, flipped upside down, mirrored left-right, transposed, transversed. src and errors as pdq().
+    """
+def perceptual_hashes(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> typing.Any:
+    """
+    (phash, dhash, ahash) of one image from a single decode, as a PerceptualHashes named tuple of ints.
+    
+    src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
+    """
+def phash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+    """
+    64-bit perceptual hash (DCT of a 32x32 grey image), as an int.
+    
+    src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
 @typing.overload
 def probe(src: bytes, limits: Limits | None = None) -> ImageInfo:

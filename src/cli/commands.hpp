@@ -14,5 +14,7 @@ namespace imagebank::cli {
 using CommandRunner = std::function<int()>;
 CommandRunner add_probe_command(CLI::App& app);
 CommandRunner add_variants_command(CLI::App& app);
+CommandRunner add_hash_command(CLI::App& app);
+CommandRunner add_dedupe_command(CLI::App& app);
 
 }  // namespace imagebank::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   std::map<std::string, CommandRunner> commands;
   commands["probe"] = add_probe_command(app);
   commands["variants"] = add_variants_command(app);
+  commands["hash"] = add_hash_command(app);
+  commands["dedupe"] = add_dedupe_command(app);
 
   try {
     app.parse(argc, argv);

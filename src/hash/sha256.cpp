@@ -1,5 +1,6 @@
 #include "imagebank/hash/sha256.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -18,11 +19,23 @@ int hex_value(char c) {
   return -1;
 }
 
+// OpenSSL frees its global state from an atexit() handler by default. A
+// library cannot order that handler against its host's static destructors:
+// pool threads that hashed something and are joined after it leak their
+// per-thread OpenSSL state (and may touch freed globals). Without the handler
+// OpenSSL's state lives until the process ends and each thread's is freed
+// when the thread ends. (Ignored if the host initialised OpenSSL first.)
+void init_openssl_once() {
+  static const bool initialised =
+      OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr) == 1;
+  (void)initialised;
+}
+
 }  // namespace
 
 struct Sha256Hasher::State {
   EVP_MD_CTX* ctx = nullptr;
-  State() : ctx(EVP_MD_CTX_new()) {
+  State() : ctx((init_openssl_once(), EVP_MD_CTX_new())) {
     // Allocation failure of a few hundred bytes or a missing SHA-256 in
     // libcrypto leaves nothing sensible to return; the process is broken.
     if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -11,8 +12,12 @@
 #include <filesystem>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "imagebank/image/decode.hpp"
+#include "imagebank/image/encode.hpp"
+#include "imagebank/image/resize.hpp"
 #include "support/test_support.hpp"
 
 namespace imagebank {
@@ -198,6 +203,150 @@ TEST(Cli, VariantsWritesEveryOutputAndReportsIt) {
             2);
   EXPECT_EQ(run({"variants", testing::data_path("rgb.jpg")}).status, 2);
   std::filesystem::remove_all(out);
+}
+
+TEST(Cli, HashPrintsShaAndTheRequestedHashes) {
+  const CliRun r = run({"hash", "--json", "--compat", "imagehash",
+                        testing::data_path("rgb.jpg"),
+                        testing::data_path("cmyk.jpg"), "/nonexistent.jpg"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  // imagehash 4.3.2 with Pillow 13 on rgb.jpg: phash, dhash, average_hash.
+  EXPECT_EQ(lines[0].at("phash").as_string(), "ad12926d979d121f");
+  EXPECT_EQ(lines[0].at("dhash").as_string(), "bcbffff7e3e3f7fd");
+  EXPECT_EQ(lines[0].at("ahash").as_string(), "0600030331f1fbff");
+  EXPECT_EQ(lines[0].at("pdq").as_string().size(), 64u);
+  EXPECT_TRUE(lines[0].contains("pdq_quality"));
+  // coreutils' sha256sum of cmyk.jpg.
+  EXPECT_EQ(lines[1].at("sha256").as_string(),
+            "d80689abbaa8f2bb4c8a9810d24c8e7c881ed983f44b23c75edfbe9ed7c71db7");
+  EXPECT_EQ(lines[2].at("error").at("code").as_string(), "not_found");
+
+  const CliRun only =
+      run({"hash", "--json", "--algo", "dhash", testing::data_path("rgb.png")});
+  ASSERT_EQ(only.status, 0) << only.err;
+  const auto one = json_lines(only.out);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_TRUE(one[0].contains("dhash"));
+  EXPECT_FALSE(one[0].contains("phash"));
+  EXPECT_FALSE(one[0].contains("pdq"));
+  EXPECT_EQ(
+      run({"hash", "--algo", "md5", testing::data_path("rgb.png")}).status, 2);
+  EXPECT_EQ(
+      run({"hash", "--compat", "pillow", testing::data_path("rgb.png")}).status,
+      2);
+}
+
+TEST(Cli, DedupeGroupsExactAndNearDuplicatesWithTheKeeper) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() /
+                       ("imagebank_dedupe_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "sub");
+  // A real photo-like test image, an exact copy, a half-size re-encode (made
+  // with the codec tools' library through imagebank) and an unrelated image.
+  const fs::path original = testing::data_path("icc.jpg");
+  fs::copy_file(original, dir / "a_original.jpg");
+  fs::copy_file(original, dir / "sub" / "b_copy.jpg");
+  auto decoded = decode(original);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  auto half = resize(*decoded, decoded->width() / 2, decoded->height() / 2);
+  ASSERT_TRUE(half.ok());
+  EncodeOptions eo;
+  eo.format = Format::kJpeg;
+  eo.quality = 60;
+  auto small = encode(*half, eo);
+  ASSERT_TRUE(small.ok());
+  testing::write_file(dir / "c_small.jpg", *small);
+  // Not made from the test picture (the other test images are).
+  fs::copy_file(testing::data_path("hash/symmetric.png"), dir / "d_other.png");
+  testing::write_file(dir / "e_broken.jpg", testing::Bytes(10, std::byte{0}));
+
+  const CliRun r = run({"dedupe", "--json", dir.string()});
+  EXPECT_EQ(r.status, 1) << r.err << r.out;  // the broken file
+  const auto lines = json_lines(r.out);
+  std::vector<boost::json::object> groups;
+  int errors = 0;
+  for (const auto& l : lines) {
+    if (l.contains("error")) {
+      ++errors;
+      EXPECT_NE(std::string(l.at("path").as_string()).find("e_broken.jpg"),
+                std::string::npos);
+    } else {
+      groups.push_back(l);
+    }
+  }
+  EXPECT_EQ(errors, 1);
+  ASSERT_EQ(groups.size(), 1u) << r.out;
+  const auto& g = groups[0];
+  // Same pixels and bytes: the first path keeps.
+  EXPECT_EQ(g.at("keeper").as_string(), (dir / "a_original.jpg").string());
+  const auto& members = g.at("members").as_array();
+  ASSERT_EQ(members.size(), 3u);
+  for (const auto& mv : members) {
+    const auto& m = mv.as_object();
+    const std::string path(m.at("path").as_string());
+    if (path.find("b_copy") != std::string::npos) {
+      EXPECT_TRUE(m.at("exact").as_bool());
+      EXPECT_EQ(m.at("distance").to_number<int>(), 0);
+    } else if (path.find("c_small") != std::string::npos) {
+      EXPECT_FALSE(m.at("exact").as_bool());
+      EXPECT_LE(m.at("distance").to_number<int>(), 5);
+    } else {
+      EXPECT_TRUE(m.at("keeper").as_bool()) << path;
+    }
+  }
+  // Radius 0 still groups the exact copies; PDQ finds the same group.
+  const CliRun strict_run =
+      run({"dedupe", "--json", "--radius", "0",
+           (dir / "a_original.jpg").string(), (dir / "sub").string()});
+  const auto strict = json_lines(strict_run.out);
+  ASSERT_EQ(strict.size(), 1u) << strict_run.status << strict_run.err;
+  EXPECT_EQ(strict[0].at("members").as_array().size(), 2u);
+  const auto pdq_groups =
+      json_lines(run({"dedupe", "--json", "--algo", "pdq",
+                      (dir / "a_original.jpg").string(), (dir / "sub").string(),
+                      (dir / "c_small.jpg").string()})
+                     .out);
+  ASSERT_EQ(pdq_groups.size(), 1u);
+  EXPECT_EQ(pdq_groups[0].at("members").as_array().size(), 3u);
+  // Two flat images of different sizes and greys hash alike (every AC
+  // coefficient is 0) but are not duplicates: reported as featureless, and
+  // grouped only with their exact copies.
+  const fs::path flat_dir = dir / "flat";
+  fs::create_directories(flat_dir);
+  for (const auto& [name, size, grey] :
+       {std::tuple{"f1.png", 64u, 40}, std::tuple{"f2.png", 80u, 200}}) {
+    auto img = Image::create(size, size, 3);
+    ASSERT_TRUE(img.ok());
+    std::fill_n(img->data(), img->size_bytes(), std::uint8_t(grey));
+    EncodeOptions png;
+    png.format = Format::kPng;
+    auto bytes = encode(*img, png);
+    ASSERT_TRUE(bytes.ok());
+    testing::write_file(flat_dir / name, *bytes);
+  }
+  fs::copy_file(flat_dir / "f1.png", flat_dir / "f3.png");
+  for (const char* algo : {"phash", "pdq"}) {
+    const auto flat = json_lines(
+        run({"dedupe", "--json", "--algo", algo, flat_dir.string()}).out);
+    ASSERT_EQ(flat.size(), 3u) << algo;
+    int featureless = 0;
+    for (const auto& l : flat) {
+      if (l.contains("featureless")) {
+        ++featureless;
+      } else {
+        ASSERT_TRUE(l.contains("members")) << algo;
+        ASSERT_EQ(l.at("members").as_array().size(), 2u) << algo;
+        EXPECT_TRUE(l.at("members").as_array()[1].at("exact").as_bool());
+      }
+    }
+    EXPECT_EQ(featureless, 2) << algo;  // one per distinct content
+  }
+  EXPECT_EQ(run({"dedupe", "--algo", "md5", dir.string()}).status, 2);
+  EXPECT_EQ(run({"dedupe", "--radius", "20", dir.string()}).status, 2);
+  fs::remove_all(dir);
 }
 
 }  // namespace

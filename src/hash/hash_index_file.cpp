@@ -1,0 +1,406 @@
+#include "hash/hash_index_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hash/hash_index_kernels.hpp"
+
+namespace imagebank::hash_index {
+namespace {
+
+constexpr char kMagic[8] = {'I', 'B', 'H', 'I', 'N', 'D', 'E', 'X'};
+constexpr std::uint32_t kByteOrderMark = 0x01020304u;
+constexpr std::uint32_t kByteOrderSwapped = 0x04030201u;
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeaderSize = 128;
+constexpr std::size_t kAlign = 64;
+
+struct Header {
+  char magic[8];
+  std::uint32_t byte_order;
+  std::uint32_t version;
+  std::uint32_t bits;
+  std::uint32_t tables;
+  std::uint32_t table_bits;
+  std::int32_t option_substrings;
+  std::int32_t option_expected_radius;
+  std::uint32_t reserved0;
+  std::uint64_t count;
+  std::uint64_t file_size;
+  std::uint64_t payload_xxh64;
+  unsigned char reserved[56];
+  std::uint64_t header_xxh64;
+};
+static_assert(sizeof(Header) == kHeaderSize);
+static_assert(std::endian::native == std::endian::little,
+              "the HashIndex file format is little-endian, as is the host");
+
+constexpr std::size_t align_up(std::size_t x) {
+  return (x + kAlign - 1) / kAlign * kAlign;
+}
+
+struct Layout {
+  std::size_t positions = 0, ids = 0, hashes = 0, by_id = 0;
+  std::vector<std::size_t> offsets, rows;
+  std::size_t end = 0;
+};
+
+// Callers bound n, tables and table_bits first, so nothing here overflows.
+Layout layout_of(std::size_t n, int words, int tables, int table_bits) {
+  Layout l;
+  std::size_t at = kHeaderSize;
+  l.positions = at;
+  at = align_up(at + static_cast<std::size_t>(tables) * table_bits);
+  l.ids = at;
+  at = align_up(at + n * 8);
+  l.hashes = at;
+  at = align_up(at + n * 8 * words);
+  l.by_id = at;
+  at = align_up(at + n * 4);
+  for (int t = 0; t < tables; ++t) {
+    l.offsets.push_back(at);
+    at = align_up(at + ((std::size_t{1} << table_bits) + 1) * 4);
+    l.rows.push_back(at);  // table 0 has none: rows are in its key order
+    if (t > 0) at = align_up(at + n * 4);
+  }
+  l.end = at;
+  return l;
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+class FileWriter {
+ public:
+  FileWriter(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+
+  Status write(const void* data, std::size_t len) {
+    hash_.update(data, len);
+    const auto* p = static_cast<const char*>(data);
+    while (len > 0) {
+      const std::size_t chunk = std::min<std::size_t>(len, 1 << 26);
+      const ssize_t w = ::write(fd_, p, chunk);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return io_error(name_ + ": cannot write: " + errno_text(errno));
+      }
+      p += w;
+      len -= static_cast<std::size_t>(w);
+      at_ += static_cast<std::size_t>(w);
+    }
+    return ok_status();
+  }
+  Status pad_to(std::size_t offset) {
+    static constexpr char kZeros[kAlign] = {};
+    while (at_ < offset) {
+      IMAGEBANK_RETURN_IF_ERROR(
+          write(kZeros, std::min<std::size_t>(offset - at_, kAlign)));
+    }
+    return ok_status();
+  }
+  std::size_t at() const { return at_; }
+  std::uint64_t digest() const { return hash_.digest(); }
+  void start_payload() {
+    hash_ = Xxh64();
+    at_ = kHeaderSize;
+  }
+
+ private:
+  int fd_;
+  std::string name_;
+  Xxh64 hash_;
+  std::size_t at_ = 0;
+};
+
+Status write_all(const Segment& seg, const HashIndex::Options& options, int fd,
+                 const std::string& name) {
+  const Segment::View& v = seg.view();
+  const int words = seg.words();
+  const Layout l = layout_of(v.size, words, v.plan.tables, v.plan.table_bits);
+  if (::lseek(fd, static_cast<off_t>(kHeaderSize), SEEK_SET) < 0) {
+    return io_error(name + ": cannot seek: " + errno_text(errno));
+  }
+  FileWriter out(fd, name);
+  out.start_payload();
+  for (const auto& pos : v.positions) {
+    IMAGEBANK_RETURN_IF_ERROR(out.write(pos.data(), pos.size()));
+  }
+  IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.ids));
+  IMAGEBANK_RETURN_IF_ERROR(out.write(v.ids, v.size * 8));
+  IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.hashes));
+  IMAGEBANK_RETURN_IF_ERROR(out.write(v.hashes, v.size * 8 * words));
+  IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.by_id));
+  IMAGEBANK_RETURN_IF_ERROR(out.write(v.by_id, v.size * 4));
+  const std::size_t dir = (std::size_t{1} << v.plan.table_bits) + 1;
+  for (int t = 0; t < v.plan.tables; ++t) {
+    IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.offsets[t]));
+    IMAGEBANK_RETURN_IF_ERROR(out.write(v.offsets[t], dir * 4));
+    if (t == 0) continue;
+    IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.rows[t]));
+    IMAGEBANK_RETURN_IF_ERROR(out.write(v.rows[t], v.size * 4));
+  }
+  IMAGEBANK_RETURN_IF_ERROR(out.pad_to(l.end));
+
+  Header h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.byte_order = kByteOrderMark;
+  h.version = kVersion;
+  h.bits = static_cast<std::uint32_t>(seg.bits());
+  h.tables = static_cast<std::uint32_t>(v.plan.tables);
+  h.table_bits = static_cast<std::uint32_t>(v.plan.table_bits);
+  h.option_substrings = options.substrings;
+  h.option_expected_radius = options.expected_radius;
+  h.count = v.size;
+  h.file_size = l.end;
+  h.payload_xxh64 = out.digest();
+  h.header_xxh64 = xxh64(&h, offsetof(Header, header_xxh64));
+  const char* p = reinterpret_cast<const char*>(&h);
+  std::size_t done = 0;
+  while (done < kHeaderSize) {
+    const ssize_t w =
+        ::pwrite(fd, p + done, kHeaderSize - done, static_cast<off_t>(done));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return io_error(name + ": cannot write: " + errno_text(errno));
+    }
+    done += static_cast<std::size_t>(w);
+  }
+  if (::fsync(fd) != 0) {
+    return io_error(name + ": cannot flush to disk: " + errno_text(errno));
+  }
+  return ok_status();
+}
+
+struct Mapping {
+  void* data = nullptr;
+  std::size_t size = 0;
+  Mapping() = default;
+  Mapping(const Mapping&) = delete;
+  Mapping& operator=(const Mapping&) = delete;
+  ~Mapping() {
+    if (data != nullptr) ::munmap(data, size);
+  }
+};
+
+Status corrupt(const std::string& name, const std::string& why) {
+  return corrupt_data_error(name + ": not a valid HashIndex file: " + why);
+}
+
+// The structure queries depend on for staying in bounds and exact.
+Status validate_structure(const std::string& name, const Segment::View& v,
+                          int bits) {
+  std::vector<bool> used(static_cast<std::size_t>(bits), false);
+  for (const auto& pos : v.positions) {
+    for (std::size_t k = 0; k < pos.size(); ++k) {
+      if (pos[k] >= bits || used[pos[k]] || (k > 0 && pos[k] <= pos[k - 1])) {
+        return corrupt(name, "key bit positions out of range or repeated");
+      }
+      used[pos[k]] = true;
+    }
+  }
+  std::vector<bool> seen(v.size, false);
+  for (std::size_t k = 0; k < v.size; ++k) {
+    const std::uint32_t row = v.by_id[k];
+    if (row >= v.size || seen[row]) {
+      return corrupt(name, "the id order lists a row out of range or twice");
+    }
+    seen[row] = true;
+    if (k > 0 && v.ids[row] <= v.ids[v.by_id[k - 1]]) {
+      return corrupt(
+          name, "ids repeated or out of order at rank " + std::to_string(k));
+    }
+  }
+  const std::size_t keys = std::size_t{1} << v.plan.table_bits;
+  for (int t = 0; t < v.plan.tables; ++t) {
+    const std::uint32_t* off = v.offsets[t];
+    if (off[0] != 0 || off[keys] != v.size) {
+      return corrupt(
+          name, "table " + std::to_string(t) + " does not cover every row");
+    }
+    for (std::size_t k = 0; k < keys; ++k) {
+      if (off[k + 1] < off[k]) {
+        return corrupt(name, "table " + std::to_string(t) +
+                                 " has a decreasing bucket offset");
+      }
+    }
+    if (t == 0) continue;  // rows are the identity
+    seen.assign(v.size, false);
+    const std::uint32_t* rows = v.rows[t];
+    for (std::size_t j = 0; j < v.size; ++j) {
+      if (rows[j] >= v.size || seen[rows[j]]) {
+        return corrupt(name, "table " + std::to_string(t) +
+                                 " lists a row out of range or twice");
+      }
+      seen[rows[j]] = true;
+    }
+  }
+  return ok_status();
+}
+
+std::atomic<unsigned> g_temp_counter{0};
+
+}  // namespace
+
+Status write_index_file(const std::filesystem::path& path,
+                        const Segment& segment,
+                        const HashIndex::Options& options) {
+  const std::string name = path.string();
+  const std::string temp = name + ".tmp-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(g_temp_counter.fetch_add(1));
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return io_error(name + ": cannot create " + temp + ": " +
+                    errno_text(errno));
+  }
+  Status status = write_all(segment, options, fd, name);
+  if (::close(fd) != 0 && status.ok()) {
+    status = io_error(name + ": cannot close: " + errno_text(errno));
+  }
+  if (status.ok() && ::rename(temp.c_str(), name.c_str()) != 0) {
+    status = io_error(name + ": cannot rename " + temp +
+                      " over it: " + errno_text(errno));
+  }
+  if (!status.ok()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  // The rename itself is durable only once the directory is flushed.
+  std::filesystem::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return ok_status();
+}
+
+Result<OpenedIndex> open_index_file(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return not_found_error(name + ": no such file");
+    return io_error(name + ": cannot open: " + errno_text(err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return io_error(name + ": cannot stat: " + errno_text(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return io_error(name + ": not a regular file");
+  }
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  if (size < kHeaderSize) {
+    ::close(fd);
+    return corrupt(name, "truncated to " + std::to_string(size) +
+                             " bytes (the header alone has " +
+                             std::to_string(kHeaderSize) + ")");
+  }
+  auto mapping = std::make_shared<Mapping>();
+  mapping->data = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  const int map_err = errno;
+  ::close(fd);
+  if (mapping->data == MAP_FAILED) {
+    mapping->data = nullptr;
+    return io_error(name + ": cannot map: " + errno_text(map_err));
+  }
+  mapping->size = size;
+  const auto* base = static_cast<const unsigned char*>(mapping->data);
+
+  Header h;
+  std::memcpy(&h, base, kHeaderSize);
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) {
+    return corrupt(name, "bad magic");
+  }
+  if (h.byte_order == kByteOrderSwapped) {
+    return unsupported_format_error(
+        name + ": HashIndex file written on a machine of the other byte order");
+  }
+  if (h.byte_order != kByteOrderMark)
+    return corrupt(name, "bad byte-order mark");
+  if (h.version == 0) return corrupt(name, "version 0");
+  if (h.version > kVersion) {
+    return unsupported_format_error(
+        name + ": HashIndex file format version " + std::to_string(h.version) +
+        " is newer than this library's (" + std::to_string(kVersion) + ")");
+  }
+  if (xxh64(&h, offsetof(Header, header_xxh64)) != h.header_xxh64) {
+    return corrupt(name, "header checksum mismatch");
+  }
+  if (h.file_size != size) {
+    return corrupt(name, "the header says " + std::to_string(h.file_size) +
+                             " bytes, the file has " + std::to_string(size) +
+                             (size < h.file_size ? " (truncated)" : ""));
+  }
+  const bool tables_ok =
+      h.tables == 0
+          ? h.table_bits == 0
+          : h.tables <= static_cast<std::uint32_t>(kMaxTables) &&
+                h.table_bits >= 1 &&
+                h.table_bits <= static_cast<std::uint32_t>(kMaxTableBits) &&
+                h.tables * h.table_bits <= h.bits;
+  if ((h.bits != 64 && h.bits != 256) || !tables_ok ||
+      h.option_substrings < 0 || h.option_substrings > kMaxTables ||
+      h.option_expected_radius < -1 || h.option_expected_radius > 256) {
+    return corrupt(name, "header fields out of range");
+  }
+  const int words = static_cast<int>(h.bits / 64);
+  // Bounds n before any size arithmetic: every row takes at least its id
+  // and hash in the file, and rows are numbered in 32 bits.
+  if (h.count > size / (8 + 8 * static_cast<std::size_t>(words)) ||
+      h.count >= 0xffffffffu) {
+    return corrupt(
+        name, "count " + std::to_string(h.count) + " does not fit the file");
+  }
+  const std::size_t n = static_cast<std::size_t>(h.count);
+  const int tables = static_cast<int>(h.tables);
+  const int table_bits = static_cast<int>(h.table_bits);
+  const Layout l = layout_of(n, words, tables, table_bits);
+  if (l.end != size) {
+    return corrupt(name, "sizes in the header need " + std::to_string(l.end) +
+                             " bytes, the file has " + std::to_string(size));
+  }
+  if (xxh64(base + kHeaderSize, size - kHeaderSize) != h.payload_xxh64) {
+    return corrupt(name, "checksum mismatch (the file is damaged)");
+  }
+
+  Segment::View v;
+  v.size = n;
+  v.ids = reinterpret_cast<const std::uint64_t*>(base + l.ids);
+  v.hashes = reinterpret_cast<const std::uint64_t*>(base + l.hashes);
+  v.by_id = reinterpret_cast<const std::uint32_t*>(base + l.by_id);
+  v.plan = {tables, table_bits};
+  for (int t = 0; t < tables; ++t) {
+    const unsigned char* p = base + l.positions + t * table_bits;
+    v.positions.emplace_back(p, p + table_bits);
+    v.offsets.push_back(
+        reinterpret_cast<const std::uint32_t*>(base + l.offsets[t]));
+    v.rows.push_back(
+        t == 0 ? nullptr
+               : reinterpret_cast<const std::uint32_t*>(base + l.rows[t]));
+  }
+  IMAGEBANK_RETURN_IF_ERROR(
+      validate_structure(name, v, static_cast<int>(h.bits)));
+
+  OpenedIndex opened;
+  opened.options.bits = static_cast<int>(h.bits);
+  opened.options.substrings = h.option_substrings;
+  opened.options.expected_radius = h.option_expected_radius;
+  opened.segment = Segment::adopt(static_cast<int>(h.bits), std::move(v),
+                                  std::move(mapping), /*mapped=*/true);
+  return opened;
+}
+
+}  // namespace imagebank::hash_index
