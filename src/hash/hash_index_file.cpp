@@ -244,6 +244,27 @@ Status validate_structure(const std::string& name, const Segment::View& v,
   return ok_status();
 }
 
+// Every row must sit in the bucket of its own key: a file whose checksums
+// were resealed after moving rows would otherwise open and silently miss
+// matches. Costs one key lookup per row and table, less than the checksum.
+Status validate_buckets(const std::string& name, const Segment& seg) {
+  const Segment::View& v = seg.view();
+  const std::size_t keys = std::size_t{1} << v.plan.table_bits;
+  for (int t = 0; t < v.plan.tables; ++t) {
+    const std::uint32_t* off = v.offsets[t];
+    for (std::size_t k = 0; k < keys; ++k) {
+      for (std::uint32_t j = off[k]; j < off[k + 1]; ++j) {
+        const std::uint32_t row = t == 0 ? j : v.rows[t][j];
+        if (seg.key(t, seg.hash(row)) != k) {
+          return corrupt(name, "table " + std::to_string(t) +
+                                   ": a row is in the wrong bucket");
+        }
+      }
+    }
+  }
+  return ok_status();
+}
+
 std::atomic<unsigned> g_temp_counter{0};
 
 }  // namespace
@@ -252,10 +273,16 @@ Status write_index_file(const std::filesystem::path& path,
                         const Segment& segment,
                         const HashIndex::Options& options) {
   const std::string name = path.string();
-  const std::string temp = name + ".tmp-" + std::to_string(::getpid()) + "-" +
-                           std::to_string(g_temp_counter.fetch_add(1));
-  const int fd =
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // A temporary name of our own; one left by a crashed process that had
+  // the same pid is skipped, not fatal.
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temp = name + ".tmp-" + std::to_string(::getpid()) + "-" +
+           std::to_string(g_temp_counter.fetch_add(1));
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
+  }
   if (fd < 0) {
     return io_error(name + ": cannot create " + temp + ": " +
                     errno_text(errno));
@@ -276,16 +303,22 @@ Status write_index_file(const std::filesystem::path& path,
   std::filesystem::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
   const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
+  if (dfd < 0 || ::fsync(dfd) != 0) {
+    const int err = errno;
+    if (dfd >= 0) ::close(dfd);
+    return io_error(
+        name + ": saved, but cannot flush its directory " + dir.string() +
+        " (the rename may not survive a crash): " + errno_text(err));
   }
+  ::close(dfd);
   return ok_status();
 }
 
 Result<OpenedIndex> open_index_file(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer (the S_ISREG check
+  // below then refuses it); it changes nothing for a regular file.
+  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT) return not_found_error(name + ": no such file");
@@ -353,7 +386,9 @@ Result<OpenedIndex> open_index_file(const std::filesystem::path& path) {
                 h.tables * h.table_bits <= h.bits;
   if ((h.bits != 64 && h.bits != 256) || !tables_ok ||
       h.option_substrings < 0 || h.option_substrings > kMaxTables ||
-      h.option_expected_radius < -1 || h.option_expected_radius > 256) {
+      h.option_expected_radius < -1 ||
+      h.option_expected_radius >
+          (h.bits == 64 ? HashIndex::kMaxRadius64 : HashIndex::kMaxRadius256)) {
     return corrupt(name, "header fields out of range");
   }
   const int words = static_cast<int>(h.bits / 64);
@@ -400,6 +435,7 @@ Result<OpenedIndex> open_index_file(const std::filesystem::path& path) {
   opened.options.expected_radius = h.option_expected_radius;
   opened.segment = Segment::adopt(static_cast<int>(h.bits), std::move(v),
                                   std::move(mapping), /*mapped=*/true);
+  IMAGEBANK_RETURN_IF_ERROR(validate_buckets(name, *opened.segment));
   return opened;
 }
 

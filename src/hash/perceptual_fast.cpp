@@ -7,6 +7,7 @@
 // regular decoders (WebP shrinks on load). Colour profiles are ignored, as
 // imagehash ignores them.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "image/jpeg/jpeg_header.hpp"
@@ -30,8 +31,14 @@ void on_progress(j_common_ptr cinfo) {
   auto* state = static_cast<FastJpegState*>(detail::jpeg_state_of(cinfo));
   auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
   if (d->input_scan_number > static_cast<int>(state->limits.jpeg_max_scans)) {
-    detail::jpeg_fail(state, detail::JpegState::Failure::kLimit,
-                      "progressive JPEG has more scans than the limit");
+    // A char buffer: nothing with a destructor may live across the longjmp.
+    char message[96];
+    std::snprintf(message, sizeof message,
+                  "progressive JPEG has more scans than the limit (scan %d, "
+                  "limit %u)",
+                  d->input_scan_number,
+                  static_cast<unsigned>(state->limits.jpeg_max_scans));
+    detail::jpeg_fail(state, detail::JpegState::Failure::kLimit, message);
   }
   if (state->deadline->expired()) {
     detail::jpeg_fail(state, detail::JpegState::Failure::kLimit,
@@ -83,6 +90,10 @@ bool run_decode(FastJpegState* state, bool dc_only) {
   c->buffered_image = TRUE;
   jpeg_start_decompress(c);
   for (;;) {
+    // In buffered-image mode libjpeg never calls the progress monitor, and
+    // a file can postpone its luma DC past any number of scans: check the
+    // scan limit and the deadline here, once per consumed iMCU row.
+    on_progress(reinterpret_cast<j_common_ptr>(c));
     const int r = jpeg_consume_input(c);
     if (r == JPEG_REACHED_EOI) break;
     if (r == JPEG_SUSPENDED) {

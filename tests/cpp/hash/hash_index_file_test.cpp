@@ -1,6 +1,7 @@
 // HashIndex files: round trip, memory-mapped and read-only opening, and
 // every kind of damage reported as corrupt_data naming the file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -301,6 +302,45 @@ TEST_F(HashIndexFile, CraftedStructureWithValidChecksumsIsCorruptData) {
     write(path, bad);
     expect_corrupt(path, d.what);
   }
+  // Rows moved to another bucket with the checksums resealed: every array
+  // is still in range, but queries would miss matches.
+  {
+    std::string bad = whole;
+    std::uint32_t first, last;
+    std::memcpy(&first, bad.data() + rows1_at, 4);
+    std::memcpy(&last, bad.data() + rows1_at + (kN - 1) * 4, 4);
+    std::memcpy(bad.data() + rows1_at, &last, 4);
+    std::memcpy(bad.data() + rows1_at + (kN - 1) * 4, &first, 4);
+    seal_all(bad);
+    write(path, bad);
+    expect_corrupt(path, "table 1 rows swapped across buckets");
+  }
+  {
+    std::string bad = whole;
+    const std::size_t keys = std::size_t{1} << table_bits;
+    auto off = [&](std::size_t k) {
+      std::uint32_t v;
+      std::memcpy(&v, bad.data() + offsets0_at + k * 4, 4);
+      return v;
+    };
+    std::size_t k = 1;
+    while (k < keys && !(off(k - 1) < off(k) && off(k) < off(k + 1))) ++k;
+    ASSERT_LT(k, keys);
+    const std::uint32_t moved = off(k) + 1;  // one row to the bucket before
+    std::memcpy(bad.data() + offsets0_at + k * 4, &moved, 4);
+    seal_all(bad);
+    write(path, bad);
+    expect_corrupt(path, "table 0 bucket boundary moved");
+  }
+}
+
+TEST_F(HashIndexFile, AFifoIsRefusedWithoutWaitingForAWriter) {
+  const fs::path fifo = dir_ / "fifo.ibhi";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto r = HashIndex::open(fifo);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kIoError) << r.status();
+  EXPECT_NE(r.status().message().find(fifo.string()), std::string::npos);
 }
 
 }  // namespace

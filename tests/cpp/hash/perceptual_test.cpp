@@ -230,6 +230,29 @@ TEST(Perceptual, LimitsAreCheckedFromTheHeader) {
   EXPECT_TRUE(hash_bytes(png, o).ok());
 }
 
+// Fast mode reads a large progressive JPEG only until its luma DC is
+// complete; a file that never completes it must still meet the scan limit
+// (libjpeg calls no progress monitor while it buffers scans).
+TEST(Perceptual, PostponedDcMeetsTheScanLimitInBothModes) {
+  const Bytes jpeg = testing::jpeg_with_postponed_dc(512);
+  for (HashCompat compat : {HashCompat::kFast, HashCompat::kImagehash}) {
+    PerceptualOptions o;
+    o.compat = compat;
+    auto h = hash_bytes(jpeg, o);
+    ASSERT_FALSE(h.ok()) << static_cast<int>(compat);
+    EXPECT_EQ(h.status().code(), ErrorCode::kLimitExceeded);
+    EXPECT_NE(h.status().message().find("scans"), std::string::npos)
+        << h.status().message();
+    if (compat == HashCompat::kFast) {
+      // Refused at the 101st of 694 scans, not after buffering them all.
+      EXPECT_NE(h.status().message().find("scan 101,"), std::string::npos)
+          << h.status().message();
+    }
+    o.limits.jpeg_max_scans = 1000;  // legal scans: accepted when allowed
+    EXPECT_TRUE(hash_bytes(jpeg, o).ok()) << static_cast<int>(compat);
+  }
+}
+
 TEST(Perceptual, EmptyImageIsInvalidArgument) {
   for (HashCompat compat : {HashCompat::kFast, HashCompat::kImagehash}) {
     auto h = perceptual_hashes(Image(), compat);

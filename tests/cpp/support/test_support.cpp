@@ -276,6 +276,59 @@ Bytes jpeg_with_many_scans() {
   return b;
 }
 
+Bytes jpeg_with_postponed_dc(std::uint32_t size) {
+  constexpr int kTopBit = 10;
+  std::vector<jpeg_scan_info> script;
+  jpeg_scan_info dc{};
+  dc.comps_in_scan = 1;
+  dc.Al = kTopBit;
+  script.push_back(dc);
+  for (int k = 1; k < 64; ++k) {
+    for (int al = kTopBit; al >= 0; --al) {
+      jpeg_scan_info s{};
+      s.comps_in_scan = 1;
+      s.Ss = k;
+      s.Se = k;
+      s.Ah = al == kTopBit ? 0 : al + 1;
+      s.Al = al;
+      script.push_back(s);
+    }
+  }
+  std::vector<unsigned char> pixels(std::size_t{size} * size);
+  for (std::uint32_t y = 0; y < size; ++y) {
+    for (std::uint32_t x = 0; x < size; ++x) {
+      pixels[std::size_t{y} * size + x] =
+          static_cast<unsigned char>((x * 7 + y * 3 + ((x * y) >> 5)) & 0xff);
+    }
+  }
+  jpeg_compress_struct cinfo{};
+  jpeg_error_mgr jerr{};
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* out = nullptr;
+  unsigned long out_size = 0;
+  jpeg_mem_dest(&cinfo, &out, &out_size);
+  cinfo.image_width = size;
+  cinfo.image_height = size;
+  cinfo.input_components = 1;
+  cinfo.in_color_space = JCS_GRAYSCALE;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, 90, TRUE);
+  cinfo.scan_info = script.data();
+  cinfo.num_scans = static_cast<int>(script.size());
+  jpeg_start_compress(&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height) {
+    JSAMPROW row = pixels.data() + std::size_t{cinfo.next_scanline} * size;
+    jpeg_write_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  Bytes b(reinterpret_cast<const std::byte*>(out),
+          reinterpret_cast<const std::byte*>(out) + out_size);
+  std::free(out);
+  return b;
+}
+
 Bytes jpeg_with_repeated_scan(std::size_t copies) {
   const Bytes b = read_file(data_path("progressive.jpg"));
   std::size_t last_sos = 0;

@@ -61,6 +61,11 @@ Bytes webp_lossless_declaring(std::uint32_t width, std::uint32_t height,
 // decoder far more than the pixels are worth (the progressive CPU bomb).
 Bytes jpeg_with_many_scans();
 
+// A grey size x size progressive JPEG whose DC scan sends only the top bits
+// (Al = 10) and is never refined, followed by 693 legal AC scans: a decoder
+// waiting for the complete DC reads every scan.
+Bytes jpeg_with_postponed_dc(std::uint32_t size);
+
 // The progressive test file with its last scan repeated `copies` times: an
 // illegal progression that libjpeg merely warns about.
 Bytes jpeg_with_repeated_scan(std::size_t copies);
