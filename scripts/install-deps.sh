@@ -32,6 +32,8 @@ build_pkgs=(
   libpq-dev
   # CLI argument parsing
   libcli11-dev
+  # text folding (core), spreadsheets: .xlsx zip + XML, legacy .xls (carteira)
+  libutf8proc-dev libzip-dev libexpat1-dev libfreexl-dev
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
@@ -65,7 +67,7 @@ fi
 py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
 py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6"
   # parity references of the hash module (imagehash needs Pillow and scipy)
-  "ImageHash==4.3.*" "pdqhash>=0.2.8")
+  "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1")
 py=("${py_build[@]}")
 [ "$want_test" = 1 ] && py+=("${py_test[@]}")
 # pip skips requirements that are already satisfied without downloading.

@@ -27,6 +27,9 @@ void init_hash(py::module_& m);
 void init_perceptual(py::module_& m);
 void init_pdq(py::module_& m);
 void init_hash_index(py::module_& m);
+void init_text(py::module_& m);
+void init_sku(py::module_& m);
+void init_carteira(py::module_& m);
 
 // Calls fn on a Source over `src` (a str/os.PathLike path, or bytes or any
 // contiguous buffer) with the GIL released. A path that cannot be opened

@@ -13,4 +13,7 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_perceptual(m);
   imagebank::python::init_pdq(m);
   imagebank::python::init_hash_index(m);
+  imagebank::python::init_text(m);
+  imagebank::python::init_sku(m);
+  imagebank::python::init_carteira(m);
 }

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['HashIndex', 'Image', 'ImageInfo', 'Limits', 'Negotiation', 'PerceptualHashes', 'Preset', 'Variant', 'ahash', 'apply_orientation', 'crop', 'decode', 'default_presets', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'mime_type', 'negotiate', 'pdq', 'pdq_dihedral', 'perceptual_hashes', 'phash', 'probe', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'validate_preset', 'variant_key']
+__all__: list[str] = ['Carteira', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'HashIndex', 'Image', 'ImageInfo', 'KnownSkus', 'Limits', 'MatchReport', 'Negotiation', 'PerceptualHashes', 'Preset', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'ahash', 'apply_orientation', 'carteira_fields', 'crop', 'decode', 'default_presets', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'match', 'mime_type', 'negotiate', 'parse_filename', 'pdq', 'pdq_dihedral', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'to_utf8', 'upper_without_accents', 'validate_preset', 'variant_key']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -329,6 +329,388 @@ class HashIndex:
     @property
     def read_only(self) -> bool:
         ...
+class SkuParse:
+    """
+    What a file name says: SKU, sequence, view.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: typing.Any) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def confidence(self) -> float:
+        """
+        1.0 known SKU; 0.8/0.6/0.5 grammar (halved without a digit); 0 camera_default and no_sku.
+        """
+    @property
+    def from_folder(self) -> bool:
+        """
+        sku_base came from the parent folder.
+        """
+    @property
+    def reason(self) -> str:
+        """
+        'grammar', 'known_sku', 'camera_default' or 'no_sku'.
+        """
+    @property
+    def sequence(self) -> str:
+        """
+        Sequence and view tokens joined with '_' ('01', 'FRENTE', 'A_2'), or ''.
+        """
+    @property
+    def sku_base(self) -> str:
+        """
+        Upper case without accents ('' when none); as the known SKU list writes it when reason is 'known_sku'.
+        """
+    @property
+    def view(self) -> str:
+        """
+        'front', 'back', 'side', 'detail', 'top', 'look', 'flat', 'inside', 'sole', 'pair' or ''.
+        """
+class SkuRules:
+    """
+    The filename grammar's rules; every field has the documented default and is validated when set (InvalidArgumentError). Lists are copies: assign a new list to change one.
+    """
+    def __init__(self, *, extensions: collections.abc.Sequence[str] | None = None, copy_suffixes: collections.abc.Sequence[str] | None = None, copy_prefixes: collections.abc.Sequence[str] | None = None, view_words: dict | None = None, camera_patterns: collections.abc.Sequence[str] | None = None, separators: str | None = None, max_sequence_digits: typing.SupportsInt | typing.SupportsIndex | None = None, max_name_bytes: typing.SupportsInt | typing.SupportsIndex | None = None, folder_fallback: bool | None = None) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def camera_patterns(self) -> list[str]:
+        """
+        Camera/app default names: '#' a digit, '?' a character, '*' any run; whole stem, any case.
+        """
+    @camera_patterns.setter
+    def camera_patterns(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def copy_prefixes(self) -> list[str]:
+        """
+        Copy markers removed from the start ('Cópia de ', ...).
+        """
+    @copy_prefixes.setter
+    def copy_prefixes(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def copy_suffixes(self) -> list[str]:
+        """
+        Copy markers removed from the end (' - Cópia', ' copy', ...).
+        """
+    @copy_suffixes.setter
+    def copy_suffixes(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def extensions(self) -> list[str]:
+        """
+        Image extensions stripped from the end, any case, repeated.
+        """
+    @extensions.setter
+    def extensions(self, arg1: collections.abc.Sequence[str]) -> None:
+        ...
+    @property
+    def folder_fallback(self) -> bool:
+        """
+        Read the parent folder when the name carries no SKU.
+        """
+    @folder_fallback.setter
+    def folder_fallback(self, arg1: bool) -> None:
+        ...
+    @property
+    def max_name_bytes(self) -> int:
+        """
+        Longer names raise LimitExceededError.
+        """
+    @max_name_bytes.setter
+    def max_name_bytes(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_sequence_digits(self) -> int:
+        """
+        Longest digit run read as a sequence token (0..9).
+        """
+    @max_sequence_digits.setter
+    def max_sequence_digits(self, arg1: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def separators(self) -> str:
+        """
+        Token separators (ASCII).
+        """
+    @separators.setter
+    def separators(self, arg1: str) -> None:
+        ...
+    @property
+    def view_words(self) -> dict:
+        """
+        dict of view word -> normalised view ('FRENTE' -> 'front'); the first mapping of a word wins.
+        """
+    @view_words.setter
+    def view_words(self, arg1: dict) -> None:
+        ...
+class KnownSkus:
+    """
+    Known SKUs (a Carteira's), prebuilt for matching many names. Spellings equal once separators, case and accents are dropped are one SKU; the first is kept. Blank entries are skipped.
+    """
+    def __contains__(self, arg0: typing.Any) -> bool:
+        ...
+    def __init__(self, skus: typing.Any) -> None:
+        """
+        skus: an iterable of str (or bytes), or an object with a skus() method.
+        """
+    def __iter__(self) -> collections.abc.Iterator[str]:
+        ...
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def find(self, sku: str) -> int | None:
+        """
+        Index in skus() of the SKU spelled like sku, or None.
+        """
+    def skus(self) -> list[str]:
+        """
+        The distinct SKUs, in input order.
+        """
+class SkuPhotos:
+    """
+    Photos found for one SKU.
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def photos(self) -> int:
+        ...
+    @property
+    def sku(self) -> str:
+        ...
+    @property
+    def views(self) -> list[str]:
+        """
+        Distinct views present, in the order of the view words.
+        """
+class SkuMatch:
+    """
+    One file of a match().
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def error(self) -> typing.Any:
+        """
+        None, or the imagebank.Error (not raised) refusing the name.
+        """
+    @property
+    def input(self) -> str:
+        """
+        The name as given (bytes decoded as UTF-8 or Windows-1252).
+        """
+    @property
+    def matched(self) -> bool:
+        ...
+    @property
+    def parse(self) -> SkuParse:
+        """
+        The parse; empty when error is set.
+        """
+    @property
+    def sku(self) -> str | None:
+        """
+        The known SKU it belongs to, or None.
+        """
+class MatchReport:
+    """
+    Photos against the known SKUs: what is missing.
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        ...
+    @property
+    def files(self) -> list[SkuMatch]:
+        """
+        One SkuMatch per input, in input order.
+        """
+    @property
+    def photos_without_sku(self) -> list:
+        """
+        Inputs matched to no known SKU, in input order.
+        """
+    @property
+    def skus(self) -> list[SkuPhotos]:
+        """
+        One SkuPhotos per known SKU, in the known order (photos may be 0).
+        """
+    @property
+    def skus_without_photos(self) -> list[str]:
+        """
+        Known SKUs with no photo, in the known order.
+        """
+    @property
+    def unknown_skus(self) -> list[SkuPhotos]:
+        """
+        SKUs read from names but not known, in order of appearance.
+        """
+class CarteiraLimits:
+    """
+    How large an untrusted Carteira may be before read_carteira refuses it (LimitExceededError).
+    """
+    def __init__(self, *, max_file_bytes: typing.SupportsInt | typing.SupportsIndex = 50000000, max_uncompressed_bytes: typing.SupportsInt | typing.SupportsIndex = 536870912, max_compression_ratio: typing.SupportsInt | typing.SupportsIndex = 200, max_rows: typing.SupportsInt | typing.SupportsIndex = 1000000, max_columns: typing.SupportsInt | typing.SupportsIndex = 16384, max_cell_bytes: typing.SupportsInt | typing.SupportsIndex = 131072, max_sheets: typing.SupportsInt | typing.SupportsIndex = 256) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def max_cell_bytes(self) -> int:
+        """
+        Bytes of one cell's text.
+        """
+    @max_cell_bytes.setter
+    def max_cell_bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_columns(self) -> int:
+        """
+        Columns of one row.
+        """
+    @max_columns.setter
+    def max_columns(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_compression_ratio(self) -> int:
+        """
+        An .xlsx part inflating more than this many times its compressed size (past its first MiB) is a zip bomb.
+        """
+    @max_compression_ratio.setter
+    def max_compression_ratio(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_file_bytes(self) -> int:
+        """
+        Largest file accepted.
+        """
+    @max_file_bytes.setter
+    def max_file_bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_rows(self) -> int:
+        """
+        Rows read from the whole file.
+        """
+    @max_rows.setter
+    def max_rows(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_sheets(self) -> int:
+        ...
+    @max_sheets.setter
+    def max_sheets(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_uncompressed_bytes(self) -> int:
+        """
+        Largest total of an .xlsx's parts once inflated.
+        """
+    @max_uncompressed_bytes.setter
+    def max_uncompressed_bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class CarteiraIssue:
+    """
+    A problem found while reading a Carteira: never silent, never fatal for the other rows.
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        """
+        {'sheet', 'row', 'severity', 'message'}, as `imagebank carteira --json` prints it.
+        """
+    @property
+    def message(self) -> str:
+        ...
+    @property
+    def row(self) -> int:
+        """
+        1-based spreadsheet row; 0 when not about one row.
+        """
+    @property
+    def severity(self) -> str:
+        """
+        'info' (nothing lost), 'warning' (check it) or 'error' (data lost: a row skipped).
+        """
+    @property
+    def sheet(self) -> str:
+        """
+        The sheet it is about; '' for the whole file.
+        """
+class CarteiraRow:
+    """
+    One product row of a Carteira.
+    """
+    def __repr__(self) -> str:
+        ...
+    def to_dict(self) -> dict:
+        """
+        {'sheet', 'row', 'fields', 'extra'}, as `imagebank carteira --json` prints it.
+        """
+    @property
+    def extra(self) -> dict:
+        """
+        The other columns: original header -> value as text, in column order.
+        """
+    @property
+    def fields(self) -> dict:
+        """
+        Canonical field name -> value, in canonical order, only the fields with a value: str for text, int for whole quantities, float for numbers, 'yyyy-mm-dd' for dates, bool for TRUE/FALSE cells. A numeric or date field that could not be read keeps its text (and an issue says so).
+        """
+    @property
+    def row(self) -> int:
+        """
+        1-based spreadsheet row (a CSV's record number).
+        """
+    @property
+    def sheet(self) -> str:
+        ...
+    @property
+    def sku(self) -> str:
+        """
+        The SKU exactly as written (trimmed; a numeric cell as digits).
+        """
+class Carteira:
+    """
+    A Carteira de Compras read into typed rows, with the issues found.
+    """
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def skus(self) -> list[str]:
+        """
+        The SKUs in row order, each once.
+        """
+    def to_dict(self) -> dict:
+        """
+        {'sheets', 'rows', 'issues'} of plain dicts and lists.
+        """
+    @property
+    def issues(self) -> list:
+        """
+        Every issue, in the order found.
+        """
+    @property
+    def rows(self) -> list:
+        """
+        The rows in file order (sheet by sheet), one per SKU.
+        """
+    @property
+    def sheets(self) -> list[str]:
+        """
+        The sheets read, in workbook order (skipped ones included; an issue says why).
+        """
 def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit average hash (8x8 pixels against their mean), as an int.
@@ -338,6 +720,10 @@ def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None =
 def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
+    """
+def carteira_fields() -> list[str]:
+    """
+    The canonical field names of a CarteiraRow, in canonical order.
     """
 def crop(image: Image, x: typing.SupportsInt | typing.SupportsIndex, y: typing.SupportsInt | typing.SupportsIndex, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
@@ -381,6 +767,10 @@ def fitted_size(width: typing.SupportsInt | typing.SupportsIndex, height: typing
     """
     The (width, height) fit() gives for an image of width x height.
     """
+def fold_text(text: typing.Any) -> str:
+    """
+    text for comparisons: NFKD, accents removed, case-folded ('Código' -> 'codigo'). bytes that are not UTF-8 are read as Windows-1252.
+    """
 def format_from_name(name: str) -> str:
     """
     The canonical name of a format name ('jpg' gives 'jpeg'); InvalidArgumentError for names imagebank does not know.
@@ -405,6 +795,12 @@ def make_variants(src: typing.Any, presets: collections.abc.Sequence[typing.Any]
     """
     Decode once and make every preset (names or Preset objects; default: all six) in every format. Returns Variants in preset x format order.
     """
+def match(filenames: collections.abc.Iterable, known: typing.Any, rules: SkuRules | None = None) -> MatchReport:
+    """
+    Matches photo file names against the known SKUs: per file its parse and SKU, and the report (SKUs without photos, photos without SKU, per SKU the photo count and views).
+    
+    known: a KnownSkus, an iterable of str, or any object with a skus() method (a Carteira). Names refused (too long) are reported, not raised.
+    """
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
@@ -412,6 +808,12 @@ def mime_type(format: str) -> str:
 def negotiate(accept: str, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
     """
     The best available format for an Accept header (RFC 9110 q-values; ties prefer avif > webp > jpeg > png).
+    """
+def parse_filename(path: typing.Any, rules: SkuRules | None = None, known_skus: typing.Any = None) -> SkuParse:
+    """
+    The SKU, sequence and view a photo's file name carries.
+    
+    path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known_skus: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
     """
 def pdq(src: typing.Any, limits: Limits | None = None) -> tuple:
     """
@@ -456,6 +858,14 @@ def probe(src: typing_extensions.Buffer, limits: Limits | None = None) -> ImageI
     
     src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
     """
+def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
+    """
+    Read a Carteira de Compras (.xlsx/.xlsm, legacy .xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a Carteira.
+    
+    src is a path (str or os.PathLike) or the file's bytes (any contiguous buffer; name= names it in messages and gives a CSV's sheet name). The format comes from the content. sheets= reads only the sheets named (case and accents ignored). Each sheet's header is the first row among the first 20 with two recognised column names; see carteira_fields() for the canonical fields.
+    
+    Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
+    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
@@ -479,6 +889,14 @@ def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, heig
 def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
+    """
+def to_utf8(data: bytes) -> str:
+    """
+    bytes decoded as UTF-8 when they are valid UTF-8, else as Windows-1252 (never fails).
+    """
+def upper_without_accents(text: typing.Any) -> str:
+    """
+    text with accents removed, in upper case, composed ('abc-ação' -> 'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.
     """
 def validate_preset(preset: Preset) -> None:
     """

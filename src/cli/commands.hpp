@@ -16,5 +16,7 @@ CommandRunner add_probe_command(CLI::App& app);
 CommandRunner add_variants_command(CLI::App& app);
 CommandRunner add_hash_command(CLI::App& app);
 CommandRunner add_dedupe_command(CLI::App& app);
+CommandRunner add_sku_command(CLI::App& app);
+CommandRunner add_carteira_command(CLI::App& app);
 
 }  // namespace imagebank::cli

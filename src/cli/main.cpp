@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   commands["variants"] = add_variants_command(app);
   commands["hash"] = add_hash_command(app);
   commands["dedupe"] = add_dedupe_command(app);
+  commands["sku"] = add_sku_command(app);
+  commands["carteira"] = add_carteira_command(app);
 
   try {
     app.parse(argc, argv);
