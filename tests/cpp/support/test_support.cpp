@@ -218,6 +218,45 @@ Bytes webp_lossless_declaring(std::uint32_t width, std::uint32_t height,
   return b;
 }
 
+namespace {
+
+// A size x size progressive JPEG (1 grey or 3 RGB components) written with
+// the caller's scan script.
+Bytes encode_scripted_jpeg(const std::vector<unsigned char>& pixels,
+                           std::uint32_t size, int components, int quality,
+                           const std::vector<jpeg_scan_info>& script) {
+  jpeg_compress_struct cinfo{};
+  jpeg_error_mgr jerr{};
+  cinfo.err = jpeg_std_error(&jerr);
+  jpeg_create_compress(&cinfo);
+  unsigned char* out = nullptr;
+  unsigned long out_size = 0;
+  jpeg_mem_dest(&cinfo, &out, &out_size);
+  cinfo.image_width = size;
+  cinfo.image_height = size;
+  cinfo.input_components = components;
+  cinfo.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, quality, TRUE);
+  cinfo.scan_info = script.data();
+  cinfo.num_scans = static_cast<int>(script.size());
+  jpeg_start_compress(&cinfo, TRUE);
+  const std::size_t stride = std::size_t{size} * components;
+  while (cinfo.next_scanline < cinfo.image_height) {
+    JSAMPROW row = const_cast<unsigned char*>(pixels.data()) +
+                   std::size_t{cinfo.next_scanline} * stride;
+    jpeg_write_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  Bytes b(reinterpret_cast<const std::byte*>(out),
+          reinterpret_cast<const std::byte*>(out) + out_size);
+  std::free(out);
+  return b;
+}
+
+}  // namespace
+
 Bytes jpeg_with_many_scans() {
   constexpr int kSize = 64;
   constexpr int kComponents = 3;
@@ -248,32 +287,7 @@ Bytes jpeg_with_many_scans() {
     x = x * 1103515245u + 12345u;
     p = static_cast<unsigned char>(x >> 24);
   }
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr jerr{};
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* out = nullptr;
-  unsigned long out_size = 0;
-  jpeg_mem_dest(&cinfo, &out, &out_size);
-  cinfo.image_width = kSize;
-  cinfo.image_height = kSize;
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, 100, TRUE);
-  cinfo.scan_info = script.data();
-  cinfo.num_scans = static_cast<int>(script.size());
-  jpeg_start_compress(&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row = pixels.data() + cinfo.next_scanline * kSize * 3;
-    jpeg_write_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  Bytes b(reinterpret_cast<const std::byte*>(out),
-          reinterpret_cast<const std::byte*>(out) + out_size);
-  std::free(out);
-  return b;
+  return encode_scripted_jpeg(pixels, kSize, 3, 100, script);
 }
 
 Bytes jpeg_with_postponed_dc(std::uint32_t size) {
@@ -301,32 +315,7 @@ Bytes jpeg_with_postponed_dc(std::uint32_t size) {
           static_cast<unsigned char>((x * 7 + y * 3 + ((x * y) >> 5)) & 0xff);
     }
   }
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr jerr{};
-  cinfo.err = jpeg_std_error(&jerr);
-  jpeg_create_compress(&cinfo);
-  unsigned char* out = nullptr;
-  unsigned long out_size = 0;
-  jpeg_mem_dest(&cinfo, &out, &out_size);
-  cinfo.image_width = size;
-  cinfo.image_height = size;
-  cinfo.input_components = 1;
-  cinfo.in_color_space = JCS_GRAYSCALE;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, 90, TRUE);
-  cinfo.scan_info = script.data();
-  cinfo.num_scans = static_cast<int>(script.size());
-  jpeg_start_compress(&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW row = pixels.data() + std::size_t{cinfo.next_scanline} * size;
-    jpeg_write_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  Bytes b(reinterpret_cast<const std::byte*>(out),
-          reinterpret_cast<const std::byte*>(out) + out_size);
-  std::free(out);
-  return b;
+  return encode_scripted_jpeg(pixels, size, 1, 90, script);
 }
 
 Bytes jpeg_with_repeated_scan(std::size_t copies) {
