@@ -25,7 +25,18 @@ _imagebank_pkg(webp "libwebp;libwebpdemux;libwebpmux")
 _imagebank_pkg(avif libavif)
 _imagebank_pkg(lcms2 lcms2)
 _imagebank_pkg(crypto libcrypto)
+_imagebank_pkg(ssl libssl)
 _imagebank_pkg(utf8proc libutf8proc)
 _imagebank_pkg(zip libzip)
 _imagebank_pkg(expat expat)
 _imagebank_pkg(freexl freexl)
+
+# SOCI (catalog adapters): Debian ships no CMake package, cmake/FindSOCI.cmake
+# finds it. Boost (header-only Beast/Asio for the S3 adapter, Boost.JSON).
+if(NOT TARGET SOCI::sqlite3)
+  list(APPEND CMAKE_MODULE_PATH "${CMAKE_CURRENT_LIST_DIR}")
+  find_dependency(SOCI 4.0 COMPONENTS sqlite3 postgresql)
+endif()
+if(NOT TARGET Boost::json)
+  find_dependency(Boost 1.81 CONFIG COMPONENTS json)
+endif()

@@ -32,4 +32,5 @@ install(FILES
   "${PROJECT_BINARY_DIR}/imagebankConfig.cmake"
   "${PROJECT_BINARY_DIR}/imagebankConfigVersion.cmake"
   cmake/ImagebankDependencies.cmake
+  cmake/FindSOCI.cmake
   DESTINATION ${IMAGEBANK_CMAKE_DIR})

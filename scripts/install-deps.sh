@@ -39,6 +39,9 @@ test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format
   # the Debian codec tools used to make and check test images
   libjpeg-turbo-progs webp libavif-bin
+  # a real PostgreSQL server for the catalog tests (scripts/pg-test-server.sh
+  # starts a throwaway cluster in a temp directory)
+  postgresql
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -30,6 +30,10 @@ void init_hash_index(py::module_& m);
 void init_text(py::module_& m);
 void init_sku(py::module_& m);
 void init_carteira(py::module_& m);
+void init_blob_store(py::module_& m);
+void init_s3(py::module_& m);
+void init_catalog(py::module_& m);
+void init_bank(py::module_& m);
 
 // Calls fn on a Source over `src` (a str/os.PathLike path, or bytes or any
 // contiguous buffer) with the GIL released. A path that cannot be opened

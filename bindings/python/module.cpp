@@ -16,4 +16,8 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_text(m);
   imagebank::python::init_sku(m);
   imagebank::python::init_carteira(m);
+  imagebank::python::init_blob_store(m);
+  imagebank::python::init_s3(m);
+  imagebank::python::init_catalog(m);
+  imagebank::python::init_bank(m);
 }

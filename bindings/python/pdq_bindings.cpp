@@ -3,6 +3,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 
 #include "bindings.hpp"
 #include "imagebank/hash/pdq.hpp"
@@ -36,6 +37,34 @@ T run(const py::object& src, FromImage from_image, FromSource from_source) {
 }  // namespace
 
 void init_pdq(py::module_& m) {
+  m.def(
+      "pdq_from_hex",
+      [](const std::string& hex) {
+        const auto bytes = pdq_to_bytes(unwrap(pdq_from_hex(hex)));
+        return py::bytes(reinterpret_cast<const char*>(bytes.data()),
+                         bytes.size());
+      },
+      py::arg("hex"),
+      "The 32 bytes (as pdq() returns them) of a 64-digit hex PDQ hash, as "
+      "other PDQ tools print it; InvalidArgumentError otherwise.");
+  m.def(
+      "pdq_to_hex",
+      [](const py::bytes& hash) {
+        const std::string b = hash;
+        if (b.size() != 32)
+          check(invalid_argument_error("a PDQ hash is 32 bytes, not " +
+                                       std::to_string(b.size())));
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string hex;
+        for (unsigned char c : b) {
+          hex += kHex[c >> 4];
+          hex += kHex[c & 15];
+        }
+        // Through the C++ parser and printer: the text other PDQ tools use.
+        return pdq_to_hex(unwrap(pdq_from_hex(hex)));
+      },
+      py::arg("hash"),
+      "64 lowercase hex digits of a PDQ hash given as its 32 bytes.");
   m.def(
       "pdq",
       [](const py::object& src, const std::optional<Limits>& limits) {

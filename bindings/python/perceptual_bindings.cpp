@@ -55,6 +55,13 @@ constexpr const char* kSrcDoc =
 }  // namespace
 
 void init_perceptual(py::module_& m) {
+  m.def("hash_to_hex", &hash_to_hex, py::arg("hash"),
+        "16 lowercase hex digits, most significant first (imagehash's str()).");
+  m.def(
+      "hash_from_hex",
+      [](const std::string& hex) { return unwrap(hash_from_hex(hex)); },
+      py::arg("hex"),
+      "Parses 16 hex digits (either case); InvalidArgumentError otherwise.");
   // A named tuple: unpacks as (phash, dhash, ahash), fields by name.
   py::object named =
       py::module_::import("collections")

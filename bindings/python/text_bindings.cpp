@@ -37,6 +37,17 @@ void init_text(py::module_& m) {
       "text with accents removed, in upper case, composed ('abc-ação' -> "
       "'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.");
   m.def(
+      "is_valid_utf8",
+      [](const py::bytes& data) { return is_valid_utf8(std::string(data)); },
+      py::arg("data"),
+      "Whether the bytes are well-formed UTF-8 (no overlongs, no surrogates).");
+  m.def(
+      "windows1252_to_utf8",
+      [](const py::bytes& data) {
+        return windows1252_to_utf8(std::string(data));
+      },
+      py::arg("data"), "The bytes read as Windows-1252 (never fails).");
+  m.def(
       "to_utf8",
       [](const py::bytes& data) { return to_utf8(std::string(data)); },
       py::arg("data"),

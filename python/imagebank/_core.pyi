@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['Carteira', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'HashIndex', 'Image', 'ImageInfo', 'KnownSkus', 'Limits', 'MatchReport', 'Negotiation', 'PerceptualHashes', 'Preset', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'ahash', 'apply_orientation', 'carteira_fields', 'crop', 'decode', 'default_presets', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'is_supported', 'log', 'log_level', 'make_variants', 'match', 'mime_type', 'negotiate', 'parse_filename', 'pdq', 'pdq_dihedral', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'to_utf8', 'upper_without_accents', 'validate_preset', 'variant_key']
+__all__: list[str] = ['AiAnalysis', 'Bank', 'Batch', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'KnownSkus', 'Limits', 'MatchReport', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'ahash', 'apply_orientation', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -711,6 +711,717 @@ class Carteira:
         """
         The sheets read, in workbook order (skipped ones included; an issue says why).
         """
+class BlobInfo:
+    """
+    An object's key, size in bytes and modification time (ms since the Unix epoch; 0 when unknown).
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: BlobInfo) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def modified_ms(self) -> int:
+        ...
+    @property
+    def size(self) -> int:
+        ...
+class BlobListPage:
+    """
+    One page of BlobStore.list(): blobs in bytewise key order; next_start_after is '' on the last page.
+    """
+    def __len__(self) -> int:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def blobs(self) -> list[BlobInfo]:
+        ...
+    @property
+    def next_start_after(self) -> str:
+        ...
+class _BlobIterator:
+    def __iter__(self) -> _BlobIterator:
+        ...
+    def __next__(self) -> BlobInfo:
+        ...
+class FsSweepReport:
+    def __repr__(self) -> str:
+        ...
+    @property
+    def kept(self) -> int:
+        ...
+    @property
+    def removed(self) -> int:
+        ...
+    @property
+    def removed_bytes(self) -> int:
+        ...
+class BlobStore:
+    """
+    Keys to immutable byte strings (local disk, S3 or memory). put is atomic; get/head of a missing key raise NotFound; remove of a missing key is fine. Thread-safe; the GIL is released during I/O.
+    """
+    def __repr__(self) -> str:
+        ...
+    def exists(self, key: str) -> bool:
+        """
+        head() without NotFound: True or False.
+        """
+    def get(self, key: str, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> bytes:
+        """
+        The object's bytes, or `length` bytes from `offset` (clipped at the end; an offset past the end raises InvalidArgument).
+        """
+    def head(self, key: str) -> BlobInfo:
+        ...
+    def iter_blobs(self, prefix: str = '', page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> _BlobIterator:
+        """
+        Every object whose key starts with `prefix`, in key order, fetched a page at a time.
+        """
+    def list(self, prefix: str = '', start_after: str = '', max_keys: typing.SupportsInt | typing.SupportsIndex = 1000) -> BlobListPage:
+        """
+        One page of the objects whose key starts with `prefix` and sorts after `start_after`.
+        """
+    def put(self, key: str, data: typing.Any) -> None:
+        """
+        Stores bytes-like `data` under `key`, atomically and durably.
+        """
+    def put_file(self, key: str, path: os.PathLike | str | bytes) -> None:
+        """
+        Stores the contents of a local file, streamed.
+        """
+    def remove(self, key: str) -> None:
+        """
+        Deletes `key`; a missing key is not an error.
+        """
+    @property
+    def uri(self) -> str:
+        ...
+class S3Credentials:
+    """
+    An access key pair (and session token for temporary credentials).
+    """
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    def __init__(self, access_key_id: str, secret_access_key: str, session_token: str = '') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+class S3Options:
+    """
+    Where and how to reach an S3-compatible bucket. credentials=None reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN when the store is opened. Durations are in seconds.
+    """
+    bucket: str
+    ca_file: str
+    check_bucket: bool
+    create_bucket: bool
+    credentials: S3Credentials | None
+    prefix: str
+    region: str
+    verify_tls: bool
+    def __init__(self, bucket: str, prefix: str = '', endpoint: str = '', region: str = 'us-east-1', credentials: S3Credentials | None = None, create_bucket: bool = False) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def addressing(self) -> str:
+        """
+        'auto' (path-style for custom endpoints), 'path' or 'virtual'.
+        """
+    @addressing.setter
+    def addressing(self, arg1: str) -> None:
+        ...
+    @property
+    def backoff_base(self) -> float:
+        """
+        First retry's maximum wait.
+        """
+    @backoff_base.setter
+    def backoff_base(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def backoff_cap(self) -> float:
+        """
+        Largest wait between retries.
+        """
+    @backoff_cap.setter
+    def backoff_cap(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def connect_timeout(self) -> float:
+        """
+        Connect + TLS handshake, per attempt.
+        """
+    @connect_timeout.setter
+    def connect_timeout(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def endpoint(self) -> str:
+        """
+        'http://host:port' or 'https://host[:port]'; '' for AWS (https://s3.<region>.amazonaws.com).
+        """
+    @endpoint.setter
+    def endpoint(self, arg0: str) -> None:
+        ...
+    @property
+    def max_attempts(self) -> int:
+        ...
+    @max_attempts.setter
+    def max_attempts(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def multipart_threshold(self) -> int:
+        ...
+    @multipart_threshold.setter
+    def multipart_threshold(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def part_size(self) -> int:
+        ...
+    @part_size.setter
+    def part_size(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def request_timeout(self) -> float:
+        """
+        Each read or write of a request.
+        """
+    @request_timeout.setter
+    def request_timeout(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class Brand:
+    """
+    A brand (created on first use).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class Collection:
+    """
+    A season's collection of one brand.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def brand_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def season(self) -> str:
+        ...
+class CarteiraFields:
+    """
+    A product's Carteira fields, as imported text.
+    """
+    __hash__: typing.ClassVar[None] = None
+    categoria: str
+    colecao: str
+    cor: str
+    data_entrega: str
+    fornecedor: str
+    marca: str
+    nome_peca: str
+    origem: str
+    preco_custo: str
+    preco_venda: str
+    quantidade: str
+    subcategoria: str
+    tamanho: str
+    tipo_peca: str
+    def __eq__(self, arg0: CarteiraFields) -> bool:
+        ...
+    def __init__(self) -> None:
+        ...
+class Product:
+    """
+    One SKU of a collection.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def carteira_import_id(self) -> int:
+        ...
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def extra(self) -> dict[str, str]:
+        ...
+    @property
+    def fields(self) -> CarteiraFields:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def sku(self) -> str:
+        ...
+    @property
+    def sku_base(self) -> str:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
+class ImageRecord:
+    """
+    An image of the catalog (its row, not its pixels).
+    """
+    blob_key: str
+    format: str
+    original_name: str
+    pdq: bytes
+    sha256: str
+    sku_base: str
+    status: str
+    view: str
+    def __init__(self) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def batch_id(self) -> int | None:
+        ...
+    @batch_id.setter
+    def batch_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @bytes.setter
+    def bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def collection_id(self) -> int | None:
+        ...
+    @collection_id.setter
+    def collection_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def dhash(self) -> int:
+        ...
+    @dhash.setter
+    def dhash(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @height.setter
+    def height(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @id.setter
+    def id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def pdq_quality(self) -> int:
+        ...
+    @pdq_quality.setter
+    def pdq_quality(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def phash(self) -> int:
+        ...
+    @phash.setter
+    def phash(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def product_id(self) -> int | None:
+        ...
+    @product_id.setter
+    def product_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def sequence(self) -> int:
+        ...
+    @sequence.setter
+    def sequence(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+    @width.setter
+    def width(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class VariantRecord:
+    """
+    A stored rendition of an image.
+    """
+    def __init__(self, preset: str, format: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, bytes: typing.SupportsInt | typing.SupportsIndex, blob_key: str) -> None:
+        ...
+    @property
+    def blob_key(self) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def format(self) -> str:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @property
+    def preset(self) -> str:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class ImageItem:
+    """
+    One of up to 4 pieces detected in a photo.
+    """
+    label: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def attributes(self) -> dict[str, str]:
+        ...
+    @attributes.setter
+    def attributes(self, arg0: collections.abc.Mapping[str, str]) -> None:
+        ...
+    @property
+    def box(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @box.setter
+    def box(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @property
+    def position(self) -> int:
+        ...
+    @position.setter
+    def position(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class AiAnalysis:
+    """
+    What a vision service said; kept apart from Carteira fields.
+    """
+    color: str
+    description: str
+    material: str
+    model: str
+    provider: str
+    raw_json: str
+    def __init__(self) -> None:
+        ...
+    @property
+    def confidence(self) -> float:
+        ...
+    @confidence.setter
+    def confidence(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @image_id.setter
+    def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def item_position(self) -> int | None:
+        ...
+    @item_position.setter
+    def item_position(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def tags(self) -> list[str]:
+        ...
+    @tags.setter
+    def tags(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class SkuHistory:
+    """
+    One SKU change of an image or product.
+    """
+    @property
+    def actor(self) -> str:
+        ...
+    @property
+    def at_ms(self) -> int:
+        ...
+    @property
+    def new_sku(self) -> str:
+        ...
+    @property
+    def old_sku(self) -> str:
+        ...
+    @property
+    def reason(self) -> str:
+        ...
+    @property
+    def subject(self) -> str:
+        ...
+    @property
+    def subject_id(self) -> int:
+        ...
+class CarteiraImport:
+    """
+    A Carteira import, as recorded.
+    """
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def file(self) -> str:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def imported_ms(self) -> int:
+        ...
+    @property
+    def issues(self) -> int:
+        ...
+    @property
+    def products_created(self) -> int:
+        ...
+    @property
+    def products_updated(self) -> int:
+        ...
+    @property
+    def rows(self) -> int:
+        ...
+    @property
+    def sheets(self) -> list[str]:
+        ...
+class Batch:
+    """
+    An ingest batch.
+    """
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+class ViewCoverage:
+    @property
+    def products_with_view(self) -> int:
+        ...
+    @property
+    def view(self) -> str:
+        ...
+class Coverage:
+    """
+    Photo coverage of one collection.
+    """
+    @property
+    def brand(self) -> str:
+        ...
+    @property
+    def collection(self) -> str:
+        ...
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def products(self) -> int:
+        ...
+    @property
+    def products_with_photo(self) -> int:
+        ...
+    @property
+    def views(self) -> list[ViewCoverage]:
+        ...
+class ImageCount:
+    """
+    Images of one brand/collection/status.
+    """
+    @property
+    def brand(self) -> str:
+        ...
+    @property
+    def collection(self) -> str:
+        ...
+    @property
+    def images(self) -> int:
+        ...
+    @property
+    def status(self) -> str:
+        ...
+class ImageInsert:
+    @property
+    def duplicate(self) -> bool:
+        ...
+    @property
+    def image(self) -> ImageRecord:
+        ...
+class ProductUpsert:
+    """
+    One product of a Carteira import.
+    """
+    fields: CarteiraFields
+    sku: str
+    sku_base: str
+    def __init__(self, sku: str, sku_base: str = '', fields: CarteiraFields = ..., extra: collections.abc.Mapping[str, str] = {}) -> None:
+        ...
+    @property
+    def extra(self) -> dict[str, str]:
+        ...
+    @extra.setter
+    def extra(self, arg0: collections.abc.Mapping[str, str]) -> None:
+        ...
+class CatalogStore:
+    """
+    The catalog's rows, in SQLite or PostgreSQL. Thread-safe; every call is one transaction and releases the GIL.
+    """
+    def add_ai_analysis(self, analysis: AiAnalysis) -> AiAnalysis:
+        ...
+    def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
+        ...
+    def brands(self) -> list[Brand]:
+        ...
+    def collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
+        ...
+    def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
+        ...
+    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
+        ...
+    def find_collection(self, name: str) -> Collection:
+        ...
+    def find_image_by_sha256(self, sha256: str) -> ImageRecord:
+        ...
+    def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
+        ...
+    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        ...
+    def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
+        ...
+    def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
+        ...
+    def image_counts(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[ImageCount]:
+        ...
+    def image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[ImageItem]:
+        ...
+    def images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+        """
+        Iterates over the matching images in id order, a page at a time.
+        """
+    def import_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, products: collections.abc.Sequence[ProductUpsert], file: str = '', actor: str = 'carteira-import') -> CarteiraImport:
+        ...
+    def insert_image(self, image: ImageRecord) -> ImageInsert:
+        ...
+    def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
+        ...
+    def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
+        ...
+    def put_image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex, items: collections.abc.Sequence[ImageItem]) -> list[ImageItem]:
+        ...
+    def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
+        ...
+    def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
+        ...
+    def schema_version(self) -> int:
+        ...
+    def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
+        ...
+    def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
+        ...
+    def upsert_brand(self, name: str) -> Brand:
+        ...
+    def upsert_collection(self, brand_id: typing.SupportsInt | typing.SupportsIndex, name: str, season: str = '') -> Collection:
+        ...
+    def variants(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[VariantRecord]:
+        ...
+    @property
+    def uri(self) -> str:
+        ...
+class ImageIterator:
+    def __iter__(self) -> ImageIterator:
+        ...
+    def __next__(self) -> ImageRecord:
+        ...
+class ProductIterator:
+    def __iter__(self) -> ProductIterator:
+        ...
+    def __next__(self) -> Product:
+        ...
+class Bank:
+    """
+    An image bank: its catalog (SQLite or PostgreSQL) and its files (local disk or S3). Thread-safe; calls release the GIL.
+    """
+    @staticmethod
+    def open(db: str | None = None, storage: str | None = None, dir: os.PathLike | str | bytes = 'imagebank-data', pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> Bank:
+        """
+        Opens a bank. With no URI, the defaults inside `dir`: bank.db (SQLite) and files/ (local disk).
+        """
+    def collection(self, name: str) -> Collection:
+        ...
+    def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
+        ...
+    def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+        """
+        Iterates over the matching images in id order.
+        """
+    def import_carteira(self, file: os.PathLike | str | bytes, *, brand: str, collection: str, season: str = '', sheets: collections.abc.Sequence[str] = []) -> CarteiraImport:
+        """
+        Reads a Carteira file and upserts its products into the collection.
+        """
+    def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
+        """
+        Iterates over the products without a photo (SKUs sem foto).
+        """
+    def status_counts(self, collection: str | None = None) -> list[ImageCount]:
+        ...
+    @property
+    def blobs(self) -> BlobStore:
+        ...
+    @property
+    def catalog(self) -> CatalogStore:
+        ...
 def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit average hash (8x8 pixels against their mean), as an int.
@@ -737,6 +1448,8 @@ def default_presets() -> list[Preset]:
     """
     thumbnail, small, grid, detail, header, zoom.
     """
+def default_required_views() -> list[str]:
+    ...
 def dhash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit difference hash (horizontal gradients of 9x8), as an int.
@@ -779,10 +1492,28 @@ def hamming(a: typing.Any, b: typing.Any) -> int:
     """
     Number of differing bits between two hashes: ints (64-bit pHash/dHash/aHash or 256-bit PDQ) or their bytes (8 or 32, big-endian).
     """
+def hash_from_hex(hex: str) -> int:
+    """
+    Parses 16 hex digits (either case); InvalidArgumentError otherwise.
+    """
+def hash_to_hex(hash: typing.SupportsInt | typing.SupportsIndex) -> str:
+    """
+    16 lowercase hex digits, most significant first (imagehash's str()).
+    """
+def is_allowed_transition(from_status: str, to_status: str) -> bool:
+    """
+    Whether the review workflow allows going from one status to another.
+    """
 def is_supported(format: str) -> bool:
     """
     Whether imagebank decodes and encodes the format.
     """
+def is_valid_utf8(data: bytes) -> bool:
+    """
+    Whether the bytes are well-formed UTF-8 (no overlongs, no surrogates).
+    """
+def latest_catalog_schema_version() -> int:
+    ...
 def log(level: str, message: str) -> None:
     """
     Write a record through imagebank's sink (as the library itself does).
@@ -801,6 +1532,10 @@ def match(filenames: collections.abc.Iterable, known: typing.Any, rules: SkuRule
     
     known: a KnownSkus, an iterable of str, or any object with a skus() method (a Carteira). Names refused (too long) are reported, not raised.
     """
+def memory_blob_store() -> BlobStore:
+    """
+    A fresh in-memory store (uri 'memory:').
+    """
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
@@ -809,11 +1544,49 @@ def negotiate(accept: str, available: collections.abc.Sequence[str] = ['avif', '
     """
     The best available format for an Accept header (RFC 9110 q-values; ties prefer avif > webp > jpeg > png).
     """
+def open_blob_store(uri: str) -> BlobStore:
+    """
+    Opens file:///abs/path, s3://bucket/prefix?... or memory:.
+    """
+def open_catalog_store(uri: str) -> CatalogStore:
+    """
+    Opens sqlite:///abs/path.db or postgresql://user@host:port/db.
+    """
+def open_fs_blob_store(root: os.PathLike | str | bytes, *, create_root: bool = True, sweep_temp_files_older_than: typing.SupportsFloat | typing.SupportsIndex | None = None, read_chunk_bytes: typing.SupportsInt | typing.SupportsIndex = 262144) -> BlobStore:
+    """
+    The local-disk store rooted at `root` (created when missing unless create_root=False). sweep_temp_files_older_than: seconds; when given, temporary files left by crashed writers older than that are deleted first.
+    """
+def open_postgresql_catalog(uri: str, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogStore:
+    """
+    Opens (migrating) a PostgreSQL catalog: postgresql://user@host:port/db.
+    """
+@typing.overload
+def open_s3_blob_store(options: S3Options) -> BlobStore:
+    """
+    Opens the S3 BlobStore (checks the bucket unless options.check_bucket is False).
+    """
+@typing.overload
+def open_s3_blob_store(uri: str) -> BlobStore:
+    """
+    Opens the S3 BlobStore of an s3:// URI.
+    """
+def open_sqlite_catalog(path: os.PathLike | str | bytes, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogStore:
+    """
+    Opens (creating and migrating) a SQLite catalog.
+    """
+def original_blob_key(sha256: str, extension: str) -> str:
+    """
+    'originals/ab/cd/<sha256>.<extension>'.
+    """
 def parse_filename(path: typing.Any, rules: SkuRules | None = None, known_skus: typing.Any = None) -> SkuParse:
     """
     The SKU, sequence and view a photo's file name carries.
     
     path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known_skus: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
+    """
+def parse_s3_uri(uri: str) -> S3Options:
+    """
+    S3Options from 's3://bucket/prefix?endpoint=...&region=...'; raises InvalidArgumentError naming the problem.
     """
 def pdq(src: typing.Any, limits: Limits | None = None) -> tuple:
     """
@@ -824,6 +1597,14 @@ def pdq(src: typing.Any, limits: Limits | None = None) -> tuple:
 def pdq_dihedral(src: typing.Any, limits: Limits | None = None) -> list:
     """
     The PDQ (hash, quality) of the image's 8 rotations and flips from one computation, in the reference's order: original, rotated 90 degrees counter-clockwise, 180, 270 counter-clockwise, flipped upside down, mirrored left-right, transposed, transversed. src and errors as pdq().
+    """
+def pdq_from_hex(hex: str) -> bytes:
+    """
+    The 32 bytes (as pdq() returns them) of a 64-digit hex PDQ hash, as other PDQ tools print it; InvalidArgumentError otherwise.
+    """
+def pdq_to_hex(hash: bytes) -> str:
+    """
+    64 lowercase hex digits of a PDQ hash given as its 32 bytes.
     """
 def perceptual_hashes(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> typing.Any:
     """
@@ -870,6 +1651,10 @@ def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, heigh
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
     """
+def s3_credentials_from_env() -> S3Credentials:
+    """
+    AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+    """
 def set_log_level(level: str) -> None:
     """
     Drop records below level: 'debug', 'info', 'warning' or 'error'.
@@ -890,6 +1675,10 @@ def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
     """
+def sweep_fs_blob_store_temp_files(root: os.PathLike | str | bytes, older_than: typing.SupportsFloat | typing.SupportsIndex) -> FsSweepReport:
+    """
+    Deletes temporary files left under `root` by crashed writers whose last change is more than `older_than` seconds old.
+    """
 def to_utf8(data: bytes) -> str:
     """
     bytes decoded as UTF-8 when they are valid UTF-8, else as Windows-1252 (never fails).
@@ -898,12 +1687,24 @@ def upper_without_accents(text: typing.Any) -> str:
     """
     text with accents removed, in upper case, composed ('abc-ação' -> 'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.
     """
+def validate_blob_key(key: str) -> None:
+    """
+    Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
+    """
 def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
     """
+def variant_blob_key(sha256: str, preset: str, extension: str) -> str:
+    """
+    'variants/<sha256>/<preset>.<extension>'.
+    """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """
     Storage key of a variant made with the default settings.
+    """
+def windows1252_to_utf8(data: bytes) -> str:
+    """
+    The bytes read as Windows-1252 (never fails).
     """
 __version__: str = '0.1.0'

@@ -6,10 +6,12 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/bank_options.hpp"
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
 #include "imagebank/carteira/carteira.hpp"
@@ -21,6 +23,10 @@ struct CarteiraCommandOptions {
   std::string file;
   bool json = false;
   CarteiraOptions read;
+  // --import: upsert the products into a bank's collection.
+  bool import = false;
+  BankLocation bank;
+  std::string brand, collection, season;
 };
 
 std::string json_string(std::string_view text) {
@@ -140,6 +146,44 @@ int run_carteira(const CarteiraCommandOptions& options) {
   return out.exit_status();
 }
 
+int run_import(const CarteiraCommandOptions& options) {
+  Output out(options.json);
+  auto bank = open_bank(options.bank);
+  if (!bank.ok()) {
+    out.failure("bank", bank.status());
+    return kExitSomeFailed;
+  }
+  CarteiraImportOptions import;
+  import.brand = options.brand;
+  import.collection = options.collection;
+  import.season = options.season;
+  import.read = options.read;
+  auto result = (*bank)->import_carteira(options.file, import);
+  if (!result.ok()) {
+    out.failure(options.file, result.status());
+    return out.exit_status();
+  }
+  const CarteiraImport& r = result->record;
+  if (out.json()) {
+    out.record({{"type", "import"},
+                {"path", options.file},
+                {"brand", options.brand},
+                {"collection", options.collection},
+                {"rows", r.rows},
+                {"issues", r.issues},
+                {"products_created", r.products_created},
+                {"products_updated", r.products_updated}});
+  } else {
+    out.text(options.file + ": imported into " + options.brand + " / " +
+             options.collection + ": " +
+             plural(static_cast<std::size_t>(r.products_created), "product") +
+             " created, " + std::to_string(r.products_updated) + " updated (" +
+             plural(static_cast<std::size_t>(r.rows), "row") + ", " +
+             plural(static_cast<std::size_t>(r.issues), "issue") + ")");
+  }
+  return out.exit_status();
+}
+
 }  // namespace
 
 CommandRunner add_carteira_command(CLI::App& app) {
@@ -165,7 +209,29 @@ CommandRunner add_carteira_command(CLI::App& app) {
          },
          "Largest file accepted, in MB (default 50)")
       ->check(CLI::PositiveNumber);
-  return [options] { return run_carteira(*options); };
+  auto* import = cmd->add_flag(
+      "--import", options->import,
+      "Upsert the products into a bank (needs --brand and --collection)");
+  cmd->add_option("--brand", options->brand, "Brand of the imported collection")
+      ->needs(import);
+  cmd->add_option("--collection", options->collection,
+                  "Collection to import into")
+      ->needs(import);
+  cmd->add_option("--season", options->season, "Season of the collection")
+      ->needs(import);
+  add_bank_options(*cmd, options->bank);
+  return [options] {
+    if (options->import) {
+      if (options->brand.empty() || options->collection.empty()) {
+        std::fprintf(
+            stderr,
+            "imagebank carteira --import needs --brand and --collection\n");
+        return kExitUsage;
+      }
+      return run_import(*options);
+    }
+    return run_carteira(*options);
+  };
 }
 
 }  // namespace imagebank::cli

@@ -18,5 +18,6 @@ CommandRunner add_hash_command(CLI::App& app);
 CommandRunner add_dedupe_command(CLI::App& app);
 CommandRunner add_sku_command(CLI::App& app);
 CommandRunner add_carteira_command(CLI::App& app);
+CommandRunner add_report_command(CLI::App& app);
 
 }  // namespace imagebank::cli

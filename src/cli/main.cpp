@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   commands["dedupe"] = add_dedupe_command(app);
   commands["sku"] = add_sku_command(app);
   commands["carteira"] = add_carteira_command(app);
+  commands["report"] = add_report_command(app);
 
   try {
     app.parse(argc, argv);

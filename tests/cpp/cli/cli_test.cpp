@@ -349,5 +349,67 @@ TEST(Cli, DedupeGroupsExactAndNearDuplicatesWithTheKeeper) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, CarteiraImportThenReportsFromTheBank) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_bank_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string bank = dir.string();
+  const std::string carteira =
+      testing::data_path("carteira/carteira.xlsx").string();
+  auto imported = run({"carteira", carteira, "--import", "--brand", "Marca A",
+                       "--collection", "Verão 2027", "--bank", bank, "--json"});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+  auto lines = json_lines(imported.out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].at("products_created").as_int64(), 7);
+  EXPECT_TRUE(std::filesystem::exists(dir / "bank.db"));
+
+  // Importing again updates the same products.
+  auto again = run({"carteira", carteira, "--import", "--brand", "Marca A",
+                    "--collection", "Verão 2027", "--bank", bank, "--json"});
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(json_lines(again.out)[0].at("products_updated").as_int64(), 7);
+
+  auto coverage = run({"report", "coverage", "--bank", bank, "--json"});
+  ASSERT_EQ(coverage.status, 0) << coverage.err;
+  auto cov = json_lines(coverage.out);
+  ASSERT_EQ(cov.size(), 1u);
+  EXPECT_EQ(cov[0].at("collection").as_string(), "Verão 2027");
+  EXPECT_EQ(cov[0].at("products").as_int64(), 7);
+  EXPECT_EQ(cov[0].at("products_with_photo").as_int64(), 0);
+  EXPECT_EQ(cov[0].at("views").as_object().at("front").as_int64(), 0);
+
+  auto missing = run({"report", "missing-photos", "--bank", bank, "--csv",
+                      "--collection", "Verão 2027"});
+  ASSERT_EQ(missing.status, 0) << missing.err;
+  EXPECT_EQ(missing.out.rfind("collection,sku,nome_peca,", 0), 0u)
+      << missing.out;
+  EXPECT_EQ(std::count(missing.out.begin(), missing.out.end(), '\n'), 8);
+  EXPECT_NE(missing.out.find("Verão 2027,123456,Blusa Básica"),
+            std::string::npos)
+      << missing.out;
+
+  auto status = run({"report", "status", "--bank", bank});
+  ASSERT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("total images: 0"), std::string::npos)
+      << status.out;
+
+  auto unknown =
+      run({"report", "coverage", "--bank", bank, "--collection", "Inverno"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  auto bad_uri =
+      run({"report", "status", "--db", "mysql://x", "--storage", "memory:"});
+  EXPECT_EQ(bad_uri.status, 1);
+  EXPECT_NE(bad_uri.err.find("invalid_argument"), std::string::npos)
+      << bad_uri.err;
+  auto both =
+      run({"report", "status", "--bank", bank, "--db", "sqlite:///x.db"});
+  EXPECT_EQ(both.status, 2);
+  auto no_collection = run({"carteira", carteira, "--import", "--bank", bank});
+  EXPECT_EQ(no_collection.status, 2);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace imagebank

@@ -1,0 +1,201 @@
+// imagebank.Bank: the facade (a CatalogStore and a BlobStore opened from
+// URIs), its reports as lists and iterators, and the URI openers.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bindings.hpp"
+#include "catalog_bindings.hpp"
+#include "imagebank/bank/bank.hpp"
+
+namespace imagebank::python {
+namespace {
+
+// Pages through a keyset-paginated query; `fetch(after)` returns a page.
+template <typename T>
+class PageIterator {
+ public:
+  using Fetch = std::function<Result<Page<T>>(RowId after)>;
+  explicit PageIterator(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  T next() {
+    if (pos_ == items_.size()) {
+      if (done_) throw py::stop_iteration();
+      auto page = released<Page<T>>([&] { return fetch_(after_); });
+      items_ = std::move(page.items);
+      pos_ = 0;
+      after_ = page.next_after;
+      done_ = after_ == 0;
+      if (items_.empty()) throw py::stop_iteration();
+    }
+    return std::move(items_[pos_++]);
+  }
+
+ private:
+  Fetch fetch_;
+  std::vector<T> items_;
+  std::size_t pos_ = 0;
+  RowId after_ = 0;
+  bool done_ = false;
+};
+
+using ImagePages = PageIterator<ImageRecord>;
+using ProductPages = PageIterator<Product>;
+
+}  // namespace
+
+py::object image_iterator(std::shared_ptr<CatalogStore> store,
+                          ImageQuery query) {
+  if (query.limit == 0 || query.limit > 10000) {
+    check(invalid_argument_error("page_size must be 1..10000"));
+  }
+  return py::cast(
+      ImagePages([store = std::move(store), query](RowId after) mutable {
+        query.after_id = after;
+        return store->list_images(query);
+      }));
+}
+
+void init_bank(py::module_& m) {
+  py::class_<ImagePages>(m, "ImageIterator")
+      .def("__iter__", [](ImagePages& it) -> ImagePages& { return it; })
+      .def("__next__", &ImagePages::next);
+  py::class_<ProductPages>(m, "ProductIterator")
+      .def("__iter__", [](ProductPages& it) -> ProductPages& { return it; })
+      .def("__next__", &ProductPages::next);
+
+  m.def(
+      "open_catalog_store",
+      [](const std::string& uri) {
+        return std::shared_ptr<CatalogStore>(
+            released<std::unique_ptr<CatalogStore>>(
+                [&] { return open_catalog_store(uri); }));
+      },
+      py::arg("uri"),
+      "Opens sqlite:///abs/path.db or postgresql://user@host:port/db.");
+  m.def(
+      "open_blob_store",
+      [](const std::string& uri) {
+        return std::shared_ptr<BlobStore>(released<std::unique_ptr<BlobStore>>(
+            [&] { return open_blob_store(uri); }));
+      },
+      py::arg("uri"),
+      "Opens file:///abs/path, s3://bucket/prefix?... or memory:.");
+  m.def("default_required_views", &default_required_views);
+
+  py::class_<Bank, std::shared_ptr<Bank>>(
+      m, "Bank",
+      "An image bank: its catalog (SQLite or PostgreSQL) and its files (local "
+      "disk or S3). Thread-safe; calls release the GIL.")
+      .def_static(
+          "open",
+          [](std::optional<std::string> db, std::optional<std::string> storage,
+             const std::filesystem::path& dir, std::size_t pool_size) {
+            BankOptions options;
+            options.sql.pool_size = pool_size;
+            return std::shared_ptr<Bank>(released<std::unique_ptr<Bank>>([&] {
+              return Bank::open(db.value_or(""), storage.value_or(""), options,
+                                dir);
+            }));
+          },
+          py::arg("db") = py::none(), py::arg("storage") = py::none(),
+          py::arg_v("dir", std::filesystem::path(kDefaultBankDir),
+                    "'imagebank-data'"),
+          py::arg("pool_size") = 4,
+          "Opens a bank. With no URI, the defaults inside `dir`: bank.db "
+          "(SQLite) "
+          "and files/ (local disk).")
+      .def_property_readonly("catalog", &Bank::catalog_ptr)
+      .def_property_readonly("blobs", &Bank::blobs_ptr)
+      .def(
+          "import_carteira",
+          [](Bank& b, const std::filesystem::path& file,
+             const std::string& brand, const std::string& collection,
+             const std::string& season,
+             const std::vector<std::string>& sheets) {
+            CarteiraImportOptions o;
+            o.brand = brand;
+            o.collection = collection;
+            o.season = season;
+            o.read.sheets = sheets;
+            return released<CarteiraImportResult>(
+                       [&] { return b.import_carteira(file, o); })
+                .record;
+          },
+          py::arg("file"), py::kw_only(), py::arg("brand"),
+          py::arg("collection"), py::arg("season") = "",
+          py::arg("sheets") = std::vector<std::string>{},
+          "Reads a Carteira file and upserts its products into the collection.")
+      .def(
+          "collection",
+          [](Bank& b, const std::string& name) {
+            return released<Collection>([&] { return b.collection(name); });
+          },
+          py::arg("name"))
+      .def(
+          "coverage",
+          [](Bank& b, std::optional<std::string> collection,
+             std::optional<std::vector<std::string>> views) {
+            return released<std::vector<Coverage>>([&] {
+              return b.coverage(collection,
+                                views.value_or(default_required_views()));
+            });
+          },
+          py::arg("collection") = py::none(),
+          py::arg("required_views") = py::none())
+      .def(
+          "missing_photos",
+          [](const std::shared_ptr<Bank>& b,
+             std::optional<std::string> collection, std::size_t page_size) {
+            if (page_size == 0 || page_size > 100000) {
+              check(invalid_argument_error("page_size must be 1..100000"));
+            }
+            std::optional<RowId> id;
+            if (collection) {
+              id = released<Collection>([&] {
+                     return b->collection(*collection);
+                   }).id;
+            }
+            return ProductPages([b, id, page_size](RowId after) {
+              return b->catalog().products_without_photos(id, after, page_size);
+            });
+          },
+          py::arg("collection") = py::none(), py::arg("page_size") = 1000,
+          "Iterates over the products without a photo (SKUs sem foto).")
+      .def(
+          "status_counts",
+          [](Bank& b, std::optional<std::string> collection) {
+            return released<std::vector<ImageCount>>(
+                [&] { return b.status_counts(collection); });
+          },
+          py::arg("collection") = py::none())
+      .def(
+          "images",
+          [](const std::shared_ptr<Bank>& b,
+             std::optional<std::string> sku_base,
+             std::optional<std::string> collection,
+             std::optional<std::string> status, std::optional<RowId> batch_id,
+             std::size_t page_size) {
+            ImageQuery q;
+            q.sku_base = std::move(sku_base);
+            if (collection) {
+              q.collection_id = released<Collection>([&] {
+                                  return b->collection(*collection);
+                                }).id;
+            }
+            q.status = status_from_optional(status);
+            q.batch_id = batch_id;
+            q.limit = page_size;
+            return image_iterator(b->catalog_ptr(), q);
+          },
+          py::kw_only(), py::arg("sku_base") = py::none(),
+          py::arg("collection") = py::none(), py::arg("status") = py::none(),
+          py::arg("batch_id") = py::none(), py::arg("page_size") = 1000,
+          "Iterates over the matching images in id order.");
+}
+
+}  // namespace imagebank::python

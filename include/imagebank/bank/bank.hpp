@@ -1,0 +1,114 @@
+// Bank: the facade the front ends use. It opens a CatalogStore and a
+// BlobStore from URIs and offers the catalog's operations and reports.
+//
+//   sqlite:///abs/path.db            the embedded default
+//   postgresql://user@host:port/db   a shared server
+//   file:///abs/path                 local disk
+//   s3://bucket/prefix?endpoint=http://127.0.0.1:9000&region=us-east-1
+//   memory:                          (storage only) nothing persists
+//
+// Threading: a Bank may be used from several threads at once (its stores
+// are thread-safe). Not copyable; close by destroying it.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagebank/adapters/sql_catalog_store.hpp"
+#include "imagebank/carteira/carteira.hpp"
+#include "imagebank/catalog/blob_store.hpp"
+#include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/core/result.hpp"
+
+namespace imagebank {
+
+// "./imagebank-data": the bank used when no URI is given.
+inline constexpr std::string_view kDefaultBankDir = "imagebank-data";
+
+struct BankOptions {
+  SqlStoreOptions sql;
+};
+
+// Opens the CatalogStore a URI names (sqlite:// or postgresql://).
+Result<std::unique_ptr<CatalogStore>> open_catalog_store(
+    std::string_view uri, const SqlStoreOptions& options = {});
+// Opens the BlobStore a URI names (file://, s3:// or memory:).
+Result<std::unique_ptr<BlobStore>> open_blob_store(std::string_view uri);
+
+// The views a catalog expects of every product, in the order reports list
+// them: front, back, detail (canonical names of the filename grammar).
+const std::vector<std::string>& default_required_views();
+
+struct CarteiraImportOptions {
+  std::string brand;       // created if missing; required
+  std::string collection;  // created if missing; required
+  std::string season;      // optional
+  CarteiraOptions read;    // sheets, limits
+  std::string actor = "carteira-import";
+};
+
+struct CarteiraImportResult {
+  CarteiraImport record;  // what the catalog stored
+  Carteira carteira;      // the rows and issues as read
+};
+
+class Bank {
+ public:
+  // Either URI may be empty: then the defaults inside `dir`
+  // (`<dir>/bank.db`, `<dir>/files/`), and `dir` itself defaults to
+  // ./imagebank-data. Directories are created as needed.
+  static Result<std::unique_ptr<Bank>> open(
+      std::string_view db_uri = {}, std::string_view storage_uri = {},
+      const BankOptions& options = {},
+      const std::filesystem::path& dir =
+          std::filesystem::path(kDefaultBankDir));
+
+  Bank(std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs);
+  Bank(const Bank&) = delete;
+  Bank& operator=(const Bank&) = delete;
+
+  CatalogStore& catalog() const noexcept { return *catalog_; }
+  BlobStore& blobs() const noexcept { return *blobs_; }
+  const std::shared_ptr<CatalogStore>& catalog_ptr() const noexcept {
+    return catalog_;
+  }
+  const std::shared_ptr<BlobStore>& blobs_ptr() const noexcept {
+    return blobs_;
+  }
+
+  // Reads a Carteira file and upserts its products into the collection (one
+  // transaction). A file with errors (no SKU column, unreadable) imports
+  // nothing; row-level issues are reported in the result and the good rows
+  // are imported.
+  Result<CarteiraImportResult> import_carteira(
+      const std::filesystem::path& file, const CarteiraImportOptions& options);
+
+  // The collection named `name` (not_found; conflict when ambiguous).
+  Result<Collection> collection(std::string_view name);
+
+  // Coverage of every collection, or of the one named.
+  Result<std::vector<Coverage>> coverage(
+      std::optional<std::string> collection = std::nullopt,
+      const std::vector<std::string>& required_views =
+          default_required_views());
+  // Every product without a photo (all pages), of one collection or all.
+  Result<std::vector<Product>> missing_photos(
+      std::optional<std::string> collection = std::nullopt,
+      std::size_t max_products = 10'000'000);
+  Result<std::vector<ImageCount>> status_counts(
+      std::optional<std::string> collection = std::nullopt);
+
+ private:
+  Result<std::optional<RowId>> collection_id(
+      const std::optional<std::string>& name);
+
+  std::shared_ptr<CatalogStore> catalog_;
+  std::shared_ptr<BlobStore> blobs_;
+};
+
+}  // namespace imagebank

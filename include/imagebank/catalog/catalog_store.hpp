@@ -1,0 +1,210 @@
+// CatalogStore: the catalog's rows (brands, collections, products, images,
+// variants, AI analyses, the SKU audit trail, imports, batches).
+//
+// Adapters: SQLite (`sqlite:///abs/path.db`, the embedded default) and
+// PostgreSQL (`postgresql://user@host:port/db`), both through SOCI; open them
+// with open_catalog_store (imagebank/catalog/open.hpp) or through Bank. The
+// ingest pipeline, the CLI, Python and the server see only this interface.
+//
+// Every method is one transaction: it happens whole or not at all. Errors:
+// `not_found` (no such row), `conflict` (an illegal status transition, a
+// uniqueness clash the caller could have avoided), `invalid_argument`
+// (malformed values; nothing written), `unavailable` (the database cannot be
+// reached or stayed locked past the busy timeout; retrying may succeed),
+// `io_error` (disk full, I/O failure), `corrupt_data` (a damaged database).
+//
+// Threading: every method may be called concurrently from several threads on
+// one instance (the adapter keeps a pool of connections). Several processes
+// may share one database. Instances are not copyable.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagebank/catalog/types.hpp"
+#include "imagebank/core/result.hpp"
+#include "imagebank/core/status.hpp"
+
+namespace imagebank {
+
+// One row of a Carteira import, ready for the catalog.
+struct ProductUpsert {
+  std::string sku;
+  std::string sku_base;  // empty = the SKU itself
+  CarteiraFields fields;
+  std::map<std::string, std::string> extra;
+};
+
+struct CarteiraImportRequest {
+  RowId collection_id = 0;
+  std::string file;  // for the record
+  std::vector<std::string> sheets;
+  std::int64_t rows = 0;
+  std::int64_t issues = 0;
+  std::vector<ProductUpsert> products;
+  std::string actor = "carteira-import";
+};
+
+struct ImageInsert {
+  ImageRecord image;       // the stored row (the existing one for a duplicate)
+  bool duplicate = false;  // the sha256 was already in the bank
+};
+
+// Keyset pagination: pass `next_after` back as `after_id`; 0 = last page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  RowId next_after = 0;
+};
+
+// Filters combine with AND; unset = any. Results in ascending id order.
+struct ImageQuery {
+  std::optional<std::string> sku_base;
+  std::optional<RowId> collection_id;
+  std::optional<RowId> product_id;
+  std::optional<ImageStatus> status;
+  std::optional<RowId> batch_id;
+  RowId after_id = 0;
+  std::size_t limit = 100;  // 1..10000
+};
+
+// Photo coverage of one collection: how many products have at least one
+// photo (linked, not rejected), and per required view.
+struct ViewCoverage {
+  std::string view;
+  std::int64_t products_with_view = 0;
+  friend bool operator==(const ViewCoverage&, const ViewCoverage&) = default;
+};
+struct Coverage {
+  RowId collection_id = 0;
+  std::string brand;
+  std::string collection;
+  std::int64_t products = 0;
+  std::int64_t products_with_photo = 0;
+  std::vector<ViewCoverage> views;  // in the order asked
+  friend bool operator==(const Coverage&, const Coverage&) = default;
+};
+
+// ImageRecord counts grouped by brand, collection and status. Images not linked
+// to a collection count under an empty brand and collection.
+struct ImageCount {
+  std::string brand;
+  std::string collection;
+  ImageStatus status = ImageStatus::kPending;
+  std::int64_t images = 0;
+  friend bool operator==(const ImageCount&, const ImageCount&) = default;
+};
+
+class CatalogStore {
+ public:
+  CatalogStore() = default;
+  CatalogStore(const CatalogStore&) = delete;
+  CatalogStore& operator=(const CatalogStore&) = delete;
+  virtual ~CatalogStore() = default;
+
+  // "sqlite:///srv/bank.db", "postgresql://app@db:5432/bank" (no password).
+  virtual std::string uri() const = 0;
+  // The schema version of the open database.
+  virtual Result<int> schema_version() = 0;
+
+  // --- brands and collections (created on first use, found after) ---
+  virtual Result<Brand> upsert_brand(std::string_view name) = 0;
+  virtual Result<Collection> upsert_collection(RowId brand_id,
+                                               std::string_view name,
+                                               std::string_view season) = 0;
+  virtual Result<std::vector<Brand>> brands() = 0;
+  // Every collection, or those of one brand.
+  virtual Result<std::vector<Collection>> collections(
+      std::optional<RowId> brand_id = std::nullopt) = 0;
+  // By name (not_found; conflict when two brands have a collection of that
+  // name: the caller must say which brand).
+  virtual Result<Collection> find_collection(std::string_view name) = 0;
+
+  // --- products ---
+  // Creates or updates the products of the request in its collection (keyed
+  // by SKU), in one transaction, and records the import. Carteira fields and
+  // `extra` are replaced by the import's; AI analyses are never touched. A
+  // product whose sku_base changes gets a SkuHistory row.
+  virtual Result<CarteiraImport> import_products(
+      const CarteiraImportRequest& request) = 0;
+  virtual Result<Product> get_product(RowId id) = 0;
+  virtual Result<Product> find_product(RowId collection_id,
+                                       std::string_view sku) = 0;
+  // Products of a collection whose sku or sku_base equals `sku_base`.
+  virtual Result<std::vector<Product>> products_by_sku_base(
+      RowId collection_id, std::string_view sku_base) = 0;
+  // Renames a product's SKU (SkuHistory records who and why); conflict if
+  // the collection already has that SKU.
+  virtual Result<Product> rename_product(RowId product_id,
+                                         std::string_view new_sku,
+                                         std::string_view actor,
+                                         std::string_view reason) = 0;
+  virtual Result<std::vector<CarteiraImport>> carteira_imports(
+      RowId collection_id) = 0;
+
+  // --- images ---
+  // Inserts the image (its id and timestamps are assigned) unless an image
+  // with its sha256 exists: then the existing row is returned, flagged as a
+  // duplicate, and nothing is written.
+  virtual Result<ImageInsert> insert_image(const ImageRecord& image) = 0;
+  // The same for many images in one transaction (a bulk import); results in
+  // input order. Duplicates within `images` resolve to the first.
+  virtual Result<std::vector<ImageInsert>> insert_images(
+      std::span<const ImageRecord> images) = 0;
+  virtual Result<ImageRecord> get_image(RowId id) = 0;
+  virtual Result<ImageRecord> find_image_by_sha256(std::string_view sha256) = 0;
+  // Links the image to a product (nullopt unlinks) and records the change of
+  // SKU in SkuHistory. Linking to the current product is a no-op.
+  virtual Result<ImageRecord> link_image(RowId image_id,
+                                         std::optional<RowId> product_id,
+                                         std::string_view actor,
+                                         std::string_view reason) = 0;
+  // Moves the image along the workflow (see ImageStatus); an illegal
+  // transition, or a concurrent change that got there first, is `conflict`.
+  virtual Result<ImageRecord> set_image_status(RowId image_id,
+                                               ImageStatus to) = 0;
+  virtual Result<Page<ImageRecord>> list_images(const ImageQuery& query) = 0;
+
+  // --- variants, items, AI ---
+  // Records (or replaces, keyed by preset + format) the image's variants.
+  virtual Status put_variants(RowId image_id,
+                              std::span<const VariantRecord> variants) = 0;
+  virtual Result<std::vector<VariantRecord>> variants(RowId image_id) = 0;
+  // Replaces the image's detected items (at most kMaxImageItems, positions
+  // unique); their ids are assigned.
+  virtual Result<std::vector<ImageItem>> put_image_items(
+      RowId image_id, std::span<const ImageItem> items) = 0;
+  virtual Result<std::vector<ImageItem>> image_items(RowId image_id) = 0;
+  virtual Result<AiAnalysis> add_ai_analysis(const AiAnalysis& analysis) = 0;
+  virtual Result<std::vector<AiAnalysis>> ai_analyses(RowId image_id) = 0;
+
+  // --- audit ---
+  virtual Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,
+                                                      RowId subject_id) = 0;
+
+  // --- batches (states driven by the ingest module) ---
+  virtual Result<Batch> create_batch(RowId collection_id,
+                                     std::string_view source) = 0;
+  virtual Result<Batch> get_batch(RowId id) = 0;
+
+  // --- reports ---
+  // Products (of one collection, or all) without a photo: no linked image
+  // that is not rejected. Keyset pages in product id order.
+  virtual Result<Page<Product>> products_without_photos(
+      std::optional<RowId> collection_id, RowId after_id,
+      std::size_t limit) = 0;
+  // One Coverage per collection (or only the one asked), by collection id;
+  // `required_views` are canonical view names ("frente", "costas", ...).
+  virtual Result<std::vector<Coverage>> coverage(
+      std::optional<RowId> collection_id,
+      std::span<const std::string> required_views) = 0;
+  virtual Result<std::vector<ImageCount>> image_counts(
+      std::optional<RowId> collection_id = std::nullopt) = 0;
+};
+
+}  // namespace imagebank

@@ -1,0 +1,89 @@
+#include "adapters/s3/body.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "adapters/s3/crypto.hpp"
+
+namespace imagebank::s3 {
+
+Result<std::size_t> MemoryBody::read(std::span<std::byte> out) {
+  const std::size_t n = std::min(out.size(), data_.size() - at_);
+  // An empty body may have a null data(): memcpy must not see it.
+  if (n > 0) std::memcpy(out.data(), data_.data() + at_, n);
+  at_ += n;
+  return n;
+}
+
+Result<std::shared_ptr<OpenFile>> OpenFile::open(
+    const std::filesystem::path& path) {
+  const std::string name = path.string();
+  int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    std::string reason = std::strerror(err);
+    if (err == ENOENT) return not_found_error(name + ": " + reason);
+    return io_error(name + ": cannot open: " + reason);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return io_error(name + ": cannot stat: " + std::strerror(err));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return invalid_argument_error(name + ": not a regular file");
+  }
+  return std::shared_ptr<OpenFile>(
+      new OpenFile(fd, static_cast<std::uint64_t>(st.st_size), name));
+}
+
+OpenFile::~OpenFile() { ::close(fd_); }
+
+Result<std::size_t> OpenFile::pread(std::span<std::byte> out,
+                                    std::uint64_t offset) const {
+  for (;;) {
+    const ssize_t n =
+        ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    return io_error(name_ + ": read failed: " + std::strerror(errno));
+  }
+}
+
+Result<std::size_t> FileRangeBody::read(std::span<std::byte> out) {
+  const std::uint64_t left = length_ - at_;
+  if (left == 0) return std::size_t{0};
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left));
+  IMAGEBANK_ASSIGN_OR_RETURN(std::size_t n,
+                             file_->pread(out.first(want), offset_ + at_));
+  if (n == 0) {
+    return io_error(file_->name() +
+                    ": the file shrank while it was being uploaded");
+  }
+  at_ += n;
+  return n;
+}
+
+Result<std::string> sha256_of(BodySource& body) {
+  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
+  Sha256Stream hasher;
+  std::vector<std::byte> buf(256 * 1024);
+  for (;;) {
+    IMAGEBANK_ASSIGN_OR_RETURN(std::size_t n, body.read(buf));
+    if (n == 0) break;
+    hasher.update(std::span(buf).first(n));
+  }
+  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
+  return hasher.finish_hex();
+}
+
+}  // namespace imagebank::s3

@@ -1,0 +1,99 @@
+// A small HTTP/1.1 client over Boost.Beast, plain or TLS (OpenSSL), with a
+// deadline on every step and a keep-alive connection pool.
+//
+// send() makes exactly one exchange (no retry: that is the S3 layer's
+// policy), except that a pooled connection the server had already closed is
+// replaced once by a fresh one, transparently. Errors:
+// - `unavailable`: the exchange failed in transit (refused, reset, timed
+//   out, DNS); retrying may succeed.
+// - `io_error`: TLS certificate verification failed, or similar failures
+//   that a retry will not fix.
+// - `corrupt_data`: the server's answer is not valid HTTP, or a body is
+//   larger than the caller allowed.
+// - the sink's own error, unchanged, when the sink refuses a chunk.
+//
+// Threading: send() may be called from any number of threads; each call
+// owns one connection (and its io_context) for its duration.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/s3/body.hpp"
+#include "adapters/s3/endpoint.hpp"
+#include "adapters/s3/sigv4.hpp"
+#include "imagebank/core/result.hpp"
+
+namespace imagebank::s3 {
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds io_timeout{30000};
+  bool verify_tls = true;
+  std::string ca_file;
+  std::size_t max_idle_connections = 8;
+  // Servers drop idle connections (MinIO after ~30 s, S3 after ~20 s); ours
+  // are retired before that rather than found dead.
+  std::chrono::milliseconds idle_expiry{15000};
+};
+
+struct HttpRequest {
+  std::string method;              // "GET", "PUT", ...
+  std::string target;              // "/bucket/key?a=b", already encoded
+  std::vector<NameValue> headers;  // Host is added by the client
+  BodySource* body = nullptr;      // rewound before sending
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<NameValue> headers;  // names lowercased
+  std::string body;                // unless it went to the sink
+  // The value of a header (name in lowercase), or nullptr.
+  const std::string* header(std::string_view lower_name) const;
+};
+
+using ChunkSink = std::function<Status(std::span<const std::byte>)>;
+
+// Where a 2xx answer's body goes when it is streamed.
+struct ResponseSink {
+  // Optional: the status and headers, before the first byte of the body.
+  std::function<Status(const HttpResponse& head)> on_head;
+  ChunkSink on_body;
+};
+
+class HttpClient {
+ public:
+  static Result<std::unique_ptr<HttpClient>> create(
+      const Endpoint& endpoint, const HttpClientOptions& options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // When `sink` is set and the answer is 2xx, the body is streamed to it;
+  // its errors end the exchange and are returned unchanged;
+  // otherwise it is collected in response.body, keeping at most `max_body`
+  // bytes: more is corrupt_data for a 2xx answer, and is cut off for an
+  // error answer (whose body only feeds a message).
+  Result<HttpResponse> send(const HttpRequest& request,
+                            const ResponseSink* sink, std::size_t max_body);
+
+  const Endpoint& endpoint() const { return endpoint_; }
+
+ private:
+  class Connection;
+  struct Pool;
+  HttpClient(const Endpoint& endpoint, const HttpClientOptions& options);
+
+  Endpoint endpoint_;
+  HttpClientOptions options_;
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace imagebank::s3

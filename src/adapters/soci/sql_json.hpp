@@ -1,0 +1,23 @@
+// JSON text columns of the SQL adapters (free attributes, tag lists, boxes).
+// Internal. A column that does not parse is reported as corrupt_data.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagebank/core/result.hpp"
+
+namespace imagebank::sql {
+
+std::string to_json(const std::map<std::string, std::string>& values);
+std::string to_json(const std::vector<std::string>& values);
+std::string to_json(const std::array<double, 4>& values);
+
+Result<std::map<std::string, std::string>> map_from_json(std::string_view text);
+Result<std::vector<std::string>> list_from_json(std::string_view text);
+Result<std::array<double, 4>> box_from_json(std::string_view text);
+
+}  // namespace imagebank::sql

@@ -1,0 +1,223 @@
+// The catalog schema and its migrations. Each migration is a list of
+// statements written once for both databases; the few words that differ are
+// placeholders ({id} for the key column, {real} for a float).
+#include "adapters/soci/sql_schema.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace imagebank::sql {
+namespace {
+
+struct Migration {
+  int version;
+  std::vector<const char*> statements;
+};
+
+// Times are milliseconds since the Unix epoch (BIGINT) in both databases, so
+// no value changes meaning between them. Hashes are BIGINT bit patterns of
+// the unsigned 64-bit values; PDQ is 64 hex digits.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       {
+           R"(CREATE TABLE brands (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                created_ms BIGINT NOT NULL))",
+           R"(CREATE TABLE collections (
+                id {id},
+                brand_id BIGINT NOT NULL REFERENCES brands(id),
+                name TEXT NOT NULL,
+                season TEXT NOT NULL DEFAULT '',
+                created_ms BIGINT NOT NULL,
+                UNIQUE (brand_id, name)))",
+           R"(CREATE INDEX collections_name ON collections(name))",
+           R"(CREATE TABLE carteira_imports (
+                id {id},
+                collection_id BIGINT NOT NULL REFERENCES collections(id),
+                file TEXT NOT NULL,
+                sheets TEXT NOT NULL,
+                row_count BIGINT NOT NULL,
+                issue_count BIGINT NOT NULL,
+                products_created BIGINT NOT NULL,
+                products_updated BIGINT NOT NULL,
+                imported_ms BIGINT NOT NULL))",
+           R"(CREATE TABLE products (
+                id {id},
+                collection_id BIGINT NOT NULL REFERENCES collections(id),
+                sku TEXT NOT NULL,
+                sku_base TEXT NOT NULL,
+                nome_peca TEXT NOT NULL DEFAULT '',
+                categoria TEXT NOT NULL DEFAULT '',
+                subcategoria TEXT NOT NULL DEFAULT '',
+                tipo_peca TEXT NOT NULL DEFAULT '',
+                origem TEXT NOT NULL DEFAULT '',
+                marca TEXT NOT NULL DEFAULT '',
+                colecao TEXT NOT NULL DEFAULT '',
+                cor TEXT NOT NULL DEFAULT '',
+                tamanho TEXT NOT NULL DEFAULT '',
+                quantidade TEXT NOT NULL DEFAULT '',
+                preco_custo TEXT NOT NULL DEFAULT '',
+                preco_venda TEXT NOT NULL DEFAULT '',
+                fornecedor TEXT NOT NULL DEFAULT '',
+                data_entrega TEXT NOT NULL DEFAULT '',
+                extra TEXT NOT NULL DEFAULT '{}',
+                carteira_import_id BIGINT REFERENCES carteira_imports(id),
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL,
+                UNIQUE (collection_id, sku)))",
+           R"(CREATE INDEX products_sku_base ON products(collection_id, sku_base))",
+           R"(CREATE TABLE batches (
+                id {id},
+                collection_id BIGINT REFERENCES collections(id),
+                state TEXT NOT NULL,
+                source TEXT NOT NULL DEFAULT '',
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL))",
+           R"(CREATE TABLE images (
+                id {id},
+                sha256 TEXT NOT NULL UNIQUE,
+                phash BIGINT NOT NULL,
+                dhash BIGINT NOT NULL,
+                pdq TEXT NOT NULL,
+                pdq_quality INTEGER NOT NULL,
+                width INTEGER NOT NULL,
+                height INTEGER NOT NULL,
+                format TEXT NOT NULL,
+                bytes BIGINT NOT NULL,
+                original_name TEXT NOT NULL,
+                sku_base TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                view TEXT NOT NULL,
+                product_id BIGINT REFERENCES products(id),
+                collection_id BIGINT REFERENCES collections(id),
+                batch_id BIGINT REFERENCES batches(id),
+                blob_key TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN
+                  ('pending', 'pending_ai_analysis', 'approved', 'rejected')),
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL))",
+           R"(CREATE INDEX images_phash ON images(phash))",
+           R"(CREATE INDEX images_sku_base ON images(sku_base))",
+           R"(CREATE INDEX images_status ON images(status))",
+           R"(CREATE INDEX images_collection ON images(collection_id, status))",
+           R"(CREATE INDEX images_batch ON images(batch_id))",
+           R"(CREATE INDEX images_product ON images(product_id, status, view))",
+           R"(CREATE TABLE variants (
+                image_id BIGINT NOT NULL REFERENCES images(id),
+                preset TEXT NOT NULL,
+                format TEXT NOT NULL,
+                width INTEGER NOT NULL,
+                height INTEGER NOT NULL,
+                bytes BIGINT NOT NULL,
+                blob_key TEXT NOT NULL,
+                PRIMARY KEY (image_id, preset, format)))",
+           R"(CREATE TABLE image_items (
+                id {id},
+                image_id BIGINT NOT NULL REFERENCES images(id),
+                position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 3),
+                label TEXT NOT NULL,
+                box TEXT NOT NULL,
+                attributes TEXT NOT NULL,
+                UNIQUE (image_id, position)))",
+           R"(CREATE TABLE ai_analyses (
+                id {id},
+                image_id BIGINT NOT NULL REFERENCES images(id),
+                item_position INTEGER,
+                description TEXT NOT NULL,
+                tags TEXT NOT NULL,
+                color TEXT NOT NULL,
+                material TEXT NOT NULL,
+                confidence {real} NOT NULL,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                raw_json TEXT NOT NULL,
+                created_ms BIGINT NOT NULL))",
+           R"(CREATE INDEX ai_analyses_image ON ai_analyses(image_id))",
+           R"(CREATE TABLE sku_history (
+                id {id},
+                subject TEXT NOT NULL,
+                subject_id BIGINT NOT NULL,
+                old_sku TEXT NOT NULL,
+                new_sku TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                at_ms BIGINT NOT NULL))",
+           R"(CREATE INDEX sku_history_subject ON sku_history(subject, subject_id))",
+           R"(CREATE TABLE jobs (
+                id {id},
+                batch_id BIGINT NOT NULL REFERENCES batches(id),
+                original_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL,
+                bytes BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                lease_until_ms BIGINT NOT NULL DEFAULT 0,
+                error TEXT NOT NULL DEFAULT '',
+                image_id BIGINT REFERENCES images(id),
+                created_ms BIGINT NOT NULL,
+                updated_ms BIGINT NOT NULL))",
+           R"(CREATE INDEX jobs_batch_state ON jobs(batch_id, state))",
+       }},
+  };
+  return kMigrations;
+}
+
+std::string render(const char* statement, Dialect dialect) {
+  std::string out(statement);
+  auto replace = [&](std::string_view from, std::string_view to) {
+    for (auto at = out.find(from); at != std::string::npos;
+         at = out.find(from, at + to.size())) {
+      out.replace(at, from.size(), to);
+    }
+  };
+  if (dialect == Dialect::kSqlite) {
+    replace("{id}", "INTEGER PRIMARY KEY");
+    replace("{real}", "REAL");
+  } else {
+    replace("{id}", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+    replace("{real}", "DOUBLE PRECISION");
+  }
+  return out;
+}
+
+}  // namespace
+
+int latest_schema_version() noexcept { return migrations().back().version; }
+
+Status migrate(ConnectionPool& pool) {
+  return pool.transact("migrate", TxKind::kWrite, [&](soci::session& sql) {
+    if (pool.dialect() == Dialect::kPostgres) {
+      // Two processes opening a new database at once: one migrates, the
+      // other waits here and then finds the work done.
+      sql << "SELECT pg_advisory_xact_lock(7305652031)";
+    }
+    sql << "CREATE TABLE IF NOT EXISTS schema_version ("
+           "version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)";
+    int current = 0;
+    soci::indicator ind = soci::i_null;
+    sql << "SELECT MAX(version) FROM schema_version", soci::into(current, ind);
+    if (ind != soci::i_ok) current = 0;
+    if (current > latest_schema_version()) {
+      return conflict_error(pool.uri() + ": the database has schema version " +
+                            std::to_string(current) +
+                            ", newer than this imagebank understands (" +
+                            std::to_string(latest_schema_version()) +
+                            "); upgrade imagebank");
+    }
+    for (const Migration& m : migrations()) {
+      if (m.version <= current) continue;
+      for (const char* statement : m.statements) {
+        sql << render(statement, pool.dialect());
+      }
+      const std::int64_t at = now_ms();
+      sql << "INSERT INTO schema_version (version, applied_ms) VALUES (:v, :t)",
+          soci::use(m.version), soci::use(at);
+    }
+    return Status();
+  });
+}
+
+}  // namespace imagebank::sql

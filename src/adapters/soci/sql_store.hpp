@@ -1,0 +1,103 @@
+// SqlCatalogStore: CatalogStore over a ConnectionPool, one SQL text for both
+// databases. Its methods are spread over sql_*.cpp by subject. Internal.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "adapters/soci/sql_connection.hpp"
+#include "imagebank/catalog/catalog_store.hpp"
+
+namespace imagebank::sql {
+
+class SqlCatalogStore final : public CatalogStore {
+ public:
+  explicit SqlCatalogStore(std::unique_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)) {}
+
+  std::string uri() const override { return pool_->uri(); }
+  Result<int> schema_version() override;
+
+  Result<Brand> upsert_brand(std::string_view name) override;
+  Result<Collection> upsert_collection(RowId brand_id, std::string_view name,
+                                       std::string_view season) override;
+  Result<std::vector<Brand>> brands() override;
+  Result<std::vector<Collection>> collections(
+      std::optional<RowId> brand_id) override;
+  Result<Collection> find_collection(std::string_view name) override;
+
+  Result<CarteiraImport> import_products(
+      const CarteiraImportRequest& request) override;
+  Result<Product> get_product(RowId id) override;
+  Result<Product> find_product(RowId collection_id,
+                               std::string_view sku) override;
+  Result<std::vector<Product>> products_by_sku_base(
+      RowId collection_id, std::string_view sku_base) override;
+  Result<Product> rename_product(RowId product_id, std::string_view new_sku,
+                                 std::string_view actor,
+                                 std::string_view reason) override;
+  Result<std::vector<CarteiraImport>> carteira_imports(
+      RowId collection_id) override;
+
+  Result<ImageInsert> insert_image(const ImageRecord& image) override;
+  Result<std::vector<ImageInsert>> insert_images(
+      std::span<const ImageRecord> images) override;
+  Result<ImageRecord> get_image(RowId id) override;
+  Result<ImageRecord> find_image_by_sha256(std::string_view sha256) override;
+  Result<ImageRecord> link_image(RowId image_id,
+                                 std::optional<RowId> product_id,
+                                 std::string_view actor,
+                                 std::string_view reason) override;
+  Result<ImageRecord> set_image_status(RowId image_id, ImageStatus to) override;
+  Result<Page<ImageRecord>> list_images(const ImageQuery& query) override;
+
+  Status put_variants(RowId image_id,
+                      std::span<const VariantRecord> variants) override;
+  Result<std::vector<VariantRecord>> variants(RowId image_id) override;
+  Result<std::vector<ImageItem>> put_image_items(
+      RowId image_id, std::span<const ImageItem> items) override;
+  Result<std::vector<ImageItem>> image_items(RowId image_id) override;
+  Result<AiAnalysis> add_ai_analysis(const AiAnalysis& analysis) override;
+  Result<std::vector<AiAnalysis>> ai_analyses(RowId image_id) override;
+
+  Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,
+                                              RowId subject_id) override;
+
+  Result<Batch> create_batch(RowId collection_id,
+                             std::string_view source) override;
+  Result<Batch> get_batch(RowId id) override;
+
+  Result<Page<Product>> products_without_photos(
+      std::optional<RowId> collection_id, RowId after_id,
+      std::size_t limit) override;
+  Result<std::vector<Coverage>> coverage(
+      std::optional<RowId> collection_id,
+      std::span<const std::string> required_views) override;
+  Result<std::vector<ImageCount>> image_counts(
+      std::optional<RowId> collection_id) override;
+
+ private:
+  Status write(std::string_view what,
+               const std::function<Status(soci::session&)>& fn) {
+    return pool_->transact(what, TxKind::kWrite, fn);
+  }
+  Status read(std::string_view what,
+              const std::function<Status(soci::session&)>& fn) {
+    return pool_->transact(what, TxKind::kRead, fn);
+  }
+
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+// Shared by the sql_*.cpp files; each runs inside the caller's transaction.
+Result<ImageRecord> load_image(soci::session& sql, RowId id);
+Result<Product> load_product(soci::session& sql, RowId id);
+Status add_history(soci::session& sql, SkuSubject subject, RowId subject_id,
+                   const std::string& old_sku, const std::string& new_sku,
+                   std::string_view actor, std::string_view reason);
+// Text checks shared by the writers: invalid_argument naming the field.
+Status check_text(std::string_view field, std::string_view value,
+                  std::size_t max_bytes, bool allow_empty);
+
+}  // namespace imagebank::sql

@@ -1,0 +1,6 @@
+# The facade: wires the adapters from URIs, Carteira imports, reports.
+imagebank_add_module(bank
+  SOURCES
+    bank/bank.cpp
+  PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::adapters_soci
+  PRIVATE_DEPS imagebank::adapters_fs imagebank::adapters_s3)

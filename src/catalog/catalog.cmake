@@ -1,0 +1,4 @@
+# Sources of the catalog module beyond catalog/blob_store.cpp.
+target_sources(imagebank_catalog PRIVATE
+  catalog/memory_blob_store.cpp
+  catalog/types.cpp)

@@ -1,0 +1,25 @@
+// Where a command finds its bank: --bank DIR (bank.db + files/ inside), or
+// --db URI and --storage URI, or ./imagebank-data when nothing is given.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "imagebank/bank/bank.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace imagebank::cli {
+
+struct BankLocation {
+  std::string dir;
+  std::string db;
+  std::string storage;
+};
+
+void add_bank_options(CLI::App& command, BankLocation& location);
+Result<std::unique_ptr<Bank>> open_bank(const BankLocation& location);
+
+}  // namespace imagebank::cli

@@ -1,0 +1,1 @@
+# placeholder: the catalog conformance sources are linked by the adapter tests
