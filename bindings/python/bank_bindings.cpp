@@ -60,6 +60,18 @@ py::object image_iterator(std::shared_ptr<CatalogStore> store,
       }));
 }
 
+py::object missing_photo_iterator(std::shared_ptr<CatalogStore> store,
+                                  std::optional<RowId> collection_id,
+                                  std::size_t page_size) {
+  if (page_size == 0 || page_size > 100000) {
+    check(invalid_argument_error("page_size must be 1..100000"));
+  }
+  return py::cast(ProductPages(
+      [store = std::move(store), collection_id, page_size](RowId after) {
+        return store->products_without_photos(collection_id, after, page_size);
+      }));
+}
+
 void init_bank(py::module_& m) {
   py::class_<ImagePages>(m, "ImageIterator")
       .def("__iter__", [](ImagePages& it) -> ImagePages& { return it; })
@@ -151,18 +163,13 @@ void init_bank(py::module_& m) {
           "missing_photos",
           [](const std::shared_ptr<Bank>& b,
              std::optional<std::string> collection, std::size_t page_size) {
-            if (page_size == 0 || page_size > 100000) {
-              check(invalid_argument_error("page_size must be 1..100000"));
-            }
             std::optional<RowId> id;
             if (collection) {
               id = released<Collection>([&] {
                      return b->collection(*collection);
                    }).id;
             }
-            return ProductPages([b, id, page_size](RowId after) {
-              return b->catalog().products_without_photos(id, after, page_size);
-            });
+            return missing_photo_iterator(b->catalog_ptr(), id, page_size);
           },
           py::arg("collection") = py::none(), py::arg("page_size") = 1000,
           "Iterates over the products without a photo (SKUs sem foto).")

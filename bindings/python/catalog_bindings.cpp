@@ -324,6 +324,31 @@ void init_catalog(py::module_& m) {
           },
           py::arg("collection_id"), py::arg("sku"))
       .def(
+          "products_by_sku_base",
+          [](CatalogStore& s, RowId collection_id,
+             const std::string& sku_base) {
+            return released<std::vector<Product>>([&] {
+              return s.products_by_sku_base(collection_id, sku_base);
+            });
+          },
+          py::arg("collection_id"), py::arg("sku_base"))
+      .def(
+          "carteira_imports",
+          [](CatalogStore& s, RowId collection_id) {
+            return released<std::vector<CarteiraImport>>(
+                [&] { return s.carteira_imports(collection_id); });
+          },
+          py::arg("collection_id"))
+      .def(
+          "products_without_photos",
+          [](const std::shared_ptr<CatalogStore>& s,
+             std::optional<RowId> collection_id, std::size_t page_size) {
+            return missing_photo_iterator(s, collection_id, page_size);
+          },
+          py::arg("collection_id") = py::none(), py::arg("page_size") = 1000,
+          "Iterates over the products without a photo (no linked image that is "
+          "not rejected).")
+      .def(
           "rename_product",
           [](CatalogStore& s, RowId id, const std::string& sku,
              const std::string& actor, const std::string& reason) {

@@ -1324,6 +1324,8 @@ class CatalogStore:
         ...
     def brands(self) -> list[Brand]:
         ...
+    def carteira_imports(self, collection_id: typing.SupportsInt | typing.SupportsIndex) -> list[CarteiraImport]:
+        ...
     def collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
@@ -1358,6 +1360,12 @@ class CatalogStore:
         ...
     def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
         ...
+    def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
+        ...
+    def products_without_photos(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+        """
+        Iterates over the products without a photo (no linked image that is not rejected).
+        """
     def put_image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex, items: collections.abc.Sequence[ImageItem]) -> list[ImageItem]:
         ...
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
@@ -1410,7 +1418,7 @@ class Bank:
         """
         Reads a Carteira file and upserts its products into the collection.
         """
-    def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
+    def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
         Iterates over the products without a photo (SKUs sem foto).
         """

@@ -225,3 +225,18 @@ def test_the_same_api_on_postgresql(postgres, tmp_path):
     assert len(list(b.missing_photos())) == 7
     (cov,) = b.coverage(required_views=["front"])
     assert cov.products == 7
+
+
+def test_catalog_product_queries(bank):
+    bank.import_carteira(CARTEIRA, brand="Marca A", collection="Verão 2027")
+    coll = bank.collection("Verão 2027")
+    (imp,) = bank.catalog.carteira_imports(coll.id)
+    assert (imp.file, imp.products_created) == ("carteira.xlsx", 7)
+    (p,) = bank.catalog.products_by_sku_base(coll.id, "123456")
+    assert p.sku == "123456"
+    assert bank.catalog.products_by_sku_base(coll.id, "NOPE") == []
+    missing = list(bank.catalog.products_without_photos(coll.id, page_size=3))
+    assert len(missing) == 7
+    assert [m.id for m in missing] == sorted(m.id for m in missing)
+    with pytest.raises(imagebank.InvalidArgumentError):
+        bank.catalog.products_without_photos(page_size=0)

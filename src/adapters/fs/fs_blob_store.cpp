@@ -310,24 +310,12 @@ Status FsBlobStore::get(std::string_view key, const BlobSink& sink,
                         ByteRange range) {
   IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
   const std::string what = "blob " + quote_key(key) + " in " + uri_;
-  if (has_long_segment(key)) return not_found_error(what + ": not found");
   // O_NONBLOCK: a FIFO planted in the tree must not block the open.
-  const int fd = open_beneath(resolver_, root_fd_.get(), key,
-                              O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    if (-fd == ENOENT || -fd == ENOTDIR)
-      return not_found_error(what + ": not found");
-    if (escapes_root(-fd)) return escape_error(what);
-    return io_status(what + ": opening " + path_of(key), -fd);
-  }
-  UniqueFd file(fd);
-  struct stat st {};
-  if (::fstat(file.get(), &st) != 0) {
-    return io_status(what + ": stat of " + path_of(key), errno);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return not_found_error(what + ": not found (not a regular file)");
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      OpenObject object,
+      open_object(key, what, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  const UniqueFd& file = object.fd;
+  const struct stat& st = object.st;
   IMAGEBANK_ASSIGN_OR_RETURN(
       const auto part, blob_internal::resolve_range(
                            key, static_cast<std::uint64_t>(st.st_size), range));
@@ -363,25 +351,31 @@ Status FsBlobStore::get(std::string_view key, const BlobSink& sink,
 Result<BlobInfo> FsBlobStore::head(std::string_view key) {
   IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
   const std::string what = "blob " + quote_key(key) + " in " + uri_;
+  IMAGEBANK_ASSIGN_OR_RETURN(OpenObject object,
+                             open_object(key, what, O_PATH | O_CLOEXEC));
+  return BlobInfo{std::string(key),
+                  static_cast<std::uint64_t>(object.st.st_size),
+                  mtime_ms(object.st)};
+}
+
+Result<FsBlobStore::OpenObject> FsBlobStore::open_object(
+    std::string_view key, const std::string& what, int flags) {
   if (has_long_segment(key)) return not_found_error(what + ": not found");
-  const int fd =
-      open_beneath(resolver_, root_fd_.get(), key, O_PATH | O_CLOEXEC);
+  const int fd = open_beneath(resolver_, root_fd_.get(), key, flags);
   if (fd < 0) {
     if (-fd == ENOENT || -fd == ENOTDIR)
       return not_found_error(what + ": not found");
     if (escapes_root(-fd)) return escape_error(what);
     return io_status(what + ": opening " + path_of(key), -fd);
   }
-  UniqueFd file(fd);
-  struct stat st {};
-  if (::fstat(file.get(), &st) != 0) {
+  OpenObject object{UniqueFd(fd), {}};
+  if (::fstat(object.fd.get(), &object.st) != 0) {
     return io_status(what + ": stat of " + path_of(key), errno);
   }
-  if (!S_ISREG(st.st_mode)) {
+  if (!S_ISREG(object.st.st_mode)) {
     return not_found_error(what + ": not found (not a regular file)");
   }
-  return BlobInfo{std::string(key), static_cast<std::uint64_t>(st.st_size),
-                  mtime_ms(st)};
+  return object;
 }
 
 Status FsBlobStore::remove(std::string_view key) {

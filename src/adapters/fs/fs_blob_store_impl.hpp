@@ -4,6 +4,8 @@
 // walks of list and sweep).
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -57,6 +59,14 @@ class FsBlobStore final : public BlobStore {
   Result<UniqueFd> open_parent(std::string_view key, bool create,
                                bool* missing = nullptr);
   Status make_parents(std::string_view dir);
+  // Opens the regular file of an existing object (get and head): not_found
+  // for a missing key or anything else at its path; `what` names the blob.
+  struct OpenObject {
+    UniqueFd fd;
+    struct stat st;
+  };
+  Result<OpenObject> open_object(std::string_view key, const std::string& what,
+                                 int flags);
   std::string path_of(std::string_view key) const;
   std::string temp_name();
 

@@ -181,15 +181,17 @@ int sync_fd(int fd, bool data_only) {
   }
 }
 
-int copy_fd(int src_fd, int dst_fd, bool& source_failed) {
-  source_failed = false;
-  // The fault hook counts bytes through write_all only, so an armed test
-  // goes the read/write way.
-  const bool faulted = write_fault().fail_after_bytes.load() >= 0;
+namespace {
+
+// Copies with one in-kernel call (copy_file_range or sendfile) until the end
+// of the source. Returns 0 when done, an errno on failure, or -1 when the
+// call cannot serve these files (nothing copied yet): the caller tries the
+// next way.
+template <typename Copy>
+int kernel_copy(Copy copy, bool& source_failed) {
   bool first = true;
-  while (!faulted) {
-    const ssize_t n =
-        ::copy_file_range(src_fd, nullptr, dst_fd, nullptr, kCopyChunk, 0);
+  for (;;) {
+    const ssize_t n = copy();
     if (n > 0) {
       first = false;
       continue;
@@ -197,38 +199,39 @@ int copy_fd(int src_fd, int dst_fd, bool& source_failed) {
     if (n == 0) {
       // End of file - or, on the first call, possibly a pseudo file (procfs,
       // sysfs) that reports size 0 to the kernel's copy: let read() decide.
-      if (!first) return 0;
-      break;
+      return first ? -1 : 0;
     }
     if (errno == EINTR) continue;
     if (!first || !unsupported_copy(errno)) {
-      // We cannot tell which side failed; ENOSPC/EDQUOT/EFBIG are the
+      // We cannot tell which side failed; ENOSPC/EDQUOT/EFBIG/EROFS are the
       // destination's, others are most likely the source's.
       source_failed = errno != ENOSPC && errno != EDQUOT && errno != EFBIG &&
                       errno != EROFS;
       return errno;
     }
-    break;
+    return -1;
   }
-  if (first && !faulted) {
-    for (;;) {
-      const ssize_t n = ::sendfile(dst_fd, src_fd, nullptr, kCopyChunk);
-      if (n > 0) {
-        first = false;
-        continue;
-      }
-      if (n == 0) {
-        if (!first) return 0;
-        break;
-      }
-      if (errno == EINTR) continue;
-      if (!first || !unsupported_copy(errno)) {
-        source_failed = errno != ENOSPC && errno != EDQUOT && errno != EFBIG &&
-                        errno != EROFS;
-        return errno;
-      }
-      break;
+}
+
+}  // namespace
+
+int copy_fd(int src_fd, int dst_fd, bool& source_failed) {
+  source_failed = false;
+  // The fault hook counts bytes through write_all only, so an armed test
+  // goes the read/write way.
+  if (write_fault().fail_after_bytes.load() < 0) {
+    int rc = kernel_copy(
+        [&] {
+          return ::copy_file_range(src_fd, nullptr, dst_fd, nullptr, kCopyChunk,
+                                   0);
+        },
+        source_failed);
+    if (rc < 0) {
+      rc = kernel_copy(
+          [&] { return ::sendfile(dst_fd, src_fd, nullptr, kCopyChunk); },
+          source_failed);
     }
+    if (rc >= 0) return rc;
   }
   return read_write_copy(src_fd, dst_fd, source_failed);
 }

@@ -73,8 +73,9 @@ Status from_postgres(std::string_view context,
   return internal_error(join(context, e.what()));
 }
 
-bool is_retryable_postgres(const Status& status, const std::string& sqlstate) {
-  (void)status;
+// Serialization failure and deadlock: the server rolled back; a retry runs
+// the transaction again from the start.
+bool is_retryable_postgres(const std::string& sqlstate) {
   return sqlstate == "40001" || sqlstate == "40P01";
 }
 
@@ -302,7 +303,7 @@ Status ConnectionPool::transact(
       }
     }
     if (dialect_ == Dialect::kPostgres && attempt + 1 < kAttempts) {
-      if (is_retryable_postgres(status, sqlstate)) {
+      if (is_retryable_postgres(sqlstate)) {
         sleep_backoff(attempt);
         continue;
       }

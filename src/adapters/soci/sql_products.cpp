@@ -10,10 +10,6 @@
 namespace imagebank::sql {
 namespace {
 
-std::string sheets_text(const std::vector<std::string>& sheets) {
-  return to_json(sheets);
-}
-
 Status check_fields(const ProductUpsert& p) {
   IMAGEBANK_RETURN_IF_ERROR(check_text("sku", p.sku, 200, false));
   IMAGEBANK_RETURN_IF_ERROR(check_text("sku_base", p.sku_base, 200, true));
@@ -93,7 +89,7 @@ Result<CarteiraImport> SqlCatalogStore::import_products(
       return not_found_error("collection " + std::to_string(collection) +
                              " does not exist");
     }
-    const std::string sheets = sheets_text(request.sheets);
+    const std::string sheets = to_json(request.sheets);
     long long import_id = 0;
     sql << "INSERT INTO carteira_imports (collection_id, file, sheets, "
            "row_count, issue_count, products_created, products_updated, "

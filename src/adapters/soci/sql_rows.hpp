@@ -67,8 +67,9 @@ struct ProductRow {
   Result<Product> to_product() const;
 };
 
-// Runs `query` (which selects kImageColumns) with `bind` adding its uses,
-// and appends every row to `out`.
+// Runs `query` (which selects the Row's columns) with `bind` adding its
+// uses, and appends every row to `out`. Each fetch overwrites every column
+// and indicator of `row`, so one buffer serves all rows.
 template <typename Row, typename Out, typename Bind>
 Status fetch_rows(soci::session& sql, const std::string& query, Bind&& bind,
                   Out& out) {
@@ -88,7 +89,6 @@ Status fetch_rows(soci::session& sql, const std::string& query, Bind&& bind,
       IMAGEBANK_ASSIGN_OR_RETURN(auto item, row.to_product());
       out.push_back(std::move(item));
     }
-    row = Row();
   }
   return {};
 }
