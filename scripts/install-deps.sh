@@ -4,18 +4,21 @@
 # with the build and test packages. Already-installed pieces are skipped, so a
 # second run touches nothing and needs no network.
 #
-# Usage: scripts/install-deps.sh [--test]
+# Usage: scripts/install-deps.sh [--test] [--demo]
 #   (no flag)  what building and running imagebank needs
 #   --test     also what the test suite, format check and benchmarks need
+#   --demo     also what scripts/run.sh's demo catalog generator needs
 # Environment: IMAGEBANK_VENV (default: <repo>/.venv) is the virtualenv made or
 # reused here; its path is printed on the last line.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want_test=0
+want_demo=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
-    *) echo "install-deps: unknown argument '$arg' (use --test or nothing)" >&2; exit 2 ;;
+    --demo) want_demo=1 ;;
+    *) echo "install-deps: unknown argument '$arg' (use --test, --demo or nothing)" >&2; exit 2 ;;
   esac
 done
 
@@ -71,8 +74,11 @@ py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
 py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6"
   # parity references of the hash module (imagehash needs Pillow and scipy)
   "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1")
+# scripts/make-demo-catalog.py: the demo Carteira (.xlsx) and photos.
+py_demo=("openpyxl>=3.1" "Pillow>=10.1" "ImageHash==4.3.*")
 py=("${py_build[@]}")
 [ "$want_test" = 1 ] && py+=("${py_test[@]}")
+[ "$want_demo" = 1 ] && py+=("${py_demo[@]}")
 # pip skips requirements that are already satisfied without downloading.
 if ! "$venv/bin/python" - "${py[@]}" <<'PY' 2>/dev/null
 import sys

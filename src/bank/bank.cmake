@@ -2,5 +2,7 @@
 imagebank_add_module(bank
   SOURCES
     bank/bank.cpp
-  PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::adapters_soci
+    bank/bank_ingest.cpp
+  PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::ingest
+    imagebank::adapters_soci
   PRIVATE_DEPS imagebank::adapters_fs imagebank::adapters_s3)

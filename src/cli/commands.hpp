@@ -19,5 +19,9 @@ CommandRunner add_dedupe_command(CLI::App& app);
 CommandRunner add_sku_command(CLI::App& app);
 CommandRunner add_carteira_command(CLI::App& app);
 CommandRunner add_report_command(CLI::App& app);
+CommandRunner add_ingest_command(CLI::App& app);
+CommandRunner add_batch_command(CLI::App& app);
+CommandRunner add_worker_command(CLI::App& app);
+CommandRunner add_reconcile_command(CLI::App& app);
 
 }  // namespace imagebank::cli

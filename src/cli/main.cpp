@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   commands["sku"] = add_sku_command(app);
   commands["carteira"] = add_carteira_command(app);
   commands["report"] = add_report_command(app);
+  commands["ingest"] = add_ingest_command(app);
+  commands["batch"] = add_batch_command(app);
+  commands["worker"] = add_worker_command(app);
+  commands["reconcile"] = add_reconcile_command(app);
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "imagebank/image/probe.hpp"
+#include "variants/variants_internal.hpp"
 
 namespace imagebank {
 namespace {
@@ -181,6 +182,12 @@ Result<std::string> variant_key(std::string_view sha256_hex,
 
 Result<std::vector<Variant>> make_variants(const Source& source,
                                            const VariantOptions& options) {
+  return make_variants_internal(source, options, nullptr);
+}
+
+Result<std::vector<Variant>> make_variants_internal(
+    const Source& source, const VariantOptions& options,
+    VariantPixels* pixels) {
   if (options.presets.empty() || options.formats.empty()) {
     return invalid_argument_error("make_variants needs presets and formats");
   }
@@ -249,6 +256,14 @@ Result<std::vector<Variant>> make_variants(const Source& source,
     }
     resized[i] = std::move(out).value();
     if (preset.geometry.fit == Fit::kFit) intermediates.push_back(&resized[i]);
+  }
+  if (pixels != nullptr) {
+    pixels->info = info;
+    pixels->display_width = dw;
+    pixels->display_height = dh;
+    // The smallest whole picture: the last `fit` output (largest first), or
+    // the decoded image when every preset crops or pads.
+    pixels->whole = intermediates.empty() ? decoded : *intermediates.back();
   }
 
   const std::size_t nf = options.formats.size();

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
 #include "imagebank/core/result.hpp"
+#include "imagebank/ingest/ingest.hpp"
 
 namespace imagebank {
 
@@ -102,6 +104,30 @@ class Bank {
       std::size_t max_products = 10'000'000);
   Result<std::vector<ImageCount>> status_counts(
       std::optional<std::string> collection = std::nullopt);
+
+  // --- ingest (imagebank/ingest/ingest.hpp says how it stays crash-proof) ---
+  // An Ingestor on this bank's stores (to call stop() from elsewhere).
+  Result<std::unique_ptr<Ingestor>> ingestor(IngestOptions options = {}) const;
+  // Creates a batch of `paths`, receives and processes it to the end.
+  Result<Batch> ingest(std::span<const std::filesystem::path> paths,
+                       IngestOptions options = {});
+  // Goes on with a batch that stopped (crash, pause, storage failure).
+  Result<Batch> resume(RowId batch_id, IngestOptions options = {});
+  // Processes every runnable batch in order (follow: wait for more).
+  Result<WorkReport> work(IngestOptions options = {}, bool follow = false);
+  // Links unmatched photos of one collection (or all) to their products.
+  Result<ReconcileReport> reconcile(
+      std::optional<std::string> collection = std::nullopt);
+  // Every batch with its counts, rate and ETA, by id.
+  Result<std::vector<BatchProgress>> batches();
+  Result<BatchProgress> batch(RowId batch_id);
+  // Workers stop leasing the batch's jobs (those in hand finish).
+  Result<Batch> pause(RowId batch_id);
+  // The batch's waiting jobs are cancelled; done work is kept.
+  Result<Batch> cancel(RowId batch_id);
+  // Failed jobs go back to the queue; resume() processes them. Returns how
+  // many.
+  Result<std::int64_t> retry_failed(RowId batch_id);
 
  private:
   Result<std::optional<RowId>> collection_id(

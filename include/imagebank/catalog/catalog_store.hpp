@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imagebank/catalog/jobs.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/core/status.hpp"
@@ -69,6 +70,9 @@ struct ImageQuery {
   std::optional<RowId> product_id;
   std::optional<ImageStatus> status;
   std::optional<RowId> batch_id;
+  // true: only images linked to a product; false: only unlinked ones (the
+  // photos waiting for reconciliation).
+  std::optional<bool> linked;
   RowId after_id = 0;
   std::size_t limit = 100;  // 1..10000
 };
@@ -187,10 +191,82 @@ class CatalogStore {
   virtual Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,
                                                       RowId subject_id) = 0;
 
-  // --- batches (states driven by the ingest module) ---
+  // Products of a collection in id order (keyset pages).
+  virtual Result<Page<Product>> list_products(RowId collection_id,
+                                              RowId after_id,
+                                              std::size_t limit) = 0;
+  // id and pHash of images with id > after_id, in id order: what a worker
+  // needs to keep its near-duplicate index current.
+  virtual Result<std::vector<ImageHashRow>> image_hashes(RowId after_id,
+                                                         std::size_t limit) = 0;
+  // The near-duplicates flagged for review, of one image (either side) or
+  // of all (image_id = nullopt), by image id.
+  virtual Result<std::vector<NearDuplicate>> near_duplicates(
+      std::optional<RowId> image_id, RowId after_image_id,
+      std::size_t limit) = 0;
+
+  // --- batches and jobs (the ingest queue; see jobs.hpp for the states) ---
+  // A new batch is queued and receiving.
   virtual Result<Batch> create_batch(RowId collection_id,
                                      std::string_view source) = 0;
   virtual Result<Batch> get_batch(RowId id) = 0;
+  // Every batch, by id.
+  virtual Result<std::vector<Batch>> list_batches() = 0;
+  // Moves a batch to `state` (conflict when the move is not allowed: a done
+  // or cancelled batch stays so). Cancelling cancels its received jobs;
+  // leased ones finish or fail normally.
+  virtual Result<Batch> set_batch_state(RowId id, std::string_view state) = 0;
+  // Every file of the batch has a job: the batch is done once they are.
+  virtual Result<Batch> finish_receiving(RowId id) = 0;
+  // Adds received files; a source_path the batch already has is kept as it
+  // was. Returns the stored jobs in input order.
+  virtual Result<std::vector<Job>> add_jobs(
+      RowId batch_id, std::span<const JobInsert> jobs) = 0;
+  virtual Result<std::vector<std::string>> job_source_paths(RowId batch_id) = 0;
+  virtual Result<Job> get_job(RowId id) = 0;
+  virtual Result<Page<Job>> list_jobs(RowId batch_id,
+                                      std::optional<std::string> state,
+                                      RowId after_id, std::size_t limit) = 0;
+  // Leases up to max_jobs received jobs that are due (lease_until_ms has
+  // passed) from runnable batches, counting an attempt on each. On
+  // PostgreSQL concurrent callers skip each other's rows (FOR UPDATE SKIP
+  // LOCKED); no job is ever leased to two holders at once. A queued batch
+  // becomes running.
+  virtual Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) = 0;
+  // Extends the leases `worker` still holds among `job_ids`; returns how
+  // many it holds.
+  virtual Result<std::int64_t> renew_leases(std::string_view worker,
+                                            std::span<const RowId> job_ids,
+                                            std::int64_t lease_ms) = 0;
+  // Ends a leased job: inserts its image (or finds the existing one with
+  // that sha256: the job is then a duplicate), records variants and
+  // near-duplicates of a new image, and marks the job, all in one
+  // transaction. conflict when `worker` no longer holds the lease (nothing is
+  // written).
+  virtual Result<ImageInsert> complete_job(RowId job_id,
+                                           std::string_view worker,
+                                           const JobOutcome& outcome) = 0;
+  // A leased job failed with `error`. retry_at_ms set: it waits (received)
+  // until then; nullopt: it is failed for good. conflict when `worker` no
+  // longer holds the lease.
+  virtual Result<Job> fail_job(RowId job_id, std::string_view worker,
+                               std::string_view error,
+                               std::optional<std::int64_t> retry_at_ms) = 0;
+  // Leases that expired before `now_ms` (or, with `worker`, every lease of
+  // that dead holder) go back to received, or to failed once they used
+  // max_attempts. Returns how many were released.
+  virtual Result<std::int64_t> release_leases(std::int64_t now_ms,
+                                              std::optional<std::string> worker,
+                                              int max_attempts) = 0;
+  // The distinct holders of current leases.
+  virtual Result<std::vector<std::string>> lease_holders() = 0;
+  // Failed jobs of the batch go back to received with no attempts used
+  // (only_retryable: only those whose error starts "io_error:" or
+  // "unavailable:", the failures a resume may cure). Returns how many.
+  virtual Result<std::int64_t> retry_failed_jobs(RowId batch_id,
+                                                 bool only_retryable) = 0;
+  virtual Result<JobCounts> job_counts(RowId batch_id,
+                                       std::int64_t since_ms = 0) = 0;
 
   // --- reports ---
   // Products (of one collection, or all) without a photo: no linked image

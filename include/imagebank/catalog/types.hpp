@@ -197,8 +197,12 @@ struct CarteiraImport {
 struct Batch {
   RowId id = 0;
   RowId collection_id = 0;
-  std::string state;   // "queued", "running", "paused", "done", "cancelled"
-  std::string source;  // where the files came from (for people)
+  std::string state;  // "queued", "running", "paused", "done", "cancelled"
+  // Where the files came from: the paths given, one per line (at most
+  // 16 MiB); a receive step that resumes walks them again.
+  std::string source;
+  // Files are still being received (set until finish_receiving).
+  bool receiving = true;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   friend bool operator==(const Batch&, const Batch&) = default;
@@ -210,8 +214,10 @@ struct Job {
   std::string original_name;
   std::string sha256;
   std::uint64_t bytes = 0;
-  std::string state;  // "received", "leased", "done", "failed", ...
+  std::string source_path;  // unique in the batch
+  std::string state;        // "received", "leased", "done", "failed", ...
   int attempts = 0;
+  std::string worker;  // the lease holder while leased
   std::int64_t lease_until_ms = 0;
   std::string error;
   std::optional<RowId> image_id;

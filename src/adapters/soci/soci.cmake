@@ -12,6 +12,9 @@ imagebank_add_module(adapters_soci
     adapters/soci/sql_images.cpp
     adapters/soci/sql_details.cpp
     adapters/soci/sql_reports.cpp
+    adapters/soci/sql_jobs.cpp
+    adapters/soci/sql_jobs_add.cpp
+    adapters/soci/sql_jobs_lease.cpp
   PUBLIC_DEPS imagebank::catalog
   PRIVATE_DEPS SOCI::sqlite3 SOCI::postgresql Boost::json)
 # UBSan's vptr check needs the typeinfo of SOCI's polymorphic classes, which

@@ -25,8 +25,7 @@ Status require_image(soci::session& sql, RowId image_id) {
 
 }  // namespace
 
-Status SqlCatalogStore::put_variants(RowId image_id,
-                                     std::span<const VariantRecord> variants) {
+Status check_variants(std::span<const VariantRecord> variants) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const VariantRecord& v : variants) {
     IMAGEBANK_RETURN_IF_ERROR(
@@ -45,31 +44,42 @@ Status SqlCatalogStore::put_variants(RowId image_id,
                                     " is given twice");
     }
   }
+  return {};
+}
+
+Status write_variants(soci::session& sql, RowId image_id,
+                      std::span<const VariantRecord> variants) {
+  if (variants.empty()) return {};
+  long long id = image_id, bytes = 0;
+  int width = 0, height = 0;
+  std::string preset, format, key;
+  soci::statement st =
+      (sql.prepare << "INSERT INTO variants (image_id, preset, format, width, "
+                      "height, bytes, blob_key) VALUES (:i, :p, :f, :w, :h, "
+                      ":b, :k) ON CONFLICT (image_id, preset, format) DO "
+                      "UPDATE SET width = excluded.width, height = "
+                      "excluded.height, bytes = excluded.bytes, blob_key = "
+                      "excluded.blob_key",
+       soci::use(id), soci::use(preset), soci::use(format), soci::use(width),
+       soci::use(height), soci::use(bytes), soci::use(key));
+  for (const VariantRecord& v : variants) {
+    preset = v.preset;
+    format = v.format;
+    width = static_cast<int>(v.width);
+    height = static_cast<int>(v.height);
+    bytes = static_cast<long long>(v.bytes);
+    key = v.blob_key;
+    st.execute(true);
+  }
+  return {};
+}
+
+Status SqlCatalogStore::put_variants(RowId image_id,
+                                     std::span<const VariantRecord> variants) {
+  IMAGEBANK_RETURN_IF_ERROR(check_variants(variants));
   return write("put_variants", [&](soci::session& sql) {
     IMAGEBANK_RETURN_IF_ERROR(require_image(sql, image_id));
-    long long id = image_id, bytes = 0;
-    int width = 0, height = 0;
-    std::string preset, format, key;
-    soci::statement st =
-        (sql.prepare
-             << "INSERT INTO variants (image_id, preset, format, width, "
-                "height, bytes, blob_key) VALUES (:i, :p, :f, :w, :h, "
-                ":b, :k) ON CONFLICT (image_id, preset, format) DO "
-                "UPDATE SET width = excluded.width, height = "
-                "excluded.height, bytes = excluded.bytes, blob_key = "
-                "excluded.blob_key",
-         soci::use(id), soci::use(preset), soci::use(format), soci::use(width),
-         soci::use(height), soci::use(bytes), soci::use(key));
-    for (const VariantRecord& v : variants) {
-      preset = v.preset;
-      format = v.format;
-      width = static_cast<int>(v.width);
-      height = static_cast<int>(v.height);
-      bytes = static_cast<long long>(v.bytes);
-      key = v.blob_key;
-      st.execute(true);
-    }
-    return Status();
+    return write_variants(sql, image_id, variants);
   });
 }
 

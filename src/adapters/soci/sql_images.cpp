@@ -21,6 +21,8 @@ bool is_sha256_hex(std::string_view s) {
   return true;
 }
 
+}  // namespace
+
 Status check_image(const ImageRecord& image) {
   if (!is_sha256_hex(image.sha256)) {
     return invalid_argument_error("image sha256 '" +
@@ -49,9 +51,9 @@ Status check_image(const ImageRecord& image) {
 // in input order. Rows are written in sha256 order: two transactions
 // inserting overlapping sets lock index entries in the same order and never
 // deadlock. A repeat within the input resolves to its first occurrence.
-Status insert_all(Dialect dialect, soci::session& sql,
-                  std::span<const ImageRecord> images,
-                  std::vector<ImageInsert>& out) {
+Status insert_images_in(Dialect dialect, soci::session& sql,
+                        std::span<const ImageRecord> images,
+                        std::vector<ImageInsert>& out) {
   std::vector<std::size_t> order(images.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
@@ -105,8 +107,6 @@ Status insert_all(Dialect dialect, soci::session& sql,
   return {};
 }
 
-}  // namespace
-
 Result<ImageRecord> load_image(soci::session& sql, RowId id) {
   std::vector<ImageRecord> found;
   long long key = id;
@@ -133,7 +133,7 @@ Result<std::vector<ImageInsert>> SqlCatalogStore::insert_images(
   std::vector<ImageInsert> out;
   if (images.empty()) return out;
   IMAGEBANK_RETURN_IF_ERROR(write("insert_images", [&](soci::session& sql) {
-    return insert_all(pool_->dialect(), sql, images, out);
+    return insert_images_in(pool_->dialect(), sql, images, out);
   }));
   return out;
 }
@@ -271,6 +271,10 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
   if (query.product_id) where += " AND product_id = :prod";
   if (query.status) where += " AND status = :st";
   if (query.batch_id) where += " AND batch_id = :bat";
+  if (query.linked) {
+    where += *query.linked ? " AND product_id IS NOT NULL"
+                           : " AND product_id IS NULL";
+  }
   Page<ImageRecord> page;
   IMAGEBANK_RETURN_IF_ERROR(read("list_images", [&](soci::session& sql) {
     page.items.clear();
@@ -294,6 +298,92 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
     page.next_after = page.items.back().id;
   }
   return page;
+}
+
+Result<std::vector<ImageHashRow>> SqlCatalogStore::image_hashes(
+    RowId after_id, std::size_t limit) {
+  if (limit == 0 || limit > 100000) {
+    return invalid_argument_error(
+        "image_hashes: limit must be 1..100000, not " + std::to_string(limit));
+  }
+  std::vector<ImageHashRow> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("image_hashes", [&](soci::session& sql) {
+    out.clear();
+    long long after = after_id, lim = static_cast<long long>(limit), id = 0,
+              phash = 0;
+    soci::statement st =
+        (sql.prepare << "SELECT id, phash FROM images WHERE id > :a ORDER BY "
+                        "id LIMIT :n",
+         soci::into(id), soci::into(phash), soci::use(after), soci::use(lim));
+    st.execute(false);
+    while (st.fetch()) out.push_back(ImageHashRow{id, from_sql(phash)});
+    return Status();
+  }));
+  return out;
+}
+
+Result<std::vector<NearDuplicate>> SqlCatalogStore::near_duplicates(
+    std::optional<RowId> image_id, RowId after_image_id, std::size_t limit) {
+  if (limit == 0 || limit > 10000) {
+    return invalid_argument_error(
+        "near_duplicates: limit must be 1..10000, not " +
+        std::to_string(limit));
+  }
+  const std::string of_image =
+      image_id ? " AND (image_id = :x OR other_image_id = :y)" : "";
+  std::vector<NearDuplicate> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("near_duplicates", [&](soci::session& sql) {
+    out.clear();
+    long long x = image_id.value_or(0), after = after_image_id,
+              lim = static_cast<long long>(limit), id = 0, other = 0;
+    int distance = 0;
+    std::string algorithm;
+    // Rows of the image the limit cut into are read whole, so the next page
+    // (after_image_id = the last row's image_id) loses none.
+    auto run = [&](const std::string& cond, bool limited) {
+      soci::statement st(sql);
+      st.exchange(soci::into(id));
+      st.exchange(soci::into(other));
+      st.exchange(soci::into(distance));
+      st.exchange(soci::into(algorithm));
+      st.exchange(soci::use(after));
+      if (image_id) {
+        st.exchange(soci::use(x));
+        st.exchange(soci::use(x));
+      }
+      if (limited) st.exchange(soci::use(lim));
+      st.alloc();
+      st.prepare(
+          "SELECT image_id, other_image_id, distance, algorithm FROM "
+          "near_duplicates WHERE " +
+          cond + of_image + " ORDER BY image_id, other_image_id, algorithm" +
+          (limited ? " LIMIT :n" : ""));
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch()) {
+        out.push_back(NearDuplicate{id, other, distance, algorithm});
+      }
+    };
+    run("image_id > :a", true);
+    if (out.size() == limit) {
+      // Same snapshot, same order: the first `taken` rows of that image
+      // are the ones the page already has.
+      after = out.back().image_id;
+      const auto taken = static_cast<std::size_t>(std::count_if(
+          out.begin(), out.end(),
+          [&](const NearDuplicate& d) { return d.image_id == after; }));
+      std::vector<NearDuplicate> page = std::move(out);
+      out.clear();
+      run("image_id = :a", false);
+      page.insert(page.end(),
+                  out.begin() +
+                      static_cast<std::ptrdiff_t>(std::min(taken, out.size())),
+                  out.end());
+      out = std::move(page);
+    }
+    return Status();
+  }));
+  return out;
 }
 
 }  // namespace imagebank::sql

@@ -301,4 +301,35 @@ Result<std::vector<CarteiraImport>> SqlCatalogStore::carteira_imports(
   return out;
 }
 
+Result<Page<Product>> SqlCatalogStore::list_products(RowId collection_id,
+                                                     RowId after_id,
+                                                     std::size_t limit) {
+  if (limit == 0 || limit > 10000) {
+    return invalid_argument_error(
+        "list_products: limit must be 1..10000, not " + std::to_string(limit));
+  }
+  Page<Product> page;
+  IMAGEBANK_RETURN_IF_ERROR(read("list_products", [&](soci::session& sql) {
+    page.items.clear();
+    long long collection = collection_id, after = after_id,
+              fetch = static_cast<long long>(limit) + 1;
+    return fetch_rows<ProductRow>(
+        sql,
+        std::string("SELECT ") + kProductColumns +
+            " FROM products WHERE collection_id = :c AND id > :a ORDER BY id "
+            "LIMIT :n",
+        [&](soci::statement& st) {
+          st.exchange(soci::use(collection));
+          st.exchange(soci::use(after));
+          st.exchange(soci::use(fetch));
+        },
+        page.items);
+  }));
+  if (page.items.size() > limit) {
+    page.items.pop_back();
+    page.next_after = page.items.back().id;
+  }
+  return page;
+}
+
 }  // namespace imagebank::sql

@@ -161,6 +161,34 @@ const std::vector<Migration>& migrations() {
                 updated_ms BIGINT NOT NULL))",
            R"(CREATE INDEX jobs_batch_state ON jobs(batch_id, state))",
        }},
+      // The ingest queue: jobs keyed by their file within the batch, leased
+      // to a named worker; near-duplicates kept for review.
+      {2,
+       {
+           R"(ALTER TABLE batches ADD COLUMN receiving INTEGER NOT NULL
+                DEFAULT 1)",
+           R"(ALTER TABLE jobs ADD COLUMN source_path TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE jobs ADD COLUMN worker TEXT NOT NULL DEFAULT '')",
+           // Jobs written before source_path existed get a distinct path, so
+           // the unique index below can be built over them.
+           R"(UPDATE jobs SET source_path = 'job:' || CAST(id AS TEXT)
+                WHERE source_path = '')",
+           R"(CREATE UNIQUE INDEX jobs_batch_source
+                ON jobs(batch_id, source_path))",
+           // Leasing scans the received jobs in (batch_id, id) order; expiry
+           // and lease_holders read the leased ones.
+           R"(CREATE INDEX jobs_state_batch ON jobs(state, batch_id, id))",
+           R"(CREATE TABLE near_duplicates (
+                image_id BIGINT NOT NULL REFERENCES images(id),
+                other_image_id BIGINT NOT NULL REFERENCES images(id),
+                distance INTEGER NOT NULL,
+                algorithm TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                PRIMARY KEY (image_id, other_image_id, algorithm)))",
+           R"(CREATE INDEX near_duplicates_other
+                ON near_duplicates(other_image_id))",
+       }},
   };
   return kMigrations;
 }

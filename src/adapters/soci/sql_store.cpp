@@ -309,18 +309,21 @@ Result<Collection> SqlCatalogStore::find_collection(std::string_view name) {
 
 Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
                                             std::string_view source) {
-  IMAGEBANK_RETURN_IF_ERROR(check_text("batch source", source, 4096, true));
+  IMAGEBANK_RETURN_IF_ERROR(
+      check_text("batch source", source, 16u << 20, true));
   Batch out;
   out.collection_id = collection_id;
   out.state = "queued";
   out.source = std::string(source);
+  out.receiving = true;
   IMAGEBANK_RETURN_IF_ERROR(write("create_batch", [&](soci::session& sql) {
     const long long collection = collection_id, at = now_ms();
     soci::indicator collection_ind =
         collection_id != 0 ? soci::i_ok : soci::i_null;
     long long id = 0;
-    sql << "INSERT INTO batches (collection_id, state, source, created_ms, "
-           "updated_ms) VALUES (:c, :s, :src, :t, :t2) RETURNING id",
+    sql << "INSERT INTO batches (collection_id, state, source, receiving, "
+           "created_ms, updated_ms) VALUES (:c, :s, :src, 1, :t, :t2) "
+           "RETURNING id",
         soci::use(collection, collection_ind), soci::use(out.state),
         soci::use(out.source), soci::use(at), soci::use(at), soci::into(id);
     out.id = id;
@@ -333,20 +336,7 @@ Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
 Result<Batch> SqlCatalogStore::get_batch(RowId id) {
   Batch out;
   IMAGEBANK_RETURN_IF_ERROR(read("get_batch", [&](soci::session& sql) {
-    long long key = id, collection = 0, created = 0, updated = 0;
-    soci::indicator ind = soci::i_null;
-    sql << "SELECT collection_id, state, source, created_ms, updated_ms FROM "
-           "batches WHERE id = :i",
-        soci::into(collection, ind), soci::into(out.state),
-        soci::into(out.source), soci::into(created), soci::into(updated),
-        soci::use(key);
-    if (!sql.got_data()) {
-      return not_found_error("batch " + std::to_string(id) + " does not exist");
-    }
-    out.id = id;
-    out.collection_id = ind == soci::i_ok ? collection : 0;
-    out.created_ms = created;
-    out.updated_ms = updated;
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_batch(sql, id));
     return Status();
   }));
   return out;

@@ -2,9 +2,11 @@
 // databases. Its methods are spread over sql_*.cpp by subject. Internal.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "adapters/soci/sql_connection.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
@@ -64,9 +66,42 @@ class SqlCatalogStore final : public CatalogStore {
   Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,
                                               RowId subject_id) override;
 
+  Result<Page<Product>> list_products(RowId collection_id, RowId after_id,
+                                      std::size_t limit) override;
+  Result<std::vector<ImageHashRow>> image_hashes(RowId after_id,
+                                                 std::size_t limit) override;
+  Result<std::vector<NearDuplicate>> near_duplicates(
+      std::optional<RowId> image_id, RowId after_image_id,
+      std::size_t limit) override;
+
   Result<Batch> create_batch(RowId collection_id,
                              std::string_view source) override;
   Result<Batch> get_batch(RowId id) override;
+  Result<std::vector<Batch>> list_batches() override;
+  Result<Batch> set_batch_state(RowId id, std::string_view state) override;
+  Result<Batch> finish_receiving(RowId id) override;
+  Result<std::vector<Job>> add_jobs(RowId batch_id,
+                                    std::span<const JobInsert> jobs) override;
+  Result<std::vector<std::string>> job_source_paths(RowId batch_id) override;
+  Result<Job> get_job(RowId id) override;
+  Result<Page<Job>> list_jobs(RowId batch_id, std::optional<std::string> state,
+                              RowId after_id, std::size_t limit) override;
+  Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) override;
+  Result<std::int64_t> renew_leases(std::string_view worker,
+                                    std::span<const RowId> job_ids,
+                                    std::int64_t lease_ms) override;
+  Result<ImageInsert> complete_job(RowId job_id, std::string_view worker,
+                                   const JobOutcome& outcome) override;
+  Result<Job> fail_job(RowId job_id, std::string_view worker,
+                       std::string_view error,
+                       std::optional<std::int64_t> retry_at_ms) override;
+  Result<std::int64_t> release_leases(std::int64_t now_ms,
+                                      std::optional<std::string> worker,
+                                      int max_attempts) override;
+  Result<std::vector<std::string>> lease_holders() override;
+  Result<std::int64_t> retry_failed_jobs(RowId batch_id,
+                                         bool only_retryable) override;
+  Result<JobCounts> job_counts(RowId batch_id, std::int64_t since_ms) override;
 
   Result<Page<Product>> products_without_photos(
       std::optional<RowId> collection_id, RowId after_id,
@@ -96,8 +131,38 @@ Result<Product> load_product(soci::session& sql, RowId id);
 Status add_history(soci::session& sql, SkuSubject subject, RowId subject_id,
                    const std::string& old_sku, const std::string& new_sku,
                    std::string_view actor, std::string_view reason);
+// Variant rows: checked before the transaction, written inside it
+// (replacing those of the same preset and format).
+Status check_variants(std::span<const VariantRecord> variants);
+Status write_variants(soci::session& sql, RowId image_id,
+                      std::span<const VariantRecord> variants);
 // Text checks shared by the writers: invalid_argument naming the field.
 Status check_text(std::string_view field, std::string_view value,
                   std::size_t max_bytes, bool allow_empty);
+
+// Images (sql_images.cpp): the checks of insert_image, and its insert of
+// rows not stored yet, for callers with an open transaction.
+Status check_image(const ImageRecord& image);
+Status insert_images_in(Dialect dialect, soci::session& sql,
+                        std::span<const ImageRecord> images,
+                        std::vector<ImageInsert>& out);
+
+// Batches and jobs (sql_jobs.cpp).
+Result<Batch> load_batch(soci::session& sql, RowId id);
+Result<Job> load_job(soci::session& sql, RowId id);
+// Appends the jobs `SELECT <job columns> FROM jobs <tail>` finds; `bind`
+// adds the uses of the parameters in `tail`.
+Status fetch_jobs(soci::session& sql, const std::string& tail,
+                  const std::function<void(soci::statement&)>& bind,
+                  std::vector<Job>& out);
+// A job's error as stored: valid UTF-8 (other bytes read as Windows-1252),
+// no NULs, at most kMaxJobError bytes cut at a character boundary.
+inline constexpr std::size_t kMaxJobError = 4000;
+std::string job_error_text(std::string_view error);
+// A list of ids as one bound parameter: `id_list_param` is its value and
+// `id_list_match` the condition "column is one of them" for the dialect.
+std::string id_list_param(Dialect dialect, std::span<const RowId> ids);
+std::string id_list_match(Dialect dialect, std::string_view column,
+                          std::string_view param);
 
 }  // namespace imagebank::sql

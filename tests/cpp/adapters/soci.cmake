@@ -3,11 +3,13 @@
 find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
 imagebank_add_test(catalog_sqlite unit
   catalog/catalog_store_conformance.cpp
+  catalog/job_queue_conformance.cpp
   adapters/sqlite_catalog_test.cpp)
 target_link_libraries(catalog_sqlite_tests PRIVATE imagebank::adapters_soci SOCI::sqlite3)
 
 imagebank_add_test(catalog_postgres integration
   catalog/catalog_store_conformance.cpp
+  catalog/job_queue_conformance.cpp
   adapters/postgres_catalog_test.cpp)
 target_link_libraries(catalog_postgres_tests PRIVATE imagebank::adapters_soci SOCI::postgresql)
 target_compile_definitions(catalog_postgres_tests PRIVATE

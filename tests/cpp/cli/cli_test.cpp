@@ -411,5 +411,100 @@ TEST(Cli, CarteiraImportThenReportsFromTheBank) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Cli, IngestBatchWorkerAndReconcile) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_ingest_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto photos = dir / "photos";
+  std::filesystem::create_directories(photos / "123456");
+  std::filesystem::copy_file(testing::data_path("rgb.jpg"),
+                             photos / "001234_FRENTE.jpg");
+  std::filesystem::copy_file(testing::data_path("rgb.png"),
+                             photos / "123456" / "COSTAS.png");
+  std::filesystem::copy_file(testing::data_path("gray.jpg"),
+                             photos / "NOVO9_FRENTE.jpg");
+  std::filesystem::copy_file(testing::data_path("sample.gif"),
+                             photos / "ABC-77_FRENTE.gif");
+  const std::string bank = (dir / "bank").string();
+  const std::string carteira =
+      testing::data_path("carteira/carteira.xlsx").string();
+  const std::vector<std::string> quick = {"--formats", "jpeg",   "--presets",
+                                          "thumbnail", "--bank", bank};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), quick.begin(), quick.end());
+    return args;
+  };
+
+  auto ingest =
+      run(with({"ingest", photos.string(), "--carteira", carteira, "--brand",
+                "Marca A", "--collection", "Verão 2027", "--json"}));
+  // One file is a GIF: reported, exit 1, the rest stored.
+  EXPECT_EQ(ingest.status, 1) << ingest.err;
+  bool saw_batch = false, saw_failure = false, saw_progress = false;
+  for (const auto& line : json_lines(ingest.out)) {
+    if (line.contains("error")) {
+      saw_failure = true;
+      EXPECT_EQ(line.at("error").at("code").as_string(), "unsupported_format");
+      EXPECT_NE(std::string(line.at("path").as_string()).find("ABC-77_FRENTE"),
+                std::string::npos);
+      continue;
+    }
+    const auto type = line.at("type").as_string();
+    if (type == "progress") saw_progress = true;
+    if (type == "batch") {
+      saw_batch = true;
+      EXPECT_EQ(line.at("state").as_string(), "done");
+      EXPECT_EQ(line.at("done").as_int64(), 3);
+      EXPECT_EQ(line.at("failed").as_int64(), 1);
+    }
+  }
+  EXPECT_TRUE(saw_batch && saw_failure && saw_progress) << ingest.out;
+
+  auto coverage = run({"report", "coverage", "--bank", bank, "--json"});
+  ASSERT_EQ(coverage.status, 0) << coverage.err;
+  auto cov = json_lines(coverage.out);
+  ASSERT_EQ(cov.size(), 1u);
+  EXPECT_EQ(cov[0].at("products_with_photo").as_int64(), 2);
+  EXPECT_EQ(cov[0].at("views").as_object().at("back").as_int64(), 1);
+
+  auto list = run({"batch", "list", "--bank", bank});
+  ASSERT_EQ(list.status, 0) << list.err;
+  EXPECT_NE(list.out.find("batch 1  done  4/4"), std::string::npos) << list.out;
+  auto status = run({"batch", "status", "1", "--bank", bank});
+  EXPECT_EQ(status.status, 1);  // it lists the failed file
+  EXPECT_NE(status.err.find("unsupported_format"), std::string::npos)
+      << status.err;
+  EXPECT_EQ(run({"batch", "status", "--bank", bank}).status, 2);
+  EXPECT_EQ(run({"batch", "status", "99", "--bank", bank}).status, 1);
+
+  // Failed files go back to the queue; `worker` processes every queue.
+  auto retry = run({"batch", "retry-failed", "1", "--bank", bank});
+  EXPECT_EQ(retry.status, 0) << retry.err;
+  EXPECT_NE(retry.out.find("1 failed files queued again"), std::string::npos)
+      << retry.out;
+  auto worker = run(with({"worker", "--json"}));
+  EXPECT_EQ(worker.status, 1) << worker.err;  // the GIF fails again
+  auto report = json_lines(worker.out);
+  ASSERT_FALSE(report.empty());
+  EXPECT_EQ(report.back().at("failed").as_int64(), 1);
+  // A finished batch stays finished.
+  auto cancel = run({"batch", "cancel", "1", "--bank", bank});
+  EXPECT_EQ(cancel.status, 1);
+  EXPECT_NE(cancel.err.find("conflict"), std::string::npos) << cancel.err;
+
+  auto reconcile = run({"reconcile", "--bank", bank, "--json"});
+  ASSERT_EQ(reconcile.status, 0) << reconcile.err;
+  auto rec = json_lines(reconcile.out);
+  ASSERT_EQ(rec.size(), 1u);
+  EXPECT_EQ(rec[0].at("examined").as_int64(), 1);  // NOVO9 is not listed
+  EXPECT_EQ(rec[0].at("linked").as_int64(), 0);
+
+  auto missing_path = run(with({"ingest", (dir / "nothing").string()}));
+  EXPECT_EQ(missing_path.status, 1);
+  EXPECT_NE(missing_path.err.find("no such file or folder"), std::string::npos)
+      << missing_path.err;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace imagebank

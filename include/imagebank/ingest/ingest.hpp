@@ -1,0 +1,150 @@
+// Ingest: crash-proof, resumable batches of photos into a bank.
+//
+// Two phases, both idempotent:
+// - receive: every file of the batch's paths is read once, its SHA-256
+//   computed on the way, stored as the original (content-addressed, atomic)
+//   and recorded as a job; a file counts as received only once its job row is
+//   committed. Content already in the bank becomes a `duplicate` job at once.
+//   A receive step that resumes skips the paths the batch already has.
+// - process: workers lease jobs (with an expiry, renewed while they work)
+//   and run decode → hashes → exact and near duplicate check → SKU parse and
+//   Carteira match → variants → blobs → one catalog transaction that stores
+//   the image, its variants, its near-duplicate flags and ends the job. Every
+//   key is derived from the content SHA-256, so a run that died is redone
+//   from its last committed step without duplicating anything.
+// A file that cannot be processed (corrupt, unsupported, over the limits)
+// fails at once with the reason; a failure of the storage (io_error,
+// unavailable) is retried with exponential backoff and jitter, and is failed
+// after max_attempts. A watchdog releases the jobs of workers that died.
+//
+// Threading: an Ingestor may be used from several threads; stop() may be
+// called from any thread (a signal handler should set a flag and call it from
+// a normal thread). Several processes may run workers on one PostgreSQL
+// catalog and one shared BlobStore; on SQLite run one process.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "imagebank/catalog/blob_store.hpp"
+#include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/core/limits.hpp"
+#include "imagebank/core/result.hpp"
+#include "imagebank/image/format.hpp"
+#include "imagebank/variants/variants.hpp"
+
+namespace imagebank {
+
+// A snapshot of a batch, as progress callbacks and `batch status` see it.
+struct BatchProgress {
+  Batch batch;
+  JobCounts counts;
+  std::int64_t files_found = 0;  // by this process's receive step so far
+  double rate = 0;               // files finished per second over the last 30 s
+  std::optional<double> eta_seconds;  // unknown while nothing has finished
+  std::int64_t elapsed_ms = 0;        // since this process started on it
+  std::string last_error;  // "<file>: <code>: <message>" of the latest failure
+  std::int64_t at_ms = 0;
+};
+using ProgressCallback = std::function<void(const BatchProgress&)>;
+
+struct IngestOptions {
+  // The collection photos are matched against (its Carteira's SKUs). Created
+  // when `brand` is given and it does not exist; empty = no collection (every
+  // photo is kept unmatched).
+  std::string collection;
+  std::string brand;
+  std::string season;
+
+  std::size_t workers = 0;  // processing threads; 0 = one per core
+  int max_attempts = 3;
+  std::chrono::milliseconds lease{std::chrono::minutes(5)};
+  std::chrono::milliseconds retry_delay{std::chrono::seconds(2)};  // doubles
+  // Stop (the batch stays resumable) after this many storage failures in a
+  // row: a full disk or a lost bucket fails every job alike.
+  int max_storage_failures = 8;
+  int near_radius = 5;  // pHash Hamming radius of near duplicates; -1: off
+
+  std::vector<Preset> presets = default_presets();
+  std::vector<Format> formats = {Format::kAvif, Format::kWebp, Format::kJpeg};
+  Limits limits;
+
+  ProgressCallback progress;
+  std::chrono::milliseconds progress_interval{500};
+  // Who holds leases; empty = "<host>:<pid>:<random>".
+  std::string worker_name;
+};
+
+// What one worker run did.
+struct WorkReport {
+  std::int64_t done = 0;
+  std::int64_t duplicates = 0;
+  std::int64_t failed = 0;   // for good
+  std::int64_t retried = 0;  // failures that will be retried
+  bool stopped = false;      // stop() or storage failures ended the run
+  std::string stop_reason;
+};
+
+// Re-matching of unlinked photos after a new Carteira import.
+struct ReconcileReport {
+  std::int64_t examined = 0;
+  std::int64_t linked = 0;
+  std::int64_t still_unmatched = 0;
+};
+
+class Ingestor {
+ public:
+  // The stores must outlive the Ingestor.
+  static Result<std::unique_ptr<Ingestor>> create(
+      std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs,
+      IngestOptions options = {});
+  ~Ingestor();
+  Ingestor(const Ingestor&) = delete;
+  Ingestor& operator=(const Ingestor&) = delete;
+
+  const IngestOptions& options() const noexcept;
+  const std::string& worker_name() const noexcept;
+
+  // Creates a batch for `paths` (files, and folders walked recursively for
+  // image files) in the options' collection and receives its files; the
+  // batch is queued for processing. invalid_argument when a path does not
+  // exist or no path is given.
+  Result<Batch> enqueue(std::span<const std::filesystem::path> paths);
+  // Creates, receives and processes a batch (processing starts while files
+  // are still arriving). Returns the batch as it ended: done, or paused /
+  // cancelled / still running when stopped.
+  Result<Batch> ingest(std::span<const std::filesystem::path> paths);
+  // Picks a batch up where it stopped (after a crash, a reboot, a pause or a
+  // storage failure): finishes receiving, returns dead workers' jobs and the
+  // retryable failures to the queue, and processes it to the end.
+  Result<Batch> resume(RowId batch_id);
+  // Leases and processes jobs of every runnable batch, oldest batch first,
+  // until the queue is empty (follow = false) or stop() (follow = true).
+  Result<WorkReport> work(bool follow = false);
+  // Links unmatched photos to the products of their collection's Carteira
+  // (or only of `collection_id`); writes SkuHistory; never touches AI data.
+  Result<ReconcileReport> reconcile(std::optional<RowId> collection_id = {});
+
+  // Asks running calls to stop after the jobs in hand; they return soon.
+  void stop() noexcept;
+
+  struct Impl;
+
+ private:
+  explicit Ingestor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The batch with its counts, rate and ETA read from the catalog.
+Result<BatchProgress> batch_progress(CatalogStore& catalog, RowId batch_id);
+
+}  // namespace imagebank

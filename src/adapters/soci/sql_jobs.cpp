@@ -1,0 +1,403 @@
+// The ingest queue's batches and jobs: batch states, job rows, listings,
+// counts and retries. Receiving files (add_jobs) is in sql_jobs_add.cpp; the
+// lease side (lease, renew, complete, fail, release) in sql_jobs_lease.cpp.
+#include <soci/soci.h>
+
+#include <algorithm>
+
+#include "adapters/soci/sql_store.hpp"
+#include "imagebank/core/text.hpp"
+
+namespace imagebank::sql {
+namespace {
+
+constexpr char kJobColumns[] =
+    "id, batch_id, original_name, sha256, bytes, source_path, state, "
+    "attempts, worker, lease_until_ms, error, image_id, created_ms, "
+    "updated_ms";
+
+constexpr char kBatchColumns[] =
+    "id, collection_id, state, source, receiving, created_ms, updated_ms";
+
+Status fetch_batches(soci::session& sql, const std::string& tail,
+                     const std::function<void(soci::statement&)>& bind,
+                     std::vector<Batch>& out) {
+  long long id = 0, collection = 0, created = 0, updated = 0;
+  int receiving = 0;
+  soci::indicator collection_ind = soci::i_null;
+  std::string state, source;
+  soci::statement st(sql);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(collection, collection_ind));
+  st.exchange(soci::into(state));
+  st.exchange(soci::into(source));
+  st.exchange(soci::into(receiving));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(updated));
+  bind(st);
+  st.alloc();
+  st.prepare(std::string("SELECT ") + kBatchColumns + " FROM batches " + tail);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    Batch b;
+    b.id = id;
+    b.collection_id = collection_ind == soci::i_ok ? collection : 0;
+    b.state = state;
+    b.source = source;
+    b.receiving = receiving != 0;
+    b.created_ms = created;
+    b.updated_ms = updated;
+    out.push_back(std::move(b));
+  }
+  return {};
+}
+
+bool is_batch_state(std::string_view s) {
+  return s == kBatchQueued || s == kBatchRunning || s == kBatchPaused ||
+         s == kBatchDone || s == kBatchCancelled;
+}
+
+bool is_job_state(std::string_view s) {
+  return s == kJobReceived || s == kJobLeased || s == kJobDone ||
+         s == kJobDuplicate || s == kJobFailed || s == kJobCancelled;
+}
+
+// done → running happens only through retry_failed_jobs; staying in the
+// same state is always a no-op.
+bool batch_move_allowed(std::string_view from, std::string_view to) {
+  if (from == to) return true;
+  if (from == kBatchQueued) {
+    return to == kBatchRunning || to == kBatchPaused || to == kBatchCancelled ||
+           to == kBatchDone;
+  }
+  if (from == kBatchRunning) {
+    return to == kBatchPaused || to == kBatchQueued || to == kBatchDone ||
+           to == kBatchCancelled;
+  }
+  if (from == kBatchPaused) {
+    return to == kBatchQueued || to == kBatchRunning || to == kBatchCancelled;
+  }
+  return false;
+}
+
+Status require_batch(soci::session& sql, RowId batch_id) {
+  return load_batch(sql, batch_id).status();
+}
+
+}  // namespace
+
+// --- shared row helpers ---
+
+Status fetch_jobs(soci::session& sql, const std::string& tail,
+                  const std::function<void(soci::statement&)>& bind,
+                  std::vector<Job>& out) {
+  long long id = 0, batch = 0, bytes = 0, lease = 0, image = 0, created = 0,
+            updated = 0;
+  int attempts = 0;
+  soci::indicator image_ind = soci::i_null;
+  std::string name, sha, path, state, worker, error;
+  soci::statement st(sql);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(batch));
+  st.exchange(soci::into(name));
+  st.exchange(soci::into(sha));
+  st.exchange(soci::into(bytes));
+  st.exchange(soci::into(path));
+  st.exchange(soci::into(state));
+  st.exchange(soci::into(attempts));
+  st.exchange(soci::into(worker));
+  st.exchange(soci::into(lease));
+  st.exchange(soci::into(error));
+  st.exchange(soci::into(image, image_ind));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(updated));
+  bind(st);
+  st.alloc();
+  st.prepare(std::string("SELECT ") + kJobColumns + " FROM jobs " + tail);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    Job j;
+    j.id = id;
+    j.batch_id = batch;
+    j.original_name = name;
+    j.sha256 = sha;
+    j.bytes = static_cast<std::uint64_t>(bytes);
+    j.source_path = path;
+    j.state = state;
+    j.attempts = attempts;
+    j.worker = worker;
+    j.lease_until_ms = lease;
+    j.error = error;
+    if (image_ind == soci::i_ok) j.image_id = image;
+    j.created_ms = created;
+    j.updated_ms = updated;
+    out.push_back(std::move(j));
+  }
+  return {};
+}
+
+Result<Job> load_job(soci::session& sql, RowId id) {
+  std::vector<Job> found;
+  long long key = id;
+  IMAGEBANK_RETURN_IF_ERROR(fetch_jobs(
+      sql, "WHERE id = :i",
+      [&](soci::statement& st) { st.exchange(soci::use(key)); }, found));
+  if (found.empty()) {
+    return not_found_error("job " + std::to_string(id) + " does not exist");
+  }
+  return std::move(found.front());
+}
+
+Result<Batch> load_batch(soci::session& sql, RowId id) {
+  std::vector<Batch> found;
+  long long key = id;
+  IMAGEBANK_RETURN_IF_ERROR(fetch_batches(
+      sql, "WHERE id = :i",
+      [&](soci::statement& st) { st.exchange(soci::use(key)); }, found));
+  if (found.empty()) {
+    return not_found_error("batch " + std::to_string(id) + " does not exist");
+  }
+  return std::move(found.front());
+}
+
+std::string job_error_text(std::string_view error) {
+  std::string text = to_utf8(error);
+  std::erase(text, '\0');
+  if (text.size() <= kMaxJobError) return text;
+  std::size_t cut = kMaxJobError;
+  // Back up over continuation bytes (10xxxxxx) to a character's start.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+  return text;
+}
+
+std::string id_list_param(Dialect dialect, std::span<const RowId> ids) {
+  std::string out = dialect == Dialect::kPostgres ? "{" : "[";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(ids[i]);
+  }
+  out += dialect == Dialect::kPostgres ? "}" : "]";
+  return out;
+}
+
+std::string id_list_match(Dialect dialect, std::string_view column,
+                          std::string_view param) {
+  std::string out(column);
+  if (dialect == Dialect::kPostgres) {
+    out += " = ANY(CAST(:" + std::string(param) + " AS bigint[]))";
+  } else {
+    out += " IN (SELECT value FROM json_each(:" + std::string(param) + "))";
+  }
+  return out;
+}
+
+// --- batches ---
+
+Result<std::vector<Batch>> SqlCatalogStore::list_batches() {
+  std::vector<Batch> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("list_batches", [&](soci::session& sql) {
+    out.clear();
+    return fetch_batches(
+        sql, "ORDER BY id", [](soci::statement&) {}, out);
+  }));
+  return out;
+}
+
+Result<Batch> SqlCatalogStore::set_batch_state(RowId id,
+                                               std::string_view state) {
+  if (!is_batch_state(state)) {
+    return invalid_argument_error(
+        "batch state '" + std::string(state.substr(0, 32)) +
+        "' is not queued, running, paused, done or cancelled");
+  }
+  const std::string to(state);
+  Batch out;
+  IMAGEBANK_RETURN_IF_ERROR(write("set_batch_state", [&](soci::session& sql) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, load_batch(sql, id));
+    if (!batch_move_allowed(batch.state, to)) {
+      return conflict_error("batch " + std::to_string(id) +
+                            ": cannot go from " + batch.state + " to " + to);
+    }
+    if (batch.state == to) {
+      out = std::move(batch);
+      return Status();
+    }
+    const long long key = id, at = now_ms();
+    // Compare-and-set: a concurrent move in between is a conflict, not
+    // silently overwritten.
+    soci::statement st =
+        (sql.prepare << "UPDATE batches SET state = :s, updated_ms = :t "
+                        "WHERE id = :i AND state = :f",
+         soci::use(to), soci::use(at), soci::use(key), soci::use(batch.state));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+      return conflict_error("batch " + std::to_string(id) +
+                            ": state changed concurrently");
+    }
+    if (to == kBatchCancelled) {
+      sql << "UPDATE jobs SET state = 'cancelled', updated_ms = :t WHERE "
+             "batch_id = :b AND state = 'received'",
+          soci::use(at), soci::use(key);
+    }
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_batch(sql, id));
+    return Status();
+  }));
+  return out;
+}
+
+Result<Batch> SqlCatalogStore::finish_receiving(RowId id) {
+  Batch out;
+  IMAGEBANK_RETURN_IF_ERROR(write("finish_receiving", [&](soci::session& sql) {
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_batch(sql, id));
+    if (!out.receiving) return Status();
+    const long long key = id, at = now_ms();
+    sql << "UPDATE batches SET receiving = 0, updated_ms = :t WHERE id = :i",
+        soci::use(at), soci::use(key);
+    out.receiving = false;
+    out.updated_ms = at;
+    return Status();
+  }));
+  return out;
+}
+
+// --- jobs ---
+
+Result<std::vector<std::string>> SqlCatalogStore::job_source_paths(
+    RowId batch_id) {
+  std::vector<std::string> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("job_source_paths", [&](soci::session& sql) {
+    out.clear();
+    IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
+    long long key = batch_id;
+    std::string path;
+    soci::statement st =
+        (sql.prepare << "SELECT source_path FROM jobs WHERE batch_id = :b "
+                        "ORDER BY id",
+         soci::into(path), soci::use(key));
+    st.execute(false);
+    while (st.fetch()) out.push_back(path);
+    return Status();
+  }));
+  return out;
+}
+
+Result<Job> SqlCatalogStore::get_job(RowId id) {
+  Job out;
+  IMAGEBANK_RETURN_IF_ERROR(read("get_job", [&](soci::session& sql) {
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_job(sql, id));
+    return Status();
+  }));
+  return out;
+}
+
+Result<Page<Job>> SqlCatalogStore::list_jobs(RowId batch_id,
+                                             std::optional<std::string> state,
+                                             RowId after_id,
+                                             std::size_t limit) {
+  if (limit == 0 || limit > 10000) {
+    return invalid_argument_error("list_jobs: limit must be 1..10000, not " +
+                                  std::to_string(limit));
+  }
+  if (state && !is_job_state(*state)) {
+    return invalid_argument_error("job state '" + state->substr(0, 32) +
+                                  "' is not a job state");
+  }
+  Page<Job> page;
+  IMAGEBANK_RETURN_IF_ERROR(read("list_jobs", [&](soci::session& sql) {
+    page.items.clear();
+    IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
+    long long key = batch_id, after = after_id,
+              fetch = static_cast<long long>(limit) + 1;
+    std::string s = state.value_or("");
+    return fetch_jobs(
+        sql,
+        std::string("WHERE batch_id = :b AND id > :a") +
+            (state ? " AND state = :s" : "") + " ORDER BY id LIMIT :n",
+        [&](soci::statement& st) {
+          st.exchange(soci::use(key));
+          st.exchange(soci::use(after));
+          if (state) st.exchange(soci::use(s));
+          st.exchange(soci::use(fetch));
+        },
+        page.items);
+  }));
+  if (page.items.size() > limit) {
+    page.items.pop_back();
+    page.next_after = page.items.back().id;
+  }
+  return page;
+}
+
+Result<std::int64_t> SqlCatalogStore::retry_failed_jobs(RowId batch_id,
+                                                        bool only_retryable) {
+  std::int64_t out = 0;
+  IMAGEBANK_RETURN_IF_ERROR(write("retry_failed_jobs", [&](soci::session& sql) {
+    out = 0;
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, load_batch(sql, batch_id));
+    if (batch.state == kBatchCancelled) {
+      return conflict_error("batch " + std::to_string(batch_id) +
+                            " is cancelled; its jobs are not retried");
+    }
+    const long long key = batch_id, at = now_ms();
+    // substr, not LIKE: '_' is a LIKE wildcard and SQLite's LIKE ignores
+    // case.
+    soci::statement st =
+        (sql.prepare << std::string(
+                            "UPDATE jobs SET state = 'received', attempts = 0, "
+                            "lease_until_ms = 0, error = '', worker = '', "
+                            "updated_ms = :t WHERE batch_id = :b AND state = "
+                            "'failed'") +
+                            (only_retryable
+                                 ? " AND (substr(error, 1, 9) = 'io_error:' OR "
+                                   "substr(error, 1, 12) = 'unavailable:')"
+                                 : ""),
+         soci::use(at), soci::use(key));
+    st.execute(true);
+    out = static_cast<std::int64_t>(st.get_affected_rows());
+    if (out > 0 && batch.state == kBatchDone) {
+      sql << "UPDATE batches SET state = 'running', updated_ms = :t WHERE id = "
+             ":i",
+          soci::use(at), soci::use(key);
+    }
+    return Status();
+  }));
+  return out;
+}
+
+Result<JobCounts> SqlCatalogStore::job_counts(RowId batch_id,
+                                              std::int64_t since_ms) {
+  JobCounts out;
+  IMAGEBANK_RETURN_IF_ERROR(read("job_counts", [&](soci::session& sql) {
+    out = JobCounts{};
+    IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
+    long long key = batch_id, since = since_ms, count = 0;
+    std::string state;
+    soci::statement st =
+        (sql.prepare << "SELECT state, COUNT(*) FROM jobs WHERE batch_id = :b "
+                        "GROUP BY state",
+         soci::into(state), soci::into(count), soci::use(key));
+    st.execute(false);
+    while (st.fetch()) {
+      if (state == kJobReceived) out.received = count;
+      if (state == kJobLeased) out.leased = count;
+      if (state == kJobDone) out.done = count;
+      if (state == kJobDuplicate) out.duplicate = count;
+      if (state == kJobFailed) out.failed = count;
+      if (state == kJobCancelled) out.cancelled = count;
+    }
+    count = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE batch_id = :b AND state IN "
+           "('done', 'duplicate', 'failed') AND updated_ms >= :s",
+        soci::into(count), soci::use(key), soci::use(since);
+    out.finished_since = count;
+    return Status();
+  }));
+  return out;
+}
+
+}  // namespace imagebank::sql

@@ -1,0 +1,312 @@
+// The lease side of the ingest queue: leasing due jobs to a worker, renewing
+// and releasing leases, and ending a job (its image, variants and
+// near-duplicates committed with the job's end in one transaction).
+//
+// A lease is held by a worker name; every end of a job is a compare-and-set
+// on (state = 'leased', worker = holder), so a worker whose lease was taken
+// away writes nothing.
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <set>
+
+#include "adapters/soci/sql_store.hpp"
+
+namespace imagebank::sql {
+namespace {
+
+constexpr std::int64_t kMaxLeaseMs = 7LL * 24 * 3600 * 1000;
+
+Status check_worker(std::string_view worker) {
+  return check_text("worker", worker, 256, false);
+}
+
+Status check_lease_ms(std::int64_t lease_ms) {
+  if (lease_ms <= 0 || lease_ms > kMaxLeaseMs) {
+    return invalid_argument_error("lease_ms must be 1.." +
+                                  std::to_string(kMaxLeaseMs) + ", not " +
+                                  std::to_string(lease_ms));
+  }
+  return {};
+}
+
+Status check_outcome(const JobOutcome& outcome) {
+  IMAGEBANK_RETURN_IF_ERROR(check_image(outcome.image));
+  IMAGEBANK_RETURN_IF_ERROR(check_variants(outcome.variants));
+  for (const NearDuplicate& d : outcome.near_duplicates) {
+    IMAGEBANK_RETURN_IF_ERROR(
+        check_text("near-duplicate algorithm", d.algorithm, 32, false));
+    if (d.distance < 0 || d.distance > 1024) {
+      return invalid_argument_error("near-duplicate distance " +
+                                    std::to_string(d.distance) +
+                                    " is out of range");
+    }
+  }
+  return {};
+}
+
+// The error of a job whose holders kept vanishing. "internal", not
+// "unavailable": the file itself may be what kills the worker, so a resume
+// (retry_failed_jobs with only_retryable) leaves it alone.
+constexpr char kStoppedError[] =
+    "'internal: the worker holding this job stopped ' || CAST(attempts AS "
+    "TEXT) || ' times before finishing it (crash, kill or hang)'";
+
+// The job is leased by `worker`: takes its row lock (the UPDATE) so the
+// end that follows cannot race a release. not_found or conflict otherwise.
+Status hold(soci::session& sql, RowId job_id, const std::string& worker,
+            long long at) {
+  const long long id = job_id;
+  soci::statement st =
+      (sql.prepare << "UPDATE jobs SET updated_ms = :t WHERE id = :i AND "
+                      "state = 'leased' AND worker = :w",
+       soci::use(at), soci::use(id), soci::use(worker));
+  st.execute(true);
+  if (st.get_affected_rows() == 1) return {};
+  IMAGEBANK_ASSIGN_OR_RETURN(Job job, load_job(sql, job_id));
+  return conflict_error("job " + std::to_string(job_id) + " is " + job.state +
+                        (job.state == kJobLeased ? " by " + job.worker : "") +
+                        ", not leased by " + worker);
+}
+
+// Near-duplicates of a new image; those naming no other stored image are
+// left out (the index a worker matched against may hold a row that was
+// never committed).
+Status write_near_duplicates(soci::session& sql, RowId image_id,
+                             std::span<const NearDuplicate> found,
+                             long long at) {
+  if (found.empty()) return {};
+  long long id = image_id, other = 0;
+  int distance = 0, exists = 0;
+  std::string algorithm;
+  soci::statement probe =
+      (sql.prepare << "SELECT COUNT(*) FROM images WHERE id = :o",
+       soci::into(exists), soci::use(other));
+  soci::statement insert =
+      (sql.prepare << "INSERT INTO near_duplicates (image_id, other_image_id, "
+                      "distance, algorithm, created_ms) VALUES (:i, :o, :d, "
+                      ":a, :t) ON CONFLICT (image_id, other_image_id, "
+                      "algorithm) DO NOTHING",
+       soci::use(id), soci::use(other), soci::use(distance),
+       soci::use(algorithm), soci::use(at));
+  for (const NearDuplicate& d : found) {
+    if (d.other_image_id == image_id) continue;
+    other = d.other_image_id;
+    exists = 0;
+    probe.execute(true);
+    if (exists == 0) continue;
+    distance = d.distance;
+    algorithm = d.algorithm;
+    insert.execute(true);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
+    const LeaseOptions& options) {
+  IMAGEBANK_RETURN_IF_ERROR(check_worker(options.worker));
+  IMAGEBANK_RETURN_IF_ERROR(check_lease_ms(options.lease_ms));
+  if (options.max_jobs == 0 || options.max_jobs > 10000) {
+    return invalid_argument_error("max_jobs must be 1..10000, not " +
+                                  std::to_string(options.max_jobs));
+  }
+  const Dialect dialect = pool_->dialect();
+  std::vector<Job> out;
+  IMAGEBANK_RETURN_IF_ERROR(write("lease_jobs", [&](soci::session& sql) {
+    out.clear();
+    const long long at = now_ms(), until = at + options.lease_ms,
+                    limit = static_cast<long long>(options.max_jobs),
+                    batch = options.batch_id.value_or(0);
+    // PostgreSQL: rows another leaser has locked are skipped, and a row
+    // leased by a transaction that committed meanwhile fails the state
+    // recheck on locking. SQLite: the write transaction already holds the
+    // database's write lock.
+    std::vector<RowId> ids;
+    {
+      long long id = 0;
+      soci::statement st(sql);
+      st.exchange(soci::into(id));
+      st.exchange(soci::use(at));
+      if (options.batch_id) st.exchange(soci::use(batch));
+      st.exchange(soci::use(limit));
+      st.alloc();
+      st.prepare(
+          std::string(
+              "SELECT j.id FROM jobs j JOIN batches b ON b.id = j.batch_id "
+              "WHERE j.state = 'received' AND j.lease_until_ms <= :now AND "
+              "b.state IN ('queued', 'running')") +
+          (options.batch_id ? " AND j.batch_id = :b" : "") +
+          " ORDER BY j.batch_id, j.id LIMIT :n" +
+          (dialect == Dialect::kPostgres ? " FOR UPDATE OF j SKIP LOCKED"
+                                         : ""));
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch()) ids.push_back(id);
+    }
+    if (ids.empty()) return Status();
+    const std::string list = id_list_param(dialect, ids);
+    sql << "UPDATE jobs SET state = 'leased', worker = :w, attempts = "
+           "attempts + 1, lease_until_ms = :u, updated_ms = :t WHERE state = "
+           "'received' AND " +
+               id_list_match(dialect, "id", "ids"),
+        soci::use(options.worker), soci::use(until), soci::use(at),
+        soci::use(list);
+    IMAGEBANK_RETURN_IF_ERROR(fetch_jobs(
+        sql,
+        "WHERE " + id_list_match(dialect, "id", "ids") +
+            " ORDER BY batch_id, id",
+        [&](soci::statement& st) { st.exchange(soci::use(list)); }, out));
+    // Batches in id order: concurrent leasers lock them in the same order.
+    std::set<RowId> batches;
+    for (const Job& j : out) batches.insert(j.batch_id);
+    long long key = 0;
+    soci::statement start =
+        (sql.prepare << "UPDATE batches SET state = 'running', updated_ms = "
+                        ":t WHERE id = :i AND state = 'queued'",
+         soci::use(at), soci::use(key));
+    for (RowId b : batches) {
+      key = b;
+      start.execute(true);
+    }
+    return Status();
+  }));
+  return out;
+}
+
+Result<std::int64_t> SqlCatalogStore::renew_leases(
+    std::string_view worker, std::span<const RowId> job_ids,
+    std::int64_t lease_ms) {
+  IMAGEBANK_RETURN_IF_ERROR(check_worker(worker));
+  IMAGEBANK_RETURN_IF_ERROR(check_lease_ms(lease_ms));
+  if (job_ids.empty()) return std::int64_t{0};
+  const Dialect dialect = pool_->dialect();
+  const std::string holder(worker), list = id_list_param(dialect, job_ids);
+  std::int64_t out = 0;
+  IMAGEBANK_RETURN_IF_ERROR(write("renew_leases", [&](soci::session& sql) {
+    const long long at = now_ms(), until = at + lease_ms;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET lease_until_ms = :u WHERE state = "
+                        "'leased' AND worker = :w AND " +
+                            id_list_match(dialect, "id", "ids"),
+         soci::use(until), soci::use(holder), soci::use(list));
+    st.execute(true);
+    out = static_cast<std::int64_t>(st.get_affected_rows());
+    return Status();
+  }));
+  return out;
+}
+
+Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
+                                                  std::string_view worker,
+                                                  const JobOutcome& outcome) {
+  IMAGEBANK_RETURN_IF_ERROR(check_worker(worker));
+  IMAGEBANK_RETURN_IF_ERROR(check_outcome(outcome));
+  const std::string holder(worker);
+  ImageInsert out;
+  IMAGEBANK_RETURN_IF_ERROR(write("complete_job", [&](soci::session& sql) {
+    const long long at = now_ms(), id = job_id;
+    IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
+    std::vector<ImageInsert> stored;
+    IMAGEBANK_RETURN_IF_ERROR(insert_images_in(
+        pool_->dialect(), sql, std::span<const ImageRecord>(&outcome.image, 1),
+        stored));
+    out = std::move(stored.front());
+    if (!out.duplicate) {
+      IMAGEBANK_RETURN_IF_ERROR(
+          write_variants(sql, out.image.id, outcome.variants));
+      IMAGEBANK_RETURN_IF_ERROR(write_near_duplicates(
+          sql, out.image.id, outcome.near_duplicates, at));
+    }
+    const std::string state(out.duplicate ? kJobDuplicate : kJobDone);
+    const long long image = out.image.id;
+    sql << "UPDATE jobs SET state = :s, image_id = :m, worker = '', error = "
+           "'', lease_until_ms = 0, updated_ms = :t WHERE id = :i",
+        soci::use(state), soci::use(image), soci::use(at), soci::use(id);
+    return Status();
+  }));
+  return out;
+}
+
+Result<Job> SqlCatalogStore::fail_job(RowId job_id, std::string_view worker,
+                                      std::string_view error,
+                                      std::optional<std::int64_t> retry_at_ms) {
+  IMAGEBANK_RETURN_IF_ERROR(check_worker(worker));
+  const std::string text = job_error_text(error);
+  if (text.empty()) return invalid_argument_error("job error is empty");
+  if (retry_at_ms && *retry_at_ms < 0) {
+    return invalid_argument_error("retry_at_ms is negative");
+  }
+  const std::string holder(worker);
+  const std::string state(retry_at_ms ? kJobReceived : kJobFailed);
+  Job out;
+  IMAGEBANK_RETURN_IF_ERROR(write("fail_job", [&](soci::session& sql) {
+    const long long at = now_ms(), id = job_id, until = retry_at_ms.value_or(0);
+    IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
+    sql << "UPDATE jobs SET state = :s, lease_until_ms = :u, error = :e, "
+           "worker = '', updated_ms = :t WHERE id = :i",
+        soci::use(state), soci::use(until), soci::use(text), soci::use(at),
+        soci::use(id);
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_job(sql, job_id));
+    return Status();
+  }));
+  return out;
+}
+
+Result<std::int64_t> SqlCatalogStore::release_leases(
+    std::int64_t now_ms, std::optional<std::string> worker, int max_attempts) {
+  if (worker) IMAGEBANK_RETURN_IF_ERROR(check_worker(*worker));
+  if (max_attempts < 1) {
+    return invalid_argument_error("max_attempts must be at least 1, not " +
+                                  std::to_string(max_attempts));
+  }
+  const std::string scope =
+      std::string("state = 'leased' AND (lease_until_ms < :now") +
+      (worker ? " OR worker = :w)" : ")");
+  std::int64_t out = 0;
+  IMAGEBANK_RETURN_IF_ERROR(write("release_leases", [&](soci::session& sql) {
+    out = 0;
+    const long long at = imagebank::sql::now_ms(), now = now_ms;
+    const std::string holder = worker.value_or("");
+    auto run = [&](const std::string& query) {
+      soci::statement st(sql);
+      st.exchange(soci::use(at));
+      st.exchange(soci::use(now));
+      if (worker) st.exchange(soci::use(holder));
+      st.exchange(soci::use(max_attempts));
+      st.alloc();
+      st.prepare(query);
+      st.define_and_bind();
+      st.execute(true);
+      out += static_cast<std::int64_t>(st.get_affected_rows());
+    };
+    run(std::string("UPDATE jobs SET state = 'failed', error = ") +
+        kStoppedError +
+        ", worker = '', lease_until_ms = 0, updated_ms = :t WHERE " + scope +
+        " AND attempts >= :m");
+    run("UPDATE jobs SET state = 'received', worker = '', lease_until_ms = 0, "
+        "updated_ms = :t WHERE " +
+        scope + " AND attempts < :m");
+    return Status();
+  }));
+  return out;
+}
+
+Result<std::vector<std::string>> SqlCatalogStore::lease_holders() {
+  std::vector<std::string> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("lease_holders", [&](soci::session& sql) {
+    out.clear();
+    std::string worker;
+    soci::statement st =
+        (sql.prepare << "SELECT DISTINCT worker FROM jobs WHERE state = "
+                        "'leased' ORDER BY worker",
+         soci::into(worker));
+    st.execute(false);
+    while (st.fetch()) out.push_back(worker);
+    return Status();
+  }));
+  return out;
+}
+
+}  // namespace imagebank::sql

@@ -1,0 +1,64 @@
+// Bank's ingest calls: thin wrappers that put an Ingestor on the bank's
+// stores, and the batch queue's controls.
+#include "imagebank/bank/bank.hpp"
+
+namespace imagebank {
+
+Result<std::unique_ptr<Ingestor>> Bank::ingestor(IngestOptions options) const {
+  return Ingestor::create(catalog_, blobs_, std::move(options));
+}
+
+Result<Batch> Bank::ingest(std::span<const std::filesystem::path> paths,
+                           IngestOptions options) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest,
+                             ingestor(std::move(options)));
+  return ingest->ingest(paths);
+}
+
+Result<Batch> Bank::resume(RowId batch_id, IngestOptions options) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest,
+                             ingestor(std::move(options)));
+  return ingest->resume(batch_id);
+}
+
+Result<WorkReport> Bank::work(IngestOptions options, bool follow) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest,
+                             ingestor(std::move(options)));
+  return ingest->work(follow);
+}
+
+Result<ReconcileReport> Bank::reconcile(std::optional<std::string> collection) {
+  IMAGEBANK_ASSIGN_OR_RETURN(auto id, collection_id(collection));
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest, ingestor());
+  return ingest->reconcile(id);
+}
+
+Result<std::vector<BatchProgress>> Bank::batches() {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> all, catalog_->list_batches());
+  std::vector<BatchProgress> out;
+  out.reserve(all.size());
+  for (const Batch& b : all) {
+    IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress p,
+                               batch_progress(*catalog_, b.id));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<BatchProgress> Bank::batch(RowId batch_id) {
+  return batch_progress(*catalog_, batch_id);
+}
+
+Result<Batch> Bank::pause(RowId batch_id) {
+  return catalog_->set_batch_state(batch_id, kBatchPaused);
+}
+
+Result<Batch> Bank::cancel(RowId batch_id) {
+  return catalog_->set_batch_state(batch_id, kBatchCancelled);
+}
+
+Result<std::int64_t> Bank::retry_failed(RowId batch_id) {
+  return catalog_->retry_failed_jobs(batch_id, false);
+}
+
+}  // namespace imagebank

@@ -1,0 +1,214 @@
+// imagebank ingest PATH... [--bank DIR | --db URI --storage URI]
+//   [--collection NAME] [--brand NAME] [--season S] [--carteira FILE]
+//   [--workers N] [--json]: receive and process a batch of photos.
+// imagebank worker [--follow]: process every queued batch, oldest first.
+// imagebank reconcile [--collection NAME]: link unmatched photos after a new
+//   Carteira import.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/bank_options.hpp"
+#include "cli/commands.hpp"
+#include "cli/ingest_options.hpp"
+#include "cli/output.hpp"
+
+namespace imagebank::cli {
+namespace {
+
+struct IngestArgs {
+  std::vector<std::string> paths;
+  BankLocation bank;
+  std::string collection;
+  std::string brand;
+  std::string season;
+  std::string carteira;
+  IngestCliOptions ingest;
+  bool follow = false;
+  bool json = false;
+};
+
+int run_ingest(const IngestArgs& a) {
+  Output out(a.json);
+  auto bank = open_bank(a.bank);
+  if (!bank.ok()) {
+    out.failure("bank", bank.status());
+    return kExitSomeFailed;
+  }
+  if (!a.carteira.empty()) {
+    CarteiraImportOptions co;
+    co.brand = a.brand;
+    co.collection = a.collection;
+    co.season = a.season;
+    auto imported = (*bank)->import_carteira(a.carteira, co);
+    if (!imported.ok()) {
+      out.failure(a.carteira, imported.status());
+      return kExitSomeFailed;
+    }
+    if (!out.json()) {
+      out.text("carteira " + a.carteira + ": " +
+               std::to_string(imported->record.products_created) +
+               " products created, " +
+               std::to_string(imported->record.products_updated) + " updated");
+    }
+  }
+  auto handle = std::make_shared<Ingestor*>(nullptr);
+  auto options = make_ingest_options(a.ingest, out, handle);
+  if (!options.ok()) {
+    out.failure("ingest", options.status());
+    return kExitUsage;
+  }
+  options->collection = a.collection;
+  options->brand = a.brand;
+  options->season = a.season;
+  auto ingestor = (*bank)->ingestor(*options);
+  if (!ingestor.ok()) {
+    out.failure("ingest", ingestor.status());
+    return kExitUsage;
+  }
+  *handle = ingestor->get();
+  std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
+  auto batch = (*ingestor)->enqueue(paths);
+  if (!batch.ok()) {
+    out.failure("ingest", batch.status());
+    return kExitSomeFailed;
+  }
+  auto ended = (*ingestor)->resume(batch->id);
+  *handle = nullptr;
+  print_batch_summary(**bank, batch->id, out);
+  if (!ended.ok()) {
+    out.failure("batch " + std::to_string(batch->id), ended.status());
+    return kExitSomeFailed;
+  }
+  if (ended->state != kBatchDone && !out.json()) {
+    out.text("batch " + std::to_string(batch->id) + " is " + ended->state +
+             "; go on with: imagebank batch resume " +
+             std::to_string(batch->id));
+  }
+  return out.exit_status();
+}
+
+int run_worker(const IngestArgs& a) {
+  Output out(a.json);
+  auto bank = open_bank(a.bank);
+  if (!bank.ok()) {
+    out.failure("bank", bank.status());
+    return kExitSomeFailed;
+  }
+  auto handle = std::make_shared<Ingestor*>(nullptr);
+  auto options = make_ingest_options(a.ingest, out, handle);
+  if (!options.ok()) {
+    out.failure("worker", options.status());
+    return kExitUsage;
+  }
+  auto ingestor = (*bank)->ingestor(*options);
+  if (!ingestor.ok()) {
+    out.failure("worker", ingestor.status());
+    return kExitUsage;
+  }
+  *handle = ingestor->get();
+  auto report = (*ingestor)->work(a.follow);
+  *handle = nullptr;
+  if (!report.ok()) {
+    out.failure("worker", report.status());
+    return kExitSomeFailed;
+  }
+  if (out.json()) {
+    out.record({{"type", "worker"},
+                {"done", report->done},
+                {"duplicate", report->duplicates},
+                {"failed", report->failed},
+                {"retried", report->retried},
+                {"stopped", report->stopped},
+                {"stop_reason", report->stop_reason}});
+  } else {
+    out.text(
+        "worker " + (*ingestor)->worker_name() + ": " +
+        std::to_string(report->done) + " stored, " +
+        std::to_string(report->duplicates) + " duplicates, " +
+        std::to_string(report->failed) + " failed" +
+        (report->stopped ? " (stopped: " + report->stop_reason + ")" : ""));
+  }
+  if (report->stopped && !report->stop_reason.starts_with("stopped on")) {
+    return kExitSomeFailed;
+  }
+  return report->failed > 0 ? kExitSomeFailed : kExitOk;
+}
+
+int run_reconcile(const IngestArgs& a) {
+  Output out(a.json);
+  auto bank = open_bank(a.bank);
+  if (!bank.ok()) {
+    out.failure("bank", bank.status());
+    return kExitSomeFailed;
+  }
+  std::optional<std::string> collection;
+  if (!a.collection.empty()) collection = a.collection;
+  auto report = (*bank)->reconcile(collection);
+  if (!report.ok()) {
+    out.failure("reconcile", report.status());
+    return kExitSomeFailed;
+  }
+  if (out.json()) {
+    out.record({{"type", "reconcile"},
+                {"examined", report->examined},
+                {"linked", report->linked},
+                {"still_unmatched", report->still_unmatched}});
+  } else {
+    out.text("reconcile: " + std::to_string(report->linked) + " of " +
+             std::to_string(report->examined) +
+             " unmatched photos linked to their products; " +
+             std::to_string(report->still_unmatched) + " still unmatched");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRunner add_ingest_command(CLI::App& app) {
+  auto a = std::make_shared<IngestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "ingest",
+      "Receive and process photos into the bank (crash-proof, resumable)");
+  cmd->add_option("paths", a->paths, "Photo files and folders")->required();
+  add_bank_options(*cmd, a->bank);
+  cmd->add_option("--collection", a->collection,
+                  "Collection the photos belong to (its Carteira is matched)");
+  cmd->add_option("--brand", a->brand,
+                  "Brand of the collection (creates the collection if new)");
+  cmd->add_option("--season", a->season, "Season of a new collection");
+  cmd->add_option("--carteira", a->carteira,
+                  "Import this Carteira into the collection first");
+  add_ingest_options(*cmd, a->ingest);
+  cmd->add_flag("--json", a->json, "JSON lines on stdout");
+  return [a] { return run_ingest(*a); };
+}
+
+CommandRunner add_worker_command(CLI::App& app) {
+  auto a = std::make_shared<IngestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "worker",
+      "Process queued batches, oldest first (several may share a "
+      "PostgreSQL bank)");
+  add_bank_options(*cmd, a->bank);
+  cmd->add_flag("--follow", a->follow,
+                "Keep waiting for new batches (stop with Ctrl-C)");
+  add_ingest_options(*cmd, a->ingest);
+  cmd->add_flag("--json", a->json, "JSON lines on stdout");
+  return [a] { return run_worker(*a); };
+}
+
+CommandRunner add_reconcile_command(CLI::App& app) {
+  auto a = std::make_shared<IngestArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "reconcile",
+      "Link unmatched photos to their products after a new Carteira import");
+  add_bank_options(*cmd, a->bank);
+  cmd->add_option("--collection", a->collection, "Only this collection");
+  cmd->add_flag("--json", a->json, "JSON lines on stdout");
+  return [a] { return run_reconcile(*a); };
+}
+
+}  // namespace imagebank::cli

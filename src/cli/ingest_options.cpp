@@ -1,0 +1,365 @@
+#include "cli/ingest_options.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "imagebank/core/log.hpp"
+
+namespace imagebank::cli {
+namespace {
+
+std::atomic<int> g_signal{0};
+
+extern "C" void on_signal(int sig) { g_signal = sig; }
+
+void install_signal_handlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;  // a second Ctrl-C ends the process at once
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::vector<std::string> split(const std::string& list) {
+  std::vector<std::string> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+std::string duration(double seconds) {
+  char buf[32];
+  const auto s = static_cast<long long>(seconds + 0.5);
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s / 60) % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%llds", s);
+  }
+  return buf;
+}
+
+std::int64_t finished(const JobCounts& c) {
+  return c.done + c.duplicate + c.failed + c.cancelled;
+}
+
+// While a bar is on the terminal, a log line first clears it (the next
+// progress tick draws it again below).
+std::atomic<bool> g_bar_drawn{false};
+
+class BarAwareLogSink final : public LogSink {
+ public:
+  explicit BarAwareLogSink(std::shared_ptr<LogSink> inner)
+      : inner_(std::move(inner)) {}
+  void write(const LogRecord& record) noexcept override {
+    if (g_bar_drawn.exchange(false)) std::fputs("\r\033[K", stderr);
+    inner_->write(record);
+  }
+
+ private:
+  std::shared_ptr<LogSink> inner_;
+};
+
+// Draws progress: a bar redrawn in place on a terminal, else a timestamped
+// line every 5 s, or JSON records.
+class ProgressView {
+ public:
+  explicit ProgressView(const Output& out)
+      : json_(out.json()), tty_(!out.json() && ::isatty(2) == 1) {
+    if (tty_)
+      set_log_sink(std::make_shared<BarAwareLogSink>(stderr_log_sink()));
+  }
+
+  void show(const BatchProgress& p) {
+    std::lock_guard lock(mu_);
+    const std::int64_t total =
+        std::max<std::int64_t>(p.counts.total(), p.files_found);
+    const std::int64_t end = finished(p.counts);
+    if (json_) {
+      boost::json::object o{{"type", "progress"},
+                            {"batch", p.batch.id},
+                            {"state", p.batch.state},
+                            {"receiving", p.batch.receiving},
+                            {"total", total},
+                            {"received", p.counts.received},
+                            {"leased", p.counts.leased},
+                            {"done", p.counts.done},
+                            {"duplicate", p.counts.duplicate},
+                            {"failed", p.counts.failed},
+                            {"rate", p.rate},
+                            {"elapsed_ms", p.elapsed_ms}};
+      if (p.eta_seconds) o["eta_seconds"] = *p.eta_seconds;
+      Output(true).record(o);
+      return;
+    }
+    char rate[64];
+    std::snprintf(rate, sizeof rate, "%.1f img/s", p.rate);
+    const std::string eta =
+        p.eta_seconds ? "ETA " + duration(*p.eta_seconds) : "ETA --";
+    const bool complete = end == total && !p.batch.receiving;
+    if (complete && shown_complete_) return;  // the end is shown once
+    shown_complete_ = complete;
+    if (tty_) {
+      constexpr int kWidth = 28;
+      const int filled = total > 0 ? static_cast<int>(kWidth * end / total) : 0;
+      std::string bar(static_cast<std::size_t>(filled), '#');
+      bar.append(static_cast<std::size_t>(kWidth - filled), '.');
+      char pct[16];
+      std::snprintf(pct, sizeof pct, "%5.1f%%",
+                    total > 0 ? 100.0 * static_cast<double>(end) /
+                                    static_cast<double>(total)
+                              : 0.0);
+      std::string line =
+          "\r\033[Kbatch " + std::to_string(p.batch.id) + " [" + bar + "] " +
+          std::to_string(end) + "/" + std::to_string(total) +
+          (p.batch.receiving ? "+" : "") + " " + pct + "  " + rate + "  " +
+          eta + "  failed " + std::to_string(p.counts.failed) + "  dup " +
+          std::to_string(p.counts.duplicate);
+      if (complete) line += "\n";
+      std::fputs(line.c_str(), stderr);
+      std::fflush(stderr);
+      drawn_ = !complete;
+      g_bar_drawn = drawn_;
+      return;
+    }
+    const std::int64_t now = p.at_ms;
+    if (now - last_line_ms_ < 5000 && !complete) return;
+    last_line_ms_ = now;
+    log(LogLevel::kInfo,
+        "batch " + std::to_string(p.batch.id) + ": " + std::to_string(end) +
+            "/" + std::to_string(total) + (p.batch.receiving ? "+" : "") +
+            " finished (done " + std::to_string(p.counts.done) +
+            ", duplicate " + std::to_string(p.counts.duplicate) + ", failed " +
+            std::to_string(p.counts.failed) + "), " + rate + ", " + eta);
+  }
+
+  ~ProgressView() {
+    if (drawn_ && g_bar_drawn.exchange(false)) std::fputs("\n", stderr);
+  }
+
+ private:
+  std::mutex mu_;
+  bool json_;
+  bool tty_;
+  bool drawn_ = false;  // a bar without its newline is on the terminal
+  bool shown_complete_ = false;
+  std::int64_t last_line_ms_ = 0;
+};
+
+}  // namespace
+
+void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
+  command.add_option("--workers", o.workers,
+                     "Processing threads (default: one per core)");
+  command.add_option("--presets", o.presets,
+                     "Comma-separated presets (thumbnail,small,grid,detail,"
+                     "header,zoom)");
+  command.add_option("--formats", o.formats,
+                     "Comma-separated variant formats (avif,webp,jpeg,png)");
+  command
+      .add_option("--max-attempts", o.max_attempts,
+                  "Attempts per file before it fails (default 3)")
+      ->check(CLI::Range(1, 100));
+  command
+      .add_option("--lease-seconds", o.lease_seconds,
+                  "A job not renewed for this long goes back to the queue "
+                  "(default 300)")
+      ->check(CLI::Range(0.2, 86400.0));
+  command
+      .add_option("--retry-seconds", o.retry_seconds,
+                  "First retry delay of a storage failure; doubles")
+      ->check(CLI::Range(0.0, 3600.0));
+  command
+      .add_option("--near-radius", o.near_radius,
+                  "pHash distance of near duplicates (-1: off; default 5)")
+      ->check(CLI::Range(-1, 10));
+  add_limit_options(command, o.limits);
+}
+
+Result<IngestOptions> make_ingest_options(const IngestCliOptions& o,
+                                          Output& out,
+                                          std::shared_ptr<Ingestor*> ingestor) {
+  IngestOptions options;
+  options.workers = o.workers;
+  options.max_attempts = o.max_attempts;
+  options.lease = std::chrono::milliseconds(
+      static_cast<std::int64_t>(o.lease_seconds * 1000));
+  options.retry_delay = std::chrono::milliseconds(
+      static_cast<std::int64_t>(o.retry_seconds * 1000));
+  options.near_radius = o.near_radius;
+  options.limits = o.limits;
+  options.presets.clear();
+  for (const std::string& name : split(o.presets)) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Preset p, find_preset(name));
+    options.presets.push_back(std::move(p));
+  }
+  options.formats.clear();
+  for (const std::string& name : split(o.formats)) {
+    const auto f = format_from_name(name == "jpg" ? "jpeg" : name);
+    if (!f || !is_supported(*f)) {
+      return invalid_argument_error("unknown output format '" + name +
+                                    "' (avif, webp, jpeg, png)");
+    }
+    options.formats.push_back(*f);
+  }
+  install_signal_handlers();
+  auto view = std::make_shared<ProgressView>(out);
+  options.progress = [view, ingestor](const BatchProgress& p) {
+    if (g_signal.load() != 0 && *ingestor != nullptr) {
+      log(LogLevel::kWarning,
+          "stopping after the files in hand (Ctrl-C again to quit now)");
+      (*ingestor)->stop();
+      g_signal = 0;
+    }
+    view->show(p);
+  };
+  return options;
+}
+
+void print_batch(const BatchProgress& p, Output& out) {
+  if (out.json()) {
+    boost::json::object o{{"type", "batch"},
+                          {"batch", p.batch.id},
+                          {"collection_id", p.batch.collection_id},
+                          {"state", p.batch.state},
+                          {"receiving", p.batch.receiving},
+                          {"total", p.counts.total()},
+                          {"received", p.counts.received},
+                          {"leased", p.counts.leased},
+                          {"done", p.counts.done},
+                          {"duplicate", p.counts.duplicate},
+                          {"failed", p.counts.failed},
+                          {"cancelled", p.counts.cancelled},
+                          {"rate", p.rate}};
+    if (p.eta_seconds) o["eta_seconds"] = *p.eta_seconds;
+    out.record(o);
+    return;
+  }
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.1f img/s", p.rate);
+  std::string line = "batch " + std::to_string(p.batch.id) + "  " +
+                     p.batch.state + (p.batch.receiving ? " (receiving)" : "") +
+                     "  " + std::to_string(finished(p.counts)) + "/" +
+                     std::to_string(p.counts.total()) + "  done " +
+                     std::to_string(p.counts.done) + ", duplicate " +
+                     std::to_string(p.counts.duplicate) + ", failed " +
+                     std::to_string(p.counts.failed) + ", waiting " +
+                     std::to_string(p.counts.open());
+  if (p.counts.cancelled > 0) {
+    line += ", cancelled " + std::to_string(p.counts.cancelled);
+  }
+  if (p.rate > 0) line += "  " + std::string(rate);
+  if (p.eta_seconds) line += "  ETA " + duration(*p.eta_seconds);
+  out.text(line);
+}
+
+// What needs a person's eye: photos matched to no product, and near
+// duplicates flagged for review (with the image each looks like).
+void print_review(Bank& bank, RowId batch_id, Output& out) {
+  std::map<RowId, ImageRecord> mine;
+  std::int64_t unmatched = 0;
+  ImageQuery query;
+  query.batch_id = batch_id;
+  query.limit = 10'000;
+  for (;;) {
+    auto page = bank.catalog().list_images(query);
+    if (!page.ok()) return;
+    for (ImageRecord& image : page->items) {
+      if (!image.product_id) ++unmatched;
+      mine.emplace(image.id, std::move(image));
+    }
+    if (page->next_after == 0) break;
+    query.after_id = page->next_after;
+  }
+  std::vector<NearDuplicate> near;
+  for (RowId after = 0;;) {
+    auto page = bank.catalog().near_duplicates(std::nullopt, after, 10'000);
+    if (!page.ok() || page->empty()) break;
+    for (const NearDuplicate& n : *page) {
+      if (mine.count(n.image_id) > 0) near.push_back(n);
+      after = std::max(after, n.image_id);
+    }
+    if (page->size() < 10'000) break;
+  }
+  auto name_of = [&](RowId id) {
+    auto it = mine.find(id);
+    if (it != mine.end()) return it->second.original_name;
+    auto image = bank.catalog().get_image(id);
+    return image.ok() ? image->original_name : "image " + std::to_string(id);
+  };
+  if (out.json()) {
+    out.record({{"type", "review"},
+                {"batch", batch_id},
+                {"unmatched", unmatched},
+                {"near_duplicates", static_cast<std::int64_t>(near.size())}});
+    for (const NearDuplicate& n : near) {
+      out.record({{"type", "near_duplicate"},
+                  {"image", name_of(n.image_id)},
+                  {"looks_like", name_of(n.other_image_id)},
+                  {"distance", n.distance}});
+    }
+    return;
+  }
+  out.text("to review: " + std::to_string(unmatched) +
+           " photos matched to no SKU of the Carteira (imagebank reconcile "
+           "links them after a new import), " +
+           std::to_string(near.size()) + " near duplicates");
+  constexpr std::size_t kShown = 20;
+  for (std::size_t i = 0; i < near.size() && i < kShown; ++i) {
+    out.text("  near duplicate: " + name_of(near[i].image_id) + " looks like " +
+             name_of(near[i].other_image_id) + " (pHash distance " +
+             std::to_string(near[i].distance) + ")");
+  }
+  if (near.size() > kShown) {
+    out.text("  ... and " + std::to_string(near.size() - kShown) + " more");
+  }
+}
+
+void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
+  Result<BatchProgress> p = bank.batch(batch_id);
+  if (!p.ok()) {
+    out.failure("batch " + std::to_string(batch_id), p.status());
+    return;
+  }
+  print_batch(*p, out);
+  print_review(bank, batch_id, out);
+  for (RowId after = 0;;) {
+    auto page = bank.catalog().list_jobs(batch_id, std::string(kJobFailed),
+                                         after, 1000);
+    if (!page.ok()) {
+      out.failure("batch " + std::to_string(batch_id), page.status());
+      return;
+    }
+    for (const Job& job : page->items) {
+      // The error is "<code>: <message>"; the message names the file.
+      const auto colon = job.error.find(": ");
+      const std::string code =
+          colon == std::string::npos ? "internal" : job.error.substr(0, colon);
+      const std::string message =
+          colon == std::string::npos ? job.error : job.error.substr(colon + 2);
+      ErrorCode ec = ErrorCode::kInternal;
+      for (int c = 1; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
+        if (code_name(static_cast<ErrorCode>(c)) == code) {
+          ec = static_cast<ErrorCode>(c);
+        }
+      }
+      out.failure(job.source_path, Status(ec, message));
+    }
+    if (page->next_after == 0) break;
+    after = page->next_after;
+  }
+}
+
+}  // namespace imagebank::cli

@@ -1,0 +1,10 @@
+# Ingest: two-phase resumable batches over the catalog and blob interfaces.
+imagebank_add_module(ingest
+  SOURCES
+    ingest/near_index.cpp
+    ingest/process.cpp
+    ingest/receive.cpp
+    ingest/reconcile.cpp
+    ingest/worker.cpp
+  PUBLIC_DEPS imagebank::catalog imagebank::variants imagebank::hash
+    imagebank::sku)

@@ -1,0 +1,88 @@
+// The Ingestor's state shared by its parts (receive, process, the worker
+// loop, reconcile). Internal to src/ingest.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "imagebank/ingest/ingest.hpp"
+#include "imagebank/sku/filename.hpp"
+#include "imagebank/sku/known_skus.hpp"
+#include "ingest/near_index.hpp"
+
+namespace imagebank {
+
+// The products of one collection as the matcher needs them.
+struct CollectionSkus {
+  KnownSkus known;
+  std::vector<RowId> product_ids;  // per KnownSkus::skus() index
+};
+
+// One file found by the receive step: where it is and the name it is known
+// by (relative to the folder it was found under, so the filename grammar can
+// read its parent folder).
+struct FoundFile {
+  std::filesystem::path path;
+  std::string name;
+};
+
+struct Ingestor::Impl {
+  std::shared_ptr<CatalogStore> catalog;
+  std::shared_ptr<BlobStore> blobs;
+  IngestOptions options;
+  std::string worker;
+  SkuParser parser;
+  NearIndex near;
+  std::atomic<bool> stop{false};
+  // Ends the receive step of the current resume() early (its run stopped).
+  std::atomic<bool> halt_receive{false};
+
+  std::mutex commit_mu;  // near-duplicate lookup + commit, one at a time
+  std::mutex mu;         // guards the members below
+  std::map<RowId, std::shared_ptr<const CollectionSkus>> skus;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::string last_error;
+
+  // --- receive.cpp ---
+  // Walks `roots` (sorted, recursive, image extensions only inside folders).
+  Result<std::vector<FoundFile>> find_files(
+      const std::vector<std::filesystem::path>& roots);
+  // Receives the files of the batch not yet in it, then finishes receiving.
+  // `found` counts the files seen (for progress).
+  Status receive(const Batch& batch, std::atomic<std::int64_t>& found);
+
+  // --- process.cpp ---
+  // Processes one leased job to its end (complete or fail). Returns the
+  // failure that counts against the storage (io_error, unavailable) or OK.
+  Status process(const Job& job, WorkReport& report);
+  Result<std::shared_ptr<const CollectionSkus>> collection_skus(
+      RowId collection_id, bool reload);
+
+  // --- worker.cpp ---
+  // Processes jobs (of one batch, or all runnable) until none is left, the
+  // batch leaves the running states, or stop.
+  Result<WorkReport> run(std::optional<RowId> batch_id, bool follow,
+                         const std::atomic<bool>* receiving,
+                         std::atomic<std::int64_t>* found);
+  Status release_dead_local_workers();
+  Result<RowId> resolve_collection();
+  std::int64_t retry_at(int attempts);
+  void note_error(std::string message);
+};
+
+// Milliseconds since the Unix epoch.
+std::int64_t ingest_now_ms();
+
+// The batch's source paths, as create_batch stored them (one per line).
+std::vector<std::filesystem::path> batch_paths(const Batch& batch);
+
+}  // namespace imagebank

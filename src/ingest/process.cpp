@@ -1,0 +1,251 @@
+// The process phase of one job: decode once → hashes from the smallest
+// whole picture → exact and near duplicates → SKU and Carteira match →
+// variants → blobs → one catalog transaction. Every key comes from the
+// content SHA-256, so a second run after a crash writes the same objects and
+// the catalog commit happens once.
+#include <algorithm>
+#include <cctype>
+
+#include "imagebank/core/log.hpp"
+#include "imagebank/core/thread_pool.hpp"
+#include "imagebank/hash/pdq.hpp"
+#include "imagebank/hash/perceptual.hpp"
+#include "imagebank/image/format.hpp"
+#include "imagebank/image/source.hpp"
+#include "ingest/ingest_impl.hpp"
+#include "variants/variants_internal.hpp"
+
+namespace imagebank {
+namespace {
+
+// Failures of the file itself: retrying cannot change them.
+bool is_permanent(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kCorruptData:
+    case ErrorCode::kUnsupportedFormat:
+    case ErrorCode::kLimitExceeded:
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kNotFound:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_storage_failure(const Status& status) {
+  return status.code() == ErrorCode::kIoError ||
+         status.code() == ErrorCode::kUnavailable;
+}
+
+int sequence_number(const std::string& sequence) {
+  if (sequence.empty() || sequence.size() > 6 ||
+      !std::all_of(sequence.begin(), sequence.end(),
+                   [](unsigned char c) { return std::isdigit(c); })) {
+    return 0;
+  }
+  return std::stoi(sequence);
+}
+
+// "originals/ab/cd/<sha256>.": the receive step chose the extension from the
+// bytes, so the key is found by its prefix.
+Result<std::string> find_original(BlobStore& blobs, const std::string& sha) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::string key, original_blob_key(sha, "bin"));
+  const std::string prefix = key.substr(0, key.size() - 3);
+  IMAGEBANK_ASSIGN_OR_RETURN(BlobListPage page, blobs.list(prefix, {}, 4));
+  if (page.blobs.empty()) {
+    return not_found_error("the original " + prefix +
+                           "* is missing from the blob store " + blobs.uri());
+  }
+  return page.blobs.front().key;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
+    RowId collection_id, bool reload) {
+  {
+    std::lock_guard lock(mu);
+    auto it = skus.find(collection_id);
+    if (it != skus.end() && !reload) return it->second;
+  }
+  std::vector<std::string> names;
+  std::vector<RowId> ids;
+  for (RowId after = 0;;) {
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        Page<Product> page,
+        catalog->list_products(collection_id, after, 10'000));
+    for (const Product& p : page.items) {
+      // Photos are named after the SKU base (the SKU without size and colour
+      // suffixes); the full SKU also matches.
+      names.push_back(p.sku_base.empty() ? p.sku : p.sku_base);
+      ids.push_back(p.id);
+      if (!p.sku_base.empty() && p.sku_base != p.sku) {
+        names.push_back(p.sku);
+        ids.push_back(p.id);
+      }
+    }
+    if (page.next_after == 0) break;
+    after = page.next_after;
+  }
+  auto out = std::make_shared<CollectionSkus>();
+  out->known = KnownSkus(names);
+  // KnownSkus merges spellings that collide, keeping the first: map each
+  // distinct SKU back to the first product that spelled it.
+  out->product_ids.assign(out->known.size(), 0);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::optional<std::size_t> k = out->known.find(names[i]);
+    if (k && out->product_ids[*k] == 0) out->product_ids[*k] = ids[i];
+  }
+  std::lock_guard lock(mu);
+  skus[collection_id] = out;
+  return std::shared_ptr<const CollectionSkus>(out);
+}
+
+Status Ingestor::Impl::process(const Job& job, WorkReport& report) {
+  // Ends the job as failed: for good when the file is at fault or attempts
+  // are used up, else again after a backoff.
+  auto fail = [&](Status status) -> Status {
+    if (status.message().find(job.source_path) == std::string::npos) {
+      status = status.with_context(job.source_path);
+    }
+    const bool retry =
+        !is_permanent(status) && job.attempts < options.max_attempts;
+    std::optional<std::int64_t> at;
+    if (retry) at = retry_at(job.attempts);
+    Result<Job> r = catalog->fail_job(job.id, worker, status.to_string(), at);
+    if (!r.ok()) {
+      log(LogLevel::kWarning,
+          "job " + std::to_string(job.id) +
+              ": could not record its failure: " + r.status().to_string());
+    }
+    if (retry) {
+      ++report.retried;
+      log(LogLevel::kWarning,
+          status.to_string() + " (attempt " + std::to_string(job.attempts) +
+              " of " + std::to_string(options.max_attempts) + ", will retry)");
+    } else {
+      ++report.failed;
+      note_error(status.to_string());
+    }
+    return is_storage_failure(status) ? status : Status();
+  };
+  auto commit = [&](JobOutcome outcome) -> Status {
+    // The near-duplicate lookup and the commit happen under one lock, so of
+    // two look-alikes processed side by side the second always sees the
+    // first (across processes the index catches up before each lookup).
+    std::unique_lock commit_lock(commit_mu, std::defer_lock);
+    if (outcome.image.id == 0) {
+      commit_lock.lock();
+      Result<std::vector<HashIndex::Match>> matches =
+          near.find(*catalog, outcome.image.phash, options.near_radius, 8);
+      if (!matches.ok()) return fail(matches.status());
+      for (const HashIndex::Match& m : *matches) {
+        outcome.near_duplicates.push_back(
+            NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
+      }
+    }
+    Result<ImageInsert> r = catalog->complete_job(job.id, worker, outcome);
+    if (!r.ok()) {
+      if (r.status().code() == ErrorCode::kConflict) {
+        log(LogLevel::kWarning, job.source_path +
+                                    ": the lease was lost before the commit; "
+                                    "another worker has the job");
+        return {};
+      }
+      return fail(r.status());
+    }
+    if (r->duplicate) {
+      ++report.duplicates;
+    } else {
+      ++report.done;
+      near.add(r->image.id, r->image.phash);
+    }
+    return {};
+  };
+
+  // Exact duplicate of something already stored: nothing to compute.
+  Result<ImageRecord> existing = catalog->find_image_by_sha256(job.sha256);
+  if (existing.ok()) return commit(JobOutcome{*existing, {}, {}});
+  if (existing.status().code() != ErrorCode::kNotFound) {
+    return fail(existing.status());
+  }
+
+  Result<Batch> batch = catalog->get_batch(job.batch_id);
+  if (!batch.ok()) return fail(batch.status());
+  Result<std::string> original = find_original(*blobs, job.sha256);
+  if (!original.ok()) return fail(original.status());
+  Result<std::vector<std::byte>> bytes = blobs->get_bytes(*original);
+  if (!bytes.ok()) return fail(bytes.status());
+
+  VariantOptions vo;
+  vo.presets = options.presets;
+  vo.formats = options.formats;
+  vo.limits = options.limits;
+  VariantPixels pixels;
+  Result<std::vector<Variant>> variants = make_variants_internal(
+      *Source::memory(*bytes, job.source_path), vo, &pixels);
+  if (!variants.ok()) return fail(variants.status());
+
+  Result<PerceptualHashes> hashes = perceptual_hashes(pixels.whole);
+  if (!hashes.ok()) return fail(hashes.status());
+  Result<PdqHash> pdq_hash = pdq(pixels.whole);
+  if (!pdq_hash.ok()) return fail(pdq_hash.status());
+
+  JobOutcome outcome;
+  ImageRecord& image = outcome.image;
+  image.sha256 = job.sha256;
+  image.phash = hashes->phash;
+  image.dhash = hashes->dhash;
+  image.pdq = pdq_to_bytes(pdq_hash->hash);
+  image.pdq_quality = pdq_hash->quality;
+  image.width = pixels.display_width;
+  image.height = pixels.display_height;
+  image.format = std::string(format_name(pixels.info.format));
+  image.bytes = bytes->size();
+  image.original_name = job.original_name;
+  image.batch_id = job.batch_id;
+  image.blob_key = *original;
+  if (batch->collection_id != 0) image.collection_id = batch->collection_id;
+
+  std::shared_ptr<const CollectionSkus> known;
+  if (batch->collection_id != 0) {
+    Result<std::shared_ptr<const CollectionSkus>> k =
+        collection_skus(batch->collection_id, false);
+    if (!k.ok()) return fail(k.status());
+    known = *k;
+  }
+  Result<SkuParse> parse =
+      parser.parse(job.original_name, known ? &known->known : nullptr);
+  if (parse.ok()) {
+    image.sku_base = parse->sku_base;
+    image.sequence = sequence_number(parse->sequence);
+    image.view = parse->view;
+    if (known && !parse->sku_base.empty()) {
+      const std::optional<std::size_t> k = known->known.find(parse->sku_base);
+      if (k && known->product_ids[*k] != 0) {
+        image.product_id = known->product_ids[*k];
+      }
+    }
+  }
+
+  for (const Variant& v : *variants) {
+    EncodeOptions settings = vo.encode_options(v.format);
+    settings.format = v.format;
+    Result<std::string> key =
+        variant_key(job.sha256, v.preset, v.format, settings);
+    if (!key.ok()) return fail(key.status());
+    const std::string blob_key = "variants/" + *key;
+    // A run that died after storing some variants finds them in place.
+    Result<BlobInfo> have = blobs->head(blob_key);
+    if (!have.ok() || have->size != v.data.size()) {
+      Status put = blobs->put(blob_key, v.data);
+      if (!put.ok()) return fail(put);
+    }
+    outcome.variants.push_back(
+        VariantRecord{0, v.preset, std::string(format_name(v.format)), v.width,
+                      v.height, v.data.size(), blob_key});
+  }
+  return commit(std::move(outcome));
+}
+
+}  // namespace imagebank

@@ -1,0 +1,451 @@
+// The worker loop: threads that lease and process jobs, a heartbeat that
+// renews their leases, a watchdog that returns expired leases to the queue,
+// progress reports; and the batch-level calls built on them.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "imagebank/core/log.hpp"
+#include "ingest/ingest_impl.hpp"
+
+namespace imagebank {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == '\0') {
+    return "localhost";
+  }
+  std::string out(buf);
+  std::replace(out.begin(), out.end(), ':', '_');
+  return out;
+}
+
+std::string make_worker_name() {
+  std::random_device rd;
+  char nonce[9];
+  std::snprintf(nonce, sizeof nonce, "%08x", rd());
+  return host_name() + ":" + std::to_string(::getpid()) + ":" + nonce;
+}
+
+// "<host>:<pid>:<nonce>" of this host whose process is gone.
+bool is_dead_local_worker(const std::string& holder, const std::string& me) {
+  const std::string host = host_name();
+  if (holder == me || !holder.starts_with(host + ":")) return false;
+  const std::string rest = holder.substr(host.size() + 1);
+  const auto colon = rest.find(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  long pid = 0;
+  try {
+    pid = std::stol(rest.substr(0, colon));
+  } catch (...) {
+    return false;
+  }
+  if (pid <= 0) return false;
+  // Our own pid under another name: an earlier process that had this pid.
+  if (pid == ::getpid()) return true;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+bool runnable(const Batch& batch) {
+  return batch.state == kBatchQueued || batch.state == kBatchRunning;
+}
+
+}  // namespace
+
+std::int64_t ingest_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<BatchProgress> batch_progress(CatalogStore& catalog, RowId batch_id) {
+  BatchProgress out;
+  out.at_ms = ingest_now_ms();
+  IMAGEBANK_ASSIGN_OR_RETURN(out.batch, catalog.get_batch(batch_id));
+  const std::int64_t window =
+      std::clamp<std::int64_t>(out.at_ms - out.batch.created_ms, 1000, 30'000);
+  IMAGEBANK_ASSIGN_OR_RETURN(out.counts,
+                             catalog.job_counts(batch_id, out.at_ms - window));
+  out.elapsed_ms = out.at_ms - out.batch.created_ms;
+  out.rate = static_cast<double>(out.counts.finished_since) * 1000.0 /
+             static_cast<double>(window);
+  // While files are still arriving the total is not known yet.
+  if (out.rate > 0 && runnable(out.batch) && !out.batch.receiving) {
+    out.eta_seconds = static_cast<double>(out.counts.open()) / out.rate;
+  }
+  return out;
+}
+
+Ingestor::Ingestor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ingestor::~Ingestor() = default;
+
+Result<std::unique_ptr<Ingestor>> Ingestor::create(
+    std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs,
+    IngestOptions options) {
+  if (!catalog || !blobs) {
+    return invalid_argument_error("Ingestor needs a catalog and a blob store");
+  }
+  if (options.max_attempts < 1 || options.max_attempts > 100) {
+    return invalid_argument_error("max_attempts must be within 1..100");
+  }
+  if (options.lease < std::chrono::milliseconds(200)) {
+    return invalid_argument_error("the lease must be at least 200 ms");
+  }
+  if (options.near_radius > HashIndex::kMaxRadius64) {
+    return invalid_argument_error("near_radius must be at most " +
+                                  std::to_string(HashIndex::kMaxRadius64));
+  }
+  if (options.presets.empty() || options.formats.empty()) {
+    return invalid_argument_error("ingest needs presets and formats");
+  }
+  for (const Preset& p : options.presets) {
+    IMAGEBANK_RETURN_IF_ERROR(validate_preset(p));
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->catalog = std::move(catalog);
+  impl->blobs = std::move(blobs);
+  impl->worker =
+      options.worker_name.empty() ? make_worker_name() : options.worker_name;
+  impl->options = std::move(options);
+  return std::unique_ptr<Ingestor>(new Ingestor(std::move(impl)));
+}
+
+const IngestOptions& Ingestor::options() const noexcept {
+  return impl_->options;
+}
+const std::string& Ingestor::worker_name() const noexcept {
+  return impl_->worker;
+}
+void Ingestor::stop() noexcept { impl_->stop = true; }
+
+void Ingestor::Impl::note_error(std::string message) {
+  std::lock_guard lock(mu);
+  last_error = std::move(message);
+}
+
+std::int64_t Ingestor::Impl::retry_at(int attempts) {
+  const auto base = static_cast<double>(options.retry_delay.count());
+  const double backoff =
+      base * static_cast<double>(1ull << std::clamp(attempts - 1, 0, 20));
+  double jitter = 1.0;
+  {
+    std::lock_guard lock(mu);
+    jitter = std::uniform_real_distribution<double>(0.5, 1.5)(rng);
+  }
+  return ingest_now_ms() + static_cast<std::int64_t>(backoff * jitter);
+}
+
+Status Ingestor::Impl::release_dead_local_workers() {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::string> holders,
+                             catalog->lease_holders());
+  for (const std::string& holder : holders) {
+    if (!is_dead_local_worker(holder, worker)) continue;
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        const std::int64_t n,
+        catalog->release_leases(ingest_now_ms(), holder, options.max_attempts));
+    if (n > 0) {
+      log(LogLevel::kInfo, "released " + std::to_string(n) +
+                               " jobs of the stopped worker " + holder);
+    }
+  }
+  return catalog
+      ->release_leases(ingest_now_ms(), std::nullopt, options.max_attempts)
+      .status();
+}
+
+Result<RowId> Ingestor::Impl::resolve_collection() {
+  if (options.collection.empty()) return RowId{0};
+  if (!options.brand.empty()) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Brand brand,
+                               catalog->upsert_brand(options.brand));
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        Collection c, catalog->upsert_collection(brand.id, options.collection,
+                                                 options.season));
+    return c.id;
+  }
+  Result<Collection> c = catalog->find_collection(options.collection);
+  if (!c.ok() && c.status().code() == ErrorCode::kNotFound) {
+    return invalid_argument_error("the collection \"" + options.collection +
+                                  "\" does not exist; give its brand to "
+                                  "create it");
+  }
+  IMAGEBANK_RETURN_IF_ERROR(c.status());
+  return c->id;
+}
+
+Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
+                                       bool follow,
+                                       const std::atomic<bool>* receiving,
+                                       std::atomic<std::int64_t>* found) {
+  const std::size_t threads =
+      options.workers != 0
+          ? options.workers
+          : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  WorkReport total;
+  std::mutex report_mu;
+  std::mutex flight_mu;
+  std::set<RowId> in_flight;
+  std::atomic<int> storage_failures{0};
+  std::atomic<bool> finished{false};
+  std::atomic<RowId> current_batch{batch_id.value_or(0)};
+  std::string stop_reason;
+
+  auto stop_with = [&](std::string reason) {
+    std::lock_guard lock(report_mu);
+    if (stop_reason.empty()) stop_reason = std::move(reason);
+    finished = true;
+  };
+
+  // True when there is nothing left for this run to wait for.
+  auto drained = [&]() -> Result<bool> {
+    if (batch_id) {
+      IMAGEBANK_ASSIGN_OR_RETURN(Batch b, catalog->get_batch(*batch_id));
+      if (!runnable(b)) return true;
+      IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(*batch_id));
+      const bool still_receiving =
+          b.receiving && (receiving == nullptr || receiving->load());
+      if (c.open() == 0 && !b.receiving) {
+        (void)catalog->set_batch_state(*batch_id, kBatchDone);
+        return true;
+      }
+      return c.open() == 0 && !still_receiving;
+    }
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches,
+                               catalog->list_batches());
+    bool open = false;
+    for (const Batch& b : batches) {
+      if (!runnable(b)) continue;
+      IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
+      if (c.open() == 0 && !b.receiving) {
+        (void)catalog->set_batch_state(b.id, kBatchDone);
+      } else {
+        open = true;
+      }
+    }
+    return !open && !follow;
+  };
+
+  auto worker_loop = [&] {
+    WorkReport mine;
+    LeaseOptions lease;
+    lease.worker = worker;
+    lease.max_jobs = 1;
+    lease.lease_ms = options.lease.count();
+    lease.batch_id = batch_id;
+    while (!stop.load() && !finished.load()) {
+      Result<std::vector<Job>> jobs = catalog->lease_jobs(lease);
+      if (!jobs.ok()) {
+        log(LogLevel::kWarning, "leasing jobs: " + jobs.status().to_string());
+        if (++storage_failures >= options.max_storage_failures) {
+          stop_with("the catalog keeps failing: " + jobs.status().to_string());
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        continue;
+      }
+      if (jobs->empty()) {
+        Result<bool> done = drained();
+        if (done.ok() && *done) {
+          finished = true;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      for (const Job& job : *jobs) {
+        current_batch = job.batch_id;
+        {
+          std::lock_guard lock(flight_mu);
+          in_flight.insert(job.id);
+        }
+        Status storage = process(job, mine);
+        {
+          std::lock_guard lock(flight_mu);
+          in_flight.erase(job.id);
+        }
+        if (storage.ok()) {
+          storage_failures = 0;
+        } else if (++storage_failures >= options.max_storage_failures) {
+          stop_with(
+              std::to_string(storage_failures.load()) +
+              " storage failures in a row, the last: " + storage.to_string());
+        }
+      }
+    }
+    std::lock_guard lock(report_mu);
+    total.done += mine.done;
+    total.duplicates += mine.duplicates;
+    total.failed += mine.failed;
+    total.retried += mine.retried;
+  };
+
+  std::mutex beat_mu;
+  std::condition_variable beat_cv;
+  bool beat_stop = false;
+  std::thread heartbeat([&] {
+    const auto renew_every =
+        std::max(options.lease / 3, std::chrono::milliseconds(100));
+    const auto tick = std::min(renew_every, options.progress_interval);
+    auto next_renew = std::chrono::steady_clock::now() + renew_every;
+    auto next_progress = std::chrono::steady_clock::now();
+    const std::int64_t started = ingest_now_ms();
+    std::unique_lock lock(beat_mu);
+    while (!beat_stop) {
+      beat_cv.wait_for(lock, tick);
+      if (beat_stop) break;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_renew) {
+        next_renew = now + renew_every;
+        std::vector<RowId> ids;
+        {
+          std::lock_guard flight(flight_mu);
+          ids.assign(in_flight.begin(), in_flight.end());
+        }
+        if (!ids.empty()) {
+          (void)catalog->renew_leases(worker, ids, options.lease.count());
+        }
+        // The watchdog: leases that expired (a worker died elsewhere).
+        (void)catalog->release_leases(ingest_now_ms(), std::nullopt,
+                                      options.max_attempts);
+      }
+      if (options.progress && now >= next_progress &&
+          current_batch.load() != 0) {
+        next_progress = now + options.progress_interval;
+        Result<BatchProgress> p = batch_progress(*catalog, current_batch);
+        if (p.ok()) {
+          p->elapsed_ms = ingest_now_ms() - started;
+          if (found != nullptr) {
+            p->files_found = found->load();
+            const std::int64_t unseen =
+                std::max<std::int64_t>(0, p->files_found - p->counts.total());
+            if (p->batch.receiving && p->files_found > 0 && p->rate > 0) {
+              p->eta_seconds =
+                  static_cast<double>(p->counts.open() + unseen) / p->rate;
+            }
+          }
+          {
+            std::lock_guard g(mu);
+            p->last_error = last_error;
+          }
+          options.progress(*p);
+        }
+      }
+    }
+  });
+
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker_loop);
+  for (std::thread& t : pool) t.join();
+  {
+    std::lock_guard lock(beat_mu);
+    beat_stop = true;
+  }
+  beat_cv.notify_all();
+  heartbeat.join();
+
+  if (options.progress && current_batch.load() != 0) {
+    Result<BatchProgress> p = batch_progress(*catalog, current_batch);
+    if (p.ok()) {
+      if (found != nullptr) p->files_found = found->load();
+      std::lock_guard g(mu);
+      p->last_error = last_error;
+      options.progress(*p);
+    }
+  }
+  total.stopped = stop.load() || !stop_reason.empty();
+  total.stop_reason =
+      stop.load() && stop_reason.empty() ? "stopped on request" : stop_reason;
+  return total;
+}
+
+Result<Batch> Ingestor::enqueue(std::span<const fs::path> paths) {
+  if (paths.empty()) return invalid_argument_error("no file or folder given");
+  std::string source;
+  for (const fs::path& p : paths) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) {
+      return invalid_argument_error(p.string() + ": no such file or folder");
+    }
+    const std::string abs = fs::absolute(p, ec).lexically_normal().string();
+    if (abs.find('\n') != std::string::npos) {
+      return invalid_argument_error(abs + ": a path may not hold a newline");
+    }
+    source += abs;
+    source += '\n';
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(const RowId collection,
+                             impl_->resolve_collection());
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
+                             impl_->catalog->create_batch(collection, source));
+  log(LogLevel::kInfo, "batch " + std::to_string(batch.id) + " created");
+  return batch;
+}
+
+Result<Batch> Ingestor::ingest(std::span<const fs::path> paths) {
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, enqueue(paths));
+  return resume(batch.id);
+}
+
+Result<Batch> Ingestor::resume(RowId batch_id) {
+  Impl& d = *impl_;
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, d.catalog->get_batch(batch_id));
+  if (batch.state == kBatchCancelled) return batch;
+  IMAGEBANK_RETURN_IF_ERROR(d.release_dead_local_workers());
+  IMAGEBANK_ASSIGN_OR_RETURN(const std::int64_t retried,
+                             d.catalog->retry_failed_jobs(batch_id, true));
+  if (retried > 0) {
+    log(LogLevel::kInfo, "batch " + std::to_string(batch_id) + ": " +
+                             std::to_string(retried) +
+                             " jobs that failed on storage are queued again");
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.catalog->get_batch(batch_id));
+  if (batch.state == kBatchPaused) {
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        batch, d.catalog->set_batch_state(batch_id, kBatchQueued));
+  }
+  if (batch.state == kBatchDone && !batch.receiving) return batch;
+
+  d.halt_receive = false;
+  std::atomic<bool> receiving{batch.receiving};
+  std::atomic<std::int64_t> found{0};
+  Status received;
+  std::thread receiver;
+  if (batch.receiving) {
+    receiver = std::thread([&] {
+      received = d.receive(batch, found);
+      receiving = false;
+    });
+  }
+  Result<WorkReport> report = d.run(batch_id, false, &receiving, &found);
+  if (receiver.joinable()) {
+    if (!report.ok() || report->stopped) d.halt_receive = true;
+    receiver.join();
+  }
+  if (!received.ok()) {
+    return received.with_context("batch " + std::to_string(batch_id) +
+                                 " stopped receiving (resume it to go on)");
+  }
+  IMAGEBANK_RETURN_IF_ERROR(report.status());
+  if (report->stopped && !d.stop.load()) {
+    return unavailable_error(
+        "batch " + std::to_string(batch_id) +
+        " stopped (resume it to go on): " + report->stop_reason);
+  }
+  return d.catalog->get_batch(batch_id);
+}
+
+Result<WorkReport> Ingestor::work(bool follow) {
+  IMAGEBANK_RETURN_IF_ERROR(impl_->release_dead_local_workers());
+  return impl_->run(std::nullopt, follow, nullptr, nullptr);
+}
+
+}  // namespace imagebank
