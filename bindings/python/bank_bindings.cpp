@@ -15,34 +15,6 @@
 namespace imagebank::python {
 namespace {
 
-// Pages through a keyset-paginated query; `fetch(after)` returns a page.
-template <typename T>
-class PageIterator {
- public:
-  using Fetch = std::function<Result<Page<T>>(RowId after)>;
-  explicit PageIterator(Fetch fetch) : fetch_(std::move(fetch)) {}
-
-  T next() {
-    if (pos_ == items_.size()) {
-      if (done_) throw py::stop_iteration();
-      auto page = released<Page<T>>([&] { return fetch_(after_); });
-      items_ = std::move(page.items);
-      pos_ = 0;
-      after_ = page.next_after;
-      done_ = after_ == 0;
-      if (items_.empty()) throw py::stop_iteration();
-    }
-    return std::move(items_[pos_++]);
-  }
-
- private:
-  Fetch fetch_;
-  std::vector<T> items_;
-  std::size_t pos_ = 0;
-  RowId after_ = 0;
-  bool done_ = false;
-};
-
 using ImagePages = PageIterator<ImageRecord>;
 using ProductPages = PageIterator<Product>;
 
@@ -73,12 +45,8 @@ py::object missing_photo_iterator(std::shared_ptr<CatalogStore> store,
 }
 
 void init_bank(py::module_& m) {
-  py::class_<ImagePages>(m, "ImageIterator")
-      .def("__iter__", [](ImagePages& it) -> ImagePages& { return it; })
-      .def("__next__", &ImagePages::next);
-  py::class_<ProductPages>(m, "ProductIterator")
-      .def("__iter__", [](ProductPages& it) -> ProductPages& { return it; })
-      .def("__next__", &ProductPages::next);
+  bind_page_iterator<ImageRecord>(m, "ImageIterator");
+  bind_page_iterator<Product>(m, "ProductIterator");
 
   m.def(
       "open_catalog_store",
@@ -186,7 +154,7 @@ void init_bank(py::module_& m) {
              std::optional<std::string> sku_base,
              std::optional<std::string> collection,
              std::optional<std::string> status, std::optional<RowId> batch_id,
-             std::size_t page_size) {
+             std::optional<bool> linked, std::size_t page_size) {
             ImageQuery q;
             q.sku_base = std::move(sku_base);
             if (collection) {
@@ -196,13 +164,16 @@ void init_bank(py::module_& m) {
             }
             q.status = status_from_optional(status);
             q.batch_id = batch_id;
+            q.linked = linked;
             q.limit = page_size;
             return image_iterator(b->catalog_ptr(), q);
           },
           py::kw_only(), py::arg("sku_base") = py::none(),
           py::arg("collection") = py::none(), py::arg("status") = py::none(),
-          py::arg("batch_id") = py::none(), py::arg("page_size") = 1000,
-          "Iterates over the matching images in id order.");
+          py::arg("batch_id") = py::none(), py::arg("linked") = py::none(),
+          py::arg("page_size") = 1000,
+          "Iterates over the matching images in id order. linked: True = only "
+          "images linked to a product, False = only unlinked ones.");
 }
 
 }  // namespace imagebank::python

@@ -33,7 +33,9 @@ void init_carteira(py::module_& m);
 void init_blob_store(py::module_& m);
 void init_s3(py::module_& m);
 void init_catalog(py::module_& m);
+void init_jobs(py::module_& m);  // after init_catalog
 void init_bank(py::module_& m);
+void init_ingest(py::module_& m);  // after init_bank
 
 // Calls fn on a Source over `src` (a str/os.PathLike path, or bytes or any
 // contiguous buffer) with the GIL released. A path that cannot be opened

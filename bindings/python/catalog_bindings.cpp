@@ -195,12 +195,23 @@ void bind_types(py::module_& m) {
       .def_readonly("products_created", &CarteiraImport::products_created)
       .def_readonly("products_updated", &CarteiraImport::products_updated)
       .def_readonly("imported_ms", &CarteiraImport::imported_ms);
-  py::class_<Batch>(m, "Batch", "An ingest batch.")
+  py::class_<Batch>(
+      m, "Batch",
+      "An ingest batch: state is queued, running, paused, done or cancelled; "
+      "receiving is True until every file has its job.")
       .def_readonly("id", &Batch::id)
       .def_readonly("collection_id", &Batch::collection_id)
       .def_readonly("state", &Batch::state)
       .def_readonly("source", &Batch::source)
-      .def_readonly("created_ms", &Batch::created_ms);
+      .def_readonly("receiving", &Batch::receiving)
+      .def_readonly("created_ms", &Batch::created_ms)
+      .def_readonly("updated_ms", &Batch::updated_ms)
+      .def("__eq__", [](const Batch& a, const Batch& b) { return a == b; })
+      .def("__repr__", [](const Batch& b) {
+        return "Batch(id=" + std::to_string(b.id) +
+               ", state=" + py::repr(py::str(b.state)).cast<std::string>() +
+               ", receiving=" + (b.receiving ? "True" : "False") + ")";
+      });
   py::class_<ViewCoverage>(m, "ViewCoverage")
       .def_readonly("view", &ViewCoverage::view)
       .def_readonly("products_with_view", &ViewCoverage::products_with_view);
@@ -407,21 +418,26 @@ void init_catalog(py::module_& m) {
              std::optional<std::string> sku_base,
              std::optional<RowId> collection_id,
              std::optional<RowId> product_id, std::optional<std::string> status,
-             std::optional<RowId> batch_id, std::size_t page_size) {
+             std::optional<RowId> batch_id, std::optional<bool> linked,
+             std::size_t page_size) {
             ImageQuery q;
             q.sku_base = std::move(sku_base);
             q.collection_id = collection_id;
             q.product_id = product_id;
             q.status = status_from_optional(status);
             q.batch_id = batch_id;
+            q.linked = linked;
             q.limit = page_size;
             return image_iterator(s, q);
           },
           py::kw_only(), py::arg("sku_base") = py::none(),
           py::arg("collection_id") = py::none(),
           py::arg("product_id") = py::none(), py::arg("status") = py::none(),
-          py::arg("batch_id") = py::none(), py::arg("page_size") = 1000,
-          "Iterates over the matching images in id order, a page at a time.")
+          py::arg("batch_id") = py::none(), py::arg("linked") = py::none(),
+          py::arg("page_size") = 1000,
+          "Iterates over the matching images in id order, a page at a time. "
+          "linked: True = only images linked to a product, False = only "
+          "unlinked ones (waiting for reconciliation).")
       .def(
           "put_variants",
           [](CatalogStore& s, RowId image_id,

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'Bank', 'Batch', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'KnownSkus', 'Limits', 'MatchReport', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'ahash', 'apply_orientation', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1230,8 +1230,13 @@ class CarteiraImport:
         ...
 class Batch:
     """
-    An ingest batch.
+    An ingest batch: state is queued, running, paused, done or cancelled; receiving is True until every file has its job.
     """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: Batch) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
     @property
     def collection_id(self) -> int:
         ...
@@ -1242,10 +1247,16 @@ class Batch:
     def id(self) -> int:
         ...
     @property
+    def receiving(self) -> bool:
+        ...
+    @property
     def source(self) -> str:
         ...
     @property
     def state(self) -> str:
+        ...
+    @property
+    def updated_ms(self) -> int:
         ...
 class ViewCoverage:
     @property
@@ -1320,6 +1331,10 @@ class CatalogStore:
     """
     def add_ai_analysis(self, analysis: AiAnalysis) -> AiAnalysis:
         ...
+    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
+        """
+        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
+        """
     def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
         ...
     def brands(self) -> list[Brand]:
@@ -1328,29 +1343,47 @@ class CatalogStore:
         ...
     def collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
+    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
+        """
+        Ends a leased job: stores its image (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
+        """
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
     def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
         ...
+    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: str, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
+        """
+        A leased job failed: with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
+        """
     def find_collection(self, name: str) -> Collection:
         ...
     def find_image_by_sha256(self, sha256: str) -> ImageRecord:
         ...
     def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
         ...
+    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Every file of the batch has a job: it is done once they are.
+        """
     def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
         ...
     def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
+        ...
+    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
         ...
     def image_counts(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[ImageCount]:
         ...
+    def image_hashes(self, after_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 10000) -> list[ImageHashRow]:
+        """
+        id and pHash of up to `limit` images with id > after_id, in id order.
+        """
     def image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[ImageItem]:
         ...
-    def images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+    def images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
-        Iterates over the matching images in id order, a page at a time.
+        Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation).
         """
     def import_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, products: collections.abc.Sequence[ProductUpsert], file: str = '', actor: str = 'carteira-import') -> CarteiraImport:
         ...
@@ -1358,8 +1391,36 @@ class CatalogStore:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
         ...
+    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
+        ...
+    def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
+        ...
+    def lease_holders(self) -> list[str]:
+        """
+        The distinct holders of current leases.
+        """
+    def lease_jobs(self, options: LeaseOptions) -> list[Job]:
+        """
+        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
+        """
     def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
         ...
+    def list_batches(self) -> list[Batch]:
+        """
+        Every batch, by id.
+        """
+    def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
+        """
+        Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
+        """
+    def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+        """
+        Iterates over the collection's products with id > after_id, in id order, a page at a time.
+        """
+    def near_duplicates(self, image_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_image_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[NearDuplicate]:
+        """
+        The near-duplicates flagged for review, of one image (either side) or of all, by image id. A page holds every row of its last image: pass that image_id back as after_image_id.
+        """
     def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
         ...
     def products_without_photos(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
@@ -1370,10 +1431,26 @@ class CatalogStore:
         ...
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
         ...
+    def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
+        """
+        Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
+        """
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
         ...
+    def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Extends the leases `worker` still holds among job_ids; returns how many it holds.
+        """
+    def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
+        """
+        Failed jobs of the batch go back to received with no attempts used (only_retryable: only io_error and unavailable failures). Returns how many.
+        """
     def schema_version(self) -> int:
         ...
+    def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
+        """
+        Moves a batch to queued, running, paused, done or cancelled (ConflictError when not allowed: a done or cancelled batch stays so). Cancelling cancels its received jobs.
+        """
     def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
         ...
     def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
@@ -1386,6 +1463,219 @@ class CatalogStore:
         ...
     @property
     def uri(self) -> str:
+        ...
+class Job:
+    """
+    One file of an ingest batch. state: received, leased, done, duplicate, failed or cancelled; error is '<code>: <message>' once it failed.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: Job) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def attempts(self) -> int:
+        ...
+    @property
+    def batch_id(self) -> int:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def error(self) -> str:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def image_id(self) -> int | None:
+        ...
+    @property
+    def lease_until_ms(self) -> int:
+        ...
+    @property
+    def original_name(self) -> str:
+        ...
+    @property
+    def sha256(self) -> str:
+        ...
+    @property
+    def source_path(self) -> str:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
+    @property
+    def worker(self) -> str:
+        ...
+class JobInsert:
+    """
+    A received file, for CatalogStore.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set).
+    """
+    error: str
+    original_name: str
+    sha256: str
+    source_path: str
+    state: str
+    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @bytes.setter
+    def bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def image_id(self) -> int | None:
+        ...
+    @image_id.setter
+    def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+class LeaseOptions:
+    """
+    What CatalogStore.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
+    """
+    worker: str
+    def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def batch_id(self) -> int | None:
+        ...
+    @batch_id.setter
+    def batch_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def lease_ms(self) -> int:
+        ...
+    @lease_ms.setter
+    def lease_ms(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def max_jobs(self) -> int:
+        ...
+    @max_jobs.setter
+    def max_jobs(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class NearDuplicate:
+    """
+    A near-duplicate flagged for review: image_id looks like other_image_id (Hamming distance of their hashes).
+    """
+    __hash__: typing.ClassVar[None] = None
+    algorithm: str
+    def __eq__(self, arg0: NearDuplicate) -> bool:
+        ...
+    def __init__(self, other_image_id: typing.SupportsInt | typing.SupportsIndex, distance: typing.SupportsInt | typing.SupportsIndex, *, image_id: typing.SupportsInt | typing.SupportsIndex = 0, algorithm: str = 'phash') -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def distance(self) -> int:
+        ...
+    @distance.setter
+    def distance(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @image_id.setter
+    def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def other_image_id(self) -> int:
+        ...
+    @other_image_id.setter
+    def other_image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class JobOutcome:
+    """
+    What CatalogStore.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
+    """
+    image: ImageRecord
+    def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = []) -> None:
+        ...
+    @property
+    def near_duplicates(self) -> list[NearDuplicate]:
+        ...
+    @near_duplicates.setter
+    def near_duplicates(self, arg0: collections.abc.Sequence[NearDuplicate]) -> None:
+        ...
+    @property
+    def variants(self) -> list[VariantRecord]:
+        ...
+    @variants.setter
+    def variants(self, arg0: collections.abc.Sequence[VariantRecord]) -> None:
+        ...
+class JobCounts:
+    """
+    The jobs of a batch by state.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: JobCounts) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def cancelled(self) -> int:
+        ...
+    @property
+    def done(self) -> int:
+        ...
+    @property
+    def duplicate(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        ...
+    @property
+    def finished_since(self) -> int:
+        """
+        Jobs that reached done, duplicate or failed at or after the since_ms asked.
+        """
+    @property
+    def leased(self) -> int:
+        ...
+    @property
+    def open(self) -> int:
+        """
+        Jobs still to process (received + leased).
+        """
+    @property
+    def received(self) -> int:
+        """
+        Waiting, including retries not yet due.
+        """
+    @property
+    def total(self) -> int:
+        """
+        Every job.
+        """
+class ImageHashRow:
+    """
+    An image's id and pHash.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def phash(self) -> int:
+        ...
+class JobIterator:
+    def __iter__(self) -> JobIterator:
+        ...
+    def __next__(self) -> Job:
         ...
 class ImageIterator:
     def __iter__(self) -> ImageIterator:
@@ -1406,29 +1696,148 @@ class Bank:
         """
         Opens a bank. With no URI, the defaults inside `dir`: bank.db (SQLite) and files/ (local disk).
         """
+    def batch(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
+        ...
+    def batches(self) -> list[BatchProgress]:
+        """
+        Every batch with its counts, rate and ETA, by id.
+        """
+    def cancel(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        The batch's waiting jobs are cancelled; done work is kept.
+        """
     def collection(self, name: str) -> Collection:
         ...
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
-    def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+    def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
-        Iterates over the matching images in id order.
+        Iterates over the matching images in id order. linked: True = only images linked to a product, False = only unlinked ones.
         """
     def import_carteira(self, file: os.PathLike | str | bytes, *, brand: str, collection: str, season: str = '', sheets: collections.abc.Sequence[str] = []) -> CarteiraImport:
         """
         Reads a Carteira file and upserts its products into the collection.
         """
+    def ingest(self, paths: os.PathLike | str | bytes | collections.abc.Sequence[os.PathLike | str | bytes], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
+        """
+        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        """
     def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
         Iterates over the products without a photo (SKUs sem foto).
         """
+    def pause(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Workers stop leasing the batch's jobs (those in hand finish); resume() goes on.
+        """
+    def reconcile(self, collection: str | None = None) -> ReconcileReport:
+        """
+        Links the unmatched photos of one collection (or all) to the products of their collection's Carteira; records SkuHistory (actor 'reconcile').
+        """
+    def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
+        """
+        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        """
+    def retry_failed(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Failed jobs go back to the queue (resume() processes them). Returns how many.
+        """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
+    def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> WorkReport:
+        """
+        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        """
     @property
     def blobs(self) -> BlobStore:
         ...
     @property
     def catalog(self) -> CatalogStore:
+        ...
+class BatchProgress:
+    """
+    A snapshot of a batch: its row, job counts, rate and ETA.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def at_ms(self) -> int:
+        ...
+    @property
+    def batch(self) -> Batch:
+        ...
+    @property
+    def counts(self) -> JobCounts:
+        ...
+    @property
+    def elapsed_ms(self) -> int:
+        """
+        Since this process started on the batch.
+        """
+    @property
+    def eta_seconds(self) -> float | None:
+        """
+        None while nothing has finished.
+        """
+    @property
+    def files_found(self) -> int:
+        """
+        Files found by this process's receive step so far.
+        """
+    @property
+    def last_error(self) -> str:
+        """
+        '<file>: <code>: <message>' of the latest failure.
+        """
+    @property
+    def rate(self) -> float:
+        """
+        Files finished per second over the last 30 s.
+        """
+class WorkReport:
+    """
+    What one worker run did.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def done(self) -> int:
+        ...
+    @property
+    def duplicates(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Failed for good.
+        """
+    @property
+    def retried(self) -> int:
+        """
+        Failures that will be retried.
+        """
+    @property
+    def stop_reason(self) -> str:
+        ...
+    @property
+    def stopped(self) -> bool:
+        """
+        A stop or storage failures ended the run.
+        """
+class ReconcileReport:
+    """
+    Re-matching of unlinked photos after a Carteira import.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def examined(self) -> int:
+        ...
+    @property
+    def linked(self) -> int:
+        ...
+    @property
+    def still_unmatched(self) -> int:
         ...
 def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
@@ -1439,6 +1848,10 @@ def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None =
 def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
+    """
+def batch_progress(catalog: CatalogStore, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
+    """
+    The batch with its counts, rate and ETA, read from the catalog.
     """
 def carteira_fields() -> list[str]:
     """
@@ -1715,4 +2128,15 @@ def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
     """
+BATCH_CANCELLED: str = 'cancelled'
+BATCH_DONE: str = 'done'
+BATCH_PAUSED: str = 'paused'
+BATCH_QUEUED: str = 'queued'
+BATCH_RUNNING: str = 'running'
+JOB_CANCELLED: str = 'cancelled'
+JOB_DONE: str = 'done'
+JOB_DUPLICATE: str = 'duplicate'
+JOB_FAILED: str = 'failed'
+JOB_LEASED: str = 'leased'
+JOB_RECEIVED: str = 'received'
 __version__: str = '0.1.0'

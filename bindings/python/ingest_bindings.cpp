@@ -1,0 +1,471 @@
+// Ingest through imagebank.Bank: ingest, resume, work, reconcile and the
+// batch controls, the progress types, and batch_progress. Registered after
+// init_bank (it adds methods to its Bank class).
+//
+// A long call (ingest, resume, work) runs on a C++ thread while the calling
+// thread waits with the GIL released, waking every 50 ms to run Python's
+// signal handlers: Python runs them only on the main thread, never on the
+// Ingestor's own threads. Ctrl-C (KeyboardInterrupt), any exception a
+// signal handler raises, or a progress callback that raises stops the
+// Ingestor (the jobs in hand finish; the batch stays resumable), and that
+// exception is raised once the C++ call has returned.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+#include <pybind11/typing.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "bindings.hpp"
+#include "catalog_bindings.hpp"
+#include "imagebank/bank/bank.hpp"
+#include "imagebank/ingest/ingest.hpp"
+#include "imagebank/variants/variants.hpp"
+
+namespace imagebank::python {
+namespace {
+
+namespace fs = std::filesystem;
+
+using PathArg = std::variant<fs::path, std::vector<fs::path>>;
+using PresetArg = std::variant<std::string, Preset>;
+using ProgressArg = py::typing::Callable<py::object(const BatchProgress&)>;
+
+// The Python side of one long call. Every member but `ingestor` is touched
+// only with the GIL held.
+struct CallState {
+  std::optional<ProgressArg> progress;
+  std::exception_ptr error;  // the first exception; raised after the call
+  std::atomic<Ingestor*> ingestor{nullptr};
+
+  // Keeps the exception being handled and stops the run.
+  void fail(std::exception_ptr e) {
+    if (!error) error = std::move(e);
+    if (Ingestor* i = ingestor.load()) i->stop();
+  }
+  // Runs pending signal handlers (a no-op off the main thread).
+  void check_signals() {
+    if (PyErr_CheckSignals() == 0) return;
+    try {
+      throw py::error_already_set();
+    } catch (...) {
+      fail(std::current_exception());
+    }
+  }
+};
+
+// Called on the Ingestor's threads, which hold no GIL.
+ProgressCallback progress_callback(std::shared_ptr<CallState> state) {
+  return [state = std::move(state)](const BatchProgress& progress) {
+    py::gil_scoped_acquire gil;
+    if (state->error) return;  // stopping already
+    state->check_signals();
+    if (state->error) return;
+    try {
+      (*state->progress)(progress);
+    } catch (...) {
+      state->fail(std::current_exception());
+    }
+  };
+}
+
+// Runs call() on a C++ thread (see the top of the file). Called with the
+// GIL held.
+template <typename T>
+T run_stoppable(CallState& state, const std::function<Result<T>()>& call) {
+  std::optional<Result<T>> result;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  {
+    py::gil_scoped_release release;
+    std::thread runner([&] {
+      Result<T> r = internal_error("unset");
+      try {
+        r = call();
+      } catch (const std::exception& e) {
+        r = internal_error(std::string("ingest: ") + e.what());
+      }
+      std::lock_guard lock(mu);
+      result.emplace(std::move(r));
+      done = true;
+      cv.notify_all();
+    });
+    std::unique_lock lock(mu);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(50),
+                        [&] { return done; })) {
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        state.check_signals();
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    runner.join();
+  }
+  // A signal that came in the last moments is the caller's as well.
+  state.check_signals();
+  if (state.error) std::rethrow_exception(state.error);
+  return unwrap(std::move(*result));
+}
+
+std::chrono::milliseconds seconds_arg(const char* name, double seconds,
+                                      double min, double max) {
+  if (!std::isfinite(seconds) || seconds < min || seconds > max) {
+    check(invalid_argument_error(
+        std::string(name) + " must be within " +
+        py::str(py::float_(min)).cast<std::string>() + ".." +
+        py::str(py::float_(max)).cast<std::string>() + " seconds, not " +
+        py::str(py::float_(seconds)).cast<std::string>()));
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
+std::vector<Preset> presets_arg(const std::vector<PresetArg>& given) {
+  std::vector<Preset> out;
+  for (const PresetArg& p : given) {
+    if (const Preset* preset = std::get_if<Preset>(&p)) {
+      out.push_back(*preset);
+      continue;
+    }
+    Result<Preset> found = find_preset(std::get<std::string>(p));
+    if (!found.ok()) {
+      check(invalid_argument_error("presets: " + found.status().message()));
+    }
+    out.push_back(*std::move(found));
+  }
+  return out;
+}
+
+// The keyword arguments ingest, resume and work share, as IngestOptions. The
+// progress callable goes to `state`; the options call it through
+// progress_callback.
+IngestOptions make_options(
+    std::size_t workers, const std::optional<std::vector<PresetArg>>& presets,
+    const std::optional<std::vector<std::string>>& formats, int max_attempts,
+    double lease_seconds, double retry_seconds, int near_radius,
+    std::optional<ProgressArg> progress, double progress_interval,
+    const std::optional<Limits>& limits, int max_storage_failures,
+    const std::string& worker_name, const std::shared_ptr<CallState>& state) {
+  IngestOptions o;
+  o.workers = workers;
+  if (presets) o.presets = presets_arg(*presets);
+  if (formats) {
+    o.formats.clear();
+    for (const std::string& name : *formats) {
+      const Format f = parse_format_name(name);
+      if (f != Format::kJpeg && f != Format::kPng && f != Format::kWebp &&
+          f != Format::kAvif) {
+        check(invalid_argument_error("formats: cannot make variants in '" +
+                                     name + "' (avif, webp, jpeg or png)"));
+      }
+      o.formats.push_back(f);
+    }
+  }
+  o.max_attempts = max_attempts;
+  o.lease = seconds_arg("lease_seconds", lease_seconds, 0.2, 7 * 24 * 3600.0);
+  o.retry_delay = seconds_arg("retry_seconds", retry_seconds, 0, 24 * 3600.0);
+  if (near_radius < -1) {
+    check(invalid_argument_error("near_radius must be -1 (off) or more"));
+  }
+  o.near_radius = near_radius;
+  o.progress_interval =
+      seconds_arg("progress_interval", progress_interval, 0.01, 3600.0);
+  if (limits) o.limits = *limits;
+  if (max_storage_failures < 1) {
+    check(invalid_argument_error("max_storage_failures must be at least 1"));
+  }
+  o.max_storage_failures = max_storage_failures;
+  o.worker_name = worker_name;
+  // Without a callable no callback is installed: Ctrl-C is caught by
+  // run_stoppable's wait on the calling thread either way.
+  if (progress) {
+    state->progress = std::move(progress);
+    o.progress = progress_callback(state);
+  }
+  return o;
+}
+
+// Wraps f(lead..., IngestOptions, state) as a function of lead... followed
+// by the shared keyword arguments (option_args()).
+template <typename... Lead, typename F>
+auto with_options(F f) {
+  return [f](Lead... lead, std::size_t workers,
+             std::optional<std::vector<PresetArg>> presets,
+             std::optional<std::vector<std::string>> formats, int max_attempts,
+             double lease_seconds, double retry_seconds, int near_radius,
+             std::optional<ProgressArg> progress, double progress_interval,
+             std::optional<Limits> limits, int max_storage_failures,
+             const std::string& worker_name) {
+    auto state = std::make_shared<CallState>();
+    IngestOptions o = make_options(
+        workers, presets, formats, max_attempts, lease_seconds, retry_seconds,
+        near_radius, std::move(progress), progress_interval, limits,
+        max_storage_failures, worker_name, state);
+    return f(std::forward<Lead>(lead)..., std::move(o), state);
+  };
+}
+
+auto option_args() {
+  const IngestOptions d;
+  return std::make_tuple(
+      py::arg("workers") = 0, py::arg("presets") = py::none(),
+      py::arg("formats") = py::none(), py::arg("max_attempts") = d.max_attempts,
+      py::arg("lease_seconds") = 300.0, py::arg("retry_seconds") = 2.0,
+      py::arg("near_radius") = d.near_radius, py::arg("progress") = py::none(),
+      py::arg("progress_interval") = 0.5, py::arg("limits") = py::none(),
+      py::arg("max_storage_failures") = d.max_storage_failures,
+      py::arg("worker_name") = "");
+}
+
+constexpr char kOptionsDoc[] =
+    " workers: processing threads (0 = one per core). presets: default "
+    "preset names or Preset objects (None = all six). formats: variant "
+    "formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a "
+    "file whose storage keeps failing. lease_seconds: how long a worker holds "
+    "a job before others may take it. retry_seconds: the first retry delay "
+    "(doubles). near_radius: pHash Hamming radius of near duplicates (-1 = "
+    "off). progress: called with a BatchProgress every progress_interval "
+    "seconds and once at the end; if it raises, the run stops (resumable) and "
+    "the exception propagates, as does Ctrl-C. max_storage_failures: storage "
+    "failures in a row that stop the run. worker_name: the lease holder "
+    "(default host:pid:random).";
+
+// Creates the Ingestor and runs fn on it, stoppable.
+template <typename T>
+T run_ingestor(const Bank& bank, IngestOptions options,
+               const std::shared_ptr<CallState>& state,
+               const std::function<Result<T>(Ingestor&)>& fn) {
+  std::unique_ptr<Ingestor> ingestor = released<std::unique_ptr<Ingestor>>(
+      [&] { return bank.ingestor(std::move(options)); });
+  state->ingestor = ingestor.get();
+  return run_stoppable<T>(*state, [&] { return fn(*ingestor); });
+}
+
+std::vector<fs::path> paths_arg(const PathArg& paths) {
+  if (const fs::path* one = std::get_if<fs::path>(&paths)) return {*one};
+  return std::get<std::vector<fs::path>>(paths);
+}
+
+std::string counts_text(const JobCounts& c) {
+  return "done=" + std::to_string(c.done) +
+         ", duplicate=" + std::to_string(c.duplicate) +
+         ", failed=" + std::to_string(c.failed) +
+         ", open=" + std::to_string(c.open()) +
+         ", total=" + std::to_string(c.total());
+}
+
+void bind_types(py::module_& m) {
+  py::class_<BatchProgress>(m, "BatchProgress",
+                            "A snapshot of a batch: its row, job counts, "
+                            "rate and ETA.")
+      .def_readonly("batch", &BatchProgress::batch)
+      .def_readonly("counts", &BatchProgress::counts)
+      .def_readonly("files_found", &BatchProgress::files_found,
+                    "Files found by this process's receive step so far.")
+      .def_readonly("rate", &BatchProgress::rate,
+                    "Files finished per second over the last 30 s.")
+      .def_readonly("eta_seconds", &BatchProgress::eta_seconds,
+                    "None while nothing has finished.")
+      .def_readonly("elapsed_ms", &BatchProgress::elapsed_ms,
+                    "Since this process started on the batch.")
+      .def_readonly("last_error", &BatchProgress::last_error,
+                    "'<file>: <code>: <message>' of the latest failure.")
+      .def_readonly("at_ms", &BatchProgress::at_ms)
+      .def("__repr__", [](const BatchProgress& p) {
+        std::string eta = "None";
+        if (p.eta_seconds) {
+          eta = py::repr(py::float_(*p.eta_seconds)).cast<std::string>();
+        }
+        return "BatchProgress(batch=" + std::to_string(p.batch.id) +
+               ", state=" +
+               py::repr(py::str(p.batch.state)).cast<std::string>() + ", " +
+               counts_text(p.counts) +
+               ", rate=" + py::repr(py::float_(p.rate)).cast<std::string>() +
+               ", eta_seconds=" + eta + ")";
+      });
+  py::class_<WorkReport>(m, "WorkReport", "What one worker run did.")
+      .def_readonly("done", &WorkReport::done)
+      .def_readonly("duplicates", &WorkReport::duplicates)
+      .def_readonly("failed", &WorkReport::failed, "Failed for good.")
+      .def_readonly("retried", &WorkReport::retried,
+                    "Failures that will be retried.")
+      .def_readonly("stopped", &WorkReport::stopped,
+                    "A stop or storage failures ended the run.")
+      .def_readonly("stop_reason", &WorkReport::stop_reason)
+      .def("__repr__", [](const WorkReport& r) {
+        return "WorkReport(done=" + std::to_string(r.done) +
+               ", duplicates=" + std::to_string(r.duplicates) +
+               ", failed=" + std::to_string(r.failed) +
+               ", retried=" + std::to_string(r.retried) +
+               ", stopped=" + (r.stopped ? "True" : "False") + ")";
+      });
+  py::class_<ReconcileReport>(
+      m, "ReconcileReport",
+      "Re-matching of unlinked photos after a Carteira import.")
+      .def_readonly("examined", &ReconcileReport::examined)
+      .def_readonly("linked", &ReconcileReport::linked)
+      .def_readonly("still_unmatched", &ReconcileReport::still_unmatched)
+      .def("__repr__", [](const ReconcileReport& r) {
+        return "ReconcileReport(examined=" + std::to_string(r.examined) +
+               ", linked=" + std::to_string(r.linked) +
+               ", still_unmatched=" + std::to_string(r.still_unmatched) + ")";
+      });
+}
+
+void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
+  auto ingest =
+      with_options<const Bank&, const PathArg&, std::optional<std::string>,
+                   std::optional<std::string>, std::optional<std::string>>(
+          [](const Bank& b, const PathArg& paths,
+             std::optional<std::string> collection,
+             std::optional<std::string> brand,
+             std::optional<std::string> season, IngestOptions o,
+             const std::shared_ptr<CallState>& state) {
+            o.collection = collection.value_or("");
+            o.brand = brand.value_or("");
+            o.season = season.value_or("");
+            const std::vector<fs::path> list = paths_arg(paths);
+            return run_ingestor<Batch>(
+                b, std::move(o), state,
+                [&](Ingestor& i) { return i.ingest(list); });
+          });
+  auto resume = with_options<const Bank&, RowId>(
+      [](const Bank& b, RowId batch_id, IngestOptions o,
+         const std::shared_ptr<CallState>& state) {
+        return run_ingestor<Batch>(b, std::move(o), state, [&](Ingestor& i) {
+          return i.resume(batch_id);
+        });
+      });
+  auto work = with_options<const Bank&, bool>(
+      [](const Bank& b, bool follow, IngestOptions o,
+         const std::shared_ptr<CallState>& state) {
+        return run_ingestor<WorkReport>(
+            b, std::move(o), state,
+            [&](Ingestor& i) { return i.work(follow); });
+      });
+  const std::string ingest_doc =
+      std::string(
+          "Creates a batch of `paths` (files, and folders walked recursively "
+          "for image files; one path or a list), receives and processes it; "
+          "returns the batch as it ended (done, or as it was when stopped). "
+          "collection: the collection whose Carteira photos are matched "
+          "against (created when `brand` is given; None = keep every photo "
+          "unmatched).") +
+      kOptionsDoc;
+  const std::string resume_doc =
+      std::string(
+          "Goes on with a batch that stopped (crash, pause, Ctrl-C, storage "
+          "failure): finishes receiving, requeues dead workers' jobs and "
+          "storage failures, and processes it to the end.") +
+      kOptionsDoc;
+  const std::string work_doc =
+      std::string(
+          "Processes the jobs of every runnable batch, oldest first, until "
+          "the queue is empty (follow=False) or Ctrl-C / a raising progress "
+          "callback (follow=True).") +
+      kOptionsDoc;
+  std::apply(
+      [&](auto&&... options) {
+        bank.def("ingest", ingest, py::arg("paths"), py::kw_only(),
+                 py::arg("collection") = py::none(),
+                 py::arg("brand") = py::none(), py::arg("season") = py::none(),
+                 options..., ingest_doc.c_str());
+        bank.def("resume", resume, py::arg("batch_id"), py::kw_only(),
+                 options..., resume_doc.c_str());
+        bank.def("work", work, py::arg("follow") = false, py::kw_only(),
+                 options..., work_doc.c_str());
+      },
+      option_args());
+}
+
+void bind_controls(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
+  bank.def(
+          "reconcile",
+          [](Bank& b, std::optional<std::string> collection) {
+            std::optional<RowId> id;
+            if (collection) {
+              id = released<Collection>([&] {
+                     return b.collection(*collection);
+                   }).id;
+            }
+            auto state = std::make_shared<CallState>();
+            return run_ingestor<ReconcileReport>(
+                b, IngestOptions{}, state,
+                [&](Ingestor& i) { return i.reconcile(id); });
+          },
+          py::arg("collection") = py::none(),
+          "Links the unmatched photos of one collection (or all) to the "
+          "products of their collection's Carteira; records SkuHistory "
+          "(actor 'reconcile').")
+      .def(
+          "batches",
+          [](Bank& b) {
+            return released<std::vector<BatchProgress>>(
+                [&] { return b.batches(); });
+          },
+          "Every batch with its counts, rate and ETA, by id.")
+      .def(
+          "batch",
+          [](Bank& b, RowId batch_id) {
+            return released<BatchProgress>([&] { return b.batch(batch_id); });
+          },
+          py::arg("batch_id"))
+      .def(
+          "pause",
+          [](Bank& b, RowId batch_id) {
+            return released<Batch>([&] { return b.pause(batch_id); });
+          },
+          py::arg("batch_id"),
+          "Workers stop leasing the batch's jobs (those in hand finish); "
+          "resume() goes on.")
+      .def(
+          "cancel",
+          [](Bank& b, RowId batch_id) {
+            return released<Batch>([&] { return b.cancel(batch_id); });
+          },
+          py::arg("batch_id"),
+          "The batch's waiting jobs are cancelled; done work is kept.")
+      .def(
+          "retry_failed",
+          [](Bank& b, RowId batch_id) {
+            return released<std::int64_t>(
+                [&] { return b.retry_failed(batch_id); });
+          },
+          py::arg("batch_id"),
+          "Failed jobs go back to the queue (resume() processes them). "
+          "Returns how many.");
+}
+
+}  // namespace
+
+void init_ingest(py::module_& m) {
+  bind_types(m);
+  py::class_<Bank, std::shared_ptr<Bank>> bank(m.attr("Bank"));
+  bind_runs(bank);
+  bind_controls(bank);
+  m.def(
+      "batch_progress",
+      [](CatalogStore& catalog, RowId batch_id) {
+        return released<BatchProgress>(
+            [&] { return batch_progress(catalog, batch_id); });
+      },
+      py::arg("catalog"), py::arg("batch_id"),
+      "The batch with its counts, rate and ETA, read from the catalog.");
+}
+
+}  // namespace imagebank::python

@@ -1,0 +1,369 @@
+"""Ingest through imagebank.Bank: real photos (tests/data) and bad files into
+a temporary bank, progress callbacks, stopping and resuming, the batch
+controls and reconciliation after a late Carteira import."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import imagebank
+from conftest import DATA
+
+core = imagebank._core
+FAST = {"formats": ["jpeg"], "presets": ["thumbnail", "small"]}
+
+
+class Boom(Exception):
+    pass
+
+
+def write_carteira(path: pathlib.Path, skus: list[str]) -> pathlib.Path:
+    path.write_text("SKU;Descrição\n" + "".join(f"{s};Peça {s}\n" for s in skus),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def bank(tmp_path):
+    return core.Bank.open(dir=tmp_path / "bank")
+
+
+@pytest.fixture()
+def photos(tmp_path) -> pathlib.Path:
+    """Five good photos (one an exact copy under another name) and three bad
+    files: empty, truncated, GIF."""
+    d = tmp_path / "upload"
+    d.mkdir()
+    shutil.copy(DATA / "rgb.jpg", d / "ABC123_FRENTE.jpg")
+    shutil.copy(DATA / "rgb.png", d / "ABC123_COSTAS.png")
+    shutil.copy(DATA / "lossy.webp", d / "ABC123_DETALHE.webp")
+    shutil.copy(DATA / "orient6.jpg", d / "XYZ9_01.jpg")
+    shutil.copy(DATA / "gray.jpg", d / "NOSKU77_01.jpg")
+    shutil.copy(DATA / "rgb.jpg", d / "COPIA_01.jpg")
+    (d / "VAZIO_01.jpg").write_bytes(b"")
+    jpeg = (DATA / "progressive.jpg").read_bytes()
+    (d / "CORTADO_01.jpg").write_bytes(jpeg[: len(jpeg) // 2])
+    shutil.copy(DATA / "sample.gif", d / "ANIM_01.gif")
+    return d
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory) -> pathlib.Path:
+    """24 distinct noise photos, enough for a run of about a second on one
+    worker: long enough to stop it midway."""
+    d = tmp_path_factory.mktemp("many")
+    rng = np.random.default_rng(7)
+    for i in range(24):
+        pixels = rng.integers(0, 256, size=(600, 800, 3), dtype=np.uint8)
+        (d / f"LOTE{i:03d}_01.jpg").write_bytes(
+            imagebank.encode(core.Image(pixels), "jpeg", quality=70))
+    return d
+
+
+def test_ingest_a_folder(bank, photos, tmp_path):
+    bank.import_carteira(write_carteira(tmp_path / "c.csv", ["ABC123", "XYZ9"]),
+                         brand="Marca", collection="Verão 2027")
+    # One worker: jobs are processed in path order, so ABC123_FRENTE.jpg is
+    # stored before its copy COPIA_01.jpg (the duplicate).
+    batch = bank.ingest(photos, collection="Verão 2027", workers=1, **FAST)
+    assert (batch.state, batch.receiving) == ("done", False)
+    assert str(photos) in batch.source
+
+    progress = bank.batch(batch.id)
+    c = progress.counts
+    assert (c.done, c.duplicate, c.failed, c.open, c.total) == (5, 1, 3, 0, 9)
+    assert progress.last_error == ""  # set only while this process runs it
+
+    failed = {j.original_name: j for j in bank.catalog.list_jobs(batch.id, state="failed")}
+    assert set(failed) == {"VAZIO_01.jpg", "CORTADO_01.jpg", "ANIM_01.gif"}
+    assert failed["VAZIO_01.jpg"].error.startswith("corrupt_data: ")
+    assert failed["CORTADO_01.jpg"].error.startswith("corrupt_data: ")
+    assert failed["ANIM_01.gif"].error.startswith("unsupported_format: ")
+    for name, job in failed.items():
+        assert str(photos / name) in job.error
+        assert job.source_path == str(photos / name)
+        assert job.image_id is None
+
+    (dup,) = bank.catalog.list_jobs(batch.id, "duplicate")
+    assert dup.original_name == "COPIA_01.jpg"
+    original = bank.catalog.find_image_by_sha256(dup.sha256)
+    assert dup.image_id == original.id
+    assert original.original_name == "ABC123_FRENTE.jpg"
+
+    coll = bank.collection("Verão 2027")
+    abc = bank.catalog.find_product(coll.id, "ABC123")
+    xyz = bank.catalog.find_product(coll.id, "XYZ9")
+    images = {i.original_name: i for i in bank.images(batch_id=batch.id)}
+    assert set(images) == {"ABC123_FRENTE.jpg", "ABC123_COSTAS.png",
+                           "ABC123_DETALHE.webp", "XYZ9_01.jpg", "NOSKU77_01.jpg"}
+    assert {images[n].product_id for n in images if n.startswith("ABC123")} == {abc.id}
+    assert images["ABC123_COSTAS.png"].view == "back"
+    assert images["XYZ9_01.jpg"].product_id == xyz.id
+    assert images["NOSKU77_01.jpg"].product_id is None
+    assert [i.original_name for i in bank.images(linked=False)] == ["NOSKU77_01.jpg"]
+    assert len(list(bank.catalog.images(linked=True, collection_id=coll.id))) == 4
+    # EXIF orientation 6: the stored size is the upright one.
+    rotated = images["XYZ9_01.jpg"]
+    assert rotated.width < rotated.height
+
+    for image in images.values():
+        assert bank.blobs.head(image.blob_key).size == image.bytes
+        variants = bank.catalog.variants(image.id)
+        assert sorted((v.preset, v.format) for v in variants) == [
+            ("small", "jpeg"), ("thumbnail", "jpeg")]
+        for v in variants:
+            assert bank.blobs.head(v.blob_key).size == v.bytes > 0
+
+    # The same folder again: every photo is already in the bank.
+    again = bank.ingest([photos / "ABC123_FRENTE.jpg", str(photos / "XYZ9_01.jpg")],
+                        **FAST)
+    c = bank.batch(again.id).counts
+    assert (again.state, c.duplicate, c.done, c.failed) == ("done", 2, 0, 0)
+
+
+def test_progress_callback_sees_the_batch(bank, photos):
+    seen = []
+    batch = bank.ingest(os.fspath(photos), workers=2, progress=seen.append,
+                        progress_interval=0.02, **FAST)
+    assert seen and all(isinstance(p, core.BatchProgress) for p in seen)
+    assert {p.batch.id for p in seen} == {batch.id}
+    last = seen[-1]
+    assert last.counts.open == 0 and last.counts.total == 9
+    assert last.files_found == 9
+    assert "CORTADO_01.jpg" in last.last_error or "VAZIO_01.jpg" in last.last_error \
+        or "ANIM_01.gif" in last.last_error
+    assert last.elapsed_ms >= 0 and last.at_ms > 0
+    assert last.eta_seconds is None or last.eta_seconds >= 0
+    assert "BatchProgress(batch=" in repr(last)
+
+
+def test_a_raising_progress_callback_stops_the_run(bank, many):
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if p.counts.open > 0:
+            raise Boom("stop here")
+
+    with pytest.raises(Boom, match="stop here"):
+        bank.ingest(many, workers=1, progress=progress, progress_interval=0.02, **FAST)
+    batch_id = seen[0].batch.id
+    stopped = bank.batch(batch_id)
+    assert stopped.batch.state in ("queued", "running")
+    assert stopped.counts.open > 0
+    # Not called again once it raised.
+    assert seen[-1].counts.open > 0
+    assert [p.counts.open > 0 for p in seen].count(True) == 1
+
+    done = bank.resume(batch_id, **FAST)
+    assert (done.id, done.state) == (batch_id, "done")
+    c = bank.batch(batch_id).counts
+    assert (c.done, c.failed, c.total) == (24, 0, 24)
+    assert len(list(bank.images())) == 24
+
+
+def test_ctrl_c_stops_the_run(bank, many):
+    sent = []
+
+    def progress(p):
+        if not sent and p.counts.open > 0:
+            sent.append(p.batch.id)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        bank.ingest(many, workers=1, progress=progress, progress_interval=0.02, **FAST)
+    stopped = bank.batch(sent[0])
+    assert stopped.counts.open > 0
+    assert bank.resume(sent[0], **FAST).state == "done"
+
+
+def test_ctrl_c_without_a_progress_callback(bank, many):
+    timer = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            bank.ingest(many, workers=1, **FAST)
+    finally:
+        timer.join()
+    (stopped,) = bank.batches()
+    assert stopped.counts.open > 0
+    assert bank.resume(stopped.batch.id, **FAST).state == "done"
+
+
+def test_the_gil_is_released_while_ingesting(bank, many):
+    count = 0
+    stop = threading.Event()
+
+    def tick():
+        nonlocal count
+        while not stop.is_set():
+            count += 1  # needs the GIL after every sleep
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    try:
+        before = count
+        started = time.monotonic()
+        batch = bank.ingest(sorted(many.iterdir())[:12], workers=1, **FAST)
+        during = count - before
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        t.join()
+    assert batch.state == "done"
+    assert elapsed > 0.1
+    assert during > 20
+
+
+def test_pause_then_resume(bank, many):
+    def progress(p):
+        if p.counts.open > 0 and p.batch.state != "paused":
+            bank.pause(p.batch.id)
+
+    paused = bank.ingest(many, workers=1, progress=progress, progress_interval=0.02,
+                         **FAST)
+    assert paused.state == "paused"
+    progress_now = bank.batch(paused.id)
+    assert progress_now.counts.open > 0
+    assert progress_now.counts.leased == 0
+    assert bank.work(**FAST).done == 0  # a paused batch is not worked on
+
+    assert bank.resume(paused.id, **FAST).state == "done"
+    assert bank.batch(paused.id).counts.done == 24
+    with pytest.raises(imagebank.ConflictError):
+        bank.pause(paused.id)
+
+
+def test_cancel_keeps_the_done_work(bank, many):
+    def progress(p):
+        if p.counts.done > 0 and p.batch.state != "cancelled":
+            bank.cancel(p.batch.id)
+
+    cancelled = bank.ingest(many, workers=1, progress=progress, progress_interval=0.02,
+                            **FAST)
+    assert cancelled.state == "cancelled"
+    c = bank.batch(cancelled.id).counts
+    assert c.cancelled > 0 and c.done > 0 and c.open == 0
+    assert c.done + c.cancelled == 24
+    assert len(list(bank.images(batch_id=cancelled.id))) == c.done
+    # A cancelled batch stays so.
+    assert bank.resume(cancelled.id).state == "cancelled"
+    with pytest.raises(imagebank.ConflictError):
+        bank.retry_failed(cancelled.id)
+
+
+def test_retry_failed_and_the_batch_list(bank, photos):
+    first = bank.ingest(photos, **FAST)
+    second = bank.ingest(photos / "XYZ9_01.jpg", **FAST)
+    assert bank.retry_failed(first.id) == 3
+    assert bank.batch(first.id).counts.received == 3
+    again = bank.resume(first.id, **FAST)
+    assert again.state == "done"
+    c = bank.batch(first.id).counts
+    assert (c.done, c.failed) == (5, 3)
+    assert all(j.attempts == 1 for j in bank.catalog.list_jobs(first.id, "failed"))
+    assert bank.retry_failed(second.id) == 0
+
+    listed = bank.batches()
+    assert [p.batch.id for p in listed] == [first.id, second.id]
+    assert [p.batch.state for p in listed] == ["done", "done"]
+    direct = core.batch_progress(bank.catalog, second.id)
+    assert (direct.batch, direct.counts) == (listed[1].batch, listed[1].counts)
+    assert direct.counts.duplicate == 1
+    with pytest.raises(imagebank.NotFoundError):
+        bank.batch(999)
+    with pytest.raises(imagebank.NotFoundError):
+        bank.resume(999)
+
+
+def test_work_processes_queued_batches(bank, photos):
+    catalog = bank.catalog
+    batch = catalog.create_batch(0, "by hand")
+    job = catalog.add_jobs(batch.id, [core.JobInsert("/nowhere/X_01.jpg",
+                                                     original_name="X_01.jpg")])[0]
+    catalog.finish_receiving(batch.id)
+    report = bank.work(**FAST)
+    assert isinstance(report, core.WorkReport)
+    assert (report.done, report.failed, report.stopped) == (0, 1, False)
+    assert "WorkReport(" in repr(report)
+    assert catalog.get_job(job.id).state == "failed"
+    assert catalog.get_batch(batch.id).state == "done"
+
+
+def test_work_follow_runs_until_ctrl_c(bank):
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            bank.work(follow=True, **FAST)
+    finally:
+        timer.join()
+    assert time.monotonic() - started < 10
+
+
+def test_reconcile_after_a_late_carteira(bank, photos, tmp_path):
+    batch = bank.ingest(photos, collection="Inverno", brand="Marca", season="2027",
+                        workers=1, **FAST)
+    assert batch.state == "done"
+    unlinked = list(bank.images(linked=False))
+    assert len(unlinked) == 5 and all(i.product_id is None for i in unlinked)
+
+    bank.import_carteira(write_carteira(tmp_path / "late.csv", ["ABC123", "XYZ9"]),
+                         brand="Marca", collection="Inverno")
+    report = bank.reconcile()
+    assert isinstance(report, core.ReconcileReport)
+    assert (report.examined, report.linked, report.still_unmatched) == (5, 4, 1)
+    assert [i.original_name for i in bank.images(linked=False)] == ["NOSKU77_01.jpg"]
+
+    coll = bank.collection("Inverno")
+    xyz = bank.catalog.find_product(coll.id, "XYZ9")
+    (image,) = bank.images(sku_base="XYZ9")
+    assert image.product_id == xyz.id
+    history = bank.catalog.sku_history("image", image.id)
+    assert [(h.old_sku, h.new_sku, h.actor) for h in history][-1] == ("", "XYZ9", "reconcile")
+
+    assert bank.reconcile(collection="Inverno").linked == 0
+    with pytest.raises(imagebank.NotFoundError):
+        bank.reconcile(collection="Nenhuma")
+
+
+def test_bad_options_raise_naming_the_value(bank, photos):
+    with pytest.raises(imagebank.InvalidArgumentError, match="gigante"):
+        bank.ingest(photos, presets=["thumbnail", "gigante"])
+    with pytest.raises(imagebank.InvalidArgumentError, match="bmpx"):
+        bank.ingest(photos, formats=["jpeg", "bmpx"])
+    with pytest.raises(imagebank.InvalidArgumentError, match="gif"):
+        bank.ingest(photos, formats=["gif"])
+    with pytest.raises(imagebank.InvalidArgumentError, match="lease_seconds"):
+        bank.ingest(photos, lease_seconds=-1)
+    with pytest.raises(imagebank.InvalidArgumentError, match="max_attempts"):
+        bank.ingest(photos, max_attempts=0)
+    with pytest.raises(imagebank.InvalidArgumentError, match="no such file"):
+        bank.ingest(photos / "missing.jpg")
+    with pytest.raises(imagebank.InvalidArgumentError):
+        bank.ingest([])
+    with pytest.raises(imagebank.InvalidArgumentError, match="Nenhuma"):
+        bank.ingest(photos, collection="Nenhuma")  # no brand to create it
+    with pytest.raises(TypeError):
+        bank.ingest(photos, progress=42)
+    assert bank.batches() == []  # nothing was created
+
+
+def test_custom_presets(bank, photos):
+    tiny = core.Preset("tiny", 64, 64)
+    batch = bank.ingest(photos / "ABC123_FRENTE.jpg", presets=[tiny, "thumbnail"],
+                        formats=["webp"])
+    (image,) = bank.images(batch_id=batch.id)
+    got = {v.preset: (v.format, v.width) for v in bank.catalog.variants(image.id)}
+    assert got["tiny"] == ("webp", 64)
+    assert got["thumbnail"][0] == "webp"
