@@ -49,7 +49,7 @@ int run_batch(const BatchArgs& a) {
     return out.exit_status();
   }
   if (a.action == "resume") {
-    auto handle = std::make_shared<Ingestor*>(nullptr);
+    auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
     auto options = make_ingest_options(a.ingest, out, handle);
     if (!options.ok()) {
       out.failure(what, options.status());

@@ -54,7 +54,7 @@ int run_ingest(const IngestArgs& a) {
                std::to_string(imported->record.products_updated) + " updated");
     }
   }
-  auto handle = std::make_shared<Ingestor*>(nullptr);
+  auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
   auto options = make_ingest_options(a.ingest, out, handle);
   if (!options.ok()) {
     out.failure("ingest", options.status());
@@ -97,7 +97,7 @@ int run_worker(const IngestArgs& a) {
     out.failure("bank", bank.status());
     return kExitSomeFailed;
   }
-  auto handle = std::make_shared<Ingestor*>(nullptr);
+  auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
   auto options = make_ingest_options(a.ingest, out, handle);
   if (!options.ok()) {
     out.failure("worker", options.status());

@@ -6,9 +6,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
+#include <unordered_set>
 
 #include "imagebank/core/log.hpp"
 
@@ -188,9 +189,9 @@ void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
   add_limit_options(command, o.limits);
 }
 
-Result<IngestOptions> make_ingest_options(const IngestCliOptions& o,
-                                          Output& out,
-                                          std::shared_ptr<Ingestor*> ingestor) {
+Result<IngestOptions> make_ingest_options(
+    const IngestCliOptions& o, Output& out,
+    std::shared_ptr<std::atomic<Ingestor*>> ingestor) {
   IngestOptions options;
   options.workers = o.workers;
   options.max_attempts = o.max_attempts;
@@ -215,16 +216,24 @@ Result<IngestOptions> make_ingest_options(const IngestCliOptions& o,
     options.formats.push_back(*f);
   }
   install_signal_handlers();
+  // Ctrl-C and SIGTERM (a service manager's stop) reach the Ingestor from a
+  // watcher of its own, also while no batch is being worked.
+  static std::once_flag watcher_started;
+  std::call_once(watcher_started, [ingestor] {
+    std::thread([ingestor] {
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        Ingestor* current = ingestor->load();
+        if (g_signal.load() == 0 || current == nullptr) continue;
+        log(LogLevel::kWarning,
+            "stopping after the files in hand (Ctrl-C again to quit now)");
+        current->stop();
+        g_signal = 0;
+      }
+    }).detach();
+  });
   auto view = std::make_shared<ProgressView>(out);
-  options.progress = [view, ingestor](const BatchProgress& p) {
-    if (g_signal.load() != 0 && *ingestor != nullptr) {
-      log(LogLevel::kWarning,
-          "stopping after the files in hand (Ctrl-C again to quit now)");
-      (*ingestor)->stop();
-      g_signal = 0;
-    }
-    view->show(p);
-  };
+  options.progress = [view](const BatchProgress& p) { view->show(p); };
   return options;
 }
 
@@ -268,7 +277,7 @@ void print_batch(const BatchProgress& p, Output& out) {
 // What needs a person's eye: photos matched to no product, and near
 // duplicates flagged for review (with the image each looks like).
 void print_review(Bank& bank, RowId batch_id, Output& out) {
-  std::map<RowId, ImageRecord> mine;
+  std::unordered_set<RowId> mine;
   std::int64_t unmatched = 0;
   ImageQuery query;
   query.batch_id = batch_id;
@@ -276,9 +285,9 @@ void print_review(Bank& bank, RowId batch_id, Output& out) {
   for (;;) {
     auto page = bank.catalog().list_images(query);
     if (!page.ok()) return;
-    for (ImageRecord& image : page->items) {
+    for (const ImageRecord& image : page->items) {
       if (!image.product_id) ++unmatched;
-      mine.emplace(image.id, std::move(image));
+      mine.insert(image.id);
     }
     if (page->next_after == 0) break;
     query.after_id = page->next_after;
@@ -294,8 +303,6 @@ void print_review(Bank& bank, RowId batch_id, Output& out) {
     if (page->size() < 10'000) break;
   }
   auto name_of = [&](RowId id) {
-    auto it = mine.find(id);
-    if (it != mine.end()) return it->second.original_name;
     auto image = bank.catalog().get_image(id);
     return image.ok() ? image->original_name : "image " + std::to_string(id);
   };
@@ -304,7 +311,8 @@ void print_review(Bank& bank, RowId batch_id, Output& out) {
                 {"batch", batch_id},
                 {"unmatched", unmatched},
                 {"near_duplicates", static_cast<std::int64_t>(near.size())}});
-    for (const NearDuplicate& n : near) {
+    for (std::size_t i = 0; i < near.size() && i < 1000; ++i) {
+      const NearDuplicate& n = near[i];
       out.record({{"type", "near_duplicate"},
                   {"image", name_of(n.image_id)},
                   {"looks_like", name_of(n.other_image_id)},

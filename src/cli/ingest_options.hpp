@@ -3,6 +3,7 @@
 // JSON lines with --json), Ctrl-C handling and the batch summary.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,9 +31,9 @@ struct IngestCliOptions {
 void add_ingest_options(CLI::App& command, IngestCliOptions& options);
 // The options with progress shown on `out`; Ctrl-C (SIGINT, SIGTERM) asks
 // the ingestor to stop after the files in hand. `ingestor` is set once made.
-Result<IngestOptions> make_ingest_options(const IngestCliOptions& options,
-                                          Output& out,
-                                          std::shared_ptr<Ingestor*> ingestor);
+Result<IngestOptions> make_ingest_options(
+    const IngestCliOptions& options, Output& out,
+    std::shared_ptr<std::atomic<Ingestor*>> ingestor);
 
 // Prints the batch's end: counts, and each failed file with its reason
 // (failures count for the exit status).

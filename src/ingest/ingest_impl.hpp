@@ -25,6 +25,7 @@ namespace imagebank {
 struct CollectionSkus {
   KnownSkus known;
   std::vector<RowId> product_ids;  // per KnownSkus::skus() index
+  std::int64_t loaded_ms = 0;
 };
 
 // One file found by the receive step: where it is and the name it is known
@@ -63,13 +64,16 @@ struct Ingestor::Impl {
   // --- process.cpp ---
   // Processes one leased job to its end (complete or fail). Returns the
   // failure that counts against the storage (io_error, unavailable) or OK.
-  Status process(const Job& job, WorkReport& report);
+  Status process(const Job& job, const std::string& holder, WorkReport& report);
   Result<std::shared_ptr<const CollectionSkus>> collection_skus(
       RowId collection_id, bool reload);
 
   // --- worker.cpp ---
   // Processes jobs (of one batch, or all runnable) until none is left, the
   // batch leaves the running states, or stop.
+  // Nothing is left for a run to wait for (marks finished batches done).
+  Result<bool> drained(std::optional<RowId> batch_id, bool follow,
+                       const std::atomic<bool>* receiving);
   Result<WorkReport> run(std::optional<RowId> batch_id, bool follow,
                          const std::atomic<bool>* receiving,
                          std::atomic<std::int64_t>* found);

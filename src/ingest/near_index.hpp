@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "imagebank/catalog/catalog_store.hpp"
@@ -32,6 +33,7 @@ class NearIndex {
   std::mutex mu_;
   std::optional<HashIndex> index_;
   RowId last_id_ = 0;
+  std::set<RowId> recent_;  // ids held, from last_id_ - window on
 };
 
 }  // namespace imagebank

@@ -18,8 +18,10 @@
 namespace imagebank {
 namespace {
 
-// Failures of the file itself: retrying cannot change them.
+// Failures of the file itself (its decode): retrying cannot change them,
+// except a decode that ran out of time on a busy machine.
 bool is_permanent(const Status& status) {
+  if (status.message().find("deadline") != std::string::npos) return false;
   switch (status.code()) {
     case ErrorCode::kCorruptData:
     case ErrorCode::kUnsupportedFormat:
@@ -63,10 +65,15 @@ Result<std::string> find_original(BlobStore& blobs, const std::string& sha) {
 
 Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
     RowId collection_id, bool reload) {
+  const std::int64_t now = ingest_now_ms();
   {
     std::lock_guard lock(mu);
     auto it = skus.find(collection_id);
-    if (it != skus.end() && !reload) return it->second;
+    // A new Carteira import may add products at any time: matched against
+    // a list at most 30 s old.
+    if (it != skus.end() && !reload && now - it->second->loaded_ms < 30'000) {
+      return it->second;
+    }
   }
   std::vector<std::string> names;
   std::vector<RowId> ids;
@@ -88,6 +95,7 @@ Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
     after = page.next_after;
   }
   auto out = std::make_shared<CollectionSkus>();
+  out->loaded_ms = now;
   out->known = KnownSkus(names);
   // KnownSkus merges spellings that collide, keeping the first: map each
   // distinct SKU back to the first product that spelled it.
@@ -101,18 +109,20 @@ Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
   return std::shared_ptr<const CollectionSkus>(out);
 }
 
-Status Ingestor::Impl::process(const Job& job, WorkReport& report) {
+Status Ingestor::Impl::process(const Job& job, const std::string& holder,
+                               WorkReport& report) {
   // Ends the job as failed: for good when the file is at fault or attempts
-  // are used up, else again after a backoff.
-  auto fail = [&](Status status) -> Status {
+  // are used up, else again after a backoff. `file_at_fault` is false for
+  // failures of the stores, whatever their code: those may pass.
+  auto fail = [&](Status status, bool file_at_fault = false) -> Status {
     if (status.message().find(job.source_path) == std::string::npos) {
       status = status.with_context(job.source_path);
     }
-    const bool retry =
-        !is_permanent(status) && job.attempts < options.max_attempts;
+    const bool retry = !(file_at_fault && is_permanent(status)) &&
+                       job.attempts < options.max_attempts;
     std::optional<std::int64_t> at;
     if (retry) at = retry_at(job.attempts);
-    Result<Job> r = catalog->fail_job(job.id, worker, status.to_string(), at);
+    Result<Job> r = catalog->fail_job(job.id, holder, status.to_string(), at);
     if (!r.ok()) {
       log(LogLevel::kWarning,
           "job " + std::to_string(job.id) +
@@ -144,13 +154,20 @@ Status Ingestor::Impl::process(const Job& job, WorkReport& report) {
             NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
       }
     }
-    Result<ImageInsert> r = catalog->complete_job(job.id, worker, outcome);
+    Result<ImageInsert> r = catalog->complete_job(job.id, holder, outcome);
     if (!r.ok()) {
       if (r.status().code() == ErrorCode::kConflict) {
-        log(LogLevel::kWarning, job.source_path +
-                                    ": the lease was lost before the commit; "
-                                    "another worker has the job");
-        return {};
+        Result<Job> now = catalog->get_job(job.id);
+        if (!now.ok() || now->state != kJobLeased || now->worker != holder) {
+          log(LogLevel::kWarning, job.source_path +
+                                      ": the lease was lost before the "
+                                      "commit; another worker has the job");
+          return {};
+        }
+        // Still ours: a constraint clashed (a product removed by a new
+        // Carteira import, say). Match again on the next attempt.
+        std::lock_guard lock(mu);
+        skus.clear();
       }
       return fail(r.status());
     }
@@ -184,12 +201,12 @@ Status Ingestor::Impl::process(const Job& job, WorkReport& report) {
   VariantPixels pixels;
   Result<std::vector<Variant>> variants = make_variants_internal(
       *Source::memory(*bytes, job.source_path), vo, &pixels);
-  if (!variants.ok()) return fail(variants.status());
+  if (!variants.ok()) return fail(variants.status(), true);
 
   Result<PerceptualHashes> hashes = perceptual_hashes(pixels.whole);
-  if (!hashes.ok()) return fail(hashes.status());
+  if (!hashes.ok()) return fail(hashes.status(), true);
   Result<PdqHash> pdq_hash = pdq(pixels.whole);
-  if (!pdq_hash.ok()) return fail(pdq_hash.status());
+  if (!pdq_hash.ok()) return fail(pdq_hash.status(), true);
 
   JobOutcome outcome;
   ImageRecord& image = outcome.image;

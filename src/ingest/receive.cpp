@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "imagebank/core/log.hpp"
+#include "imagebank/core/text.hpp"
 #include "imagebank/hash/sha256.hpp"
 #include "imagebank/image/format.hpp"
 #include "ingest/ingest_impl.hpp"
@@ -96,6 +97,10 @@ Result<ReadFile> read_file(const fs::path& path, const std::string& name,
   return out;
 }
 
+std::string as_utf8(const std::string& text) {
+  return is_valid_utf8(text) ? text : windows1252_to_utf8(text);
+}
+
 }  // namespace
 
 std::vector<fs::path> batch_paths(const Batch& batch) {
@@ -163,21 +168,34 @@ Status Ingestor::Impl::receive(const Batch& batch,
 
   std::vector<JobInsert> pending;
   std::int64_t flushed_ms = ingest_now_ms();
+  bool closed = false;  // the batch was cancelled (or finished) meanwhile
   auto flush = [&]() -> Status {
     if (pending.empty()) return {};
-    IMAGEBANK_RETURN_IF_ERROR(catalog->add_jobs(batch.id, pending).status());
+    Status added = catalog->add_jobs(batch.id, pending).status();
+    if (added.code() == ErrorCode::kConflict) {
+      Result<Batch> now = catalog->get_batch(batch.id);
+      if (now.ok() &&
+          (now->state == kBatchCancelled || now->state == kBatchDone)) {
+        closed = true;
+        pending.clear();
+        return {};
+      }
+    }
+    IMAGEBANK_RETURN_IF_ERROR(added);
     pending.clear();
     flushed_ms = ingest_now_ms();
     return {};
   };
 
   for (const FoundFile& file : files) {
-    if (stop.load() || halt_receive.load()) break;
-    const std::string source = file.path.string();
+    if (stop.load() || halt_receive.load() || closed) break;
+    // Names from a Windows zip are often Latin-1: the catalog keeps UTF-8,
+    // read the same way on every pass.
+    const std::string source = as_utf8(file.path.string());
     if (have.count(source) > 0) continue;
     JobInsert job;
     job.source_path = source;
-    job.original_name = file.name;
+    job.original_name = as_utf8(file.name);
     Result<ReadFile> read =
         read_file(file.path, source, options.limits.max_file_bytes);
     if (!read.ok()) {
@@ -193,7 +211,7 @@ Status Ingestor::Impl::receive(const Batch& batch,
         job.image_id = existing->id;
       } else if (existing.status().code() != ErrorCode::kNotFound) {
         IMAGEBANK_RETURN_IF_ERROR(flush());
-        return existing.status();
+        return existing.status().with_context(source);
       } else {
         const Format format = sniff_format(std::span<const std::byte>(
             read->bytes.data(), std::min<std::size_t>(read->bytes.size(), 64)));
@@ -215,7 +233,7 @@ Status Ingestor::Impl::receive(const Batch& batch,
     }
   }
   IMAGEBANK_RETURN_IF_ERROR(flush());
-  if (stop.load() || halt_receive.load()) return {};
+  if (stop.load() || halt_receive.load() || closed) return {};
   IMAGEBANK_RETURN_IF_ERROR(catalog->finish_receiving(batch.id).status());
   log(LogLevel::kInfo, "batch " + std::to_string(batch.id) + ": received " +
                            std::to_string(files.size()) + " files");

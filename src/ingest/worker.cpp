@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -29,17 +30,29 @@ std::string host_name() {
   return out;
 }
 
-std::string make_worker_name() {
-  std::random_device rd;
-  char nonce[9];
-  std::snprintf(nonce, sizeof nonce, "%08x", rd());
-  return host_name() + ":" + std::to_string(::getpid()) + ":" + nonce;
+// One value per process: every Ingestor of this process is named
+// "<host>:<pid>:<nonce>:<n>", so a holder with this pid but another nonce is
+// an earlier process that had the same pid, and ours are never taken for dead.
+const std::string& process_nonce() {
+  static const std::string nonce = [] {
+    std::random_device rd;
+    char buf[9];
+    std::snprintf(buf, sizeof buf, "%08x", rd());
+    return std::string(buf);
+  }();
+  return nonce;
 }
 
-// "<host>:<pid>:<nonce>" of this host whose process is gone.
-bool is_dead_local_worker(const std::string& holder, const std::string& me) {
+std::string make_worker_name() {
+  static std::atomic<int> next{0};
+  return host_name() + ":" + std::to_string(::getpid()) + ":" +
+         process_nonce() + ":" + std::to_string(++next);
+}
+
+// "<host>:<pid>:<nonce>[:...]" of this host whose process is gone.
+bool is_dead_local_worker(const std::string& holder) {
   const std::string host = host_name();
-  if (holder == me || !holder.starts_with(host + ":")) return false;
+  if (!holder.starts_with(host + ":")) return false;
   const std::string rest = holder.substr(host.size() + 1);
   const auto colon = rest.find(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -50,8 +63,10 @@ bool is_dead_local_worker(const std::string& holder, const std::string& me) {
     return false;
   }
   if (pid <= 0) return false;
-  // Our own pid under another name: an earlier process that had this pid.
-  if (pid == ::getpid()) return true;
+  if (pid == ::getpid()) {
+    // This process, or an earlier one that had its pid.
+    return !rest.substr(colon + 1).starts_with(process_nonce());
+  }
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
@@ -148,7 +163,7 @@ Status Ingestor::Impl::release_dead_local_workers() {
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::string> holders,
                              catalog->lease_holders());
   for (const std::string& holder : holders) {
-    if (!is_dead_local_worker(holder, worker)) continue;
+    if (!is_dead_local_worker(holder)) continue;
     IMAGEBANK_ASSIGN_OR_RETURN(
         const std::int64_t n,
         catalog->release_leases(ingest_now_ms(), holder, options.max_attempts));
@@ -182,6 +197,35 @@ Result<RowId> Ingestor::Impl::resolve_collection() {
   return c->id;
 }
 
+Result<bool> Ingestor::Impl::drained(std::optional<RowId> batch_id, bool follow,
+                                     const std::atomic<bool>* receiving) {
+  auto try_done = [&](RowId id) {
+    // The store checks, in one transaction, that nothing is left.
+    return catalog->set_batch_state(id, kBatchDone).ok();
+  };
+  if (batch_id) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch b, catalog->get_batch(*batch_id));
+    if (!runnable(b)) return true;
+    if (receiving != nullptr && receiving->load()) return false;
+    if (!b.receiving) return try_done(b.id);
+    // Receiving stopped here without finishing (it failed or was halted):
+    // done once the jobs received so far are.
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
+    return c.open() == 0;
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches,
+                             catalog->list_batches());
+  bool open = false;
+  for (const Batch& b : batches) {
+    if (!runnable(b) || (!b.receiving && try_done(b.id))) continue;
+    // A batch still receiving is received by the process ingesting it (the
+    // files are on its disk); a worker only waits for the jobs there are.
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
+    if (c.open() > 0) open = true;
+  }
+  return !open && !follow;
+}
+
 Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
                                        bool follow,
                                        const std::atomic<bool>* receiving,
@@ -193,7 +237,7 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
   WorkReport total;
   std::mutex report_mu;
   std::mutex flight_mu;
-  std::set<RowId> in_flight;
+  std::map<RowId, std::string> in_flight;  // job → the thread holding it
   std::atomic<int> storage_failures{0};
   std::atomic<bool> finished{false};
   std::atomic<RowId> current_batch{batch_id.value_or(0)};
@@ -205,42 +249,16 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     finished = true;
   };
 
-  // True when there is nothing left for this run to wait for.
-  auto drained = [&]() -> Result<bool> {
-    if (batch_id) {
-      IMAGEBANK_ASSIGN_OR_RETURN(Batch b, catalog->get_batch(*batch_id));
-      if (!runnable(b)) return true;
-      IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(*batch_id));
-      const bool still_receiving =
-          b.receiving && (receiving == nullptr || receiving->load());
-      if (c.open() == 0 && !b.receiving) {
-        (void)catalog->set_batch_state(*batch_id, kBatchDone);
-        return true;
-      }
-      return c.open() == 0 && !still_receiving;
-    }
-    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches,
-                               catalog->list_batches());
-    bool open = false;
-    for (const Batch& b : batches) {
-      if (!runnable(b)) continue;
-      IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
-      if (c.open() == 0 && !b.receiving) {
-        (void)catalog->set_batch_state(b.id, kBatchDone);
-      } else {
-        open = true;
-      }
-    }
-    return !open && !follow;
-  };
-
-  auto worker_loop = [&] {
+  auto worker_loop = [&](std::size_t index) {
     WorkReport mine;
     LeaseOptions lease;
-    lease.worker = worker;
+    // Each thread holds its leases under a name of its own, so the store
+    // tells apart two threads that ever get the same job.
+    lease.worker = worker + "/" + std::to_string(index);
     lease.max_jobs = 1;
     lease.lease_ms = options.lease.count();
     lease.batch_id = batch_id;
+    const auto idle = std::chrono::milliseconds(batch_id ? 100 : 500);
     while (!stop.load() && !finished.load()) {
       Result<std::vector<Job>> jobs = catalog->lease_jobs(lease);
       if (!jobs.ok()) {
@@ -253,21 +271,34 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
         continue;
       }
       if (jobs->empty()) {
-        Result<bool> done = drained();
+        Result<bool> done = drained(batch_id, follow, receiving);
         if (done.ok() && *done) {
           finished = true;
           break;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(idle);
         continue;
       }
       for (const Job& job : *jobs) {
         current_batch = job.batch_id;
         {
           std::lock_guard lock(flight_mu);
-          in_flight.insert(job.id);
+          in_flight[job.id] = lease.worker;
         }
-        Status storage = process(job, mine);
+        Status storage;
+        try {
+          storage = process(job, lease.worker, mine);
+        } catch (const std::exception& e) {
+          // Out of memory on a huge photo, and the like: the job fails (and
+          // is retried); the process goes on.
+          storage = unavailable_error(job.source_path + ": " + e.what());
+          (void)catalog->fail_job(
+              job.id, lease.worker,
+              internal_error(job.source_path + ": " + e.what()).to_string(),
+              job.attempts < options.max_attempts
+                  ? std::optional(retry_at(job.attempts))
+                  : std::nullopt);
+        }
         {
           std::lock_guard lock(flight_mu);
           in_flight.erase(job.id);
@@ -288,62 +319,73 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     total.retried += mine.retried;
   };
 
+  // Two helpers beside the workers: the heartbeat renews the leases in hand
+  // and runs the watchdog; the reporter calls the progress callback (which
+  // may be slow: a terminal, Python) without ever delaying a renewal.
   std::mutex beat_mu;
   std::condition_variable beat_cv;
   bool beat_stop = false;
+  auto wait = [&](std::chrono::milliseconds d) {
+    std::unique_lock lock(beat_mu);
+    beat_cv.wait_for(lock, d, [&] { return beat_stop; });
+    return !beat_stop;
+  };
   std::thread heartbeat([&] {
     const auto renew_every =
         std::max(options.lease / 3, std::chrono::milliseconds(100));
-    const auto tick = std::min(renew_every, options.progress_interval);
-    auto next_renew = std::chrono::steady_clock::now() + renew_every;
-    auto next_progress = std::chrono::steady_clock::now();
-    const std::int64_t started = ingest_now_ms();
-    std::unique_lock lock(beat_mu);
-    while (!beat_stop) {
-      beat_cv.wait_for(lock, tick);
-      if (beat_stop) break;
-      const auto now = std::chrono::steady_clock::now();
-      if (now >= next_renew) {
-        next_renew = now + renew_every;
-        std::vector<RowId> ids;
-        {
-          std::lock_guard flight(flight_mu);
-          ids.assign(in_flight.begin(), in_flight.end());
-        }
-        if (!ids.empty()) {
-          (void)catalog->renew_leases(worker, ids, options.lease.count());
-        }
-        // The watchdog: leases that expired (a worker died elsewhere).
-        (void)catalog->release_leases(ingest_now_ms(), std::nullopt,
-                                      options.max_attempts);
+    while (wait(renew_every)) {
+      std::map<std::string, std::vector<RowId>> held;
+      {
+        std::lock_guard flight(flight_mu);
+        for (const auto& [id, holder] : in_flight) held[holder].push_back(id);
       }
-      if (options.progress && now >= next_progress &&
-          current_batch.load() != 0) {
-        next_progress = now + options.progress_interval;
-        Result<BatchProgress> p = batch_progress(*catalog, current_batch);
-        if (p.ok()) {
-          p->elapsed_ms = ingest_now_ms() - started;
-          if (found != nullptr) {
-            p->files_found = found->load();
-            const std::int64_t unseen =
-                std::max<std::int64_t>(0, p->files_found - p->counts.total());
-            if (p->batch.receiving && p->files_found > 0 && p->rate > 0) {
-              p->eta_seconds =
-                  static_cast<double>(p->counts.open() + unseen) / p->rate;
-            }
-          }
-          {
-            std::lock_guard g(mu);
-            p->last_error = last_error;
-          }
-          options.progress(*p);
+      for (const auto& [holder, ids] : held) {
+        Result<std::int64_t> r =
+            catalog->renew_leases(holder, ids, options.lease.count());
+        if (!r.ok()) {
+          log(LogLevel::kWarning, "renewing leases: " + r.status().to_string());
         }
+      }
+      // The watchdog: leases that expired (a worker died elsewhere).
+      (void)catalog->release_leases(ingest_now_ms(), std::nullopt,
+                                    options.max_attempts);
+    }
+  });
+  const std::int64_t started = ingest_now_ms();
+  auto report_progress = [&] {
+    if (!options.progress || current_batch.load() == 0) return;
+    Result<BatchProgress> p = batch_progress(*catalog, current_batch);
+    if (!p.ok()) return;
+    p->elapsed_ms = ingest_now_ms() - started;
+    if (found != nullptr) {
+      p->files_found = found->load();
+      const std::int64_t unseen =
+          std::max<std::int64_t>(0, p->files_found - p->counts.total());
+      if (p->batch.receiving && p->files_found > 0 && p->rate > 0) {
+        p->eta_seconds =
+            static_cast<double>(p->counts.open() + unseen) / p->rate;
+      }
+    }
+    {
+      std::lock_guard g(mu);
+      p->last_error = last_error;
+    }
+    options.progress(*p);
+  };
+  std::thread reporter([&] {
+    const auto every =
+        std::max(options.progress_interval, std::chrono::milliseconds(20));
+    while (wait(every)) {
+      try {
+        report_progress();
+      } catch (...) {
+        // A throwing callback must not take the process down.
       }
     }
   });
 
   std::vector<std::thread> pool;
-  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker_loop);
+  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker_loop, i);
   for (std::thread& t : pool) t.join();
   {
     std::lock_guard lock(beat_mu);
@@ -351,15 +393,10 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
   }
   beat_cv.notify_all();
   heartbeat.join();
-
-  if (options.progress && current_batch.load() != 0) {
-    Result<BatchProgress> p = batch_progress(*catalog, current_batch);
-    if (p.ok()) {
-      if (found != nullptr) p->files_found = found->load();
-      std::lock_guard g(mu);
-      p->last_error = last_error;
-      options.progress(*p);
-    }
+  reporter.join();
+  try {
+    report_progress();
+  } catch (...) {
   }
   total.stopped = stop.load() || !stop_reason.empty();
   total.stop_reason =
@@ -427,7 +464,9 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
   }
   Result<WorkReport> report = d.run(batch_id, false, &receiving, &found);
   if (receiver.joinable()) {
-    if (!report.ok() || report->stopped) d.halt_receive = true;
+    // The run ended: the batch is finished, paused, cancelled or stopped;
+    // receiving more is for the next resume.
+    d.halt_receive = true;
     receiver.join();
   }
   if (!received.ok()) {
@@ -440,7 +479,12 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
         "batch " + std::to_string(batch_id) +
         " stopped (resume it to go on): " + report->stop_reason);
   }
-  return d.catalog->get_batch(batch_id);
+  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.catalog->get_batch(batch_id));
+  if (runnable(batch) && !batch.receiving &&
+      d.catalog->set_batch_state(batch_id, kBatchDone).ok()) {
+    batch.state = std::string(kBatchDone);
+  }
+  return batch;
 }
 
 Result<WorkReport> Ingestor::work(bool follow) {

@@ -213,8 +213,9 @@ class CatalogStore {
   // Every batch, by id.
   virtual Result<std::vector<Batch>> list_batches() = 0;
   // Moves a batch to `state` (conflict when the move is not allowed: a done
-  // or cancelled batch stays so). Cancelling cancels its received jobs;
-  // leased ones finish or fail normally.
+  // or cancelled batch stays so; done only once every file is received and
+  // no job is received or leased). Cancelling cancels its received jobs;
+  // leased ones finish or fail normally (a retry of theirs is cancelled).
   virtual Result<Batch> set_batch_state(RowId id, std::string_view state) = 0;
   // Every file of the batch has a job: the batch is done once they are.
   virtual Result<Batch> finish_receiving(RowId id) = 0;
@@ -262,7 +263,8 @@ class CatalogStore {
   virtual Result<std::vector<std::string>> lease_holders() = 0;
   // Failed jobs of the batch go back to received with no attempts used
   // (only_retryable: only those whose error starts "io_error:" or
-  // "unavailable:", the failures a resume may cure). Returns how many.
+  // "unavailable:", the failures a resume may cure). Files refused when
+  // they were received (never leased) stay failed. Returns how many.
   virtual Result<std::int64_t> retry_failed_jobs(RowId batch_id,
                                                  bool only_retryable) = 0;
   virtual Result<JobCounts> job_counts(RowId batch_id,

@@ -5,7 +5,8 @@
 // Job states: received → leased → done | duplicate | failed, and back to
 // received when a lease expires or a retryable failure waits for its next
 // attempt; received → cancelled when the batch is cancelled. Batch states:
-// queued → running → done, paused ⇄ queued/running, any → cancelled.
+// queued → running → done (once finished), paused ⇄ queued/running, any but
+// done → cancelled; done → running only when retry_failed_jobs re-queues.
 #pragma once
 
 #include <cstddef>

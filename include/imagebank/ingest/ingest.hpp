@@ -48,10 +48,11 @@ namespace imagebank {
 struct BatchProgress {
   Batch batch;
   JobCounts counts;
-  std::int64_t files_found = 0;  // by this process's receive step so far
+  std::int64_t files_found = 0;  // by this process's receive step (its walk)
   double rate = 0;               // files finished per second over the last 30 s
   std::optional<double> eta_seconds;  // unknown while nothing has finished
-  std::int64_t elapsed_ms = 0;        // since this process started on it
+  // Since this process started on it (batch_progress(): since created).
+  std::int64_t elapsed_ms = 0;
   std::string last_error;  // "<file>: <code>: <message>" of the latest failure
   std::int64_t at_ms = 0;
 };
@@ -88,7 +89,7 @@ struct IngestOptions {
 struct WorkReport {
   std::int64_t done = 0;
   std::int64_t duplicates = 0;
-  std::int64_t failed = 0;   // for good
+  std::int64_t failed = 0;   // for good (as this worker recorded them)
   std::int64_t retried = 0;  // failures that will be retried
   bool stopped = false;      // stop() or storage failures ended the run
   std::string stop_reason;
@@ -115,13 +116,15 @@ class Ingestor {
   const std::string& worker_name() const noexcept;
 
   // Creates a batch for `paths` (files, and folders walked recursively for
-  // image files) in the options' collection and receives its files; the
-  // batch is queued for processing. invalid_argument when a path does not
-  // exist or no path is given.
+  // image files) in the options' collection, queued and receiving. Its files
+  // are received by resume() (or ingest()) in this process: the paths are
+  // on this machine. invalid_argument when a path does not exist or no path
+  // is given.
   Result<Batch> enqueue(std::span<const std::filesystem::path> paths);
   // Creates, receives and processes a batch (processing starts while files
   // are still arriving). Returns the batch as it ended: done, or paused /
-  // cancelled / still running when stopped.
+  // cancelled / still running after stop(); `unavailable` when the storage
+  // kept failing (the batch stays resumable).
   Result<Batch> ingest(std::span<const std::filesystem::path> paths);
   // Picks a batch up where it stopped (after a crash, a reboot, a pause or a
   // storage failure): finishes receiving, returns dead workers' jobs and the

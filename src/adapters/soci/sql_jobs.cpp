@@ -228,6 +228,21 @@ Result<Batch> SqlCatalogStore::set_batch_state(RowId id,
       return Status();
     }
     const long long key = id, at = now_ms();
+    if (to == kBatchDone) {
+      // Done means finished: every file received, no job waiting or leased
+      // (checked in this transaction, so a job re-queued meanwhile wins).
+      int open = 0;
+      sql << "SELECT COUNT(*) FROM (SELECT 1 FROM jobs WHERE batch_id = :b "
+             "AND state IN ('received', 'leased') LIMIT 1) o",
+          soci::into(open), soci::use(key);
+      if (batch.receiving || open > 0) {
+        return conflict_error("batch " + std::to_string(id) +
+                              " is not finished: " +
+                              (batch.receiving ? "files are still being "
+                                                 "received"
+                                               : "jobs are still open"));
+      }
+    }
     // Compare-and-set: a concurrent move in between is a conflict, not
     // silently overwritten.
     soci::statement st =
@@ -345,13 +360,14 @@ Result<std::int64_t> SqlCatalogStore::retry_failed_jobs(RowId batch_id,
     }
     const long long key = batch_id, at = now_ms();
     // substr, not LIKE: '_' is a LIKE wildcard and SQLite's LIKE ignores
-    // case.
+    // case. A file refused at receive (never leased: attempts 0) was never
+    // stored and cannot be processed; ingesting its folder again reads it.
     soci::statement st =
         (sql.prepare << std::string(
                             "UPDATE jobs SET state = 'received', attempts = 0, "
                             "lease_until_ms = 0, error = '', worker = '', "
                             "updated_ms = :t WHERE batch_id = :b AND state = "
-                            "'failed'") +
+                            "'failed' AND attempts > 0") +
                             (only_retryable
                                  ? " AND (substr(error, 1, 9) = 'io_error:' OR "
                                    "substr(error, 1, 12) = 'unavailable:')"

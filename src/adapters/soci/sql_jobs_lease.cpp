@@ -244,10 +244,15 @@ Result<Job> SqlCatalogStore::fail_job(RowId job_id, std::string_view worker,
   IMAGEBANK_RETURN_IF_ERROR(write("fail_job", [&](soci::session& sql) {
     const long long at = now_ms(), id = job_id, until = retry_at_ms.value_or(0);
     IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
-    sql << "UPDATE jobs SET state = :s, lease_until_ms = :u, error = :e, "
-           "worker = '', updated_ms = :t WHERE id = :i",
-        soci::use(state), soci::use(until), soci::use(text), soci::use(at),
-        soci::use(id);
+    // A retry in a batch cancelled meanwhile is cancelled instead.
+    sql << "UPDATE jobs SET state = CASE WHEN CAST(:s AS TEXT) = 'received' "
+           "AND EXISTS "
+           "(SELECT 1 FROM batches b WHERE b.id = jobs.batch_id AND b.state "
+           "= 'cancelled') THEN 'cancelled' ELSE CAST(:s2 AS TEXT) END, "
+           "lease_until_ms = "
+           ":u, error = :e, worker = '', updated_ms = :t WHERE id = :i",
+        soci::use(state), soci::use(state), soci::use(until), soci::use(text),
+        soci::use(at), soci::use(id);
     IMAGEBANK_ASSIGN_OR_RETURN(out, load_job(sql, job_id));
     return Status();
   }));
@@ -285,7 +290,9 @@ Result<std::int64_t> SqlCatalogStore::release_leases(
         kStoppedError +
         ", worker = '', lease_until_ms = 0, updated_ms = :t WHERE " + scope +
         " AND attempts >= :m");
-    run("UPDATE jobs SET state = 'received', worker = '', lease_until_ms = 0, "
+    run("UPDATE jobs SET state = CASE WHEN EXISTS (SELECT 1 FROM batches b "
+        "WHERE b.id = jobs.batch_id AND b.state = 'cancelled') THEN "
+        "'cancelled' ELSE 'received' END, worker = '', lease_until_ms = 0, "
         "updated_ms = :t WHERE " +
         scope + " AND attempts < :m");
     return Status();

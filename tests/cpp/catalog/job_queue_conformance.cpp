@@ -346,8 +346,10 @@ TEST_P(CatalogStoreConformance, AFailedJobIsRetriedWhenDueOrFailsForGood) {
   EXPECT_EQ(store_->fail_job(9999999, "w1", "x", std::nullopt).status().code(),
             ErrorCode::kNotFound);
 
+  // Not done while a job is open.
+  auto early = store_->set_batch_state(b.id, "done");
+  EXPECT_EQ(early.status().code(), ErrorCode::kConflict) << early.status();
   // A resume retries what it may cure; a full retry takes the rest.
-  ASSERT_TRUE(store_->set_batch_state(b.id, "done").ok());
   auto some = store_->retry_failed_jobs(b.id, true);
   ASSERT_TRUE(some.ok()) << some.status();
   EXPECT_EQ(*some, 1);
@@ -356,8 +358,7 @@ TEST_P(CatalogStoreConformance, AFailedJobIsRetriedWhenDueOrFailsForGood) {
   EXPECT_EQ(revived->attempts, 0);
   EXPECT_EQ(revived->error, "");
   EXPECT_EQ(store_->get_job((*leased)[2].id)->state, "failed");
-  EXPECT_EQ(store_->get_batch(b.id)->state, "running")
-      << "a done batch with retried jobs runs again";
+  EXPECT_EQ(store_->get_batch(b.id)->state, "running");
   EXPECT_EQ(*store_->retry_failed_jobs(b.id, false), 1);
   EXPECT_EQ(*store_->retry_failed_jobs(b.id, false), 0);
   EXPECT_EQ(store_->retry_failed_jobs(5555555, false).status().code(),
@@ -601,6 +602,28 @@ TEST_P(CatalogStoreConformance, BatchStatesMoveOnlyAlongAllowedPaths) {
 
   const Batch d = batch_with(*store_, "/s2", 1);
   ASSERT_TRUE(store_->set_batch_state(d.id, "running").ok());
+  // Done only once every file is received and every job has ended.
+  EXPECT_EQ(store_->set_batch_state(d.id, "done").status().code(),
+            ErrorCode::kConflict);
+  ASSERT_TRUE(store_->finish_receiving(d.id).ok());
+  EXPECT_EQ(store_->set_batch_state(d.id, "done").status().code(),
+            ErrorCode::kConflict);
+  auto last = store_->lease_jobs(lease("w1"));
+  ASSERT_TRUE(last.ok() && last->size() == 1u);
+  ASSERT_TRUE(
+      store_->fail_job((*last)[0].id, "w1", "corrupt_data: x", std::nullopt)
+          .ok());
+  ASSERT_TRUE(store_->set_batch_state(d.id, "done").ok());
+  // A retry of its failures runs it again.
+  auto again = store_->retry_failed_jobs(d.id, false);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, 1);
+  EXPECT_EQ(store_->get_batch(d.id)->state, "running");
+  last = store_->lease_jobs(lease("w1"));
+  ASSERT_TRUE(last.ok() && last->size() == 1u);
+  ASSERT_TRUE(
+      store_->fail_job((*last)[0].id, "w1", "corrupt_data: x", std::nullopt)
+          .ok());
   ASSERT_TRUE(store_->set_batch_state(d.id, "done").ok());
   EXPECT_TRUE(store_->set_batch_state(d.id, "done").ok());
   EXPECT_EQ(store_->set_batch_state(d.id, "running").status().code(),

@@ -334,10 +334,6 @@ TEST_F(IngestTest, ResumeTakesBackTheJobsOfADeadWorker) {
     j.bytes = bytes.size();
     auto key = original_blob_key(j.sha256, "jpg");
     ASSERT_TRUE(bank_->blobs().put(*key, bytes).ok());
-    if (i == 3) {
-      j.state = std::string(kJobFailed);
-      j.error = "io_error: " + file.string() + ": no space left on device";
-    }
     inserts.push_back(j);
   }
   ASSERT_TRUE(bank_->catalog().add_jobs(batch->id, inserts).ok());
@@ -351,6 +347,16 @@ TEST_F(IngestTest, ResumeTakesBackTheJobsOfADeadWorker) {
   auto leased = bank_->catalog().lease_jobs(lease);
   ASSERT_TRUE(leased.ok()) << leased.status();
   ASSERT_EQ(leased->size(), 2u);
+  lease.worker = host + ":999999999:other";
+  lease.max_jobs = 1;
+  auto other = bank_->catalog().lease_jobs(lease);
+  ASSERT_TRUE(other.ok() && other->size() == 1u);
+  ASSERT_TRUE(bank_->catalog()
+                  .fail_job(other->front().id, lease.worker,
+                            "io_error: " + other->front().source_path +
+                                ": no space left on device",
+                            std::nullopt)
+                  .ok());
 
   auto resumed = (*ingestor)->resume(batch->id);
   ASSERT_TRUE(resumed.ok()) << resumed.status();
