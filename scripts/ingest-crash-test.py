@@ -37,7 +37,9 @@ import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
-PRESETS = "thumbnail,small"
+# Large enough photos and three presets that a 2,000-photo batch takes about
+# a minute on two cores: room for 20 kills in the middle of it.
+PRESETS = "thumbnail,small,detail"
 FORMATS = "jpeg"
 
 
@@ -50,8 +52,8 @@ def find_cli(given: str | None) -> str:
     sys.exit("imagebank CLI not found: build it or pass --cli")
 
 
-def make_photos(folder: pathlib.Path, n: int, seed: int) -> None:
-    """N distinct pictures (random colour blocks), some in SKU folders."""
+def make_photos(folder: pathlib.Path, n: int, seed: int, size: tuple[int, int]) -> None:
+    """N distinct pictures (random colour blocks), in several folders."""
     from PIL import Image
 
     rng = random.Random(seed)
@@ -59,7 +61,7 @@ def make_photos(folder: pathlib.Path, n: int, seed: int) -> None:
     for i in range(n):
         img = Image.new("RGB", (6, 6))
         img.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(36)])
-        img = img.resize((192, 144), Image.NEAREST)
+        img = img.resize(size, Image.BILINEAR)
         sku = f"CR{i // 3:05d}"
         view = ("FRENTE", "COSTAS", "DETALHE")[i % 3]
         sub = folder / f"part{i % 7}"
@@ -121,7 +123,8 @@ def run_crash_test(args: argparse.Namespace) -> dict:
     rng = random.Random(args.seed)
     work = pathlib.Path(tempfile.mkdtemp(prefix="ib-crash-"))
     photos = work / "photos"
-    make_photos(photos, args.images, args.seed)
+    width, height = (int(v) for v in args.size.split("x"))
+    make_photos(photos, args.images, args.seed, (width, height))
     files = work / "files"
     db = Postgres(work) if args.postgres else Sqlite(work / "bank.db")
     location = (["--db", db.uri, "--storage", f"file://{files}"] if args.postgres
@@ -280,8 +283,9 @@ def main() -> int:
     ap.add_argument("--postgres", action="store_true",
                     help="PostgreSQL catalog and two worker processes")
     ap.add_argument("--workers", type=int, default=2, help="threads per process")
-    ap.add_argument("--min-gap", type=float, default=0.5, help="seconds between kills, at least")
-    ap.add_argument("--max-gap", type=float, default=4.0, help="seconds between kills, at most")
+    ap.add_argument("--size", default="1600x1200", help="photo size, WxH")
+    ap.add_argument("--min-gap", type=float, default=0.3, help="seconds between kills, at least")
+    ap.add_argument("--max-gap", type=float, default=2.0, help="seconds between kills, at most")
     ap.add_argument("--timeout", type=float, default=3600)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cli", help="the imagebank executable")
