@@ -247,8 +247,7 @@ IngestOptions ingest_options(const std::vector<Format>& formats,
 // Seconds since the program started.
 double since_start() {
   static const auto start = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -742,8 +741,7 @@ void print_summary() {
     for (const PipelineRun& r : all_pipes) {
       std::printf(
           "  at %6.0f pipeline %.3f images/s, CPU %3.0f%%, others %3.0f%%\n",
-          r.at, n / r.wall, 100.0 * r.cpu / r.wall,
-          100.0 * r.others / r.wall);
+          r.at, n / r.wall, 100.0 * r.cpu / r.wall, 100.0 * r.others / r.wall);
     }
     for (const StagesRun& r : it->second) {
       double cpu = 0;
@@ -812,8 +810,8 @@ void print_summary() {
     std::printf(
         "  overhead 1 - pipeline/ideal = %.1f%% (target <= 15%%): work "
         "(stage CPU / pipeline CPU) %.3f x util (CPU%% / %.0f%%) %.3f\n",
-        100.0 * (1.0 - pipe / ideal), median(sum_cpu) / median(cpu),
-        100.0 * k, median(pct) / (100.0 * k));
+        100.0 * (1.0 - pipe / ideal), median(sum_cpu) / median(cpu), 100.0 * k,
+        median(pct) / (100.0 * k));
   }
 }
 
