@@ -1,6 +1,6 @@
 // image module: header probe throughput.
 //
-//   build/release/benchmarks/image_benchmark [--benchmark_filter=...]
+//   build/release-bench/benchmarks/image_benchmark [--benchmark_filter=...]
 // IMAGEBANK_CORPUS (a folder of real photos, see ../shared/corpus) adds the
 // corpus benchmarks; without it only tests/data is used.
 #include <benchmark/benchmark.h>

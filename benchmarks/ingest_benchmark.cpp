@@ -4,28 +4,34 @@
 //   BM_IngestPipeline/<formats>: the corpus photos ingested into a fresh
 //     SQLite + fs bank (temp dir), all six default presets, formats
 //     jpeg_webp or avif_webp_jpeg (default encoder settings). Time = wall of
-//     Bank::ingest; counters: images_per_s, cpu_pct (getrusage user+sys of
-//     the process / wall), wall_s.
-//   BM_IngestStages/<formats>: the same photos, the same work, one stage at
-//     a time on one thread (make_variants still encodes on the shared pool,
-//     as it does inside the pipeline): receive (read + SHA-256 + original put
-//     + job rows), job (lease + lookups), read (original from the blob store),
-//     variants (decode + resize + encode), hashes (pHash/dHash/aHash + PDQ of
-//     the whole picture), near (SKU parse + near-duplicate lookup), puts
-//     (variant blobs), commit (complete_job). Counters per image: <stage>_cpu
-//     and <stage>_wall in ms; ideal_per_s = cores × images / Σ stage CPU s
-//     (every core busy with stage work and nothing else); serial_per_s =
-//     images / Σ stage wall s. When the same run measured the pipeline first:
-//     overhead = 1 − pipeline images/s (median) / ideal_per_s, split into
-//     work = Σ stage CPU / pipeline CPU and util = pipeline CPU% / (cores ×
-//     100%), so that 1 − overhead = work × util.
+//     Bank::ingest; counters: images_per_s, cpu_pct (getrusage user + sys of
+//     the process / wall), others_pct (CPU of every other process on the
+//     machine during the run, /proc/stat), wall_s.
+//   BM_IngestStages/<formats>: the same photos and the same work, one stage
+//     at a time on one thread (make_variants still encodes on the shared
+//     pool, as it does inside the pipeline): receive (read + SHA-256 +
+//     original put + job rows), job (lease + lookups), read (the original
+//     from the blob store), variants (decode + resize + encode), hashes
+//     (pHash/dHash/aHash + PDQ of the whole picture), near (SKU parse +
+//     near-duplicate lookup), puts (variant blobs), commit (complete_job).
+//     Counters per image: <stage>_cpu and <stage>_wall in ms; ideal_per_s =
+//     cores x images / sum of stage CPU s (every core busy with stage work
+//     and nothing else); serial_per_s = images / sum of stage wall s.
 //   BM_IngestBatch10k/sqlite, /postgresql: IMAGEBANK_BENCH_INGEST_IMAGES
 //     (default 10,000) distinct synthetic 320x240 JPEGs, presets thumbnail +
 //     small in JPEG, images/s end to end (receive + process).
+//   BM_IngestBatchStages/sqlite: that batch's stages alone.
 //
-// Targets (ingest issue): overhead ≤ 15% and ≥ 180% CPU on 2 cores.
+// After the runs a summary pairs each label's pipeline and stage runs
+// (medians): overhead = 1 - pipeline images/s / ideal_per_s = 1 - work x
+// util, where work = stage CPU / pipeline CPU and util = pipeline CPU% /
+// (cores x 100%). Targets (ingest issue, corpus): overhead <= 15% and >= 180%
+// CPU on 2 cores. benchmarks/README.md has the figures.
+//
 // Corpus benchmarks need IMAGEBANK_CORPUS=$(../shared/corpus/fetch-photos)
-// and skip without it. PostgreSQL comes from scripts/pg-test-server.sh.
+// and skip without it; PostgreSQL comes from scripts/pg-test-server.sh.
+// IMAGEBANK_BENCH_INGEST_WORKERS sets IngestOptions::workers (default: one
+// per core); IMAGEBANK_BENCH_INGEST_TRACE=1 prints the batch's progress.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -292,6 +298,11 @@ std::map<std::string, std::vector<PipelineRun>>& pipeline_runs() {
   static std::map<std::string, std::vector<PipelineRun>> runs;
   return runs;
 }
+// How many images each label's runs ingest.
+std::map<std::string, double>& run_images() {
+  static std::map<std::string, double> images;
+  return images;
+}
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -325,6 +336,7 @@ void BM_IngestPipeline(benchmark::State& state, std::string label,
     }
     state.SetIterationTime(last.wall);
     pipeline_runs()[label].push_back(last);
+    run_images()[label] = n;
   }
   state.SetItemsProcessed(state.iterations() *
                           static_cast<std::int64_t>(c.files.size()));
@@ -537,14 +549,11 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
   return {};
 }
 
-void BM_IngestStages(benchmark::State& state, std::string label,
-                     std::vector<Format> formats) {
-  const Corpus& c = corpus();
-  if (c.files.empty()) {
-    state.SkipWithError("set IMAGEBANK_CORPUS (../shared/corpus/fetch-photos)");
-    return;
-  }
-  const IngestOptions options = ingest_options(formats, default_presets());
+// The stages alone over `files` on a fresh SQLite + fs bank per iteration.
+void stages_benchmark(benchmark::State& state, const std::string& label,
+                      const std::vector<fs::path>& files,
+                      const IngestOptions& options) {
+  run_images()[label] = static_cast<double>(files.size());
   std::array<Clock, kStages> t{};
   double others = 0;
   for (auto _ : state) {
@@ -558,7 +567,7 @@ void BM_IngestStages(benchmark::State& state, std::string label,
     const double at = since_start();
     const double busy = machine_busy();
     const Clock start = Clock::now();
-    Status s = run_stages(**bank, c.files, options, t);
+    Status s = run_stages(**bank, files, options, t);
     const Clock used = Clock::now() - start;
     others = std::max(0.0, machine_busy() - busy - used.cpu) / used.wall;
     drop_bank(*bank, dir);
@@ -571,7 +580,7 @@ void BM_IngestStages(benchmark::State& state, std::string label,
     state.SetIterationTime(sum.wall);
     stages_runs()[label].push_back({t, others, at});
   }
-  const double n = static_cast<double>(c.files.size());
+  const double n = static_cast<double>(files.size());
   Clock sum;
   for (std::size_t i = 0; i < kStages; ++i) {
     sum += t[i];
@@ -586,6 +595,17 @@ void BM_IngestStages(benchmark::State& state, std::string label,
   state.counters["ideal_per_s"] = ideal;
   state.counters["serial_per_s"] = n / sum.wall;
   state.counters["others_pct"] = 100.0 * others;
+}
+
+void BM_IngestStages(benchmark::State& state, std::string label,
+                     std::vector<Format> formats) {
+  const Corpus& c = corpus();
+  if (c.files.empty()) {
+    state.SkipWithError("set IMAGEBANK_CORPUS (../shared/corpus/fetch-photos)");
+    return;
+  }
+  stages_benchmark(state, label, c.files,
+                   ingest_options(formats, default_presets()));
 }
 
 const std::vector<Format> kJpegWebp = {Format::kJpeg, Format::kWebp};
@@ -663,6 +683,13 @@ Status synthetic_photos(long count, fs::path* dir) {
   return {};
 }
 
+// The batch's settings: presets thumbnail (300x300 cover) and small (480
+// wide fit), JPEG q80.
+IngestOptions batch_options() {
+  return ingest_options({Format::kJpeg},
+                        {*find_preset("thumbnail"), *find_preset("small")});
+}
+
 void BM_IngestBatch10k(benchmark::State& state, bool postgres) {
   const long count = env_count("IMAGEBANK_BENCH_INGEST_IMAGES", 10'000);
   fs::path photos;
@@ -671,10 +698,7 @@ void BM_IngestBatch10k(benchmark::State& state, bool postgres) {
     state.SkipWithError(made.to_string().c_str());
     return;
   }
-  Result<Preset> thumbnail = find_preset("thumbnail");
-  Result<Preset> small = find_preset("small");
-  const IngestOptions options =
-      ingest_options({Format::kJpeg}, {*thumbnail, *small});
+  const IngestOptions options = batch_options();
   PipelineRun last;
   for (auto _ : state) {
     std::string uri;
@@ -702,6 +726,12 @@ void BM_IngestBatch10k(benchmark::State& state, bool postgres) {
       return;
     }
     state.SetIterationTime(last.wall);
+    // Only SQLite runs in this process: on PostgreSQL the server's CPU is
+    // not ours, so no stage comparison there.
+    if (!postgres) {
+      pipeline_runs()["batch_sqlite"].push_back(last);
+      run_images()["batch_sqlite"] = static_cast<double>(count);
+    }
   }
   state.SetItemsProcessed(state.iterations() * count);
   state.counters["images_per_s"] = static_cast<double>(count) / last.wall;
@@ -719,6 +749,28 @@ BENCHMARK_CAPTURE(BM_IngestBatch10k, postgresql, true)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
 
+// The batch's stages alone on SQLite (the summary compares them with
+// BM_IngestBatch10k/sqlite).
+void BM_IngestBatchStages(benchmark::State& state) {
+  const long count = env_count("IMAGEBANK_BENCH_INGEST_IMAGES", 10'000);
+  fs::path photos;
+  Status made = synthetic_photos(count, &photos);
+  if (!made.ok()) {
+    state.SkipWithError(made.to_string().c_str());
+    return;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(photos))
+    files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  stages_benchmark(state, "batch_sqlite", files, batch_options());
+}
+BENCHMARK(BM_IngestBatchStages)
+    ->Name("BM_IngestBatchStages/sqlite")
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kSecond);
+
 // The corpus runs side by side: medians of the pipeline's repetitions
 // against medians of the stages' (run with --benchmark_repetitions; with
 // --benchmark_enable_random_interleaving the two alternate, so that a drift
@@ -730,8 +782,8 @@ constexpr double kQuiet = 0.10;
 
 void print_summary() {
   const double k = static_cast<double>(cores());
-  const double n = static_cast<double>(corpus().files.size());
   for (const auto& [label, all_pipes] : pipeline_runs()) {
+    const double n = run_images()[label];
     const auto it = stages_runs().find(label);
     if (it == stages_runs().end() || all_pipes.empty() || it->second.empty()) {
       continue;

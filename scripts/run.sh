@@ -1,40 +1,89 @@
 #!/usr/bin/env bash
 # The main job on the embedded defaults (SQLite + local disk): installs what is
-# missing, builds the imagebank CLI (release preset), makes a demo catalog from
-# the real-photo corpus (scripts/make-demo-catalog.py: a Carteira de Compras
-# and ~80 studio photos named by SKU, with duplicates, photos without a SKU
-# and a broken file on purpose), then imports the Carteira into a fresh bank,
-# ingests the photos and prints the reports.
+# missing (scripts/install-deps.sh --demo, nothing more), builds the imagebank
+# CLI (release preset), makes a demo catalog from a folder of real photos
+# (scripts/make-demo-catalog.py: a Carteira de Compras and ~80 studio photos
+# named by SKU, with duplicates, photos without a SKU and a broken file on
+# purpose), then imports the Carteira into a fresh bank, ingests the photos
+# and prints the reports.
+#
+# Usage: scripts/run.sh [PHOTOS_DIR] [--build-only]
+#   PHOTOS_DIR    a folder of real photos (JPEG/PNG, at least 20); default
+#                 $IMAGEBANK_CORPUS, else what ../shared/corpus/fetch-photos
+#                 (beside the clone) prints
+#   --build-only  install and build, then stop (CI uses it to prove that the
+#                 main job builds from its own install step alone)
+#
+# The build hides from CMake every package that only `install-deps.sh --test`
+# installs, so it uses exactly what the --demo install step provides, on a
+# machine that has the test packages too.
 #
 # Environment: IMAGEBANK_DEMO_DIR (default ./imagebank-demo) is re-created on
 # every run; IMAGEBANK_DEMO_BANK (default ./imagebank-data) is removed first,
-# so every run shows the same demo; IMAGEBANK_DEMO_SEED (default 2027).
+# so every run shows the same demo; IMAGEBANK_DEMO_SEED (default 2027);
+# IMAGEBANK_BUILD_DIR (default build/release).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 demo=${IMAGEBANK_DEMO_DIR:-imagebank-demo}
 bank=${IMAGEBANK_DEMO_BANK:-imagebank-data}
 seed=${IMAGEBANK_DEMO_SEED:-2027}
+build=${IMAGEBANK_BUILD_DIR:-build/release}
+photos=${IMAGEBANK_CORPUS:-}
+build_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --build-only) build_only=1 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run: unknown option '$arg' (see scripts/run.sh --help)" >&2; exit 2 ;;
+    *) photos=$arg ;;
+  esac
+done
 
 venv=$(scripts/install-deps.sh --demo)
+. scripts/build-env.sh
 
+hide=()
+while read -r pkg; do
+  hide+=("-DCMAKE_DISABLE_FIND_PACKAGE_$pkg=ON")
+done < <(scripts/install-deps.sh --test-cmake-packages)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! { cmake --preset release && cmake --build --preset release --target imagebank_cli; } >"$log" 2>&1; then
+if ! { cmake --preset release -B "$build" "${hide[@]}" \
+  && cmake --build "$build" --target imagebank_cli; } >"$log" 2>&1; then
   cat "$log" >&2
   echo "run: building the imagebank CLI failed" >&2
   exit 1
 fi
-imagebank=build/release/src/cli/imagebank
+imagebank=$build/src/cli/imagebank
+echo "run: built $imagebank"
+[ "$build_only" = 1 ] && exit 0
 
-fetch="$repo/../shared/corpus/fetch-photos"
-if ! corpus=$("$fetch"); then
-  apt-get update -qq >&2 || true
-  corpus=$("$fetch")
+if [ -z "$photos" ]; then
+  fetch="$repo/../shared/corpus/fetch-photos"
+  if [ ! -x "$fetch" ]; then
+    cat >&2 <<MSG
+run: no photos to make the demo from. The demo needs a folder of real photos
+(JPEG or PNG, at least 20), found in this order:
+  1. a folder argument:        scripts/run.sh ~/Pictures/studio
+  2. the IMAGEBANK_CORPUS variable: IMAGEBANK_CORPUS=~/Pictures/studio scripts/run.sh
+  3. ../shared/corpus/fetch-photos beside this clone (not found: $fetch)
+MSG
+    exit 2
+  fi
+  if ! photos=$("$fetch"); then
+    # fetch-photos downloads a Debian package and needs current lists.
+    apt-get update -qq >&2 || true
+    photos=$("$fetch")
+  fi
+fi
+if [ ! -d "$photos" ]; then
+  echo "run: '$photos' is not a folder of photos (see scripts/run.sh --help)" >&2
+  exit 2
 fi
 
-echo "== demo catalog: $demo (from the photos in $corpus)"
-"$venv/bin/python" scripts/make-demo-catalog.py "$corpus" "$demo" --seed "$seed" 2>&1
+echo "== demo catalog: $demo (from the photos in $photos)"
+"$venv/bin/python" scripts/make-demo-catalog.py "$photos" "$demo" --seed "$seed" 2>&1
 
 echo
 echo "== a fresh bank: removing $bank/"

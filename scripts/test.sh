@@ -3,22 +3,44 @@
 # CI runs (.ci/run). Installs what is missing first (scripts/install-deps.sh).
 #
 #   1. clang-format check
-#   2. C++ build (dev preset: warnings are errors) and ctest, unit + integration
-#   3. the same under AddressSanitizer + UndefinedBehaviorSanitizer (asan)
-#   4. the CMake package: install tree + find_package, and add_subdirectory
-#   5. pip install . (the wheel, with the imagebank CLI) and pytest against it
-#   6. a short run of every Google Benchmark, so that they stay runnable
+#   2. the main job's build (scripts/run.sh --build-only): the release CLI
+#      with every test-only package hidden from CMake, then the demo itself
+#      in a virtualenv of its own with only the --demo Python packages
+#   3. C++ build (ci preset: the release flags, so that ccache serves the
+#      objects run.sh compiled; tests and benchmarks) and ctest, unit +
+#      integration
+#   4. the same under AddressSanitizer + UndefinedBehaviorSanitizer with
+#      warnings as errors (asan; benchmarks built too, for the warnings)
+#   5. the CMake package: install tree + find_package, and add_subdirectory
+#   6. the wheel, repaired into a self-contained one (scripts/build-wheel.sh,
+#      auditwheel), installed into the test venv; pytest against it; then
+#      installed alone into a fresh venv and smoke-tested with
+#      LD_LIBRARY_PATH empty (tests/wheel/smoke.py)
+#   7. a short run of every Google Benchmark, so that they stay runnable
 #
-# Environment: IMAGEBANK_SKIP_ASAN=1 skips step 3 (for quick local loops;
-# CI never sets it).
+# Usage: scripts/test.sh [--quick]
+#   --quick  the developer's loop: format, dev build, ctest's unit label,
+#            the (unrepaired) wheel and pytest; no demo, ASan, consumers,
+#            wheel repair or benchmarks. CI never uses it.
+# Compilation goes through ccache (scripts/build-env.sh), shared by every
+# clone and build folder of the machine.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    *) echo "test: unknown argument '$arg' (use --quick or nothing)" >&2; exit 2 ;;
+  esac
+done
 start=$(date +%s)
 step() { printf '\n== %s (%ds)\n' "$1" "$(( $(date +%s) - start ))"; }
 
 step "dependencies"
 venv=$(scripts/install-deps.sh --test)
+. scripts/build-env.sh
+[ -n "${CCACHE_DIR:-}" ] && ccache -z >/dev/null
 
 # Real photos for the tests that need them (shared/corpus beside the repo).
 fetch="$repo/../shared/corpus/fetch-photos"
@@ -35,51 +57,97 @@ else
 fi
 
 # MinIO, the real S3-compatible server of the S3 adapter's integration tests:
-# built with `go install` (minutes on a cold cache; its module downloads
-# overlap the C++ build) and reused afterwards.
+# built with `go install` on a cold cache (minutes; its module downloads
+# overlap the C++ build), then reused from ~/.cache.
 minio_log=$(mktemp)
 scripts/install-minio.sh >"$minio_log" 2>&1 &
 minio_pid=$!
+wait_minio() {
+  if ! wait "$minio_pid"; then
+    cat "$minio_log" >&2
+    echo "test: scripts/install-minio.sh failed" >&2
+    exit 1
+  fi
+  IMAGEBANK_MINIO=$(tail -n 1 "$minio_log")
+  export IMAGEBANK_MINIO
+  rm -f "$minio_log"
+  echo "minio: $IMAGEBANK_MINIO"
+}
 
 step "format"
 scripts/check-format.sh
 
-step "C++ build and tests (dev)"
-cmake --preset dev >/dev/null
-cmake --build --preset dev
-if ! wait "$minio_pid"; then
-  cat "$minio_log" >&2
-  echo "test: scripts/install-minio.sh failed" >&2
-  exit 1
+if [ "$quick" = 0 ]; then
+  step "the main job (scripts/run.sh: test-only packages hidden, demo venv)"
+  # The demo's venv holds only what `install-deps.sh --demo` installs; it is
+  # kept across runs (install-deps.sh checks it against the demo's list).
+  IMAGEBANK_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/imagebank/demo-venv" IMAGEBANK_DEMO_DIR=build/demo \
+    IMAGEBANK_DEMO_BANK=build/demo-bank scripts/run.sh >build/run.log 2>&1 || {
+    cat build/run.log >&2
+    echo "test: scripts/run.sh failed" >&2
+    exit 1
+  }
+  sed -n '/^== report status/,$p' build/run.log
 fi
-IMAGEBANK_MINIO=$(tail -n 1 "$minio_log")
-export IMAGEBANK_MINIO
-rm -f "$minio_log"
-echo "minio: $IMAGEBANK_MINIO"
-ctest --preset dev
 
-if [ "${IMAGEBANK_SKIP_ASAN:-0}" != 1 ]; then
+if [ "$quick" = 1 ]; then
+  step "C++ build and unit tests (dev)"
+  cmake --preset dev >/dev/null
+  cmake --build --preset dev
+  wait_minio
+  ctest --preset dev -L unit
+else
+  # The ci preset compiles with the release preset's flags, so the library
+  # and CLI objects come from ccache (run.sh compiled them) and only the
+  # tests and benchmarks are compiled here. -Werror: the asan build.
+  step "C++ build and tests (ci: release flags)"
+  cmake --preset ci >/dev/null
+  cmake --build --preset ci
+  wait_minio
+  ctest --preset ci
+fi
+
+if [ "$quick" = 0 ]; then
   step "C++ tests under ASan + UBSan (asan)"
   cmake --preset asan >/dev/null
   cmake --build --preset asan
   ctest --preset asan
+
+  step "CMake package consumers"
+  tests/cmake/run-consumer.sh build/ci
 fi
 
-step "CMake package consumers"
-tests/cmake/run-consumer.sh build/dev
-
 step "Python wheel and pytest"
-"$venv/bin/python" -m pip install -q --no-build-isolation "$repo"
+if [ "$quick" = 1 ]; then
+  "$venv/bin/python" -m pip install -q --no-build-isolation "$repo"
+else
+  wheel=$(scripts/build-wheel.sh build/dist)
+  "$venv/bin/auditwheel" show "$wheel"
+  "$venv/bin/python" -m pip install -q --no-deps --force-reinstall "$wheel"
+fi
 # From outside the source tree, so `import imagebank` can only be the wheel.
 (cd "$repo/tests/python" && "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
 
-step "benchmarks (smoke run)"
-for b in build/dev/benchmarks/*_benchmark; do
-  # Without the corpus the whole-corpus benchmarks skip themselves: this is a
-  # check that every benchmark still runs, not a measurement.
-  env -u IMAGEBANK_CORPUS IMAGEBANK_BENCH_CATALOG_IMAGES=2000 IMAGEBANK_BENCH_INGEST_IMAGES=200 \
-    IMAGEBANK_BENCH_CATALOG_PRODUCTS=200 "$b" --benchmark_min_time=0.01 >/dev/null
-  echo "$(basename "$b"): ran"
-done
+if [ "$quick" = 0 ]; then
+  step "the wheel alone in a fresh venv, LD_LIBRARY_PATH empty"
+  smoke=build/wheel-smoke
+  rm -rf "$smoke"
+  python3 -m venv "$smoke/venv"
+  "$smoke/venv/bin/python" -m pip install -q --no-index --no-deps "$wheel"
+  (cd "$smoke" && LD_LIBRARY_PATH= venv/bin/python "$repo/tests/wheel/smoke.py" \
+    "$repo/tests/data" work)
+  LD_LIBRARY_PATH= "$smoke/venv/bin/imagebank" probe "$repo/tests/data/orient6.jpg"
+  echo "wheel: $(basename "$wheel"), $(( $(stat -c %s "$wheel") / 1024 )) KiB"
 
+  step "benchmarks (smoke run)"
+  for b in build/ci/benchmarks/*_benchmark; do
+    # Without the corpus the whole-corpus benchmarks skip themselves: this is a
+    # check that every benchmark still runs, not a measurement.
+    env -u IMAGEBANK_CORPUS IMAGEBANK_BENCH_CATALOG_IMAGES=2000 IMAGEBANK_BENCH_INGEST_IMAGES=200 \
+      IMAGEBANK_BENCH_CATALOG_PRODUCTS=200 "$b" --benchmark_min_time=0.01 >/dev/null
+    echo "$(basename "$b"): ran"
+  done
+fi
+
+[ -n "${CCACHE_DIR:-}" ] && ccache -s | sed -n '/Hits/,/Misses/p'
 step "all tests passed"
