@@ -19,7 +19,7 @@
 #   7. a short run of every Google Benchmark, so that they stay runnable
 #
 # Usage: scripts/test.sh [--quick]
-#   --quick  the developer's loop: format, dev build, ctest's unit label,
+#   --quick  the developer's loop: format, the ci build, ctest's unit label,
 #            the (unrepaired) wheel and pytest; no demo, ASan, consumers,
 #            wheel repair or benchmarks. CI never uses it.
 # Compilation goes through ccache (scripts/build-env.sh), shared by every
@@ -90,20 +90,16 @@ if [ "$quick" = 0 ]; then
   sed -n '/^== report status/,$p' build/run.log
 fi
 
+# The ci preset compiles with the release preset's flags, so the library and
+# CLI objects come from ccache (run.sh or the wheel compiled them) and only
+# the tests and benchmarks are compiled here. -Werror: the asan build.
+step "C++ build and tests (ci: release flags)"
+cmake --preset ci >/dev/null
+cmake --build --preset ci
+wait_minio
 if [ "$quick" = 1 ]; then
-  step "C++ build and unit tests (dev)"
-  cmake --preset dev >/dev/null
-  cmake --build --preset dev
-  wait_minio
-  ctest --preset dev -L unit
+  ctest --preset ci -L unit
 else
-  # The ci preset compiles with the release preset's flags, so the library
-  # and CLI objects come from ccache (run.sh compiled them) and only the
-  # tests and benchmarks are compiled here. -Werror: the asan build.
-  step "C++ build and tests (ci: release flags)"
-  cmake --preset ci >/dev/null
-  cmake --build --preset ci
-  wait_minio
   ctest --preset ci
 fi
 
