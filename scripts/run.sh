@@ -11,8 +11,7 @@
 #   PHOTOS_DIR    a folder of real photos (JPEG/PNG, at least 20); default
 #                 $IMAGEBANK_CORPUS, else what ../shared/corpus/fetch-photos
 #                 (beside the clone) prints
-#   --build-only  install and build, then stop (CI uses it to prove that the
-#                 main job builds from its own install step alone)
+#   --build-only  install and build, then stop
 #
 # The build hides from CMake every package that only `install-deps.sh --test`
 # installs, so it uses exactly what the --demo install step provides, on a

@@ -79,6 +79,7 @@ scripts/check-format.sh
 
 if [ "$quick" = 0 ]; then
   step "the main job (scripts/run.sh: test-only packages hidden, demo venv)"
+  mkdir -p build
   # The demo's venv holds only what `install-deps.sh --demo` installs; it is
   # kept across runs (install-deps.sh checks it against the demo's list).
   IMAGEBANK_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/imagebank/demo-venv" IMAGEBANK_DEMO_DIR=build/demo \
