@@ -222,6 +222,15 @@ const Corpus& corpus() {
   return c;
 }
 
+// The corpus, or nullptr once the benchmark is skipped for lack of one.
+const Corpus* corpus_or_skip(benchmark::State& state) {
+  if (corpus().files.empty()) {
+    state.SkipWithError("set IMAGEBANK_CORPUS (../shared/corpus/fetch-photos)");
+    return nullptr;
+  }
+  return &corpus();
+}
+
 // IMAGEBANK_BENCH_INGEST_WORKERS overrides the number of workers (default:
 // one per core); IMAGEBANK_BENCH_INGEST_TRACE=1 prints the batch's progress
 // to stderr every second (for finding where a run waits; it adds catalog
@@ -312,11 +321,9 @@ double median(std::vector<double> v) {
 
 void BM_IngestPipeline(benchmark::State& state, std::string label,
                        std::vector<Format> formats) {
-  const Corpus& c = corpus();
-  if (c.files.empty()) {
-    state.SkipWithError("set IMAGEBANK_CORPUS (../shared/corpus/fetch-photos)");
-    return;
-  }
+  const Corpus* corpus = corpus_or_skip(state);
+  if (corpus == nullptr) return;
+  const Corpus& c = *corpus;
   const double n = static_cast<double>(c.files.size());
   PipelineRun last;
   for (auto _ : state) {
@@ -599,12 +606,9 @@ void stages_benchmark(benchmark::State& state, const std::string& label,
 
 void BM_IngestStages(benchmark::State& state, std::string label,
                      std::vector<Format> formats) {
-  const Corpus& c = corpus();
-  if (c.files.empty()) {
-    state.SkipWithError("set IMAGEBANK_CORPUS (../shared/corpus/fetch-photos)");
-    return;
-  }
-  stages_benchmark(state, label, c.files,
+  const Corpus* c = corpus_or_skip(state);
+  if (c == nullptr) return;
+  stages_benchmark(state, label, c->files,
                    ingest_options(formats, default_presets()));
 }
 

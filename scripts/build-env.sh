@@ -1,4 +1,4 @@
-# Sourced by scripts/run.sh and scripts/test.sh (not run on its own): the
+# Sourced by scripts/run.sh, test.sh and build-wheel.sh (not run alone): the
 # compiler cache shared by every build of this machine, whatever folder the
 # clone is in.
 #
@@ -17,7 +17,7 @@ if [ "${IMAGEBANK_NO_CCACHE:-0}" != 1 ] && command -v ccache >/dev/null 2>&1; th
   # What ccache needs to cache GCC precompiled headers (the CLI's) and the
   # objects built with them.
   export CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime
-  # Several presets of one tree (dev, asan, release, the wheel) fit in 5 GB.
+  # The builds CI makes (release, ci, asan, the wheel) take a few hundred MB.
   export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
   # One compiler name for every build: ccache keys on it, and CMake alone
   # picks c++ where scikit-build-core picks g++ (the same gcc).

@@ -3,9 +3,9 @@
 # CI runs (.ci/run). Installs what is missing first (scripts/install-deps.sh).
 #
 #   1. clang-format check
-#   2. the main job's build (scripts/run.sh --build-only): the release CLI
-#      with every test-only package hidden from CMake, then the demo itself
-#      in a virtualenv of its own with only the --demo Python packages
+#   2. the main job (scripts/run.sh) as a newcomer runs it: the release CLI
+#      built with every test-only package hidden from CMake, then the demo in
+#      a virtualenv of its own with only the --demo Python packages
 #   3. C++ build (ci preset: the release flags, so that ccache serves the
 #      objects run.sh compiled; tests and benchmarks) and ctest, unit +
 #      integration
@@ -133,7 +133,6 @@ if [ "$quick" = 0 ]; then
   "$smoke/venv/bin/python" -m pip install -q --no-index --no-deps "$wheel"
   (cd "$smoke" && LD_LIBRARY_PATH= venv/bin/python "$repo/tests/wheel/smoke.py" \
     "$repo/tests/data" work)
-  LD_LIBRARY_PATH= "$smoke/venv/bin/imagebank" probe "$repo/tests/data/orient6.jpg"
   echo "wheel: $(basename "$wheel"), $(( $(stat -c %s "$wheel") / 1024 )) KiB"
 
   step "benchmarks (smoke run)"
