@@ -51,8 +51,6 @@
 #include <thread>
 #include <vector>
 
-#include "../src/ingest/near_index.hpp"
-#include "../src/variants/variants_internal.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/hash/pdq.hpp"
 #include "imagebank/hash/perceptual.hpp"
@@ -61,6 +59,7 @@
 #include "imagebank/image/format.hpp"
 #include "imagebank/image/source.hpp"
 #include "imagebank/sku/filename.hpp"
+#include "ingest/near_index.hpp"
 
 namespace imagebank {
 namespace {
@@ -491,16 +490,15 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
                                blobs.get_bytes(original));
     lap(kRead);
 
-    VariantPixels pixels;
+    VariantReport seen;
     IMAGEBANK_ASSIGN_OR_RETURN(
         std::vector<Variant> variants,
-        make_variants_internal(*Source::memory(data, job.source_path), vo,
-                               &pixels));
+        make_variants(*Source::memory(data, job.source_path), vo, &seen));
     lap(kVariants);
 
     IMAGEBANK_ASSIGN_OR_RETURN(PerceptualHashes hashes,
-                               perceptual_hashes(pixels.whole));
-    IMAGEBANK_ASSIGN_OR_RETURN(PdqHash pdq_hash, pdq(pixels.whole));
+                               perceptual_hashes(seen.picture));
+    IMAGEBANK_ASSIGN_OR_RETURN(PdqHash pdq_hash, pdq(seen.picture));
     lap(kHashes);
 
     JobOutcome outcome;
@@ -510,9 +508,9 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
     image.dhash = hashes.dhash;
     image.pdq = pdq_to_bytes(pdq_hash.hash);
     image.pdq_quality = pdq_hash.quality;
-    image.width = pixels.display_width;
-    image.height = pixels.display_height;
-    image.format = std::string(format_name(pixels.info.format));
+    image.width = seen.info.display_width();
+    image.height = seen.info.display_height();
+    image.format = std::string(format_name(seen.info.format));
     image.bytes = data.size();
     image.original_name = job.original_name;
     image.batch_id = job.batch_id;

@@ -5,8 +5,8 @@
 //
 // Size: IMAGEBANK_HASH_INDEX_N hashes (default 100000 so the CI smoke run is
 // quick; the README figures use 10000000). Data as in the tests
-// (src/hash/hash_index_testdata.hpp): "random" uniform 64-bit hashes, and
-// "clustered" ones, 4096 structured seeds with 0-8 bits flipped.
+// (tests/cpp/support/hash_index_testdata.hpp): "random" uniform 64-bit hashes,
+// and "clustered" ones, 4096 structured seeds with 0-8 bits flipped.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -20,11 +20,11 @@
 #include <string>
 #include <thread>
 
-#include "../../src/hash/hash_index_kernels.hpp"
-#include "../../src/hash/hash_index_plan.hpp"
-#include "../../src/hash/hash_index_segment.hpp"
-#include "../../src/hash/hash_index_testdata.hpp"
+#include "hash/hash_index_kernels.hpp"
+#include "hash/hash_index_plan.hpp"
+#include "hash/hash_index_segment.hpp"
 #include "imagebank/hash/hash_index.hpp"
+#include "support/hash_index_testdata.hpp"
 
 namespace {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "../../src/hash/pillow_imagehash.hpp"
-#include "../../src/hash/pillow_resample.hpp"
+#include "hash/pillow_imagehash.hpp"
+#include "hash/pillow_resample.hpp"
 #include "imagebank/hash/perceptual.hpp"
 
 namespace {

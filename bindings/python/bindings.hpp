@@ -22,6 +22,7 @@ void init_errors(py::module_& m);
 void init_core(py::module_& m);
 void init_image(py::module_& m);
 void init_codecs(py::module_& m);
+void init_grey(py::module_& m);
 void init_variants(py::module_& m);
 void init_hash(py::module_& m);
 void init_perceptual(py::module_& m);

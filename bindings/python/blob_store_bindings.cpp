@@ -296,13 +296,24 @@ void init_blob_store(py::module_& m) {
       py::arg("sha256"), py::arg("extension"),
       "'originals/ab/cd/<sha256>.<extension>'.");
   m.def(
-      "variant_blob_key",
-      [](const std::string& sha256, const std::string& preset,
-         const std::string& extension) {
-        return unwrap(variant_blob_key(sha256, preset, extension));
+      "resolve_range",
+      [](const std::string& key, std::uint64_t size, std::uint64_t offset,
+         std::optional<std::uint64_t> length) {
+        const ResolvedRange r =
+            unwrap(resolve_range(key, size, ByteRange{offset, length}));
+        return py::make_tuple(r.offset, r.length);
       },
-      py::arg("sha256"), py::arg("preset"), py::arg("extension"),
-      "'variants/<sha256>/<preset>.<extension>'.");
+      py::arg("key"), py::arg("size"), py::kw_only(), py::arg("offset") = 0,
+      py::arg("length") = py::none(),
+      "(offset, length) of the bytes a range selects in an object of `size` "
+      "bytes: a length past the end is clipped; InvalidArgumentError for an "
+      "offset past the end.");
+  m.def(
+      "quote_blob_key",
+      [](const std::string& key) { return quote_blob_key(key); },
+      py::arg("key"),
+      "A key quoted for a message: non-printable bytes escaped, long keys "
+      "cut.");
   m.def("open_fs_blob_store", &open_fs, py::arg("root"), py::kw_only(),
         py::arg("create_root") = true,
         py::arg("sweep_temp_files_older_than") = py::none(),

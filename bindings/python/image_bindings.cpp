@@ -186,6 +186,38 @@ void init_image(py::module_& m) {
         return is_supported(parse_format(format));
       },
       py::arg("format"), "Whether imagebank decodes and encodes the format.");
+
+  py::class_<FormatInfo>(m, "FormatInfo",
+                         "What imagebank knows of a format (one table row).")
+      .def_property_readonly(
+          "name", [](const FormatInfo& f) { return std::string(f.name); })
+      .def_property_readonly(
+          "mime_type",
+          [](const FormatInfo& f) { return std::string(f.mime_type); })
+      .def_property_readonly(
+          "extension",
+          [](const FormatInfo& f) { return std::string(f.extension); })
+      .def_readonly("can_decode", &FormatInfo::can_decode)
+      .def_readonly("can_encode", &FormatInfo::can_encode)
+      .def_readonly("shrink_on_load", &FormatInfo::shrink_on_load)
+      .def("__repr__", [](const FormatInfo& f) {
+        return "FormatInfo('" + std::string(f.name) + "')";
+      });
+  m.def(
+      "format_info",
+      [](const std::string& format) {
+        return format_info(parse_format_name(format));
+      },
+      py::arg("format"),
+      "The row of the format table for a format name ('jpg' and 'jpeg' give "
+      "the same row).");
+  m.def(
+      "format_infos",
+      [] {
+        const auto rows = format_infos();
+        return std::vector<FormatInfo>(rows.begin(), rows.end());
+      },
+      "Every format imagebank recognises, 'unknown' first.");
 }
 
 }  // namespace imagebank::python

@@ -8,6 +8,7 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_core(m);
   imagebank::python::init_image(m);
   imagebank::python::init_codecs(m);
+  imagebank::python::init_grey(m);
   imagebank::python::init_variants(m);
   imagebank::python::init_hash(m);
   imagebank::python::init_perceptual(m);

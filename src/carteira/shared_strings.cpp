@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "carteira/xlsx_parts.hpp"
-#include "core/utf8.hpp"
+#include "imagebank/core/text.hpp"
 
 namespace imagebank::carteira {
 
@@ -107,7 +107,7 @@ void decode_ooxml_escapes(std::string& text, std::size_t from) {
     } else if (c >= 0xDC00 && c <= 0xDFFF) {
       c = 0xFFFD;
     }
-    ::imagebank::detail::append_utf8(out, c);
+    ::imagebank::append_utf8(out, c);
   }
   if (changed) text.replace(from, std::string::npos, out);
 }

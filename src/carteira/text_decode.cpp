@@ -6,7 +6,6 @@
 #include <map>
 #include <vector>
 
-#include "core/utf8.hpp"
 #include "imagebank/core/text.hpp"
 
 namespace imagebank::carteira {
@@ -35,9 +34,9 @@ std::string utf16_to_utf8(const unsigned char* p, std::size_t n, bool le) {
     } else if (c >= 0xD800 && c <= 0xDFFF) {
       c = 0xFFFD;
     }
-    ::imagebank::detail::append_utf8(out, c);
+    ::imagebank::append_utf8(out, c);
   }
-  if (i < n) ::imagebank::detail::append_utf8(out, 0xFFFD);
+  if (i < n) ::imagebank::append_utf8(out, 0xFFFD);
   return out;
 }
 

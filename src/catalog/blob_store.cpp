@@ -6,11 +6,7 @@
 #include <string>
 #include <utility>
 
-#include "catalog/blob_store_internal.hpp"
-
 namespace imagebank {
-
-using blob_internal::quote_key;
 
 namespace {
 
@@ -25,7 +21,7 @@ bool is_key_char(char c) {
 }
 
 Status bad_key(std::string_view key, std::string_view reason) {
-  return invalid_argument_error("blob key " + quote_key(key) + ": " +
+  return invalid_argument_error("blob key " + quote_blob_key(key) + ": " +
                                 std::string(reason));
 }
 
@@ -37,7 +33,7 @@ bool is_lower_hex(std::string_view s) {
 
 Status check_sha256(std::string_view sha256_hex) {
   if (sha256_hex.size() != 64 || !is_lower_hex(sha256_hex)) {
-    return invalid_argument_error("sha256 " + quote_key(sha256_hex) +
+    return invalid_argument_error("sha256 " + quote_blob_key(sha256_hex) +
                                   ": expected 64 lowercase hexadecimal digits");
   }
   return ok_status();
@@ -51,34 +47,18 @@ Status check_extension(std::string_view ext) {
                   });
   if (!ok) {
     return invalid_argument_error(
-        "extension " + quote_key(ext) +
+        "extension " + quote_blob_key(ext) +
         ": expected 1-16 lowercase letters or digits, without the dot");
   }
   return ok_status();
 }
 
 // No '.' in a preset name: "<preset>.<ext>" must split one way only.
-Status check_preset(std::string_view preset) {
-  const bool ok = !preset.empty() && preset.size() <= 64 &&
-                  std::all_of(preset.begin(), preset.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '_' || c == '-';
-                  });
-  if (!ok) {
-    return invalid_argument_error(
-        "variant preset " + quote_key(preset) +
-        ": expected 1-64 characters of [A-Za-z0-9_-]");
-  }
-  return ok_status();
-}
-
 }  // namespace
-
-namespace blob_internal {
 
 // Keys reach messages and logs: show them quoted, with bytes outside
 // printable ASCII escaped and very long ones shortened.
-std::string quote_key(std::string_view key) {
+std::string quote_blob_key(std::string_view key) {
   std::string out = "\"";
   const std::size_t shown = std::min<std::size_t>(key.size(), 200);
   for (std::size_t i = 0; i < shown; ++i) {
@@ -100,18 +80,16 @@ std::string quote_key(std::string_view key) {
 Result<ResolvedRange> resolve_range(std::string_view key, std::uint64_t size,
                                     const ByteRange& range) {
   if (range.offset > size) {
-    return invalid_argument_error("blob " + quote_key(key) + ": range offset " +
-                                  std::to_string(range.offset) +
-                                  " is past the end of the object (" +
-                                  std::to_string(size) + " bytes)");
+    return invalid_argument_error(
+        "blob " + quote_blob_key(key) + ": range offset " +
+        std::to_string(range.offset) + " is past the end of the object (" +
+        std::to_string(size) + " bytes)");
   }
   const std::uint64_t available = size - range.offset;
   return ResolvedRange{range.offset, range.length
                                          ? std::min(*range.length, available)
                                          : available};
 }
-
-}  // namespace blob_internal
 
 Status validate_blob_key(std::string_view key) {
   if (key.empty()) return bad_key(key, "empty");
@@ -151,21 +129,6 @@ Result<std::string> original_blob_key(std::string_view sha256_hex,
   key.append(sha256_hex.substr(2, 2));
   key.push_back('/');
   key.append(sha256_hex);
-  key.push_back('.');
-  key.append(extension);
-  return key;
-}
-
-Result<std::string> variant_blob_key(std::string_view sha256_hex,
-                                     std::string_view preset,
-                                     std::string_view extension) {
-  IMAGEBANK_RETURN_IF_ERROR(check_sha256(sha256_hex));
-  IMAGEBANK_RETURN_IF_ERROR(check_preset(preset));
-  IMAGEBANK_RETURN_IF_ERROR(check_extension(extension));
-  std::string key = "variants/";
-  key.append(sha256_hex);
-  key.push_back('/');
-  key.append(preset);
   key.push_back('.');
   key.append(extension);
   return key;

@@ -19,13 +19,10 @@
 #include <utility>
 #include <vector>
 
-#include "catalog/blob_store_internal.hpp"
 #include "imagebank/catalog/blob_store.hpp"
 
 namespace imagebank {
 namespace {
-
-using blob_internal::quote_key;
 
 // Streaming in pieces makes the memory store behave like the others towards
 // sinks (several calls, an error stops the rest).
@@ -43,7 +40,7 @@ std::string errno_text(int err) { return std::strerror(err); }
 Result<std::vector<std::byte>> read_local_file(
     std::string_view key, const std::filesystem::path& file) {
   const std::string what =
-      "put_file " + quote_key(key) + " from " + file.string();
+      "put_file " + quote_blob_key(key) + " from " + file.string();
   int fd = -1;
   do {
     fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -97,9 +94,8 @@ class MemoryBlobStore final : public BlobStore {
              ByteRange range) override {
     IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
     IMAGEBANK_ASSIGN_OR_RETURN(const Object object, find(key));
-    IMAGEBANK_ASSIGN_OR_RETURN(
-        const auto part,
-        blob_internal::resolve_range(key, object.data->size(), range));
+    IMAGEBANK_ASSIGN_OR_RETURN(const auto part,
+                               resolve_range(key, object.data->size(), range));
     const std::span<const std::byte> bytes(
         object.data->data() + part.offset,
         static_cast<std::size_t>(part.length));
@@ -167,7 +163,7 @@ class MemoryBlobStore final : public BlobStore {
     std::shared_lock lock(mutex_);
     const auto it = objects_.find(key);
     if (it == objects_.end()) {
-      return not_found_error("blob " + quote_key(key) + " not found in " +
+      return not_found_error("blob " + quote_blob_key(key) + " not found in " +
                              uri());
     }
     return it->second;

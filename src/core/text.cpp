@@ -5,8 +5,6 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/utf8.hpp"
-
 namespace imagebank {
 namespace {
 
@@ -93,9 +91,9 @@ std::string windows1252_to_utf8(std::string_view bytes) {
     if (c < 0x80) {
       out += ch;
     } else if (c < 0xA0) {
-      detail::append_utf8(out, kCp1252High[c - 0x80]);
+      append_utf8(out, kCp1252High[c - 0x80]);
     } else {
-      detail::append_utf8(out, c);
+      append_utf8(out, c);
     }
   }
   return out;

@@ -5,10 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "image/probe_formats.hpp"
-#include "imagebank/image/decode.hpp"
+#include "imagebank/image/grey.hpp"
 #include "imagebank/image/resize.hpp"
-#include "pillow_decode.hpp"
 #include "pillow_imagehash.hpp"
 #include "pillow_resample.hpp"
 
@@ -29,7 +27,7 @@ PerceptualHashes hashes_of(const std::uint8_t* p32, const std::uint8_t* d9x8,
 }
 
 // The grey rows go straight into Pillow's resampler, all three sizes at once.
-class CompatSink final : public pillow::LumaSink {
+class CompatSink final : public GreyRowSink {
  public:
   Status begin(std::uint32_t width, std::uint32_t height) override {
     resampler_.emplace(width, height, kSizes);
@@ -47,19 +45,6 @@ class CompatSink final : public pillow::LumaSink {
  private:
   std::optional<pillow::Resampler> resampler_;
 };
-
-Result<Image> grey_of(const Image& image) {
-  if (image.channels() == 1) return image;
-  IMAGEBANK_ASSIGN_OR_RETURN(
-      Image grey, Image::create(image.width(), image.height(), 1,
-                                Limits{.max_pixels = UINT64_MAX,
-                                       .max_dimension = UINT32_MAX}));
-  for (std::uint32_t y = 0; y < image.height(); ++y) {
-    pillow::row_to_luma(image.row(y), image.channels(), image.width(),
-                        grey.row(y));
-  }
-  return grey;
-}
 
 // Averages factor x factor blocks (the last ones partial): a large grey
 // image is first brought down to about twice the pHash size the way a
@@ -94,7 +79,7 @@ Image box_shrink(const Image& grey, std::uint32_t factor) {
 }
 
 Result<PerceptualHashes> fast_hashes(const Image& image) {
-  IMAGEBANK_ASSIGN_OR_RETURN(Image grey, grey_of(image));
+  IMAGEBANK_ASSIGN_OR_RETURN(Image grey, pillow_grey(image));
   // The shrink-on-load rule: keep at least twice the pHash size per side.
   const std::uint32_t factor =
       std::min(grey.width(), grey.height()) / (2 * kSizes[0].width);
@@ -105,21 +90,6 @@ Result<PerceptualHashes> fast_hashes(const Image& image) {
                                resize(grey, kSizes[i].width, kSizes[i].height));
   }
   return hashes_of(small[0].data(), small[1].data(), small[2].data());
-}
-
-// Fast mode from encoded bytes; errors without the source's name.
-Result<PerceptualHashes> fast_from_source(const Source& source,
-                                          const Limits& limits) {
-  IMAGEBANK_ASSIGN_OR_RETURN(const ImageInfo info,
-                             detail::probe_unnamed(source, limits));
-  // Shrunk on load to at least twice the 32x32 pHash input per side.
-  IMAGEBANK_ASSIGN_OR_RETURN(
-      Image grey,
-      pillow::decode_grey_fast(source, info, limits, kSizes[0].width));
-  if (info.orientation != 1) {
-    IMAGEBANK_ASSIGN_OR_RETURN(grey, apply_orientation(grey, info.orientation));
-  }
-  return fast_hashes(grey);
 }
 
 int hex_value(char c) {
@@ -135,13 +105,14 @@ Result<PerceptualHashes> perceptual_hashes(const Source& source,
                                            const PerceptualOptions& options) {
   if (options.compat == HashCompat::kImagehash) {
     CompatSink sink;
-    const Status status = pillow::decode_luma(source, options.limits, sink);
-    if (!status.ok()) return status.with_context(source.name());
+    IMAGEBANK_RETURN_IF_ERROR(decode_pillow_grey(source, options.limits, sink));
     return sink.hashes();
   }
-  Result<PerceptualHashes> hashes = fast_from_source(source, options.limits);
-  if (!hashes.ok()) return hashes.status().with_context(source.name());
-  return hashes;
+  // Shrunk on load to at least twice the 32x32 pHash input per side.
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      const Image grey,
+      decode_fast_grey(source, options.limits, kSizes[0].width));
+  return fast_hashes(grey);
 }
 
 Result<std::uint64_t> phash(const Source& source,
@@ -172,7 +143,7 @@ Result<PerceptualHashes> perceptual_hashes(const Image& image,
   }
   if (compat == HashCompat::kImagehash) {
     CompatSink sink;
-    IMAGEBANK_RETURN_IF_ERROR(pillow::image_luma(image, sink));
+    IMAGEBANK_RETURN_IF_ERROR(pillow_grey_rows(image, sink));
     return sink.hashes();
   }
   return fast_hashes(image);

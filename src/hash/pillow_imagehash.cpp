@@ -279,28 +279,4 @@ std::uint64_t ahash_bits(const std::uint8_t* pixels) {
   return bits;
 }
 
-void row_to_luma(const std::uint8_t* in, int channels, std::size_t width,
-                 std::uint8_t* out) {
-  switch (channels) {
-    case 1:
-      std::memcpy(out, in, width);
-      return;
-    case 2:
-      for (std::size_t x = 0; x < width; ++x) out[x] = in[2 * x];
-      return;
-    case 3:
-      for (std::size_t x = 0; x < width; ++x) {
-        const std::uint8_t* p = in + 3 * x;
-        out[x] = luma24(p[0], p[1], p[2]);
-      }
-      return;
-    default:
-      for (std::size_t x = 0; x < width; ++x) {
-        const std::uint8_t* p = in + 4 * x;
-        out[x] = luma24(p[0], p[1], p[2]);
-      }
-      return;
-  }
-}
-
 }  // namespace imagebank::pillow

@@ -1,5 +1,5 @@
 // Internal: imagehash 4.3's arithmetic after the resize, reproduced bit for
-// bit, and the grey conversion both hash modes share.
+// bit.
 //
 // The pHash DCT is scipy.fftpack.dct (type II, unnormalised), which scipy
 // 1.17 computes with pocketfft: a real backward FFT of length 32 (radix
@@ -26,17 +26,5 @@ std::uint64_t phash_bits(const std::uint8_t* pixels32x32);
 std::uint64_t dhash_bits(const std::uint8_t* pixels9x8);
 // imagehash.average_hash of an 8x8 image: pixel > numpy.mean of all 64.
 std::uint64_t ahash_bits(const std::uint8_t* pixels8x8);
-
-// Pillow's RGB -> "L" (ITU-R 601-2 luma in 16-bit fixed point, rounded).
-inline std::uint8_t luma24(unsigned r, unsigned g, unsigned b) {
-  return static_cast<std::uint8_t>(
-      (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
-}
-
-// One row of `width` pixels of `channels` interleaved 8-bit samples to "L"
-// as Pillow's convert("L") does for the mode those channels make: 1 "L"
-// (copied), 2 "LA" (the L), 3 "RGB" and 4 "RGBA" (luma24, alpha ignored).
-void row_to_luma(const std::uint8_t* in, int channels, std::size_t width,
-                 std::uint8_t* out);
 
 }  // namespace imagebank::pillow

@@ -14,7 +14,6 @@
 namespace imagebank::pillow {
 
 HWY_EXPORT(horizontal_rows_kernel);
-HWY_EXPORT(rgbx_to_luma_kernel);
 
 SimdTaps make_simd_taps(const Taps& taps, std::uint32_t width) {
   SimdTaps t;
@@ -56,11 +55,6 @@ void horizontal_rows(const SimdTaps& taps, std::size_t outputs,
                      std::size_t out_stride) {
   HWY_DYNAMIC_DISPATCH(horizontal_rows_kernel)
   (taps, outputs, in, stride, rows, out, out_stride);
-}
-
-void rgbx_to_luma(const std::uint8_t* rgbx, std::size_t pixels,
-                  std::uint8_t* out) {
-  HWY_DYNAMIC_DISPATCH(rgbx_to_luma_kernel)(rgbx, pixels, out);
 }
 
 }  // namespace imagebank::pillow

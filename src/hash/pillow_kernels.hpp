@@ -34,8 +34,4 @@ void horizontal_rows(const SimdTaps& taps, std::size_t outputs,
                      std::size_t rows, std::uint8_t* out,
                      std::size_t out_stride);
 
-// Pillow's RGB to "L" on RGBX pixels (libjpeg-turbo's JCS_EXT_RGBX).
-void rgbx_to_luma(const std::uint8_t* rgbx, std::size_t pixels,
-                  std::uint8_t* out);
-
 }  // namespace imagebank::pillow

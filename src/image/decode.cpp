@@ -3,6 +3,7 @@
 #include <string>
 
 #include "byte_io.hpp"
+#include "codecs.hpp"
 #include "decode_formats.hpp"
 #include "probe_formats.hpp"
 
@@ -45,29 +46,18 @@ Result<Image> decode_unnamed(const Source& source, const DecodeOptions& options,
   Result<ImageInfo> probed = detail::probe_unnamed(source, options.limits);
   if (!probed.ok()) return probed.status();
   const ImageInfo& info = *probed;
+  const detail::Codec& codec = detail::codec(info.format);
+  if (codec.decode == nullptr) {
+    return unsupported_format_error("cannot decode " +
+                                    std::string(format_name(info.format)));
+  }
   int shrink = 1;
-  if (info.format == Format::kJpeg || info.format == Format::kWebp) {
+  if (codec.info.shrink_on_load) {
     shrink = shrink_on_load_factor(info.width, info.height, info.orientation,
                                    options.target_width, options.target_height);
   }
-  Result<detail::RawDecode> raw = internal_error("unreachable");
-  switch (info.format) {
-    case Format::kJpeg:
-      raw = detail::decode_jpeg(source, info, shrink, options, deadline);
-      break;
-    case Format::kPng:
-      raw = detail::decode_png(source, info, options, deadline);
-      break;
-    case Format::kWebp:
-      raw = detail::decode_webp(source, info, shrink, options, deadline);
-      break;
-    case Format::kAvif:
-      raw = detail::decode_avif(source, info, options, deadline);
-      break;
-    default:
-      return unsupported_format_error("cannot decode " +
-                                      std::string(format_name(info.format)));
-  }
+  Result<detail::RawDecode> raw =
+      codec.decode(source, info, shrink, options, deadline);
   if (!raw.ok()) return raw.status();
   if (deadline.expired()) return deadline.status();
   Image image = std::move(raw->image);

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "codecs.hpp"
 #include "encode_internal.hpp"
 
 namespace imagebank {
@@ -211,56 +212,22 @@ Result<std::vector<std::byte>> encode(const Image& image,
     return invalid_argument_error("cannot encode an empty image");
   }
   IMAGEBANK_RETURN_IF_ERROR(detail::check_options(options));
-  switch (options.format) {
-    case Format::kJpeg:
-      return detail::encode_jpeg(image, options);
-    case Format::kPng:
-      return detail::encode_png(image, options);
-    case Format::kWebp:
-      return detail::encode_webp(image, options);
-    case Format::kAvif:
-      return detail::encode_avif(image, options);
-    default:
-      return invalid_argument_error(
-          "cannot encode to " + std::string(format_name(options.format)) +
-          ": only jpeg, png, webp and avif are written");
+  const detail::Codec& codec = detail::codec(options.format);
+  if (codec.encode == nullptr) {
+    return invalid_argument_error(
+        "cannot encode to " + std::string(format_name(options.format)) +
+        ": only jpeg, png, webp and avif are written");
   }
+  return codec.encode(image, options);
 }
 
 std::string encoder_fingerprint(const EncodeOptions& options) {
-  auto b = [](bool v) { return v ? "1" : "0"; };
-  const char* sub =
-      options.subsampling == ChromaSubsampling::k444 ? "444" : "420";
-  const std::string q = "q" + std::to_string(options.quality);
-  std::string settings;
-  std::string library;
-  switch (options.format) {
-    case Format::kJpeg:
-      settings = "jpeg:" + q + ":p" + b(options.progressive) + ":" + sub +
-                 ":o" + b(options.optimize_coding);
-      library = detail::jpeg_encoder_version();
-      break;
-    case Format::kPng:
-      settings = "png:z" + std::to_string(options.compression_level);
-      library = detail::png_encoder_version();
-      break;
-    case Format::kWebp:
-      // Lossless ignores quality; leaving it out keeps keys stable when a
-      // caller changes only the (unused) quality.
-      settings = options.lossless ? "webp:lossless" : "webp:" + q;
-      settings += ":e" + std::to_string(options.effort);
-      library = detail::webp_encoder_version();
-      break;
-    case Format::kAvif:
-      // libaom's output depends on its thread count, so threads belongs in
-      // the key (0 means 1, and keys the same).
-      settings = "avif:" + q + ":s" + std::to_string(options.speed) + ":t" +
-                 std::to_string(std::max(1, options.threads)) + ":" + sub;
-      library = detail::avif_encoder_version();
-      break;
-    default:
-      return std::string(format_name(options.format)) + ":unsupported";
+  const detail::Codec& codec = detail::codec(options.format);
+  if (codec.encoder_settings == nullptr) {
+    return std::string(format_name(options.format)) + ":unsupported";
   }
+  std::string settings = codec.encoder_settings(options);
+  std::string library = codec.encoder_version();
   if (options.keep_srgb_icc) {
     settings += ":icc";
     // The profile bytes come from lcms2 and may change with it.

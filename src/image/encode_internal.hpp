@@ -32,6 +32,13 @@ std::string png_encoder_version();
 std::string webp_encoder_version();
 std::string avif_encoder_version();
 
+// The settings of `options` each encoder's bytes depend on, e.g.
+// "jpeg:q80:p1:420:o1" (encoder_fingerprint() adds the shared ones).
+std::string jpeg_encoder_settings(const EncodeOptions& options);
+std::string png_encoder_settings(const EncodeOptions& options);
+std::string webp_encoder_settings(const EncodeOptions& options);
+std::string avif_encoder_settings(const EncodeOptions& options);
+
 // The ICC profile embedded for keep_srgb_icc: lcms2's compact (v4, ~600
 // bytes) sRGB profile, or for gray encodings a gray profile with the sRGB
 // tone curve (an RGB profile in a gray JPEG or PNG is invalid). Built once

@@ -9,33 +9,6 @@
 namespace imagebank {
 namespace {
 
-struct FormatRow {
-  Format format;
-  std::string_view name;
-  std::string_view mime;
-};
-
-constexpr std::array<FormatRow, 11> kFormats{{
-    {Format::kUnknown, "unknown", "application/octet-stream"},
-    {Format::kJpeg, "jpeg", "image/jpeg"},
-    {Format::kPng, "png", "image/png"},
-    {Format::kWebp, "webp", "image/webp"},
-    {Format::kAvif, "avif", "image/avif"},
-    {Format::kGif, "gif", "image/gif"},
-    {Format::kTiff, "tiff", "image/tiff"},
-    {Format::kHeic, "heic", "image/heic"},
-    {Format::kBmp, "bmp", "image/bmp"},
-    {Format::kSvg, "svg", "image/svg+xml"},
-    {Format::kJxl, "jxl", "image/jxl"},
-}};
-
-const FormatRow& row(Format format) {
-  for (const auto& r : kFormats) {
-    if (r.format == format) return r;
-  }
-  return kFormats[0];
-}
-
 using detail::starts_with;
 
 bool brand_is(const std::byte* p, std::string_view brand) {
@@ -91,24 +64,6 @@ bool looks_like_bmp(std::span<const std::byte> head) {
 }
 
 }  // namespace
-
-std::string_view format_name(Format format) noexcept {
-  return row(format).name;
-}
-
-std::optional<Format> format_from_name(std::string_view name) noexcept {
-  for (const auto& r : kFormats) {
-    if (r.name == name) return r.format;
-  }
-  return std::nullopt;
-}
-
-std::string_view mime_type(Format format) noexcept { return row(format).mime; }
-
-bool is_supported(Format format) noexcept {
-  return format == Format::kJpeg || format == Format::kPng ||
-         format == Format::kWebp || format == Format::kAvif;
-}
 
 Format sniff_format(std::span<const std::byte> head) noexcept {
   static constexpr unsigned char kPngSig[8] = {0x89, 'P',  'N',  'G',

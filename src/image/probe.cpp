@@ -3,6 +3,7 @@
 #include <istream>
 
 #include "byte_io.hpp"
+#include "codecs.hpp"
 #include "probe_formats.hpp"
 
 namespace imagebank {
@@ -56,29 +57,18 @@ Result<ImageInfo> probe_unnamed(const Source& source, const Limits& limits) {
   IMAGEBANK_ASSIGN_OR_RETURN(const std::vector<std::byte> head,
                              read_some(source, 0, kSniffBytes));
   const Format format = sniff_format(head);
-  Result<ImageInfo> info = unsupported_format_error("unknown format");
-  switch (format) {
-    case Format::kJpeg:
-      info = probe_jpeg(source, limits);
-      break;
-    case Format::kPng:
-      info = probe_png(source, limits);
-      break;
-    case Format::kWebp:
-      info = probe_webp(source, limits);
-      break;
-    case Format::kAvif:
-      info = probe_avif(source, limits);
-      break;
-    case Format::kUnknown:
-      return unsupported_format_error("unrecognised format (first bytes " +
-                                      fourcc_text(head.data()) +
-                                      "); supported: JPEG, PNG, WebP, AVIF");
-    default:
-      return unsupported_format_error("unsupported format " +
-                                      std::string(format_name(format)) +
-                                      "; supported: JPEG, PNG, WebP, AVIF");
+  if (format == Format::kUnknown) {
+    return unsupported_format_error("unrecognised format (first bytes " +
+                                    fourcc_text(head.data()) +
+                                    "); supported: JPEG, PNG, WebP, AVIF");
   }
+  const Codec& codec = detail::codec(format);
+  if (codec.probe == nullptr) {
+    return unsupported_format_error("unsupported format " +
+                                    std::string(format_name(format)) +
+                                    "; supported: JPEG, PNG, WebP, AVIF");
+  }
+  Result<ImageInfo> info = codec.probe(source, limits);
   if (!info.ok()) return info;
   info->bytes = size;
   IMAGEBANK_RETURN_IF_ERROR(

@@ -13,7 +13,6 @@
 #include "imagebank/image/format.hpp"
 #include "imagebank/image/source.hpp"
 #include "ingest/ingest_impl.hpp"
-#include "variants/variants_internal.hpp"
 
 namespace imagebank {
 namespace {
@@ -198,14 +197,14 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
   vo.presets = options.presets;
   vo.formats = options.formats;
   vo.limits = options.limits;
-  VariantPixels pixels;
-  Result<std::vector<Variant>> variants = make_variants_internal(
-      *Source::memory(*bytes, job.source_path), vo, &pixels);
+  VariantReport seen;
+  Result<std::vector<Variant>> variants =
+      make_variants(*Source::memory(*bytes, job.source_path), vo, &seen);
   if (!variants.ok()) return fail(variants.status(), true);
 
-  Result<PerceptualHashes> hashes = perceptual_hashes(pixels.whole);
+  Result<PerceptualHashes> hashes = perceptual_hashes(seen.picture);
   if (!hashes.ok()) return fail(hashes.status(), true);
-  Result<PdqHash> pdq_hash = pdq(pixels.whole);
+  Result<PdqHash> pdq_hash = pdq(seen.picture);
   if (!pdq_hash.ok()) return fail(pdq_hash.status(), true);
 
   JobOutcome outcome;
@@ -215,9 +214,9 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
   image.dhash = hashes->dhash;
   image.pdq = pdq_to_bytes(pdq_hash->hash);
   image.pdq_quality = pdq_hash->quality;
-  image.width = pixels.display_width;
-  image.height = pixels.display_height;
-  image.format = std::string(format_name(pixels.info.format));
+  image.width = seen.info.display_width();
+  image.height = seen.info.display_height();
+  image.format = std::string(format_name(seen.info.format));
   image.bytes = bytes->size();
   image.original_name = job.original_name;
   image.batch_id = job.batch_id;
@@ -251,7 +250,7 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
     Result<std::string> key =
         variant_key(job.sha256, v.preset, v.format, settings);
     if (!key.ok()) return fail(key.status());
-    const std::string blob_key = "variants/" + *key;
+    const std::string& blob_key = *key;
     // A run that died after storing some variants finds them in place.
     Result<BlobInfo> have = blobs->head(blob_key);
     if (!have.ok() || have->size != v.data.size()) {

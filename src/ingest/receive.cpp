@@ -38,17 +38,6 @@ bool looks_like_image(const fs::path& path) {
   return !name.empty() && name[0] != '.' && kExtensions.count(ext) > 0;
 }
 
-std::string extension_for(Format format) {
-  switch (format) {
-    case Format::kJpeg:
-      return "jpg";
-    case Format::kUnknown:
-      return "bin";
-    default:
-      return std::string(format_name(format));
-  }
-}
-
 struct ReadFile {
   std::vector<std::byte> bytes;
   std::string sha256;
@@ -217,7 +206,7 @@ Status Ingestor::Impl::receive(const Batch& batch,
             read->bytes.data(), std::min<std::size_t>(read->bytes.size(), 64)));
         IMAGEBANK_ASSIGN_OR_RETURN(
             const std::string key,
-            original_blob_key(job.sha256, extension_for(format)));
+            original_blob_key(job.sha256, file_extension(format)));
         Status put = blobs->put(key, read->bytes);
         if (!put.ok()) {
           // The file is not received: what came before it is kept, and a

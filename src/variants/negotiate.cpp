@@ -146,37 +146,23 @@ const MimeTable& mime_table() {
   return table;
 }
 
-// Order on equal q: the smallest file first.
-int preference(Format f) {
-  switch (f) {
-    case Format::kAvif:
-      return 0;
-    case Format::kWebp:
-      return 1;
-    case Format::kJpeg:
-      return 2;
-    case Format::kPng:
-      return 3;
-    default:
-      return 4 + static_cast<int>(f);
+// The rank of `f` in `order`; formats not listed rank after, by enum value.
+int rank_in(std::span<const Format> order, Format f) {
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == f) return static_cast<int>(i);
   }
+  return static_cast<int>(order.size()) + static_cast<int>(f);
 }
 
+// Order on equal q: the smallest file first.
+constexpr std::array<Format, 4> kSmallestFirst = {Format::kAvif, Format::kWebp,
+                                                  Format::kJpeg, Format::kPng};
+int preference(Format f) { return rank_in(kSmallestFirst, f); }
+
 // Order when the header says nothing usable: what any client decodes first.
-int safety(Format f) {
-  switch (f) {
-    case Format::kJpeg:
-      return 0;
-    case Format::kPng:
-      return 1;
-    case Format::kWebp:
-      return 2;
-    case Format::kAvif:
-      return 3;
-    default:
-      return 4 + static_cast<int>(f);
-  }
-}
+constexpr std::array<Format, 4> kSafestFirst = {Format::kJpeg, Format::kPng,
+                                                Format::kWebp, Format::kAvif};
+int safety(Format f) { return rank_in(kSafestFirst, f); }
 
 // Trivially constructible, so that the array below costs nothing to create.
 struct Candidate {

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "imagebank/image/probe.hpp"
-#include "variants/variants_internal.hpp"
 
 namespace imagebank {
 namespace {
@@ -138,21 +137,6 @@ const EncodeOptions& VariantOptions::encode_options(Format format) const {
   }
 }
 
-std::string_view file_extension(Format format) noexcept {
-  switch (format) {
-    case Format::kJpeg:
-      return "jpg";
-    case Format::kPng:
-      return "png";
-    case Format::kWebp:
-      return "webp";
-    case Format::kAvif:
-      return "avif";
-    default:
-      return "bin";
-  }
-}
-
 Result<std::string> variant_key(std::string_view sha256_hex,
                                 std::string_view preset, Format format,
                                 const EncodeOptions& settings) {
@@ -176,18 +160,13 @@ Result<std::string> variant_key(std::string_view sha256_hex,
   std::snprintf(tag, sizeof tag, "%012llx",
                 static_cast<unsigned long long>(fnv1a(encoder_fingerprint(o)) &
                                                 0xFFFFFFFFFFFFull));
-  return std::string(sha256_hex) + "/" + std::string(preset) + "." + tag + "." +
-         std::string(file_extension(format));
+  return "variants/" + std::string(sha256_hex) + "/" + std::string(preset) +
+         "." + tag + "." + std::string(file_extension(format));
 }
 
 Result<std::vector<Variant>> make_variants(const Source& source,
-                                           const VariantOptions& options) {
-  return make_variants_internal(source, options, nullptr);
-}
-
-Result<std::vector<Variant>> make_variants_internal(
-    const Source& source, const VariantOptions& options,
-    VariantPixels* pixels) {
+                                           const VariantOptions& options,
+                                           VariantReport* report) {
   if (options.presets.empty() || options.formats.empty()) {
     return invalid_argument_error("make_variants needs presets and formats");
   }
@@ -195,8 +174,7 @@ Result<std::vector<Variant>> make_variants_internal(
     IMAGEBANK_RETURN_IF_ERROR(validate_preset(p));
   }
   for (Format f : options.formats) {
-    if (f != Format::kJpeg && f != Format::kPng && f != Format::kWebp &&
-        f != Format::kAvif) {
+    if (!format_info(f).can_encode) {
       return invalid_argument_error("cannot make variants in format " +
                                     std::string(format_name(f)));
     }
@@ -257,13 +235,9 @@ Result<std::vector<Variant>> make_variants_internal(
     resized[i] = std::move(out).value();
     if (preset.geometry.fit == Fit::kFit) intermediates.push_back(&resized[i]);
   }
-  if (pixels != nullptr) {
-    pixels->info = info;
-    pixels->display_width = dw;
-    pixels->display_height = dh;
-    // The smallest whole picture: the last `fit` output (largest first), or
-    // the decoded image when every preset crops or pads.
-    pixels->whole = intermediates.empty() ? decoded : *intermediates.back();
+  if (report != nullptr) {
+    report->info = info;
+    report->picture = intermediates.empty() ? decoded : *intermediates.back();
   }
 
   const std::size_t nf = options.formats.size();
@@ -298,8 +272,9 @@ Result<std::vector<Variant>> make_variants_internal(
 }
 
 Result<std::vector<Variant>> make_variants(std::span<const std::byte> bytes,
-                                           const VariantOptions& options) {
-  return make_variants(*Source::memory(bytes), options);
+                                           const VariantOptions& options,
+                                           VariantReport* report) {
+  return make_variants(*Source::memory(bytes), options, report);
 }
 
 }  // namespace imagebank

@@ -26,7 +26,6 @@ def store(request, tmp_path):
 
 def test_key_builders():
     assert core.original_blob_key(SHA, "jpg") == f"originals/01/23/{SHA}.jpg"
-    assert core.variant_blob_key(SHA, "w800", "webp") == f"variants/{SHA}/w800.webp"
     core.validate_blob_key("originals/01/23/x.jpg")
 
 
@@ -42,7 +41,7 @@ def test_builders_reject_bad_digests():
     with pytest.raises(imagebank.errors.InvalidArgumentError, match="extension"):
         core.original_blob_key(SHA, ".jpg")
     with pytest.raises(imagebank.errors.InvalidArgumentError, match="preset"):
-        core.variant_blob_key(SHA, "a/b", "jpg")
+        core.variant_key(SHA, "a/b", "jpeg")
 
 
 # --- the store ----------------------------------------------------------------

@@ -143,7 +143,8 @@ def test_make_variants_presets_formats_and_keys():
                                    formats=["webp"])
     assert same[0].data == out[0].data
     key = imagebank.variant_key("ab" * 32, "grid", "webp")
-    assert key.startswith("ab" * 32 + "/grid.") and key.endswith(".webp")
+    assert key.startswith("variants/" + "ab" * 32 + "/grid.") and key.endswith(".webp")
+    imagebank.validate_blob_key(key)
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.Preset("Bad Name", 10, 10)
     with pytest.raises(imagebank.NotFoundError):

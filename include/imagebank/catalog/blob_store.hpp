@@ -45,6 +45,21 @@ struct ByteRange {
   std::optional<std::uint64_t> length;
 };
 
+// The part of an object of `size` bytes that `range` selects, by the
+// interface's rules (for adapters, and for serving HTTP Range requests): an
+// offset past the end is `invalid_argument` naming `key`, an offset at the
+// end selects nothing, a length running past the end is clipped.
+struct ResolvedRange {
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+Result<ResolvedRange> resolve_range(std::string_view key, std::uint64_t size,
+                                    const ByteRange& range);
+
+// `key` quoted for an error message or a log: bytes outside printable ASCII
+// escaped, keys past 200 bytes cut with "...".
+std::string quote_blob_key(std::string_view key);
+
 struct BlobInfo {
   std::string key;
   std::uint64_t size = 0;
@@ -106,10 +121,7 @@ Status validate_blob_key(std::string_view key);
 // "jpg", "png", ...).
 Result<std::string> original_blob_key(std::string_view sha256_hex,
                                       std::string_view extension);
-// "variants/<sha256>/<preset>.<ext>".
-Result<std::string> variant_blob_key(std::string_view sha256_hex,
-                                     std::string_view preset,
-                                     std::string_view extension);
+// Variant keys come from variant_key() (imagebank/variants/variants.hpp).
 
 // An in-memory store (uri "memory:"): the test double of the interface, and a
 // scratch store for tools. Thread-safe.

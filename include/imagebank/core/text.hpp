@@ -35,4 +35,25 @@ std::string fold_text(std::string_view text);
 // composed (NFC); other characters kept. "abc-123_Ação" gives "ABC-123_ACAO".
 std::string upper_without_accents(std::string_view text);
 
+// Appends code point `c` (at most U+10FFFF, not a surrogate: the caller's
+// decoder checks) to `out` as UTF-8. Inline: text decoders call it per
+// character. (Python has chr(c).encode(); not bound.)
+inline void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
 }  // namespace imagebank

@@ -17,6 +17,7 @@
 #include "imagebank/core/thread_pool.hpp"
 #include "imagebank/image/decode.hpp"
 #include "imagebank/image/encode.hpp"
+#include "imagebank/image/format.hpp"
 #include "imagebank/image/resize.hpp"
 
 namespace imagebank {
@@ -60,24 +61,36 @@ struct Variant {
   std::vector<std::byte> data;
 };
 
-// Variants in the order (preset order) x (format order) of the options.
+// What make_variants() saw on the way (as DecodeReport is for decode()),
+// for callers that also hash the picture: they need not decode the file a
+// second time.
+struct VariantReport {
+  ImageInfo info;  // the header, as probe() reports it
+  // The smallest whole picture it resized from: upright, sRGB, neither
+  // cropped nor padded (the last `fit` output, largest first, or the decoded
+  // image when every preset crops or pads).
+  Image picture;
+};
+
+// Variants in the order (preset order) x (format order) of the options;
+// `report`, when not null, is filled on success.
 // Errors: those of decode() (naming the source), invalid_argument for a bad
 // preset or format, internal when an encoder fails.
 Result<std::vector<Variant>> make_variants(const Source& source,
-                                           const VariantOptions& options = {});
+                                           const VariantOptions& options = {},
+                                           VariantReport* report = nullptr);
 Result<std::vector<Variant>> make_variants(std::span<const std::byte> bytes,
-                                           const VariantOptions& options = {});
+                                           const VariantOptions& options = {},
+                                           VariantReport* report = nullptr);
 
-// The storage key of a variant: "<sha256>/<preset>.<settings>.<ext>", where
-// <settings> is 12 hex digits of a hash of the encoder fingerprint (settings
-// and codec versions), so that changing either gives new keys.
-// invalid_argument for a sha256 that is not 64 hex digits or a bad preset
-// name.
+// The one storage key of a variant, used by ingest, the server and tools:
+// "variants/<sha256>/<preset>.<settings>.<ext>", where <settings> is 12 hex
+// digits of a hash of the encoder fingerprint (settings and codec versions),
+// so that changing either gives new keys. `settings.format` is ignored.
+// invalid_argument for a sha256 that is not 64 lowercase hex digits or a
+// bad preset name.
 Result<std::string> variant_key(std::string_view sha256_hex,
                                 std::string_view preset, Format format,
                                 const EncodeOptions& settings);
-
-// "jpg", "png", "webp", "avif".
-std::string_view file_extension(Format format) noexcept;
 
 }  // namespace imagebank

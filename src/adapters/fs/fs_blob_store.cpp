@@ -14,13 +14,10 @@
 #include <utility>
 
 #include "adapters/fs/fs_blob_store_impl.hpp"
-#include "catalog/blob_store_internal.hpp"
 
 namespace imagebank {
 namespace fs_internal {
 namespace {
-
-using blob_internal::quote_key;
 
 // A put() that loses the race for a temporary name this many times in a row
 // is facing something other than chance.
@@ -56,7 +53,7 @@ Status check_writable_key(std::string_view key) {
   IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
   if (has_long_segment(key)) {
     return invalid_argument_error(
-        "blob key " + quote_key(key) +
+        "blob key " + quote_blob_key(key) +
         ": a segment is longer than 255 bytes, the longest file name a local "
         "disk store can hold");
   }
@@ -176,7 +173,7 @@ Result<UniqueFd> FsBlobStore::open_parent(std::string_view key, bool create,
                                 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) return UniqueFd(fd);
     const int err = -fd;
-    const std::string what = "blob " + quote_key(key) + " in " + uri_;
+    const std::string what = "blob " + quote_blob_key(key) + " in " + uri_;
     if (escapes_root(err)) return escape_error(what);
     if (err == ENOENT && create && attempt == 0) {
       IMAGEBANK_RETURN_IF_ERROR(make_parents(dir));
@@ -212,11 +209,11 @@ Status FsBlobStore::write_atomically(
     if (fd >= 0) {
       file.reset(fd);
     } else if (errno != EEXIST && errno != EINTR) {
-      return io_status(
-          "put " + quote_key(key) + ": creating temporary file in " + dir_path,
-          errno);
+      return io_status("put " + quote_blob_key(key) +
+                           ": creating temporary file in " + dir_path,
+                       errno);
     } else if (attempt == kTempNameAttempts) {
-      return io_status("put " + quote_key(key) +
+      return io_status("put " + quote_blob_key(key) +
                            ": no free temporary file name in " + dir_path,
                        EEXIST);
     }
@@ -233,28 +230,29 @@ Status FsBlobStore::write_atomically(
     return fail(std::move(status));
   }
   if (const int err = sync_fd(file.get(), true)) {
-    return fail(
-        io_status("put " + quote_key(key) + ": fsync of " + tmp_path, err));
+    return fail(io_status(
+        "put " + quote_blob_key(key) + ": fsync of " + tmp_path, err));
   }
   if (const int err = file.close()) {
     return fail(
-        io_status("put " + quote_key(key) + ": closing " + tmp_path, err));
+        io_status("put " + quote_blob_key(key) + ": closing " + tmp_path, err));
   }
   if (::renameat(dir.get(), tmp.c_str(), dir.get(), leaf.c_str()) != 0) {
     const int err = errno;
     if (err == EISDIR || err == ENOTEMPTY || err == EEXIST) {
-      return fail(conflict_error("put " + quote_key(key) + ": " + path_of(key) +
+      return fail(conflict_error("put " + quote_blob_key(key) + ": " +
+                                 path_of(key) +
                                  " is a directory (other keys start with this "
                                  "key and '/')"));
     }
-    return fail(io_status("put " + quote_key(key) + ": renaming " + tmp_path +
-                              " to " + path_of(key),
+    return fail(io_status("put " + quote_blob_key(key) + ": renaming " +
+                              tmp_path + " to " + path_of(key),
                           err));
   }
   // The rename is visible now but only durable once the directory is synced.
   if (const int err = sync_fd(dir.get(), false)) {
     return io_status(
-        "put " + quote_key(key) + ": fsync of directory " + dir_path, err);
+        "put " + quote_blob_key(key) + ": fsync of directory " + dir_path, err);
   }
   return ok_status();
 }
@@ -263,7 +261,7 @@ Status FsBlobStore::put(std::string_view key, std::span<const std::byte> data) {
   IMAGEBANK_RETURN_IF_ERROR(check_writable_key(key));
   return write_atomically(key, [&](int fd, const std::string& tmp) {
     if (const int err = write_all(fd, data)) {
-      return io_status("put " + quote_key(key) + ": writing " + tmp, err);
+      return io_status("put " + quote_blob_key(key) + ": writing " + tmp, err);
     }
     return ok_status();
   });
@@ -273,7 +271,7 @@ Status FsBlobStore::put_file(std::string_view key,
                              const std::filesystem::path& file) {
   IMAGEBANK_RETURN_IF_ERROR(check_writable_key(key));
   const std::string what =
-      "put_file " + quote_key(key) + " from " + file.string();
+      "put_file " + quote_blob_key(key) + " from " + file.string();
   // A FIFO blocks here until its writer arrives, as `cat` would: streaming
   // from a pipe is a use, and the caller chose the path.
   int src = -1;
@@ -309,7 +307,7 @@ Status FsBlobStore::put_file(std::string_view key,
 Status FsBlobStore::get(std::string_view key, const BlobSink& sink,
                         ByteRange range) {
   IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
-  const std::string what = "blob " + quote_key(key) + " in " + uri_;
+  const std::string what = "blob " + quote_blob_key(key) + " in " + uri_;
   // O_NONBLOCK: a FIFO planted in the tree must not block the open.
   IMAGEBANK_ASSIGN_OR_RETURN(
       OpenObject object,
@@ -317,8 +315,8 @@ Status FsBlobStore::get(std::string_view key, const BlobSink& sink,
   const UniqueFd& file = object.fd;
   const struct stat& st = object.st;
   IMAGEBANK_ASSIGN_OR_RETURN(
-      const auto part, blob_internal::resolve_range(
-                           key, static_cast<std::uint64_t>(st.st_size), range));
+      const auto part,
+      resolve_range(key, static_cast<std::uint64_t>(st.st_size), range));
   if (part.length == 0) return ok_status();
   const std::size_t chunk = static_cast<std::size_t>(
       std::min<std::uint64_t>(part.length, options_.read_chunk_bytes));
@@ -350,7 +348,7 @@ Status FsBlobStore::get(std::string_view key, const BlobSink& sink,
 
 Result<BlobInfo> FsBlobStore::head(std::string_view key) {
   IMAGEBANK_RETURN_IF_ERROR(validate_blob_key(key));
-  const std::string what = "blob " + quote_key(key) + " in " + uri_;
+  const std::string what = "blob " + quote_blob_key(key) + " in " + uri_;
   IMAGEBANK_ASSIGN_OR_RETURN(OpenObject object,
                              open_object(key, what, O_PATH | O_CLOEXEC));
   return BlobInfo{std::string(key),
@@ -389,10 +387,11 @@ Status FsBlobStore::remove(std::string_view key) {
     const int err = errno;
     // EISDIR: the key names a directory of other keys, not an object.
     if (err == ENOENT || err == EISDIR) return ok_status();
-    return io_status("remove " + quote_key(key) + ": " + path_of(key), err);
+    return io_status("remove " + quote_blob_key(key) + ": " + path_of(key),
+                     err);
   }
   if (const int err = sync_fd(dir->get(), false)) {
-    return io_status("remove " + quote_key(key) + ": fsync of directory " +
+    return io_status("remove " + quote_blob_key(key) + ": fsync of directory " +
                          path_of(parent_of(key)),
                      err);
   }

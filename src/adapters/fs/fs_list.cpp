@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "adapters/fs/fs_blob_store_impl.hpp"
-#include "catalog/blob_store_internal.hpp"
 
 namespace imagebank {
 namespace fs_internal {
@@ -242,7 +241,7 @@ Result<BlobListPage> FsBlobStore::list(std::string_view prefix,
     if (-fd == ENOENT || -fd == ENOTDIR) return BlobListPage{};
     if (-fd == ELOOP || -fd == EXDEV) {
       return conflict_error("list " + uri_ + " prefix " +
-                            blob_internal::quote_key(prefix) +
+                            quote_blob_key(prefix) +
                             ": a symbolic link on the way leads out of the "
                             "store root; refused");
     }

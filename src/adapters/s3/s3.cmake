@@ -4,7 +4,7 @@ if(NOT TARGET Boost::headers)
   find_package(Boost 1.81 CONFIG REQUIRED)
 endif()
 
-imagebank_add_module(adapters_s3
+imagebank_add_module(adapters_s3 DIR adapters/s3
   SOURCES
     adapters/s3/body.cpp
     adapters/s3/crypto.cpp

@@ -157,6 +157,16 @@ Result<std::vector<std::byte>> encode_avif(const Image& image,
   return std::vector<std::byte>(p, p + output.data.size);
 }
 
+// The settings that change an AVIF's bytes, for encoder_fingerprint().
+// libaom's output depends on its thread count, so threads belongs in the
+// key (0 means 1, and keys the same).
+std::string avif_encoder_settings(const EncodeOptions& options) {
+  return "avif:q" + std::to_string(options.quality) + ":s" +
+         std::to_string(options.speed) + ":t" +
+         std::to_string(std::max(1, options.threads)) + ":" +
+         (options.subsampling == ChromaSubsampling::k444 ? "444" : "420");
+}
+
 std::string avif_encoder_version() {
   // Only the encoding codec's version matters for the bytes; the list also
   // names decoders (dav1d, ...), which must not invalidate stored files.

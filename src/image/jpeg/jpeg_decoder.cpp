@@ -8,18 +8,13 @@
 #include <cstring>
 #include <memory>
 
-#include "../decode_formats.hpp"
 #include "jpeg_header.hpp"
 
 namespace imagebank::detail {
 namespace {
 
-struct DecodeState : JpegHeaderState {
-  DecodeState(const Source& source, const Limits& limits,
-              const Deadline& deadline_in)
-      : JpegHeaderState(source, limits), deadline(&deadline_in) {}
-  const Deadline* deadline;
-  jpeg_progress_mgr progress{};
+struct DecodeState : JpegDecodeState {
+  using JpegDecodeState::JpegDecodeState;
   Image* image = nullptr;
   std::unique_ptr<std::uint8_t[]> cmyk_row;
   cmsHTRANSFORM cmyk_transform = nullptr;
@@ -28,19 +23,6 @@ struct DecodeState : JpegHeaderState {
     if (cmyk_transform) cmsDeleteTransform(cmyk_transform);
   }
 };
-
-void on_progress(j_common_ptr cinfo) {
-  auto* state = static_cast<DecodeState*>(jpeg_state_of(cinfo));
-  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-  if (d->input_scan_number > static_cast<int>(state->limits.jpeg_max_scans)) {
-    jpeg_fail(state, JpegState::Failure::kLimit,
-              "progressive JPEG has more scans than the limit");
-  }
-  if (state->deadline->expired()) {
-    jpeg_fail(state, JpegState::Failure::kLimit,
-              "decode took longer than the deadline");
-  }
-}
 
 void cmyk_row_to_rgb(DecodeState* state, const std::uint8_t* cmyk,
                      std::uint8_t* rgb, std::uint32_t width) {
@@ -92,15 +74,8 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
                               const Deadline& deadline) {
   DecodeState state(source, options.limits, deadline);
   state.collect_icc = options.to_srgb || info.channels == 4;
-  if (!jpeg_state_create(&state) || !jpeg_read_header_guarded(&state)) {
-    return state.failure_status();
-  }
+  if (!jpeg_begin_decode(&state, shrink)) return state.failure_status();
   jpeg_decompress_struct& c = state.cinfo;
-  state.progress.progress_monitor = on_progress;
-  c.progress = &state.progress;
-  c.scale_num = 1;
-  c.scale_denom = static_cast<unsigned>(shrink);
-  c.dct_method = JDCT_ISLOW;
   int channels = 3;
   switch (c.num_components) {
     case 1:
@@ -113,7 +88,7 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
     default:
       c.out_color_space = JCS_RGB;
   }
-  jpeg_calc_output_dimensions(&c);
+  if (!jpeg_calc_output_guarded(&state)) return state.failure_status();
   IMAGEBANK_ASSIGN_OR_RETURN(
       Image image,
       Image::create(c.output_width, c.output_height, channels, options.limits));

@@ -229,6 +229,14 @@ Result<std::vector<std::byte>> encode_jpeg(const Image& image,
   return std::move(state.out);
 }
 
+// The settings that change a JPEG's bytes, for encoder_fingerprint().
+std::string jpeg_encoder_settings(const EncodeOptions& options) {
+  return "jpeg:q" + std::to_string(options.quality) + ":p" +
+         (options.progressive ? "1" : "0") + ":" +
+         (options.subsampling == ChromaSubsampling::k444 ? "444" : "420") +
+         ":o" + (options.optimize_coding ? "1" : "0");
+}
+
 std::string jpeg_encoder_version() {
 #ifdef LIBJPEG_TURBO_VERSION_NUMBER
   // The version the library was built against: libjpeg-turbo has no run-time

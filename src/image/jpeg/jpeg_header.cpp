@@ -1,6 +1,7 @@
 #include "jpeg_header.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "../byte_io.hpp"
@@ -88,6 +89,43 @@ std::vector<std::byte> JpegHeaderState::icc_profile() const {
 
 int JpegHeaderState::orientation() const {
   return have_exif ? exif_orientation(skip_exif_prefix(exif)) : 1;
+}
+
+bool jpeg_calc_output_guarded(JpegState* state) {
+  if (setjmp(state->jump)) return false;
+  jpeg_calc_output_dimensions(&state->cinfo);
+  return true;
+}
+
+bool jpeg_begin_decode(JpegDecodeState* state, int shrink) {
+  if (!jpeg_state_create(state) || !jpeg_read_header_guarded(state)) {
+    return false;
+  }
+  state->progress.progress_monitor = jpeg_check_guards;
+  state->cinfo.progress = &state->progress;
+  state->cinfo.scale_num = 1;
+  state->cinfo.scale_denom = static_cast<unsigned>(shrink);
+  state->cinfo.dct_method = JDCT_ISLOW;
+  return true;
+}
+
+void jpeg_check_guards(j_common_ptr cinfo) {
+  auto* state = static_cast<JpegDecodeState*>(jpeg_state_of(cinfo));
+  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (d->input_scan_number > static_cast<int>(state->limits.jpeg_max_scans)) {
+    // A char buffer: nothing with a destructor may live across the longjmp.
+    char message[96];
+    std::snprintf(message, sizeof message,
+                  "progressive JPEG has more scans than the limit (scan %d, "
+                  "limit %u)",
+                  d->input_scan_number,
+                  static_cast<unsigned>(state->limits.jpeg_max_scans));
+    jpeg_fail(state, JpegState::Failure::kLimit, message);
+  }
+  if (state->deadline->expired()) {
+    jpeg_fail(state, JpegState::Failure::kLimit,
+              "decode took longer than the deadline");
+  }
 }
 
 }  // namespace imagebank::detail

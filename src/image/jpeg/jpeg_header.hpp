@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "../decode_formats.hpp"
 #include "jpeg_io.hpp"
 
 namespace imagebank::detail {
@@ -34,5 +35,31 @@ struct JpegHeaderState : JpegState {
 // Installs the marker processors and runs jpeg_read_header. False (with
 // state->failure set) when libjpeg or a processor failed.
 bool jpeg_read_header_guarded(JpegHeaderState* state);
+
+// jpeg_calc_output_dimensions under a setjmp: false (with state->failure
+// set) when libjpeg rejects the scaling or colour settings.
+bool jpeg_calc_output_guarded(JpegState* state);
+
+// A pixel decode's state: the header's, plus the guards every JPEG decode
+// runs under (the scan limit and the deadline, which stop progressive-JPEG
+// CPU bombs). Each decoder derives its own state from this one.
+struct JpegDecodeState : JpegHeaderState {
+  JpegDecodeState(const Source& source, const Limits& limits,
+                  const Deadline& deadline_in)
+      : JpegHeaderState(source, limits), deadline(&deadline_in) {}
+  const Deadline* deadline;
+  jpeg_progress_mgr progress{};
+};
+
+// The start of every JPEG pixel decode: creates the decompressor, reads
+// the header, installs the guards (libjpeg's progress monitor runs
+// jpeg_check_guards) and asks for the reference ISLOW IDCT at 1/`shrink`
+// scale. False (with state->failure set) when libjpeg failed.
+bool jpeg_begin_decode(JpegDecodeState* state, int shrink);
+
+// Fails the decode (longjmp, see jpeg_io.hpp) past the scan limit or the
+// deadline. libjpeg calls it as its progress monitor; decoders also call it
+// where libjpeg does not (buffered-image mode, between scanlines).
+void jpeg_check_guards(j_common_ptr cinfo);
 
 }  // namespace imagebank::detail

@@ -4,49 +4,17 @@
 
 #include <cstring>
 
-#include "../byte_io.hpp"
 #include "../decode_formats.hpp"
+#include "png_io.hpp"
 
 namespace imagebank::detail {
-namespace {
-
-struct Ctx {
-  spng_ctx* ctx = spng_ctx_new(0);
-  ~Ctx() { spng_ctx_free(ctx); }
-};
-
-Status png_error(int err) {
-  if (err == SPNG_IO_EOF || err == SPNG_IO_ERROR) {
-    return corrupt_data_error("truncated: the PNG data ends early");
-  }
-  if (err == SPNG_ECHUNK_LIMITS) {
-    return limit_exceeded_error("PNG metadata exceeds the limit");
-  }
-  return corrupt_data_error(std::string("corrupt PNG: ") + spng_strerror(err));
-}
-
-}  // namespace
 
 Result<RawDecode> decode_png(const Source& source, const ImageInfo& info,
                              const DecodeOptions& options,
                              const Deadline& deadline) {
-  // spng reads from a buffer faster than through callbacks, and the file
-  // size is bounded by Limits (probe checked it).
-  IMAGEBANK_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes,
-                             read_all(source));
-  Ctx ctx;
-  if (!ctx.ctx) return limit_exceeded_error("out of memory");
-  const auto chunk_limit = static_cast<std::size_t>(
-      std::min<std::uint64_t>(options.limits.max_metadata_bytes, 0x7FFFFFFF));
-  spng_set_chunk_limits(ctx.ctx, chunk_limit, chunk_limit);
-  spng_set_image_limits(ctx.ctx, options.limits.max_dimension,
-                        options.limits.max_dimension);
-  spng_set_crc_action(ctx.ctx, SPNG_CRC_ERROR, SPNG_CRC_ERROR);
-  if (int err = spng_set_png_buffer(ctx.ctx, bytes.data(), bytes.size())) {
-    return png_error(err);
-  }
-  spng_ihdr ihdr{};
-  if (int err = spng_get_ihdr(ctx.ctx, &ihdr)) return png_error(err);
+  PngDecoder png;
+  IMAGEBANK_RETURN_IF_ERROR(png.open(source, options.limits));
+  const spng_ihdr& ihdr = png.ihdr();
 
   // Pick spng's output format so that the decoded channels follow the file.
   const bool sixteen = ihdr.bit_depth == 16;
@@ -76,7 +44,7 @@ Result<RawDecode> decode_png(const Source& source, const ImageInfo& info,
       break;
   }
   std::size_t size = 0;
-  if (int err = spng_decoded_image_size(ctx.ctx, fmt, &size)) {
+  if (int err = spng_decoded_image_size(png.get(), fmt, &size)) {
     return png_error(err);
   }
   IMAGEBANK_ASSIGN_OR_RETURN(
@@ -90,7 +58,7 @@ Result<RawDecode> decode_png(const Source& source, const ImageInfo& info,
     if (!staging) return limit_exceeded_error("out of memory");
     target = staging.get();
   }
-  if (int err = spng_decode_image(ctx.ctx, target, size, fmt, flags)) {
+  if (int err = spng_decode_image(png.get(), target, size, fmt, flags)) {
     return png_error(err);
   }
   if (deadline.expired()) return deadline.status();
@@ -118,7 +86,7 @@ Result<RawDecode> decode_png(const Source& source, const ImageInfo& info,
   RawDecode raw;
   raw.image = std::move(image);
   spng_iccp iccp{};
-  if (options.to_srgb && spng_get_iccp(ctx.ctx, &iccp) == 0) {
+  if (options.to_srgb && spng_get_iccp(png.get(), &iccp) == 0) {
     const auto* p = reinterpret_cast<const std::byte*>(iccp.profile);
     raw.icc.assign(p, p + iccp.profile_len);
   }

@@ -121,6 +121,11 @@ Result<std::vector<std::byte>> encode_png(const Image& image,
   return std::move(sink.out);
 }
 
+// The settings that change a PNG's bytes, for encoder_fingerprint().
+std::string png_encoder_settings(const EncodeOptions& options) {
+  return "png:z" + std::to_string(options.compression_level);
+}
+
 std::string png_encoder_version() {
   return std::string("libspng ") + spng_version_string();
 }

@@ -229,6 +229,16 @@ Result<std::vector<std::byte>> encode_webp(const Image& image,
   return add_metadata(sink.out, meta);
 }
 
+// The settings that change a WebP's bytes, for encoder_fingerprint().
+// Lossless ignores quality; leaving it out keeps keys stable when a caller
+// changes only the (unused) quality.
+std::string webp_encoder_settings(const EncodeOptions& options) {
+  std::string settings = options.lossless
+                             ? std::string("webp:lossless")
+                             : "webp:q" + std::to_string(options.quality);
+  return settings + ":e" + std::to_string(options.effort);
+}
+
 std::string webp_encoder_version() {
   const int v = WebPGetEncoderVersion();
   return "libwebp " + std::to_string((v >> 16) & 0xFF) + "." +

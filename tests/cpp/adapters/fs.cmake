@@ -7,3 +7,4 @@ imagebank_add_test(blob_store unit
   adapters/fs_blob_store_test.cpp
   adapters/fs_full_disk_test.cpp)
 target_link_libraries(blob_store_tests PRIVATE imagebank::adapters_fs imagebank::catalog)
+imagebank_use_private_headers(blob_store_tests adapters_fs)

@@ -145,7 +145,7 @@ TEST(FsBlobStore, KeysAreRelativePathsUnderTheRoot) {
   auto store = open_or_die(dir.path());
   ASSERT_NE(store, nullptr);
   const std::string original = *original_blob_key(kSha, "jpg");
-  const std::string variant = *variant_blob_key(kSha, "w800", "webp");
+  const std::string variant = "variants/" + kSha + "/w800.webp";
   ASSERT_TRUE(store->put(original, as_bytes("jpeg bytes")).ok());
   ASSERT_TRUE(store->put(variant, as_bytes("webp bytes")).ok());
   EXPECT_EQ(files_under(dir.path()),

@@ -13,6 +13,7 @@ imagebank_add_test(s3 unit
   adapters/s3_client_test.cpp
   adapters/s3_loopback_server.cpp)
 target_link_libraries(s3_tests PRIVATE imagebank::adapters_s3)
+imagebank_use_private_headers(s3_tests adapters_s3)
 
 # Not imagebank_add_test: gtest_discover_tests would run every test case in
 # its own process, each starting its own MinIO (~2 s apiece, twice per CI
@@ -23,7 +24,7 @@ add_executable(s3_server_tests
   catalog/blob_store_conformance.cpp)
 target_link_libraries(s3_server_tests PRIVATE imagebank_test_support
   GTest::gtest_main imagebank::adapters_s3)
-target_include_directories(s3_server_tests PRIVATE ${PROJECT_SOURCE_DIR}/src)
+imagebank_use_private_headers(s3_server_tests adapters_s3)
 imagebank_set_warnings(s3_server_tests)
 add_test(NAME s3_server_tests COMMAND s3_server_tests)
 set_tests_properties(s3_server_tests PROPERTIES LABELS integration TIMEOUT 900)

@@ -8,7 +8,6 @@ add_library(imagebank_catalog_conformance OBJECT
   catalog/job_queue_conformance.cpp)
 target_link_libraries(imagebank_catalog_conformance PUBLIC imagebank_test_support
   GTest::gtest imagebank::adapters_soci)
-target_include_directories(imagebank_catalog_conformance PRIVATE ${PROJECT_SOURCE_DIR}/src)
 imagebank_set_warnings(imagebank_catalog_conformance)
 imagebank_soci_sanitizer_flags(imagebank_catalog_conformance)
 

@@ -91,27 +91,5 @@ TEST(OriginalBlobKey, RejectsBadDigestsAndExtensions) {
   }
 }
 
-TEST(VariantBlobKey, GroupsVariantsByOriginal) {
-  auto key = variant_blob_key(kSha, "w800", "webp");
-  ASSERT_TRUE(key.ok()) << key.status();
-  EXPECT_EQ(*key, "variants/" + kSha + "/w800.webp");
-  EXPECT_TRUE(validate_blob_key(*key).ok());
-  EXPECT_EQ(*variant_blob_key(kSha, "Thumb_2x-sq", "jpg"),
-            "variants/" + kSha + "/Thumb_2x-sq.jpg");
-}
-
-TEST(VariantBlobKey, RejectsBadPresets) {
-  for (const std::string& preset : std::vector<std::string>{
-           "", "w.800", "a/b", "..", "w 800", "w~", std::string(65, 'p')}) {
-    const auto key = variant_blob_key(kSha, preset, "jpg");
-    EXPECT_EQ(key.status().code(), ErrorCode::kInvalidArgument) << preset;
-    EXPECT_NE(key.status().message().find("preset"), std::string::npos);
-  }
-  EXPECT_EQ(variant_blob_key("abc", "w800", "jpg").status().code(),
-            ErrorCode::kInvalidArgument);
-  EXPECT_EQ(variant_blob_key(kSha, "w800", "").status().code(),
-            ErrorCode::kInvalidArgument);
-}
-
 }  // namespace
 }  // namespace imagebank

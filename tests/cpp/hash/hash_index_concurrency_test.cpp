@@ -6,8 +6,8 @@
 #include <atomic>
 #include <thread>
 
-#include "hash/hash_index_testdata.hpp"
 #include "imagebank/hash/hash_index.hpp"
+#include "support/hash_index_testdata.hpp"
 
 namespace imagebank {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "hash/hash_index_testdata.hpp"
 #include "imagebank/hash/hash_index.hpp"
+#include "support/hash_index_testdata.hpp"
 
 namespace imagebank {
 namespace {

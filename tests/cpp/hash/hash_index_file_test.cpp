@@ -11,8 +11,8 @@
 #include <string>
 
 #include "hash/hash_index_kernels.hpp"
-#include "hash/hash_index_testdata.hpp"
 #include "imagebank/hash/hash_index.hpp"
+#include "support/hash_index_testdata.hpp"
 
 namespace imagebank {
 namespace {

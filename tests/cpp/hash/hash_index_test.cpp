@@ -7,7 +7,7 @@
 #include "hash/hash_index_kernels.hpp"
 #include "hash/hash_index_plan.hpp"
 #include "hash/hash_index_segment.hpp"
-#include "hash/hash_index_testdata.hpp"
+#include "support/hash_index_testdata.hpp"
 
 namespace imagebank {
 namespace {

@@ -36,6 +36,37 @@ TEST(Format, MimeTypesAndSupport) {
   EXPECT_FALSE(is_supported(Format::kUnknown));
 }
 
+// The one table: a row per enum value, consistent with every accessor.
+TEST(Format, OneRowPerFormatConsistentWithTheAccessors) {
+  const std::span<const FormatInfo> rows = format_infos();
+  ASSERT_EQ(rows.size(), 11u);
+  EXPECT_EQ(rows.front().format, Format::kUnknown);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const FormatInfo& row = rows[i];
+    EXPECT_EQ(static_cast<std::size_t>(row.format), i);
+    EXPECT_EQ(&format_info(row.format), &format_info(row.format));
+    EXPECT_EQ(format_info(row.format).name, row.name);
+    EXPECT_EQ(format_name(row.format), row.name);
+    EXPECT_EQ(mime_type(row.format), row.mime_type);
+    EXPECT_EQ(file_extension(row.format), row.extension);
+    EXPECT_EQ(is_supported(row.format), row.can_decode);
+    EXPECT_FALSE(row.extension.empty()) << row.name;
+    EXPECT_TRUE(row.mime_type.find('/') != std::string_view::npos);
+    // Whatever is written can be read back; shrinking needs a decoder.
+    if (row.can_encode) EXPECT_TRUE(row.can_decode) << row.name;
+    if (row.shrink_on_load) EXPECT_TRUE(row.can_decode) << row.name;
+  }
+  EXPECT_EQ(file_extension(Format::kJpeg), "jpg");
+  EXPECT_EQ(file_extension(Format::kUnknown), "bin");
+  EXPECT_TRUE(format_info(Format::kJpeg).shrink_on_load);
+  EXPECT_TRUE(format_info(Format::kWebp).shrink_on_load);
+  EXPECT_FALSE(format_info(Format::kPng).shrink_on_load);
+  EXPECT_TRUE(format_info(Format::kAvif).can_encode);
+  EXPECT_FALSE(format_info(Format::kGif).can_decode);
+  // A value outside the enum reads as unknown, not out of bounds.
+  EXPECT_EQ(format_info(static_cast<Format>(99)).format, Format::kUnknown);
+}
+
 TEST(Format, SniffsEveryTestFile) {
   for (const auto& e : testing::expected_probes()) {
     EXPECT_EQ(sniff_format(read_file(data_path(e.file))), e.info.format)

@@ -7,6 +7,8 @@
 
 #include "imagebank/hash/perceptual.hpp"
 #include "imagebank/hash/sha256.hpp"
+#include "imagebank/image/format.hpp"
+#include "imagebank/variants/variants.hpp"
 #include "ingest/ingest_test_util.hpp"
 
 namespace imagebank::testing {
@@ -104,6 +106,18 @@ TEST_F(IngestTest, AFolderIsMatchedToTheCarteiraWithDuplicatesCaught) {
   ASSERT_NE(thumb, variants->end());
   EXPECT_EQ(thumb->width, 300u);
   EXPECT_EQ(thumb->height, 300u);
+  // The keys ingest stores are the ones the one key function computes (the
+  // server and tools find variants through it), and the blobs are there.
+  const std::string sha = image_of("ABC2_01.jpg").sha256;
+  for (const VariantRecord& v : *variants) {
+    const std::optional<Format> format = format_from_name(v.format);
+    ASSERT_TRUE(format.has_value()) << v.format;
+    auto key = variant_key(sha, v.preset, *format,
+                           VariantOptions::default_encode_options(*format));
+    ASSERT_TRUE(key.ok()) << key.status();
+    EXPECT_EQ(v.blob_key, *key);
+    EXPECT_TRUE(bank_->blobs().head(*key).ok()) << *key;
+  }
 
   auto coverage = bank_->coverage("Verão");
   ASSERT_TRUE(coverage.ok()) << coverage.status();

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/image/probe.hpp"
 #include "support/test_support.hpp"
 
@@ -53,7 +54,8 @@ TEST(VariantKey, DerivesFromShaPresetFormatAndSettings) {
   q70.quality = 70;
   auto k1 = variant_key(sha, "grid", Format::kWebp, q80);
   ASSERT_TRUE(k1.ok());
-  EXPECT_EQ(k1->rfind(sha + "/grid.", 0), 0u);
+  EXPECT_EQ(k1->rfind("variants/" + sha + "/grid.", 0), 0u);
+  EXPECT_TRUE(validate_blob_key(*k1).ok()) << *k1;
   EXPECT_TRUE(k1->ends_with(".webp"));
   EXPECT_EQ(*k1, *variant_key(sha, "grid", Format::kWebp, q80));
   EXPECT_NE(*k1, *variant_key(sha, "grid", Format::kWebp, q70));

@@ -9,29 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "pillow_decode.hpp"
-#include "pillow_imagehash.hpp"
+#include "../grey_internal.hpp"
+#include "png_io.hpp"
 
-namespace imagebank::pillow {
+namespace imagebank::detail {
 namespace {
-
-struct Ctx {
-  spng_ctx* ctx = spng_ctx_new(0);
-  ~Ctx() { spng_ctx_free(ctx); }
-  Ctx() = default;
-  Ctx(const Ctx&) = delete;
-  Ctx& operator=(const Ctx&) = delete;
-};
-
-Status png_error(int err) {
-  if (err == SPNG_IO_EOF || err == SPNG_IO_ERROR) {
-    return corrupt_data_error("truncated: the PNG data ends early");
-  }
-  if (err == SPNG_ECHUNK_LIMITS) {
-    return limit_exceeded_error("PNG metadata exceeds the limit");
-  }
-  return corrupt_data_error(std::string("corrupt PNG: ") + spng_strerror(err));
-}
 
 // How one raw row becomes "L".
 class RowConverter {
@@ -46,7 +28,7 @@ class RowConverter {
     if (plte) {
       for (std::uint32_t i = 0; i < plte->n_entries && i < 256; ++i) {
         const spng_plte_entry& e = plte->entries[i];
-        luma_[i] = luma24(e.red, e.green, e.blue);
+        luma_[i] = pillow_luma(e.red, e.green, e.blue);
       }
     }
     if (type_ == SPNG_COLOR_TYPE_GRAYSCALE && depth_ < 8) {
@@ -97,7 +79,7 @@ class RowConverter {
         const std::size_t step = channels * bytes;
         for (std::size_t x = 0; x < w; ++x) {
           const std::uint8_t* p = in + step * x;
-          out[x] = luma24(p[0], p[bytes], p[2 * bytes]);
+          out[x] = pillow_luma(p[0], p[bytes], p[2 * bytes]);
         }
         return;
       }
@@ -128,28 +110,17 @@ constexpr std::size_t kBatch = 16;
 
 }  // namespace
 
-Status decode_png_luma(const Source& source, const ImageInfo& /*info*/,
-                       const Limits& limits, const detail::Deadline& deadline,
-                       LumaSink& sink, bool pillow_16bit) {
-  IMAGEBANK_ASSIGN_OR_RETURN(const std::vector<std::byte> bytes,
-                             detail::read_all(source));
-  Ctx ctx;
-  if (!ctx.ctx) return limit_exceeded_error("out of memory");
-  const auto chunk_limit = static_cast<std::size_t>(
-      std::min<std::uint64_t>(limits.max_metadata_bytes, 0x7FFFFFFF));
-  spng_set_chunk_limits(ctx.ctx, chunk_limit, chunk_limit);
-  spng_set_image_limits(ctx.ctx, limits.max_dimension, limits.max_dimension);
-  spng_set_crc_action(ctx.ctx, SPNG_CRC_ERROR, SPNG_CRC_ERROR);
-  if (int err = spng_set_png_buffer(ctx.ctx, bytes.data(), bytes.size())) {
-    return png_error(err);
-  }
-  spng_ihdr ihdr{};
-  if (int err = spng_get_ihdr(ctx.ctx, &ihdr)) return png_error(err);
+Status decode_png_grey(const Source& source, const Limits& limits,
+                       const Deadline& deadline, GreyRowSink& sink,
+                       bool pillow_16bit) {
+  PngDecoder png;
+  IMAGEBANK_RETURN_IF_ERROR(png.open(source, limits));
+  const spng_ihdr& ihdr = png.ihdr();
   spng_plte plte{};
-  const bool has_plte = spng_get_plte(ctx.ctx, &plte) == 0;
+  const bool has_plte = spng_get_plte(png.get(), &plte) == 0;
   const RowConverter converter(ihdr, has_plte ? &plte : nullptr, pillow_16bit);
   std::size_t size = 0;
-  if (int err = spng_decoded_image_size(ctx.ctx, SPNG_FMT_RAW, &size)) {
+  if (int err = spng_decoded_image_size(png.get(), SPNG_FMT_RAW, &size)) {
     return png_error(err);
   }
   const std::size_t row_bytes = size / ihdr.height;
@@ -161,7 +132,7 @@ Status decode_png_luma(const Source& source, const ImageInfo& /*info*/,
     std::unique_ptr<std::uint8_t[]> raw(new (std::nothrow) std::uint8_t[size]);
     if (!raw) return limit_exceeded_error("out of memory");
     if (int err =
-            spng_decode_image(ctx.ctx, raw.get(), size, SPNG_FMT_RAW, 0)) {
+            spng_decode_image(png.get(), raw.get(), size, SPNG_FMT_RAW, 0)) {
       return png_error(err);
     }
     if (deadline.expired()) return deadline.status();
@@ -176,14 +147,14 @@ Status decode_png_luma(const Source& source, const ImageInfo& /*info*/,
     return ok_status();
   }
 
-  if (int err = spng_decode_image(ctx.ctx, nullptr, 0, SPNG_FMT_RAW,
+  if (int err = spng_decode_image(png.get(), nullptr, 0, SPNG_FMT_RAW,
                                   SPNG_DECODE_PROGRESSIVE)) {
     return png_error(err);
   }
   std::vector<std::uint8_t> raw(row_bytes);
   std::size_t pending = 0;
   for (std::uint32_t y = 0; y < ihdr.height; ++y) {
-    const int err = spng_decode_row(ctx.ctx, raw.data(), raw.size());
+    const int err = spng_decode_row(png.get(), raw.data(), raw.size());
     if (err != 0 && !(err == SPNG_EOI && y + 1 == ihdr.height)) {
       return png_error(err);
     }
@@ -197,4 +168,4 @@ Status decode_png_luma(const Source& source, const ImageInfo& /*info*/,
   return ok_status();
 }
 
-}  // namespace imagebank::pillow
+}  // namespace imagebank::detail

@@ -5,40 +5,21 @@
 #include <memory>
 #include <string>
 
-#include "image/jpeg/jpeg_header.hpp"
-#include "pillow_decode.hpp"
-#include "pillow_imagehash.hpp"
-#include "pillow_kernels.hpp"
+#include "../grey_internal.hpp"
+#include "jpeg_header.hpp"
 
-namespace imagebank::pillow {
+namespace imagebank::detail {
 namespace {
 
-struct LumaJpegState : detail::JpegHeaderState {
-  LumaJpegState(const Source& source, const Limits& limits,
-                const detail::Deadline& deadline_in)
-      : JpegHeaderState(source, limits), deadline(&deadline_in) {}
-  const detail::Deadline* deadline;
-  jpeg_progress_mgr progress{};
-  LumaSink* sink = nullptr;
+struct LumaJpegState : JpegDecodeState {
+  using JpegDecodeState::JpegDecodeState;
+  GreyRowSink* sink = nullptr;
   std::unique_ptr<std::uint8_t[]> samples;  // a batch of decoded rows
   std::unique_ptr<std::uint8_t[]> luma;     // the same rows as "L"
 };
 
 // Rows per jpeg_read_scanlines batch (and per call of the sink).
 constexpr std::size_t kBatch = 16;
-
-void on_progress(j_common_ptr cinfo) {
-  auto* state = static_cast<LumaJpegState*>(detail::jpeg_state_of(cinfo));
-  auto* d = reinterpret_cast<j_decompress_ptr>(cinfo);
-  if (d->input_scan_number > static_cast<int>(state->limits.jpeg_max_scans)) {
-    detail::jpeg_fail(state, detail::JpegState::Failure::kLimit,
-                      "progressive JPEG has more scans than the limit");
-  }
-  if (state->deadline->expired()) {
-    detail::jpeg_fail(state, detail::JpegState::Failure::kLimit,
-                      "decode took longer than the deadline");
-  }
-}
 
 // Pillow opens every 4-component JPEG as Adobe-inverted CMYK ("CMYK;I":
 // each sample complemented) and converts CMYK to RGB as
@@ -53,15 +34,9 @@ void cmyk_to_luma(const std::uint8_t* in, std::size_t width,
   for (std::size_t x = 0; x < width; ++x) {
     const std::uint8_t* p = in + 4 * x;
     const unsigned nk = p[3];  // 255 - (255 - k)
-    out[x] = luma24(channel(255u - p[0], nk), channel(255u - p[1], nk),
-                    channel(255u - p[2], nk));
+    out[x] = pillow_luma(channel(255u - p[0], nk), channel(255u - p[1], nk),
+                         channel(255u - p[2], nk));
   }
-}
-
-bool calc_dimensions(LumaJpegState* state) {
-  if (setjmp(state->jump)) return false;
-  jpeg_calc_output_dimensions(&state->cinfo);
-  return true;
 }
 
 // Only trivially destructible locals between setjmp and return (see
@@ -77,8 +52,8 @@ bool run_decode(LumaJpegState* state) {
   JSAMPROW rows[kBatch];
   while (c->output_scanline < c->output_height) {
     if (state->deadline->expired()) {
-      detail::jpeg_fail(state, detail::JpegState::Failure::kLimit,
-                        "decode took longer than the deadline");
+      jpeg_fail(state, JpegState::Failure::kLimit,
+                "decode took longer than the deadline");
     }
     const std::size_t want =
         std::min<std::size_t>(kBatch, c->output_height - c->output_scanline);
@@ -90,8 +65,8 @@ bool run_decode(LumaJpegState* state) {
       const JDIMENSION n = jpeg_read_scanlines(
           c, rows + got, static_cast<JDIMENSION>(want - got));
       if (n == 0) {
-        detail::jpeg_fail(state, detail::JpegState::Failure::kTruncated,
-                          "truncated: the JPEG scan data ends early");
+        jpeg_fail(state, JpegState::Failure::kTruncated,
+                  "truncated: the JPEG scan data ends early");
       }
       got += n;
     }
@@ -104,7 +79,7 @@ bool run_decode(LumaJpegState* state) {
       cmyk_to_luma(src, got * width, state->luma.get());
     } else {
       // The batch's rows are contiguous in both buffers.
-      rgbx_to_luma(src, got * width, state->luma.get());
+      rgbx_to_pillow_luma(src, got * width, state->luma.get());
     }
     state->sink->rows(state->luma.get(), got, width);
   }
@@ -114,18 +89,11 @@ bool run_decode(LumaJpegState* state) {
 
 }  // namespace
 
-Status decode_jpeg_luma(const Source& source, const ImageInfo& /*info*/,
-                        const Limits& limits, const detail::Deadline& deadline,
-                        LumaSink& sink) {
+Status decode_jpeg_pillow_grey(const Source& source, const Limits& limits,
+                               const Deadline& deadline, GreyRowSink& sink) {
   LumaJpegState state(source, limits, deadline);
-  if (!detail::jpeg_state_create(&state) ||
-      !detail::jpeg_read_header_guarded(&state)) {
-    return state.failure_status();
-  }
+  if (!jpeg_begin_decode(&state, 1)) return state.failure_status();
   jpeg_decompress_struct& c = state.cinfo;
-  state.progress.progress_monitor = on_progress;
-  c.progress = &state.progress;
-  c.dct_method = JDCT_ISLOW;
   c.do_fancy_upsampling = TRUE;
   switch (c.num_components) {
     case 1:
@@ -142,7 +110,7 @@ Status decode_jpeg_luma(const Source& source, const ImageInfo& /*info*/,
                                       std::to_string(c.num_components) +
                                       " components (Pillow opens 1, 3 or 4)");
   }
-  if (!calc_dimensions(&state)) return state.failure_status();
+  if (!jpeg_calc_output_guarded(&state)) return state.failure_status();
   IMAGEBANK_RETURN_IF_ERROR(sink.begin(c.output_width, c.output_height));
   const std::size_t row_bytes = std::size_t{c.output_width} *
                                 static_cast<std::size_t>(c.output_components);
@@ -157,4 +125,4 @@ Status decode_jpeg_luma(const Source& source, const ImageInfo& /*info*/,
   return ok_status();
 }
 
-}  // namespace imagebank::pillow
+}  // namespace imagebank::detail
