@@ -128,6 +128,7 @@ from imagebank._core import (
     phash,
     probe,
     read_carteira,
+    read_file,
     resize,
     s3_credentials_from_env,
     set_log_level,
@@ -143,6 +144,7 @@ from imagebank._core import (
     variant_blob_key,
     variant_key,
     windows1252_to_utf8,
+    write_file_atomic,
 )
 from imagebank.errors import (
     ConflictError,
@@ -282,6 +284,7 @@ __all__ = [
     "phash",
     "probe",
     "read_carteira",
+    "read_file",
     "resize",
     "s3_credentials_from_env",
     "set_log_level",
@@ -297,6 +300,7 @@ __all__ = [
     "variant_blob_key",
     "variant_key",
     "windows1252_to_utf8",
+    "write_file_atomic",
 ]
 
 _logger = _logging.getLogger("imagebank")

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'read_file', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -2068,6 +2068,10 @@ def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collectio
     
     Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
     """
+def read_file(path: os.PathLike | str | bytes, max_bytes: typing.SupportsInt | typing.SupportsIndex) -> bytes:
+    """
+    The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
+    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
@@ -2127,6 +2131,10 @@ def variant_key(sha256: str, preset: str, format: str) -> str:
 def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
+    """
+def write_file_atomic(path: os.PathLike | str | bytes, data: typing_extensions.Buffer) -> None:
+    """
+    Replace the file at path with data (bytes or any contiguous buffer), atomically and durably: a temporary file next to it is written, fsynced and renamed over path, then the directory is fsynced. Readers see the old content or the new; on failure (IoError naming the file) path is left as it was and no temporary file remains.
     """
 BATCH_CANCELLED: str = 'cancelled'
 BATCH_DONE: str = 'done'
