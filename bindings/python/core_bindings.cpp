@@ -1,12 +1,17 @@
-// Limits and logging.
+// Limits, logging and the whole-file helpers of the file layer.
 #include <pybind11/chrono.h>
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
+#include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "bindings.hpp"
+#include "imagebank/core/file.hpp"
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/log.hpp"
 
@@ -65,6 +70,67 @@ class PythonLogSink final : public LogSink {
  private:
   py::function fn_;
 };
+
+// A read-only, C-contiguous view of a buffer-protocol object, held (and the
+// object with it) until destruction, so the bytes stay valid without the GIL.
+class ReadOnlyBuffer {
+ public:
+  explicit ReadOnlyBuffer(const py::handle& obj) {
+    if (PyObject_GetBuffer(obj.ptr(), &view_, PyBUF_SIMPLE) != 0) {
+      PyErr_Clear();
+      check(invalid_argument_error(
+          "expected a contiguous buffer, got a non-contiguous " +
+          std::string(py::str(py::type::handle_of(obj).attr("__name__")))));
+    }
+  }
+  ~ReadOnlyBuffer() { PyBuffer_Release(&view_); }
+  ReadOnlyBuffer(const ReadOnlyBuffer&) = delete;
+  ReadOnlyBuffer& operator=(const ReadOnlyBuffer&) = delete;
+  std::span<const std::byte> bytes() const {
+    return {static_cast<const std::byte*>(view_.buf),
+            static_cast<std::size_t>(view_.len)};
+  }
+
+ private:
+  Py_buffer view_{};
+};
+
+void init_files(py::module_& m) {
+  m.def(
+      "read_file",
+      [](const std::filesystem::path& path, std::uint64_t max_bytes) {
+        Result<std::vector<std::byte>> read = [&] {
+          py::gil_scoped_release release;
+          return read_file(path, max_bytes);
+        }();
+        const std::vector<std::byte> bytes = unwrap(std::move(read));
+        return py::bytes(reinterpret_cast<const char*>(bytes.data()),
+                         bytes.size());
+      },
+      py::arg("path"), py::arg("max_bytes"),
+      "The whole content of the regular file at path. LimitExceededError "
+      "(naming the file) when it holds more than max_bytes, also if it grows "
+      "past them while being read; NotFoundError if it does not exist; "
+      "InvalidArgumentError for a directory, a FIFO or a device (never "
+      "waited on); IoError if it cannot be read.");
+  m.def(
+      "write_file_atomic",
+      [](const std::filesystem::path& path, const py::buffer& data) {
+        const ReadOnlyBuffer buffer(data);
+        Status status;
+        {
+          py::gil_scoped_release release;
+          status = write_file_atomic(path, buffer.bytes());
+        }
+        check(status);
+      },
+      py::arg("path"), py::arg("data"),
+      "Replace the file at path with data (bytes or any contiguous buffer), "
+      "atomically and durably: a temporary file next to it is written, "
+      "fsynced and renamed over path, then the directory is fsynced. Readers "
+      "see the old content or the new; on failure (IoError naming the file) "
+      "path is left as it was and no temporary file remains.");
+}
 
 }  // namespace
 
@@ -164,6 +230,8 @@ void init_core(py::module_& m) {
       },
       py::arg("level"), py::arg("message"),
       "Write a record through imagebank's sink (as the library itself does).");
+
+  init_files(m);
 }
 
 }  // namespace imagebank::python

@@ -136,6 +136,7 @@ from imagebank._core import (
     phash,
     probe,
     read_carteira,
+    read_file,
     resize,
     s3_credentials_from_env,
     set_log_level,
@@ -150,6 +151,7 @@ from imagebank._core import (
     validate_preset,
     variant_key,
     windows1252_to_utf8,
+    write_file_atomic,
 )
 from imagebank.errors import (
     ConflictError,
@@ -297,6 +299,7 @@ __all__ = [
     "phash",
     "probe",
     "read_carteira",
+    "read_file",
     "resize",
     "s3_credentials_from_env",
     "set_log_level",
@@ -311,6 +314,7 @@ __all__ = [
     "validate_preset",
     "variant_key",
     "windows1252_to_utf8",
+    "write_file_atomic",
 ]
 
 _logger = _logging.getLogger("imagebank")

@@ -6,7 +6,7 @@ import collections.abc
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_key', 'windows1252_to_utf8']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'read_file', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -136,30 +136,6 @@ class ImageInfo:
         """
         Stored width, before orientation.
         """
-class FormatInfo:
-    """
-    What imagebank knows of a format (one table row).
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def can_decode(self) -> bool:
-        ...
-    @property
-    def can_encode(self) -> bool:
-        ...
-    @property
-    def extension(self) -> str:
-        ...
-    @property
-    def mime_type(self) -> str:
-        ...
-    @property
-    def name(self) -> str:
-        ...
-    @property
-    def shrink_on_load(self) -> bool:
-        ...
 class Image:
     """
     A decoded image: 8-bit samples, (height, width, channels). numpy.asarray(image) views it without a copy.
@@ -1889,14 +1865,6 @@ def decode(src: typing.Any, *, target_width: typing.SupportsInt | typing.Support
     """
     Decode an image (bytes or a path) to sRGB, upright. target_width/target_height: the largest size you will make from it, which lets JPEG and WebP shrink on load.
     """
-def decode_fast_grey(src: typing.Any, *, min_side: typing.SupportsInt | typing.SupportsIndex = 0, limits: Limits | None = None) -> Image:
-    """
-    imagebank's fast grey view: upright, shrunk on load to at least 2 x min_side per side where the image is that large, colour profiles ignored.
-    """
-def decode_pillow_grey(src: typing.Any, *, limits: Limits | None = None) -> Image:
-    """
-    What Pillow gives for Image.open(src).convert('L'), pixel for pixel: as stored (no EXIF orientation), no colour profile applied.
-    """
 def default_presets() -> list[Preset]:
     """
     thumbnail, small, grid, detail, header, zoom.
@@ -1940,14 +1908,6 @@ def fold_text(text: typing.Any) -> str:
 def format_from_name(name: str) -> str:
     """
     The canonical name of a format name ('jpg' gives 'jpeg'); InvalidArgumentError for names imagebank does not know.
-    """
-def format_info(format: str) -> FormatInfo:
-    """
-    The row of the format table for a format name ('jpg' and 'jpeg' give the same row).
-    """
-def format_infos() -> list[FormatInfo]:
-    """
-    Every format imagebank recognises, 'unknown' first.
     """
 def hamming(a: typing.Any, b: typing.Any) -> int:
     """
@@ -2079,10 +2039,6 @@ def phash(src: typing.Any, *, compat: str | None = None, limits: Limits | None =
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
-def pillow_grey(image: Image) -> Image:
-    """
-    Pillow's convert('L') of decoded pixels (L, LA, RGB or RGBA).
-    """
 @typing.overload
 def probe(src: bytes, limits: Limits | None = None) -> ImageInfo:
     """
@@ -2104,10 +2060,6 @@ def probe(src: typing_extensions.Buffer, limits: Limits | None = None) -> ImageI
     
     src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
     """
-def quote_blob_key(key: str) -> str:
-    """
-    A key quoted for a message: non-printable bytes escaped, long keys cut.
-    """
 def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
     """
     Read a Carteira de Compras (.xlsx/.xlsm, legacy .xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a Carteira.
@@ -2116,13 +2068,13 @@ def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collectio
     
     Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
     """
+def read_file(path: os.PathLike | str | bytes, max_bytes: typing.SupportsInt | typing.SupportsIndex) -> bytes:
+    """
+    The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
+    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
-    """
-def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
-    """
-    (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
     """
 def s3_credentials_from_env() -> S3Credentials:
     """
@@ -2168,6 +2120,10 @@ def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
     """
+def variant_blob_key(sha256: str, preset: str, extension: str) -> str:
+    """
+    'variants/<sha256>/<preset>.<extension>'.
+    """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """
     Storage key of a variant made with the default settings.
@@ -2175,6 +2131,10 @@ def variant_key(sha256: str, preset: str, format: str) -> str:
 def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
+    """
+def write_file_atomic(path: os.PathLike | str | bytes, data: typing_extensions.Buffer) -> None:
+    """
+    Replace the file at path with data (bytes or any contiguous buffer), atomically and durably: a temporary file next to it is written, fsynced and renamed over path, then the directory is fsynced. Readers see the old content or the new; on failure (IoError naming the file) path is left as it was and no temporary file remains.
     """
 BATCH_CANCELLED: str = 'cancelled'
 BATCH_DONE: str = 'done'

@@ -2,18 +2,14 @@
 // and hands it to the reader of that format.
 #include "imagebank/carteira/carteira.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <unordered_set>
 
 #include "carteira/builder.hpp"
 #include "carteira/csv_reader.hpp"
 #include "carteira/readers.hpp"
+#include "imagebank/core/file.hpp"
 #include "imagebank/core/text.hpp"
 
 namespace imagebank {
@@ -77,58 +73,6 @@ Result<Carteira> read_any(std::span<const std::byte> bytes,
   return std::move(builder).finish();
 }
 
-std::string errno_text(int err) {
-  char buf[256];
-  return std::string(strerror_r(err, buf, sizeof buf));
-}
-
-Result<std::vector<std::byte>> read_whole_file(
-    const std::filesystem::path& path, const CarteiraLimits& limits) {
-  const std::string name = path.string();
-  if (name.empty()) return invalid_argument_error("empty file path");
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return not_found_error(name + ": no such file");
-    }
-    return io_error(name + ": cannot open: " + errno_text(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    const bool dir = S_ISDIR(st.st_mode);
-    ::close(fd);
-    return invalid_argument_error(
-        name + (dir ? ": is a directory" : ": is not a regular file"));
-  }
-  const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size > limits.max_file_bytes) {
-    ::close(fd);
-    return limit_exceeded_error(name + ": " + std::to_string(size) +
-                                " bytes, more than the limit of " +
-                                std::to_string(limits.max_file_bytes));
-  }
-  std::vector<std::byte> bytes(static_cast<std::size_t>(size));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      return io_error(name + ": read failed: " + errno_text(err));
-    }
-    if (n == 0) break;  // the file shrank while being read
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  bytes.resize(done);
-  return bytes;
-}
-
 }  // namespace
 
 std::string_view severity_name(IssueSeverity severity) noexcept {
@@ -179,7 +123,7 @@ std::size_t Carteira::count_issues(IssueSeverity severity) const noexcept {
 Result<Carteira> read_carteira(const std::filesystem::path& path,
                                const CarteiraOptions& options) {
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> bytes,
-                             read_whole_file(path, options.limits));
+                             read_file(path, options.limits.max_file_bytes));
   return read_any(bytes, path.string(), path, options);
 }
 

@@ -2,14 +2,16 @@
 // when it opens it (an .xls is at most 65,536 rows and the file size is
 // already bounded), then hands out cells one by one; it turns date-formatted
 // numbers into ISO text itself.
+#include <fcntl.h>
 #include <freexl.h>
 #include <stdlib.h>
-#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
 #include "carteira/readers.hpp"
+#include "imagebank/core/file.hpp"
 
 namespace imagebank::carteira {
 namespace {
@@ -58,25 +60,21 @@ class TempFile {
     std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
     if (ec) dir = "/tmp";
     std::string pattern = (dir / "imagebank-xls-XXXXXX").string();
-    const int fd = ::mkstemp(pattern.data());
-    if (fd < 0) {
+    const UniqueFd fd(::mkostemp(pattern.data(), O_CLOEXEC));
+    if (!fd.valid()) {
+      const int err = errno;
       return io_error(name +
                       ": cannot create a temporary file for the .xls "
-                      "reader");
+                      "reader: " +
+                      errno_text(err));
     }
     path_ = pattern;
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-      if (n <= 0) {
-        ::close(fd);
-        return io_error(name +
-                        ": cannot write a temporary file for the .xls "
-                        "reader");
-      }
-      done += static_cast<std::size_t>(n);
+    if (Status written = write_all(fd.get(), bytes, path_); !written.ok()) {
+      return io_error(name +
+                      ": cannot write a temporary file for the .xls "
+                      "reader (" +
+                      written.message() + ")");
     }
-    ::close(fd);
     return ok_status();
   }
   const std::string& path() const { return path_; }

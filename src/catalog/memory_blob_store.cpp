@@ -6,11 +6,10 @@
 // a new buffer and never tears a read in progress.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "imagebank/catalog/blob_store.hpp"
+#include "imagebank/core/file.hpp"
 
 namespace imagebank {
 namespace {
@@ -34,44 +34,28 @@ std::int64_t now_ms() {
       .count();
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
-
-// Reads a whole local file; the memory store holds everything anyway.
+// Reads a whole local file; the memory store holds everything anyway. Like
+// the disk store, anything but a directory is read to its end (a FIFO as
+// `cat` would).
 Result<std::vector<std::byte>> read_local_file(
     std::string_view key, const std::filesystem::path& file) {
   const std::string what =
       "put_file " + quote_blob_key(key) + " from " + file.string();
-  int fd = -1;
-  do {
-    fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return not_found_error(what + ": " + errno_text(err));
-    }
-    return io_error(what + ": " + errno_text(err));
+  auto opened = open_file(file, O_RDONLY | O_NOCTTY);
+  if (!opened.ok()) {
+    return opened.status().with_context("put_file " + quote_blob_key(key));
   }
-  std::vector<std::byte> data;
+  const UniqueFd fd = std::move(opened).value();
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0) {
+    const int err = errno;
+    return io_error(what + ": cannot stat: " + errno_text(err));
+  }
+  if (S_ISDIR(st.st_mode)) {
     return invalid_argument_error(what + ": is a directory");
   }
-  std::byte buffer[64 * 1024];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return io_error(what + ": " + errno_text(err));
-    }
-    if (n == 0) break;
-    data.insert(data.end(), buffer, buffer + n);
-  }
-  ::close(fd);
-  return data;
+  return read_all(fd.get(), static_cast<std::uint64_t>(st.st_size),
+                  std::numeric_limits<std::uint64_t>::max(), what);
 }
 
 class MemoryBlobStore final : public BlobStore {

@@ -5,13 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "hash/hash_index_kernels.hpp"
+#include "imagebank/core/file.hpp"
 
 namespace imagebank::hash_index {
 namespace {
@@ -75,26 +76,15 @@ Layout layout_of(std::size_t n, int words, int tables, int table_bits) {
   return l;
 }
 
-std::string errno_text(int err) { return std::strerror(err); }
-
 class FileWriter {
  public:
   FileWriter(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
 
   Status write(const void* data, std::size_t len) {
     hash_.update(data, len);
-    const auto* p = static_cast<const char*>(data);
-    while (len > 0) {
-      const std::size_t chunk = std::min<std::size_t>(len, 1 << 26);
-      const ssize_t w = ::write(fd_, p, chunk);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        return io_error(name_ + ": cannot write: " + errno_text(errno));
-      }
-      p += w;
-      len -= static_cast<std::size_t>(w);
-      at_ += static_cast<std::size_t>(w);
-    }
+    IMAGEBANK_RETURN_IF_ERROR(write_all(
+        fd_, std::span(static_cast<const std::byte*>(data), len), name_));
+    at_ += len;
     return ok_status();
   }
   Status pad_to(std::size_t offset) {
@@ -119,8 +109,8 @@ class FileWriter {
   std::size_t at_ = 0;
 };
 
-Status write_all(const Segment& seg, const HashIndex::Options& options, int fd,
-                 const std::string& name) {
+Status write_segment(const Segment& seg, const HashIndex::Options& options,
+                     int fd, const std::string& name) {
   const Segment::View& v = seg.view();
   const int words = seg.words();
   const Layout l = layout_of(v.size, words, v.plan.tables, v.plan.table_bits);
@@ -161,21 +151,12 @@ Status write_all(const Segment& seg, const HashIndex::Options& options, int fd,
   h.file_size = l.end;
   h.payload_xxh64 = out.digest();
   h.header_xxh64 = xxh64(&h, offsetof(Header, header_xxh64));
-  const char* p = reinterpret_cast<const char*>(&h);
-  std::size_t done = 0;
-  while (done < kHeaderSize) {
-    const ssize_t w =
-        ::pwrite(fd, p + done, kHeaderSize - done, static_cast<off_t>(done));
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return io_error(name + ": cannot write: " + errno_text(errno));
-    }
-    done += static_cast<std::size_t>(w);
+  // The header goes in last, over the space left at the start: its checksum
+  // covers the payload written above.
+  if (::lseek(fd, 0, SEEK_SET) < 0) {
+    return io_error(name + ": cannot seek: " + errno_text(errno));
   }
-  if (::fsync(fd) != 0) {
-    return io_error(name + ": cannot flush to disk: " + errno_text(errno));
-  }
-  return ok_status();
+  return write_all(fd, std::as_bytes(std::span(&h, 1)), name);
 }
 
 struct Mapping {
@@ -265,86 +246,38 @@ Status validate_buckets(const std::string& name, const Segment& seg) {
   return ok_status();
 }
 
-std::atomic<unsigned> g_temp_counter{0};
-
 }  // namespace
 
 Status write_index_file(const std::filesystem::path& path,
                         const Segment& segment,
                         const HashIndex::Options& options) {
   const std::string name = path.string();
-  // A temporary name of our own; one left by a crashed process that had
-  // the same pid is skipped, not fatal.
-  std::string temp;
-  int fd = -1;
-  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp = name + ".tmp-" + std::to_string(::getpid()) + "-" +
-           std::to_string(g_temp_counter.fetch_add(1));
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0 && errno != EEXIST) break;
-  }
-  if (fd < 0) {
-    return io_error(name + ": cannot create " + temp + ": " +
-                    errno_text(errno));
-  }
-  Status status = write_all(segment, options, fd, name);
-  if (::close(fd) != 0 && status.ok()) {
-    status = io_error(name + ": cannot close: " + errno_text(errno));
-  }
-  if (status.ok() && ::rename(temp.c_str(), name.c_str()) != 0) {
-    status = io_error(name + ": cannot rename " + temp +
-                      " over it: " + errno_text(errno));
-  }
-  if (!status.ok()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  // The rename itself is durable only once the directory is flushed.
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0 || ::fsync(dfd) != 0) {
-    const int err = errno;
-    if (dfd >= 0) ::close(dfd);
-    return io_error(
-        name + ": saved, but cannot flush its directory " + dir.string() +
-        " (the rename may not survive a crash): " + errno_text(err));
-  }
-  ::close(dfd);
-  return ok_status();
+  return write_file_atomic(
+      path, [&](int fd) { return write_segment(segment, options, fd, name); });
 }
 
 Result<OpenedIndex> open_index_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   // O_NONBLOCK: opening a FIFO must not wait for a writer (the S_ISREG check
   // below then refuses it); it changes nothing for a regular file.
-  const int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT) return not_found_error(name + ": no such file");
-    return io_error(name + ": cannot open: " + errno_text(err));
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(UniqueFd fd,
+                             open_file(path, O_RDONLY | O_NONBLOCK));
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
+  if (::fstat(fd.get(), &st) != 0) {
     const int err = errno;
-    ::close(fd);
     return io_error(name + ": cannot stat: " + errno_text(err));
   }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return io_error(name + ": not a regular file");
-  }
+  if (!S_ISREG(st.st_mode)) return io_error(name + ": not a regular file");
   const std::size_t size = static_cast<std::size_t>(st.st_size);
   if (size < kHeaderSize) {
-    ::close(fd);
     return corrupt(name, "truncated to " + std::to_string(size) +
                              " bytes (the header alone has " +
                              std::to_string(kHeaderSize) + ")");
   }
   auto mapping = std::make_shared<Mapping>();
-  mapping->data = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  mapping->data = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd.get(), 0);
   const int map_err = errno;
-  ::close(fd);
+  fd.reset();  // the mapping keeps the file
   if (mapping->data == MAP_FAILED) {
     mapping->data = nullptr;
     return io_error(name + ": cannot map: " + errno_text(map_err));

@@ -33,9 +33,10 @@
 
 namespace imagebank::hash_index {
 
-// Writes `segment` to `path` through a temporary file in the same directory
-// and a rename; io_error naming the path on failure (the temporary file is
-// removed, `path` is untouched).
+// Writes `segment` to `path` with write_file_atomic (core/file.hpp): a
+// temporary file in the same directory, fsync, rename, directory fsync;
+// io_error naming the path on failure (the temporary file is removed, `path`
+// is untouched).
 Status write_index_file(const std::filesystem::path& path,
                         const Segment& segment,
                         const HashIndex::Options& options);

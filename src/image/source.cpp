@@ -1,7 +1,5 @@
 #include "imagebank/image/source.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "imagebank/core/file.hpp"
+
 namespace imagebank {
 namespace {
-
-std::string errno_text(int err) { return std::strerror(err); }
 
 class MemorySource final : public Source {
  public:
@@ -59,9 +57,8 @@ class OwnedMemorySource final : public Source {
 
 class FileSource final : public Source {
  public:
-  FileSource(int fd, std::uint64_t size, std::string name)
-      : fd_(fd), size_(size), name_(std::move(name)) {}
-  ~FileSource() override { ::close(fd_); }
+  FileSource(UniqueFd fd, std::uint64_t size, std::string name)
+      : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
 
   std::uint64_t size() const noexcept override { return size_; }
 
@@ -69,7 +66,7 @@ class FileSource final : public Source {
                               std::span<std::byte> out) const override {
     std::size_t done = 0;
     while (done < out.size() && offset + done < size_) {
-      const ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
+      const ssize_t n = ::pread(fd_.get(), out.data() + done, out.size() - done,
                                 static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -85,7 +82,7 @@ class FileSource final : public Source {
   const std::string& name() const noexcept override { return name_; }
 
  private:
-  int fd_;
+  UniqueFd fd_;
   std::uint64_t size_;
   std::string name_;
 };
@@ -94,33 +91,9 @@ class FileSource final : public Source {
 
 Result<std::unique_ptr<Source>> Source::file(
     const std::filesystem::path& path) {
-  const std::string name = path.string();
-  if (name.empty()) return invalid_argument_error("empty file path");
-  int fd;
-  do {
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  } while (fd < 0 && errno == EINTR);
-  if (fd < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return not_found_error(name + ": no such file");
-    }
-    return io_error(name + ": cannot open: " + errno_text(err));
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return io_error(name + ": cannot stat: " + errno_text(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return invalid_argument_error(name + (S_ISDIR(st.st_mode)
-                                              ? ": is a directory"
-                                              : ": is not a regular file"));
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(RegularFile file, open_regular_file(path));
   return std::unique_ptr<Source>(
-      new FileSource(fd, static_cast<std::uint64_t>(st.st_size), name));
+      new FileSource(std::move(file.fd), file.size, path.string()));
 }
 
 std::unique_ptr<Source> Source::memory(std::span<const std::byte> bytes,

@@ -274,18 +274,11 @@ Status FsBlobStore::put_file(std::string_view key,
       "put_file " + quote_blob_key(key) + " from " + file.string();
   // A FIFO blocks here until its writer arrives, as `cat` would: streaming
   // from a pipe is a use, and the caller chose the path.
-  int src = -1;
-  do {
-    src = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  } while (src < 0 && errno == EINTR);
-  if (src < 0) {
-    const int err = errno;
-    if (err == ENOENT || err == ENOTDIR) {
-      return not_found_error(errno_message(what, err));
-    }
-    return io_status(what, err);
+  auto opened = open_file(file, O_RDONLY | O_NOCTTY);
+  if (!opened.ok()) {
+    return opened.status().with_context("put_file " + quote_key(key));
   }
-  UniqueFd source(src);
+  const UniqueFd source = std::move(opened).value();
   struct stat st {};
   if (::fstat(source.get(), &st) != 0) return io_status(what, errno);
   if (S_ISDIR(st.st_mode))
@@ -402,7 +395,6 @@ Status FsBlobStore::remove(std::string_view key) {
 
 Result<std::unique_ptr<BlobStore>> open_fs_blob_store(
     const std::filesystem::path& root, const FsBlobStoreOptions& options) {
-  using fs_internal::UniqueFd;
   if (root.empty()) {
     return invalid_argument_error("fs blob store: the root path is empty");
   }

@@ -55,14 +55,11 @@ Kind kind_of(int dir_fd, const dirent& e) {
 // `visit` gets each name and kind except "." and "..".
 template <typename Visit>
 int read_dir(int dir_fd, Visit&& visit) {
-  const int fd = ::dup(dir_fd);
-  if (fd < 0) return errno;
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    const int err = errno;
-    ::close(fd);
-    return err;
-  }
+  UniqueFd fd(::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0));
+  if (!fd.valid()) return errno;
+  DIR* dir = ::fdopendir(fd.get());
+  if (dir == nullptr) return errno;
+  static_cast<void>(fd.release());  // closedir closes it
   ::rewinddir(dir);  // the dup shares the offset of earlier walks
   int err = 0;
   for (;;) {
@@ -265,15 +262,15 @@ Result<BlobListPage> FsBlobStore::list(std::string_view prefix,
 
 Result<FsSweepReport> sweep_fs_blob_store_temp_files(
     const std::filesystem::path& root, std::chrono::seconds older_than) {
-  const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  const UniqueFd root_fd(
+      ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd.valid()) {
     const int err = errno;
     if (err == ENOENT) {
       return not_found_error("sweep " + root.string() + ": does not exist");
     }
     return fs_internal::io_status("sweep " + root.string(), err);
   }
-  fs_internal::UniqueFd root_fd(fd);
   fs_internal::Sweeper sweeper{
       std::chrono::system_clock::now() - older_than, root.string(), {}};
   IMAGEBANK_RETURN_IF_ERROR(sweeper.walk(root_fd.get(), ""));

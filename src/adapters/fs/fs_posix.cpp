@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -94,31 +93,10 @@ bool unsupported_copy(int err) {
 
 }  // namespace
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) reset(other.release());
-  return *this;
-}
-
-void UniqueFd::reset(int fd) {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = fd;
-}
-
-int UniqueFd::close() {
-  if (fd_ < 0) return 0;
-  const int fd = release();
-  // Linux closes the descriptor even when close() fails (also on EINTR), so
-  // it must not be retried.
-  return ::close(fd) == 0 ? 0 : errno;
-}
-
 Resolver detect_resolver(int root_fd) {
-  const int fd =
-      openat2_beneath(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (fd >= 0) {
-    ::close(fd);
-    return Resolver::kOpenat2;
-  }
+  const UniqueFd fd(
+      openat2_beneath(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0));
+  if (fd.valid()) return Resolver::kOpenat2;
   // ENOSYS: an old kernel; EPERM: a seccomp filter that does not know it.
   return Resolver::kComponentWalk;
 }
@@ -236,15 +214,8 @@ int copy_fd(int src_fd, int dst_fd, bool& source_failed) {
   return read_write_copy(src_fd, dst_fd, source_failed);
 }
 
-std::string errno_message(std::string_view what, int err) {
-  std::string out(what);
-  out += ": ";
-  out += std::strerror(err);
-  return out;
-}
-
 Status io_status(std::string_view what, int err) {
-  return io_error(errno_message(what, err));
+  return io_error(std::string(what) + ": " + errno_text(err));
 }
 
 WriteFault& write_fault() {

@@ -1,6 +1,7 @@
-// POSIX plumbing of the local-disk BlobStore: owned descriptors, loops that
-// survive EINTR and short transfers, path resolution beneath a root, and the
-// failure hook the tests use. Internal to the fs adapter.
+// POSIX plumbing of the local-disk BlobStore: loops that survive EINTR and
+// short transfers (with the failure hook the tests use), path resolution
+// beneath a root, and in-kernel copies. Internal to the fs adapter; owned
+// descriptors and errno text come from the core file layer.
 #pragma once
 
 #include <sys/types.h>
@@ -12,36 +13,13 @@
 #include <string>
 #include <string_view>
 
+#include "imagebank/core/file.hpp"
 #include "imagebank/core/status.hpp"
 
 namespace imagebank::fs_internal {
 
-// A file descriptor closed on destruction.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept;
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1);
-  // Closes now and reports close()'s error (0 or an errno): on some file
-  // systems (NFS) a failed write only shows up here.
-  int close();
-
- private:
-  int fd_ = -1;
-};
+// Descriptors are owned by the core's UniqueFd (imagebank/core/file.hpp).
+using imagebank::UniqueFd;
 
 // How paths are resolved beneath the root. openat2(RESOLVE_BENEATH) lets
 // symbolic links that stay inside the root work and refuses the others in
@@ -71,9 +49,7 @@ int sync_fd(int fd, bool data_only);
 // wrong.
 int copy_fd(int src_fd, int dst_fd, bool& source_failed);
 
-// "<what>: <strerror(err)>".
-std::string errno_message(std::string_view what, int err);
-// io_error for device failures, with `what` and the system's reason.
+// io_error "<what>: <errno_text(err)>" for device failures.
 Status io_status(std::string_view what, int err);
 
 // Fault injection for the tests: once armed, the write that would cross

@@ -1,7 +1,5 @@
 #include "adapters/s3/body.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,38 +21,19 @@ Result<std::size_t> MemoryBody::read(std::span<std::byte> out) {
 
 Result<std::shared_ptr<OpenFile>> OpenFile::open(
     const std::filesystem::path& path) {
-  const std::string name = path.string();
-  int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int err = errno;
-    std::string reason = std::strerror(err);
-    if (err == ENOENT) return not_found_error(name + ": " + reason);
-    return io_error(name + ": cannot open: " + reason);
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return io_error(name + ": cannot stat: " + std::strerror(err));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return invalid_argument_error(name + ": not a regular file");
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(RegularFile file, open_regular_file(path));
   return std::shared_ptr<OpenFile>(
-      new OpenFile(fd, static_cast<std::uint64_t>(st.st_size), name));
+      new OpenFile(std::move(file.fd), file.size, path.string()));
 }
-
-OpenFile::~OpenFile() { ::close(fd_); }
 
 Result<std::size_t> OpenFile::pread(std::span<std::byte> out,
                                     std::uint64_t offset) const {
   for (;;) {
     const ssize_t n =
-        ::pread(fd_, out.data(), out.size(), static_cast<off_t>(offset));
+        ::pread(fd_.get(), out.data(), out.size(), static_cast<off_t>(offset));
     if (n >= 0) return static_cast<std::size_t>(n);
     if (errno == EINTR) continue;
-    return io_error(name_ + ": read failed: " + std::strerror(errno));
+    return io_error(name_ + ": read failed: " + errno_text(errno));
   }
 }
 

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "imagebank/core/file.hpp"
 #include "imagebank/core/result.hpp"
 
 namespace imagebank::s3 {
@@ -43,7 +44,6 @@ class OpenFile {
  public:
   static Result<std::shared_ptr<OpenFile>> open(
       const std::filesystem::path& path);
-  ~OpenFile();
   OpenFile(const OpenFile&) = delete;
   OpenFile& operator=(const OpenFile&) = delete;
 
@@ -53,9 +53,9 @@ class OpenFile {
                             std::uint64_t offset) const;
 
  private:
-  OpenFile(int fd, std::uint64_t size, std::string name)
-      : fd_(fd), size_(size), name_(std::move(name)) {}
-  int fd_;
+  OpenFile(UniqueFd fd, std::uint64_t size, std::string name)
+      : fd_(std::move(fd)), size_(size), name_(std::move(name)) {}
+  UniqueFd fd_;
   std::uint64_t size_;
   std::string name_;
 };
