@@ -276,7 +276,7 @@ Status FsBlobStore::put_file(std::string_view key,
   // from a pipe is a use, and the caller chose the path.
   auto opened = open_file(file, O_RDONLY | O_NOCTTY);
   if (!opened.ok()) {
-    return opened.status().with_context("put_file " + quote_key(key));
+    return opened.status().with_context("put_file " + quote_blob_key(key));
   }
   const UniqueFd source = std::move(opened).value();
   struct stat st {};
