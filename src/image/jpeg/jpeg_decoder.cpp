@@ -19,6 +19,9 @@ struct DecodeState : JpegHeaderState {
               const Deadline& deadline_in)
       : JpegHeaderState(source, limits), deadline(&deadline_in) {}
   const Deadline* deadline;
+  // The failure is the deadline's (reported with its own code, not as a
+  // limit).
+  bool deadline_hit = false;
   jpeg_progress_mgr progress{};
   Image* image = nullptr;
   std::unique_ptr<std::uint8_t[]> cmyk_row;
@@ -37,6 +40,7 @@ void on_progress(j_common_ptr cinfo) {
               "progressive JPEG has more scans than the limit");
   }
   if (state->deadline->expired()) {
+    state->deadline_hit = true;
     jpeg_fail(state, JpegState::Failure::kLimit,
               "decode took longer than the deadline");
   }
@@ -69,6 +73,7 @@ bool run_decode(DecodeState* state) {
   const bool cmyk = c->out_color_space == JCS_CMYK;
   while (c->output_scanline < c->output_height) {
     if ((c->output_scanline & 63) == 0 && state->deadline->expired()) {
+      state->deadline_hit = true;
       jpeg_fail(state, JpegState::Failure::kLimit,
                 "decode took longer than the deadline");
     }
@@ -138,7 +143,9 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
     out.cmyk_converted = true;
     icc.clear();  // consumed (or unusable for RGB output)
   }
-  if (!run_decode(&state)) return state.failure_status();
+  if (!run_decode(&state)) {
+    return state.deadline_hit ? deadline.status() : state.failure_status();
+  }
   out.image = std::move(image);
   out.icc = std::move(icc);
   return out;
