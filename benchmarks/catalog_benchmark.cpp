@@ -78,7 +78,7 @@ struct Backends {
     if (it != catalogs.end() && !fresh) return &it->second;
     if (it != catalogs.end()) catalogs.erase(it);
     const std::string name = "bench" + std::to_string(++databases);
-    Result<std::unique_ptr<CatalogStore>> store = internal_error("unopened");
+    Result<std::unique_ptr<CatalogDatabase>> store = internal_error("unopened");
     if (backend == "sqlite") {
       store = open_sqlite_catalog(dir / (name + ".db"));
     } else {

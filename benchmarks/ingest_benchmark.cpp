@@ -284,7 +284,7 @@ Status timed_ingest(Bank& bank, const std::vector<fs::path>& paths,
   const Clock used = Clock::now() - start;
   const double others = machine_busy() - busy - used.cpu;
   if (!batch.ok()) return batch.status();
-  Result<JobCounts> counts = bank.catalog().job_counts(batch->id);
+  Result<JobCounts> counts = bank.jobs().job_counts(batch->id);
   if (!counts.ok()) return counts.status();
   if (counts->done + counts->duplicate != static_cast<std::int64_t>(expected) ||
       counts->failed != 0) {
@@ -292,7 +292,8 @@ Status timed_ingest(Bank& bank, const std::vector<fs::path>& paths,
                           " done, " + std::to_string(counts->duplicate) +
                           " duplicates, " + std::to_string(counts->failed) +
                           " failed of " + std::to_string(expected) +
-                          " (state " + batch->state + ")");
+                          " (state " +
+                          std::string(batch_state_name(batch->state)) + ")");
   }
   out->wall = used.wall;
   out->cpu = used.cpu;
@@ -413,10 +414,11 @@ Status read_hashed(const fs::path& path, std::vector<std::byte>* bytes,
 Status run_stages(Bank& bank, const std::vector<fs::path>& files,
                   const IngestOptions& options, std::array<Clock, kStages>& t) {
   CatalogStore& catalog = bank.catalog();
+  JobQueue& queue = bank.jobs();
   BlobStore& blobs = bank.blobs();
   const std::string worker = "bench:1:stages";
   Clock start = Clock::now();
-  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, catalog.create_batch(0, "bench\n"));
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, queue.create_batch(0, "bench\n"));
 
   // receive: read + SHA-256 + exact-duplicate lookup + original put, job
   // rows in groups of 64.
@@ -438,14 +440,14 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
     IMAGEBANK_RETURN_IF_ERROR(blobs.put(key, bytes));
     pending.push_back(std::move(job));
     if (pending.size() == 64) {
-      IMAGEBANK_RETURN_IF_ERROR(catalog.add_jobs(batch.id, pending).status());
+      IMAGEBANK_RETURN_IF_ERROR(queue.add_jobs(batch.id, pending).status());
       pending.clear();
     }
   }
   if (!pending.empty()) {
-    IMAGEBANK_RETURN_IF_ERROR(catalog.add_jobs(batch.id, pending).status());
+    IMAGEBANK_RETURN_IF_ERROR(queue.add_jobs(batch.id, pending).status());
   }
-  IMAGEBANK_RETURN_IF_ERROR(catalog.finish_receiving(batch.id).status());
+  IMAGEBANK_RETURN_IF_ERROR(queue.finish_receiving(batch.id).status());
   bytes.clear();
   bytes.shrink_to_fit();
   Clock now = Clock::now();
@@ -470,13 +472,12 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
   for (std::size_t i = 0; i < files.size(); ++i) {
     now = Clock::now();
     // job: lease, the exact-duplicate lookup, the batch row.
-    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Job> jobs,
-                               catalog.lease_jobs(lease));
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Job> jobs, queue.lease_jobs(lease));
     if (jobs.size() != 1) return internal_error("no job to lease");
     const Job& job = jobs.front();
     Result<ImageRecord> existing = catalog.find_image_by_sha256(job.sha256);
     if (existing.ok()) return internal_error("unexpected duplicate");
-    IMAGEBANK_ASSIGN_OR_RETURN(Batch b, catalog.get_batch(job.batch_id));
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch b, queue.get_batch(job.batch_id));
     lap(kJob);
 
     // read: find the original by its prefix, read it whole.
@@ -547,7 +548,7 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
     lap(kPuts);
 
     IMAGEBANK_ASSIGN_OR_RETURN(ImageInsert inserted,
-                               catalog.complete_job(job.id, worker, outcome));
+                               queue.complete_job(job.id, worker, outcome));
     near.add(inserted.image.id, inserted.image.phash);
     lap(kCommit);
   }

@@ -206,7 +206,9 @@ def check(db, files: pathlib.Path, cli: str, n: int) -> dict:
         problems.append(f"{jobs} jobs for {n} files")
     if set(states) - {"done", "duplicate", "failed"}:
         problems.append(f"jobs left unfinished: {states}")
-    no_reason = int(q("SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND error = ''")[0][0])
+    # A failure is its code (error_code) and its message (error): both kept.
+    no_reason = int(q("SELECT COUNT(*) FROM jobs WHERE state = 'failed' AND "
+                      "(error_code = '' OR error = '')")[0][0])
     if no_reason:
         problems.append(f"{no_reason} failed jobs without a reason")
     lost = int(q("SELECT COUNT(*) FROM jobs j WHERE j.state IN ('done', 'duplicate') AND "

@@ -1,5 +1,6 @@
-// imagebank.Bank: the facade (a CatalogStore and a BlobStore opened from
-// URIs), its reports as lists and iterators, and the URI openers.
+// imagebank.Bank: the facade (a catalog database — its CatalogStore and
+// JobQueue — and a BlobStore opened from URIs), its reports as lists and
+// iterators, and the URI openers.
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -51,8 +52,8 @@ void init_bank(py::module_& m) {
   m.def(
       "open_catalog_store",
       [](const std::string& uri) {
-        return std::shared_ptr<CatalogStore>(
-            released<std::unique_ptr<CatalogStore>>(
+        return std::shared_ptr<CatalogDatabase>(
+            released<std::unique_ptr<CatalogDatabase>>(
                 [&] { return open_catalog_store(uri); }));
       },
       py::arg("uri"),
@@ -90,6 +91,8 @@ void init_bank(py::module_& m) {
           "(SQLite) "
           "and files/ (local disk).")
       .def_property_readonly("catalog", &Bank::catalog_ptr)
+      .def_property_readonly("jobs", &Bank::jobs_ptr,
+                             "The ingest queue: batches, jobs, leases.")
       .def_property_readonly("blobs", &Bank::blobs_ptr)
       .def(
           "import_carteira",

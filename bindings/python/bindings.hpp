@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,18 @@ Geometry make_geometry(std::uint32_t width, std::uint32_t height,
 // called with the GIL held; never returns.
 [[noreturn]] void throw_status(const Status& status);
 
+// An instance of imagebank.Error (a subclass per code), as the value of a
+// failure that is stored, not raised: a Job's error. Typed so in the stubs.
+bool is_error_instance(PyObject* object);
+class ErrorObject : public py::object {
+ public:
+  PYBIND11_OBJECT_DEFAULT(ErrorObject, py::object, is_error_instance)
+};
+// The exception for a failed status, not raised; nullopt (None) when OK.
+std::optional<ErrorObject> error_instance(const Status& status);
+// The status an exception stands for: its class's code and its message.
+Status status_of(const ErrorObject& error);
+
 template <typename T>
 T unwrap(Result<T>&& result) {
   if (!result.ok()) throw_status(result.status());
@@ -66,3 +79,10 @@ inline void check(const Status& status) {
 }
 
 }  // namespace imagebank::python
+
+namespace pybind11::detail {
+template <>
+struct handle_type_name<imagebank::python::ErrorObject> {
+  static constexpr auto name = const_name("imagebank.errors.Error");
+};
+}  // namespace pybind11::detail

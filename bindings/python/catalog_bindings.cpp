@@ -1,6 +1,8 @@
-// The catalog's domain types and imagebank.CatalogStore (SQLite or
-// PostgreSQL). Statuses are the strings of the C++ names ("pending",
-// "approved", ...). Every call to the store releases the GIL.
+// The catalog's domain types, imagebank.CatalogStore, and the classes of
+// the SQL databases (CatalogDatabase: a CatalogStore and a JobQueue, whose
+// methods jobs_bindings.cpp adds). Statuses are the strings of the C++
+// names ("pending", "approved", ...). Every call to a store releases the
+// GIL.
 #include "catalog_bindings.hpp"
 
 #include <pybind11/stl.h>
@@ -13,6 +15,7 @@
 
 #include "bindings.hpp"
 #include "imagebank/adapters/sql_catalog_store.hpp"
+#include "imagebank/catalog/catalog_database.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
 
 namespace imagebank::python {
@@ -195,23 +198,6 @@ void bind_types(py::module_& m) {
       .def_readonly("products_created", &CarteiraImport::products_created)
       .def_readonly("products_updated", &CarteiraImport::products_updated)
       .def_readonly("imported_ms", &CarteiraImport::imported_ms);
-  py::class_<Batch>(
-      m, "Batch",
-      "An ingest batch: state is queued, running, paused, done or cancelled; "
-      "receiving is True until every file has its job.")
-      .def_readonly("id", &Batch::id)
-      .def_readonly("collection_id", &Batch::collection_id)
-      .def_readonly("state", &Batch::state)
-      .def_readonly("source", &Batch::source)
-      .def_readonly("receiving", &Batch::receiving)
-      .def_readonly("created_ms", &Batch::created_ms)
-      .def_readonly("updated_ms", &Batch::updated_ms)
-      .def("__eq__", [](const Batch& a, const Batch& b) { return a == b; })
-      .def("__repr__", [](const Batch& b) {
-        return "Batch(id=" + std::to_string(b.id) +
-               ", state=" + py::repr(py::str(b.state)).cast<std::string>() +
-               ", receiving=" + (b.receiving ? "True" : "False") + ")";
-      });
   py::class_<ViewCoverage>(m, "ViewCoverage")
       .def_readonly("view", &ViewCoverage::view)
       .def_readonly("products_with_view", &ViewCoverage::products_with_view);
@@ -268,6 +254,16 @@ void init_catalog(py::module_& m) {
       m, "CatalogStore",
       "The catalog's rows, in SQLite or PostgreSQL. Thread-safe; every call "
       "is one transaction and releases the GIL.");
+  py::class_<JobQueue, std::shared_ptr<JobQueue>>(
+      m, "JobQueue",
+      "The ingest queue: batches, their jobs and the leases workers hold. "
+      "Thread-safe; every call is one transaction and releases the GIL.");
+  py::class_<CatalogDatabase, CatalogStore, JobQueue,
+             std::shared_ptr<CatalogDatabase>>(
+      m, "CatalogDatabase",
+      "A SQL database holding both the catalog (CatalogStore) and its ingest "
+      "queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog "
+      "return.");
   store.def_property_readonly("uri", &CatalogStore::uri)
       .def("schema_version",
            [](CatalogStore& s) {
@@ -499,19 +495,6 @@ void init_catalog(py::module_& m) {
           },
           py::arg("subject"), py::arg("subject_id"))
       .def(
-          "create_batch",
-          [](CatalogStore& s, RowId collection_id, const std::string& source) {
-            return released<Batch>(
-                [&] { return s.create_batch(collection_id, source); });
-          },
-          py::arg("collection_id"), py::arg("source") = "")
-      .def(
-          "get_batch",
-          [](CatalogStore& s, RowId id) {
-            return released<Batch>([&] { return s.get_batch(id); });
-          },
-          py::arg("id"))
-      .def(
           "coverage",
           [](CatalogStore& s, std::optional<RowId> collection_id,
              const std::vector<std::string>& views) {
@@ -534,8 +517,8 @@ void init_catalog(py::module_& m) {
       [](const std::filesystem::path& path, std::size_t pool_size) {
         SqlStoreOptions o;
         o.pool_size = pool_size;
-        return std::shared_ptr<CatalogStore>(
-            released<std::unique_ptr<CatalogStore>>(
+        return std::shared_ptr<CatalogDatabase>(
+            released<std::unique_ptr<CatalogDatabase>>(
                 [&] { return open_sqlite_catalog(path, o); }));
       },
       py::arg("path"), py::arg("pool_size") = 4,
@@ -546,8 +529,8 @@ void init_catalog(py::module_& m) {
         SqlStoreOptions o;
         o.pool_size = pool_size;
         o.connect_attempts = connect_attempts;
-        return std::shared_ptr<CatalogStore>(
-            released<std::unique_ptr<CatalogStore>>(
+        return std::shared_ptr<CatalogDatabase>(
+            released<std::unique_ptr<CatalogDatabase>>(
                 [&] { return open_postgresql_catalog(uri, o); }));
       },
       py::arg("uri"), py::arg("pool_size") = 4, py::arg("connect_attempts") = 3,

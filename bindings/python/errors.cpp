@@ -2,6 +2,7 @@
 // typed and documented there); each carries the name of its error code in
 // `code`, which is how a Status finds its class.
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -29,7 +30,7 @@ void init_errors(py::module_&) {
       ErrorCode::kCorruptData,     ErrorCode::kUnsupportedFormat,
       ErrorCode::kLimitExceeded,   ErrorCode::kIoError,
       ErrorCode::kUnavailable,     ErrorCode::kConflict,
-      ErrorCode::kInternal};
+      ErrorCode::kInternal,        ErrorCode::kDeadlineExceeded};
   for (const py::handle cls : errors.attr("__dict__").attr("values")()) {
     if (!PyType_Check(cls.ptr()) ||
         !PyObject_IsSubclass(cls.ptr(), base.ptr()) ||
@@ -54,6 +55,26 @@ void throw_status(const Status& status) {
   PyObject* type = it == classes().end() ? g_error : it->second;
   PyErr_SetString(type, status.message().c_str());
   throw py::error_already_set();
+}
+
+bool is_error_instance(PyObject* object) {
+  return g_error != nullptr && PyObject_IsInstance(object, g_error) == 1;
+}
+
+std::optional<ErrorObject> error_instance(const Status& status) {
+  if (status.ok()) return std::nullopt;
+  const auto it = classes().find(status.code());
+  py::handle type(it == classes().end() ? g_error : it->second);
+  return py::reinterpret_steal<ErrorObject>(type(status.message()).release());
+}
+
+Status status_of(const ErrorObject& error) {
+  const std::string code = py::str(error.attr("code"));
+  const std::optional<ErrorCode> known = parse_error_code(code);
+  // The base class (code "error") or a code this build lacks: internal.
+  return Status(
+      known && *known != ErrorCode::kOk ? *known : ErrorCode::kInternal,
+      py::str(error));
 }
 
 }  // namespace imagebank::python

@@ -293,8 +293,9 @@ void bind_types(py::module_& m) {
         }
         return "BatchProgress(batch=" + std::to_string(p.batch.id) +
                ", state=" +
-               py::repr(py::str(p.batch.state)).cast<std::string>() + ", " +
-               counts_text(p.counts) +
+               py::repr(py::str(std::string(batch_state_name(p.batch.state))))
+                   .cast<std::string>() +
+               ", " + counts_text(p.counts) +
                ", rate=" + py::repr(py::float_(p.rate)).cast<std::string>() +
                ", eta_seconds=" + eta + ")";
       });
@@ -460,12 +461,12 @@ void init_ingest(py::module_& m) {
   bind_controls(bank);
   m.def(
       "batch_progress",
-      [](CatalogStore& catalog, RowId batch_id) {
+      [](JobQueue& queue, RowId batch_id) {
         return released<BatchProgress>(
-            [&] { return batch_progress(catalog, batch_id); });
+            [&] { return batch_progress(queue, batch_id); });
       },
-      py::arg("catalog"), py::arg("batch_id"),
-      "The batch with its counts, rate and ETA, read from the catalog.");
+      py::arg("queue"), py::arg("batch_id"),
+      "The batch with its counts, rate and ETA, read from the queue.");
 }
 
 }  // namespace imagebank::python

@@ -1,8 +1,9 @@
-// The ingest queue on imagebank.CatalogStore: its row types (Job, JobInsert,
-// LeaseOptions, JobOutcome, JobCounts, NearDuplicate, ImageHashRow), the
-// state names, and the store's batch, job and lease methods. Registered
-// after init_catalog (it adds methods to its CatalogStore class). Every call
-// to the store releases the GIL.
+// The ingest queue, imagebank.JobQueue: its row types (Batch, Job, JobInsert,
+// LeaseOptions, JobOutcome, JobCounts, NearDuplicate, ImageHashRow), and its
+// batch, job and lease methods; also the CatalogStore queries that read
+// those rows. The states are job_states.cpp's. Registered after
+// init_catalog (it adds methods to its JobQueue and CatalogStore classes).
+// Every call to a store releases the GIL.
 #include <pybind11/stl.h>
 
 #include <cstdint>
@@ -14,7 +15,9 @@
 #include "bindings.hpp"
 #include "catalog_bindings.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/catalog/job_queue.hpp"
 #include "imagebank/catalog/jobs.hpp"
+#include "job_states.hpp"
 
 namespace imagebank::python {
 namespace {
@@ -37,25 +40,28 @@ void check_page_size(std::size_t page_size) {
   }
 }
 
-void bind_constants(py::module_& m) {
-  m.attr("JOB_RECEIVED") = std::string(kJobReceived);
-  m.attr("JOB_LEASED") = std::string(kJobLeased);
-  m.attr("JOB_DONE") = std::string(kJobDone);
-  m.attr("JOB_DUPLICATE") = std::string(kJobDuplicate);
-  m.attr("JOB_FAILED") = std::string(kJobFailed);
-  m.attr("JOB_CANCELLED") = std::string(kJobCancelled);
-  m.attr("BATCH_QUEUED") = std::string(kBatchQueued);
-  m.attr("BATCH_RUNNING") = std::string(kBatchRunning);
-  m.attr("BATCH_PAUSED") = std::string(kBatchPaused);
-  m.attr("BATCH_DONE") = std::string(kBatchDone);
-  m.attr("BATCH_CANCELLED") = std::string(kBatchCancelled);
-}
-
 void bind_types(py::module_& m) {
+  py::class_<Batch>(m, "Batch",
+                    "An ingest batch: its state (a BatchState); receiving is "
+                    "True until every file has its job.")
+      .def_readonly("id", &Batch::id)
+      .def_readonly("collection_id", &Batch::collection_id)
+      .def_readonly("state", &Batch::state)
+      .def_readonly("source", &Batch::source)
+      .def_readonly("receiving", &Batch::receiving)
+      .def_readonly("created_ms", &Batch::created_ms)
+      .def_readonly("updated_ms", &Batch::updated_ms)
+      .def("__eq__", [](const Batch& a, const Batch& b) { return a == b; })
+      .def("__repr__", [](const Batch& b) {
+        return "Batch(id=" + std::to_string(b.id) +
+               ", state=" + quoted(std::string(batch_state_name(b.state))) +
+               ", receiving=" + (b.receiving ? "True" : "False") + ")";
+      });
+
   py::class_<Job>(m, "Job",
-                  "One file of an ingest batch. state: received, leased, "
-                  "done, duplicate, failed or cancelled; error is "
-                  "'<code>: <message>' once it failed.")
+                  "One file of an ingest batch: its state (a JobState) and, "
+                  "once it failed (or while it waits for a retry), its error "
+                  "as the imagebank.Error subclass of its code, not raised.")
       .def_readonly("id", &Job::id)
       .def_readonly("batch_id", &Job::batch_id)
       .def_readonly("original_name", &Job::original_name)
@@ -66,58 +72,66 @@ void bind_types(py::module_& m) {
       .def_readonly("attempts", &Job::attempts)
       .def_readonly("worker", &Job::worker)
       .def_readonly("lease_until_ms", &Job::lease_until_ms)
-      .def_readonly("error", &Job::error)
+      .def_property_readonly(
+          "error", [](const Job& j) { return error_instance(j.error); },
+          "Why it failed (its class says the code, str() the message); None "
+          "when it has not.")
       .def_readonly("image_id", &Job::image_id)
       .def_readonly("created_ms", &Job::created_ms)
       .def_readonly("updated_ms", &Job::updated_ms)
       .def("__eq__", [](const Job& a, const Job& b) { return a == b; })
       .def("__repr__", [](const Job& j) {
-        std::string out = "Job(id=" + std::to_string(j.id) +
-                          ", batch_id=" + std::to_string(j.batch_id) +
-                          ", original_name=" + quoted(j.original_name) +
-                          ", state=" + quoted(j.state);
+        std::string out =
+            "Job(id=" + std::to_string(j.id) +
+            ", batch_id=" + std::to_string(j.batch_id) +
+            ", original_name=" + quoted(j.original_name) +
+            ", state=" + quoted(std::string(job_state_name(j.state)));
         if (j.image_id) out += ", image_id=" + std::to_string(*j.image_id);
-        if (!j.error.empty()) out += ", error=" + quoted(j.error);
+        if (!j.error.ok()) out += ", error=" + quoted(j.error.to_string());
         return out + ")";
       });
 
   py::class_<JobInsert>(m, "JobInsert",
-                        "A received file, for CatalogStore.add_jobs. state: "
+                        "A received file, for JobQueue.add_jobs. state: "
                         "received (to process), duplicate (image_id set) or "
-                        "failed (error set).")
+                        "failed (error set: an imagebank.Error instance).")
       .def(py::init([](std::string source_path, std::string original_name,
-                       std::string sha256, std::uint64_t bytes,
-                       std::string state, std::string error,
+                       std::string sha256, std::uint64_t bytes, JobState state,
+                       std::optional<ErrorObject> error,
                        std::optional<RowId> image_id) {
              JobInsert j;
              j.source_path = std::move(source_path);
              j.original_name = std::move(original_name);
              j.sha256 = std::move(sha256);
              j.bytes = bytes;
-             j.state = std::move(state);
-             j.error = std::move(error);
+             j.state = state;
+             if (error) j.error = status_of(*error);
              j.image_id = image_id;
              return j;
            }),
            py::arg("source_path"), py::kw_only(), py::arg("original_name") = "",
            py::arg("sha256") = "", py::arg("bytes") = 0,
-           py::arg("state") = std::string(kJobReceived), py::arg("error") = "",
-           py::arg("image_id") = py::none())
+           py::arg_v("state", JobState::kReceived, "'received'"),
+           py::arg("error") = py::none(), py::arg("image_id") = py::none())
       .def_readwrite("source_path", &JobInsert::source_path)
       .def_readwrite("original_name", &JobInsert::original_name)
       .def_readwrite("sha256", &JobInsert::sha256)
       .def_readwrite("bytes", &JobInsert::bytes)
       .def_readwrite("state", &JobInsert::state)
-      .def_readwrite("error", &JobInsert::error)
+      .def_property(
+          "error", [](const JobInsert& j) { return error_instance(j.error); },
+          [](JobInsert& j, std::optional<ErrorObject> error) {
+            j.error = error ? status_of(*error) : Status();
+          })
       .def_readwrite("image_id", &JobInsert::image_id)
       .def("__repr__", [](const JobInsert& j) {
         return "JobInsert(source_path=" + quoted(j.source_path) +
-               ", state=" + quoted(j.state) + ")";
+               ", state=" + quoted(std::string(job_state_name(j.state))) + ")";
       });
 
   py::class_<LeaseOptions>(
       m, "LeaseOptions",
-      "What CatalogStore.lease_jobs asks for: up to max_jobs due jobs for "
+      "What JobQueue.lease_jobs asks for: up to max_jobs due jobs for "
       "`worker`, leased for lease_ms, of one batch or of every runnable one.")
       .def(py::init([](std::string worker, std::size_t max_jobs,
                        std::int64_t lease_ms, std::optional<RowId> batch_id) {
@@ -167,7 +181,7 @@ void bind_types(py::module_& m) {
       });
 
   py::class_<JobOutcome>(m, "JobOutcome",
-                         "What CatalogStore.complete_job commits with the "
+                         "What JobQueue.complete_job commits with the "
                          "job's end: the image, its variants and "
                          "near-duplicates (their image_id is set by the "
                          "store).")
@@ -218,34 +232,51 @@ void bind_types(py::module_& m) {
   bind_page_iterator<Job>(m, "JobIterator");
 }
 
-void bind_batches(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
-  s.def(
-       "list_batches",
-       [](CatalogStore& c) {
-         return released<std::vector<Batch>>([&] { return c.list_batches(); });
+using QueueClass = py::class_<JobQueue, std::shared_ptr<JobQueue>>;
+
+void bind_batches(QueueClass& q) {
+  q.def(
+       "create_batch",
+       [](JobQueue& c, RowId collection_id, const std::string& source) {
+         return released<Batch>(
+             [&] { return c.create_batch(collection_id, source); });
        },
-       "Every batch, by id.")
+       py::arg("collection_id"), py::arg("source") = "",
+       "A new batch, queued and receiving (collection_id 0: none).")
+      .def(
+          "get_batch",
+          [](JobQueue& c, RowId id) {
+            return released<Batch>([&] { return c.get_batch(id); });
+          },
+          py::arg("id"))
+      .def(
+          "list_batches",
+          [](JobQueue& c) {
+            return released<std::vector<Batch>>(
+                [&] { return c.list_batches(); });
+          },
+          "Every batch, by id.")
       .def(
           "set_batch_state",
-          [](CatalogStore& c, RowId id, const std::string& state) {
+          [](JobQueue& c, RowId id, BatchState state) {
             return released<Batch>(
                 [&] { return c.set_batch_state(id, state); });
           },
           py::arg("id"), py::arg("state"),
-          "Moves a batch to queued, running, paused, done or cancelled "
-          "(ConflictError when not allowed: a done or cancelled batch stays "
-          "so). Cancelling cancels its received jobs.")
+          "Moves a batch to a BatchState (or its name); InvalidArgumentError "
+          "for another name, ConflictError when the move is not allowed: a "
+          "done or cancelled batch stays so. Cancelling cancels its received "
+          "jobs.")
       .def(
           "finish_receiving",
-          [](CatalogStore& c, RowId id) {
+          [](JobQueue& c, RowId id) {
             return released<Batch>([&] { return c.finish_receiving(id); });
           },
           py::arg("id"),
           "Every file of the batch has a job: it is done once they are.")
       .def(
           "add_jobs",
-          [](CatalogStore& c, RowId batch_id,
-             const std::vector<JobInsert>& jobs) {
+          [](JobQueue& c, RowId batch_id, const std::vector<JobInsert>& jobs) {
             return released<std::vector<Job>>(
                 [&] { return c.add_jobs(batch_id, jobs); });
           },
@@ -254,21 +285,21 @@ void bind_batches(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
           "as it was. Returns the stored jobs in input order.")
       .def(
           "job_source_paths",
-          [](CatalogStore& c, RowId batch_id) {
+          [](JobQueue& c, RowId batch_id) {
             return released<std::vector<std::string>>(
                 [&] { return c.job_source_paths(batch_id); });
           },
           py::arg("batch_id"))
       .def(
           "get_job",
-          [](CatalogStore& c, RowId id) {
+          [](JobQueue& c, RowId id) {
             return released<Job>([&] { return c.get_job(id); });
           },
           py::arg("id"))
       .def(
           "list_jobs",
-          [](const std::shared_ptr<CatalogStore>& c, RowId batch_id,
-             std::optional<std::string> state, RowId after_id,
+          [](const std::shared_ptr<JobQueue>& c, RowId batch_id,
+             std::optional<JobState> state, RowId after_id,
              std::size_t page_size) {
             check_page_size(page_size);
             return JobPages(
@@ -283,10 +314,10 @@ void bind_batches(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
           "after_id, in id order, a page at a time.");
 }
 
-void bind_leases(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
-  s.def(
+void bind_leases(QueueClass& q) {
+  q.def(
        "lease_jobs",
-       [](CatalogStore& c, const LeaseOptions& options) {
+       [](JobQueue& c, const LeaseOptions& options) {
          return released<std::vector<Job>>(
              [&] { return c.lease_jobs(options); });
        },
@@ -295,7 +326,7 @@ void bind_leases(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
        "an attempt on each; a queued batch becomes running.")
       .def(
           "renew_leases",
-          [](CatalogStore& c, const std::string& worker,
+          [](JobQueue& c, const std::string& worker,
              const std::vector<RowId>& job_ids, std::int64_t lease_ms) {
             return released<std::int64_t>(
                 [&] { return c.renew_leases(worker, job_ids, lease_ms); });
@@ -305,31 +336,33 @@ void bind_leases(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
           "many it holds.")
       .def(
           "complete_job",
-          [](CatalogStore& c, RowId job_id, const std::string& worker,
+          [](JobQueue& c, RowId job_id, const std::string& worker,
              const JobOutcome& outcome) {
             return released<ImageInsert>(
                 [&] { return c.complete_job(job_id, worker, outcome); });
           },
           py::arg("job_id"), py::arg("worker"), py::arg("outcome"),
-          "Ends a leased job: stores its image (or finds the one with that "
-          "sha256: the job is then a duplicate), variants and "
+          "Ends a leased job: stores its image in the catalog (or finds the "
+          "one with that sha256: the job is then a duplicate), variants and "
           "near-duplicates in one transaction. ConflictError when `worker` no "
           "longer holds the lease.")
       .def(
           "fail_job",
-          [](CatalogStore& c, RowId job_id, const std::string& worker,
-             const std::string& error, std::optional<std::int64_t> retry_at) {
+          [](JobQueue& c, RowId job_id, const std::string& worker,
+             const ErrorObject& error, std::optional<std::int64_t> retry_at) {
+            const Status failure = status_of(error);
             return released<Job>(
-                [&] { return c.fail_job(job_id, worker, error, retry_at); });
+                [&] { return c.fail_job(job_id, worker, failure, retry_at); });
           },
           py::arg("job_id"), py::arg("worker"), py::arg("error"),
           py::arg("retry_at_ms") = py::none(),
-          "A leased job failed: with retry_at_ms it waits (received) until "
-          "then, else it is failed for good. ConflictError when `worker` no "
-          "longer holds the lease.")
+          "A leased job failed with `error` (an imagebank.Error instance: its "
+          "code and message are stored): with retry_at_ms it waits (received) "
+          "until then, else it is failed for good. ConflictError when "
+          "`worker` no longer holds the lease.")
       .def(
           "release_leases",
-          [](CatalogStore& c, std::int64_t now_ms,
+          [](JobQueue& c, std::int64_t now_ms,
              std::optional<std::string> worker, int max_attempts) {
             return released<std::int64_t>(
                 [&] { return c.release_leases(now_ms, worker, max_attempts); });
@@ -341,24 +374,24 @@ void bind_leases(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
           "Returns how many.")
       .def(
           "lease_holders",
-          [](CatalogStore& c) {
+          [](JobQueue& c) {
             return released<std::vector<std::string>>(
                 [&] { return c.lease_holders(); });
           },
           "The distinct holders of current leases.")
       .def(
           "retry_failed_jobs",
-          [](CatalogStore& c, RowId batch_id, bool only_retryable) {
+          [](JobQueue& c, RowId batch_id, bool only_retryable) {
             return released<std::int64_t>(
                 [&] { return c.retry_failed_jobs(batch_id, only_retryable); });
           },
           py::arg("batch_id"), py::arg("only_retryable") = false,
           "Failed jobs of the batch go back to received with no attempts used "
-          "(only_retryable: only io_error and unavailable failures). Returns "
-          "how many.")
+          "(only_retryable: only those whose error code is io_error or "
+          "unavailable, the failures a resume may cure). Returns how many.")
       .def(
           "job_counts",
-          [](CatalogStore& c, RowId batch_id, std::int64_t since_ms) {
+          [](JobQueue& c, RowId batch_id, std::int64_t since_ms) {
             return released<JobCounts>(
                 [&] { return c.job_counts(batch_id, since_ms); });
           },
@@ -408,13 +441,14 @@ void bind_queries(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
 }  // namespace
 
 void init_jobs(py::module_& m) {
-  bind_constants(m);
+  init_job_states(m);
   bind_types(m);
   py::class_<CatalogStore, std::shared_ptr<CatalogStore>> store(
       m.attr("CatalogStore"));
   bind_queries(store);
-  bind_batches(store);
-  bind_leases(store);
+  QueueClass queue(m.attr("JobQueue"));
+  bind_batches(queue);
+  bind_leases(queue);
 }
 
 }  // namespace imagebank::python

@@ -33,6 +33,7 @@ from imagebank._core import (
     CarteiraIssue,
     CarteiraLimits,
     CarteiraRow,
+    CatalogDatabase,
     CatalogStore,
     Collection,
     Coverage,
@@ -57,6 +58,7 @@ from imagebank._core import (
     JobInsert,
     JobIterator,
     JobOutcome,
+    JobQueue,
     KnownSkus,
     LeaseOptions,
     Limits,
@@ -156,6 +158,7 @@ from imagebank._core import (
 from imagebank.errors import (
     ConflictError,
     CorruptDataError,
+    DeadlineExceededError,
     Error,
     InternalError,
     InvalidArgumentError,
@@ -165,6 +168,7 @@ from imagebank.errors import (
     UnavailableError,
     UnsupportedFormatError,
 )
+from imagebank.states import BatchState, JobState
 
 __all__ = [
     "AiAnalysis",
@@ -176,6 +180,7 @@ __all__ = [
     "Bank",
     "Batch",
     "BatchProgress",
+    "BatchState",
     "BlobInfo",
     "BlobListPage",
     "BlobStore",
@@ -186,10 +191,12 @@ __all__ = [
     "CarteiraIssue",
     "CarteiraLimits",
     "CarteiraRow",
+    "CatalogDatabase",
     "CatalogStore",
     "Collection",
     "ConflictError",
     "CorruptDataError",
+    "DeadlineExceededError",
     "Coverage",
     "Error",
     "FsSweepReport",
@@ -216,6 +223,8 @@ __all__ = [
     "JobInsert",
     "JobIterator",
     "JobOutcome",
+    "JobQueue",
+    "JobState",
     "KnownSkus",
     "LeaseOptions",
     "LimitExceededError",

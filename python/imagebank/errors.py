@@ -69,9 +69,21 @@ class InternalError(Error):
     code = "internal"
 
 
+class DeadlineExceededError(LimitExceededError, TimeoutError):
+    """An operation ran out of its time budget (Limits.decode_deadline).
+
+    The input may be fine: a less busy machine may finish it. A subclass of
+    LimitExceededError, which decode deadlines raised before they had their
+    own code.
+    """
+
+    code = "deadline_exceeded"
+
+
 __all__ = [
     "ConflictError",
     "CorruptDataError",
+    "DeadlineExceededError",
     "Error",
     "InternalError",
     "InvalidArgumentError",

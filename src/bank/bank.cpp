@@ -41,7 +41,7 @@ Status make_dir(const fs::path& dir) {
 
 }  // namespace
 
-Result<std::unique_ptr<CatalogStore>> open_catalog_store(
+Result<std::unique_ptr<CatalogDatabase>> open_catalog_store(
     std::string_view uri, const SqlStoreOptions& options) {
   if (uri.starts_with("sqlite://")) {
     IMAGEBANK_ASSIGN_OR_RETURN(fs::path path, file_uri_path(uri, "sqlite://"));
@@ -91,13 +91,19 @@ Result<std::unique_ptr<Bank>> Bank::open(std::string_view db_uri,
   IMAGEBANK_ASSIGN_OR_RETURN(auto catalog, open_catalog_store(db, options.sql));
   IMAGEBANK_ASSIGN_OR_RETURN(auto blobs, open_blob_store(storage));
   return std::make_unique<Bank>(
-      std::shared_ptr<CatalogStore>(std::move(catalog)),
+      std::shared_ptr<CatalogDatabase>(std::move(catalog)),
       std::shared_ptr<BlobStore>(std::move(blobs)));
 }
 
 Bank::Bank(std::shared_ptr<CatalogStore> catalog,
+           std::shared_ptr<JobQueue> jobs, std::shared_ptr<BlobStore> blobs)
+    : catalog_(std::move(catalog)),
+      jobs_(std::move(jobs)),
+      blobs_(std::move(blobs)) {}
+
+Bank::Bank(std::shared_ptr<CatalogDatabase> db,
            std::shared_ptr<BlobStore> blobs)
-    : catalog_(std::move(catalog)), blobs_(std::move(blobs)) {}
+    : catalog_(db), jobs_(std::move(db)), blobs_(std::move(blobs)) {}
 
 Result<Collection> Bank::collection(std::string_view name) {
   return catalog_->find_collection(name);

@@ -5,7 +5,7 @@
 namespace imagebank {
 
 Result<std::unique_ptr<Ingestor>> Bank::ingestor(IngestOptions options) const {
-  return Ingestor::create(catalog_, blobs_, std::move(options));
+  return Ingestor::create(catalog_, jobs_, blobs_, std::move(options));
 }
 
 Result<Batch> Bank::ingest(std::span<const std::filesystem::path> paths,
@@ -34,31 +34,30 @@ Result<ReconcileReport> Bank::reconcile(std::optional<std::string> collection) {
 }
 
 Result<std::vector<BatchProgress>> Bank::batches() {
-  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> all, catalog_->list_batches());
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> all, jobs_->list_batches());
   std::vector<BatchProgress> out;
   out.reserve(all.size());
   for (const Batch& b : all) {
-    IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress p,
-                               batch_progress(*catalog_, b.id));
+    IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress p, batch_progress(*jobs_, b.id));
     out.push_back(std::move(p));
   }
   return out;
 }
 
 Result<BatchProgress> Bank::batch(RowId batch_id) {
-  return batch_progress(*catalog_, batch_id);
+  return batch_progress(*jobs_, batch_id);
 }
 
 Result<Batch> Bank::pause(RowId batch_id) {
-  return catalog_->set_batch_state(batch_id, kBatchPaused);
+  return jobs_->set_batch_state(batch_id, BatchState::kPaused);
 }
 
 Result<Batch> Bank::cancel(RowId batch_id) {
-  return catalog_->set_batch_state(batch_id, kBatchCancelled);
+  return jobs_->set_batch_state(batch_id, BatchState::kCancelled);
 }
 
 Result<std::int64_t> Bank::retry_failed(RowId batch_id) {
-  return catalog_->retry_failed_jobs(batch_id, false);
+  return jobs_->retry_failed_jobs(batch_id, false);
 }
 
 }  // namespace imagebank

@@ -87,7 +87,7 @@ int run_batch(const BatchArgs& a) {
                "batch resume " +
                std::to_string(a.id));
     }
-    changed = b.catalog().get_batch(a.id);
+    changed = b.jobs().get_batch(a.id);
   }
   if (!changed.ok()) {
     out.failure(what, changed.status());

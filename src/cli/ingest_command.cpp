@@ -82,8 +82,9 @@ int run_ingest(const IngestArgs& a) {
     out.failure("batch " + std::to_string(batch->id), ended.status());
     return kExitSomeFailed;
   }
-  if (ended->state != kBatchDone && !out.json()) {
-    out.text("batch " + std::to_string(batch->id) + " is " + ended->state +
+  if (ended->state != BatchState::kDone && !out.json()) {
+    out.text("batch " + std::to_string(batch->id) + " is " +
+             std::string(batch_state_name(ended->state)) +
              "; go on with: imagebank batch resume " +
              std::to_string(batch->id));
   }

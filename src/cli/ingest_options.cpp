@@ -91,7 +91,7 @@ class ProgressView {
     if (json_) {
       boost::json::object o{{"type", "progress"},
                             {"batch", p.batch.id},
-                            {"state", p.batch.state},
+                            {"state", batch_state_name(p.batch.state)},
                             {"receiving", p.batch.receiving},
                             {"total", total},
                             {"received", p.counts.received},
@@ -242,7 +242,7 @@ void print_batch(const BatchProgress& p, Output& out) {
     boost::json::object o{{"type", "batch"},
                           {"batch", p.batch.id},
                           {"collection_id", p.batch.collection_id},
-                          {"state", p.batch.state},
+                          {"state", batch_state_name(p.batch.state)},
                           {"receiving", p.batch.receiving},
                           {"total", p.counts.total()},
                           {"received", p.counts.received},
@@ -259,8 +259,9 @@ void print_batch(const BatchProgress& p, Output& out) {
   char rate[32];
   std::snprintf(rate, sizeof rate, "%.1f img/s", p.rate);
   std::string line = "batch " + std::to_string(p.batch.id) + "  " +
-                     p.batch.state + (p.batch.receiving ? " (receiving)" : "") +
-                     "  " + std::to_string(finished(p.counts)) + "/" +
+                     std::string(batch_state_name(p.batch.state)) +
+                     (p.batch.receiving ? " (receiving)" : "") + "  " +
+                     std::to_string(finished(p.counts)) + "/" +
                      std::to_string(p.counts.total()) + "  done " +
                      std::to_string(p.counts.done) + ", duplicate " +
                      std::to_string(p.counts.duplicate) + ", failed " +
@@ -344,26 +345,16 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
   print_batch(*p, out);
   print_review(bank, batch_id, out);
   for (RowId after = 0;;) {
-    auto page = bank.catalog().list_jobs(batch_id, std::string(kJobFailed),
-                                         after, 1000);
+    auto page = bank.jobs().list_jobs(batch_id, JobState::kFailed, after, 1000);
     if (!page.ok()) {
       out.failure("batch " + std::to_string(batch_id), page.status());
       return;
     }
     for (const Job& job : page->items) {
-      // The error is "<code>: <message>"; the message names the file.
-      const auto colon = job.error.find(": ");
-      const std::string code =
-          colon == std::string::npos ? "internal" : job.error.substr(0, colon);
-      const std::string message =
-          colon == std::string::npos ? job.error : job.error.substr(colon + 2);
-      ErrorCode ec = ErrorCode::kInternal;
-      for (int c = 1; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
-        if (code_name(static_cast<ErrorCode>(c)) == code) {
-          ec = static_cast<ErrorCode>(c);
-        }
-      }
-      out.failure(job.source_path, Status(ec, message));
+      // The message names the file.
+      out.failure(job.source_path,
+                  job.error.ok() ? internal_error("failed (no reason kept)")
+                                 : job.error);
     }
     if (page->next_after == 0) break;
     after = page->next_after;

@@ -30,8 +30,22 @@ std::string_view code_name(ErrorCode code) noexcept {
       return "conflict";
     case ErrorCode::kInternal:
       return "internal";
+    case ErrorCode::kDeadlineExceeded:
+      return "deadline_exceeded";
   }
   return "internal";
+}
+
+std::optional<ErrorCode> parse_error_code(std::string_view name) noexcept {
+  for (ErrorCode c :
+       {ErrorCode::kOk, ErrorCode::kInvalidArgument, ErrorCode::kNotFound,
+        ErrorCode::kCorruptData, ErrorCode::kUnsupportedFormat,
+        ErrorCode::kLimitExceeded, ErrorCode::kIoError, ErrorCode::kUnavailable,
+        ErrorCode::kConflict, ErrorCode::kInternal,
+        ErrorCode::kDeadlineExceeded}) {
+    if (code_name(c) == name) return c;
+  }
+  return std::nullopt;
 }
 
 Status::Status(ErrorCode code, std::string message) {
@@ -93,6 +107,9 @@ Status conflict_error(std::string message) {
 }
 Status internal_error(std::string message) {
   return Status(ErrorCode::kInternal, std::move(message));
+}
+Status deadline_exceeded_error(std::string message) {
+  return Status(ErrorCode::kDeadlineExceeded, std::move(message));
 }
 
 namespace detail {

@@ -11,8 +11,8 @@ namespace imagebank {
 namespace detail {
 
 Status Deadline::status() const {
-  return limit_exceeded_error("decode took longer than the deadline of " +
-                              std::to_string(budget_.count()) + " ms");
+  return deadline_exceeded_error("decode took longer than the deadline of " +
+                                 std::to_string(budget_.count()) + " ms");
 }
 
 Result<std::vector<std::byte>> read_all(const Source& source) {

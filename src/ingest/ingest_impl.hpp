@@ -38,6 +38,7 @@ struct FoundFile {
 
 struct Ingestor::Impl {
   std::shared_ptr<CatalogStore> catalog;
+  std::shared_ptr<JobQueue> queue;
   std::shared_ptr<BlobStore> blobs;
   IngestOptions options;
   std::string worker;

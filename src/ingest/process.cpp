@@ -17,10 +17,10 @@
 namespace imagebank {
 namespace {
 
-// Failures of the file itself (its decode): retrying cannot change them,
-// except a decode that ran out of time on a busy machine.
+// Failures of the file itself (its decode): retrying cannot change them.
+// A decode that ran out of time (deadline_exceeded) is not among them: on a
+// less busy machine the next attempt may finish.
 bool is_permanent(const Status& status) {
-  if (status.message().find("deadline") != std::string::npos) return false;
   switch (status.code()) {
     case ErrorCode::kCorruptData:
     case ErrorCode::kUnsupportedFormat:
@@ -121,7 +121,7 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
                        job.attempts < options.max_attempts;
     std::optional<std::int64_t> at;
     if (retry) at = retry_at(job.attempts);
-    Result<Job> r = catalog->fail_job(job.id, holder, status.to_string(), at);
+    Result<Job> r = queue->fail_job(job.id, holder, status, at);
     if (!r.ok()) {
       log(LogLevel::kWarning,
           "job " + std::to_string(job.id) +
@@ -153,11 +153,12 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
             NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
       }
     }
-    Result<ImageInsert> r = catalog->complete_job(job.id, holder, outcome);
+    Result<ImageInsert> r = queue->complete_job(job.id, holder, outcome);
     if (!r.ok()) {
       if (r.status().code() == ErrorCode::kConflict) {
-        Result<Job> now = catalog->get_job(job.id);
-        if (!now.ok() || now->state != kJobLeased || now->worker != holder) {
+        Result<Job> now = queue->get_job(job.id);
+        if (!now.ok() || now->state != JobState::kLeased ||
+            now->worker != holder) {
           log(LogLevel::kWarning, job.source_path +
                                       ": the lease was lost before the "
                                       "commit; another worker has the job");
@@ -186,7 +187,7 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
     return fail(existing.status());
   }
 
-  Result<Batch> batch = catalog->get_batch(job.batch_id);
+  Result<Batch> batch = queue->get_batch(job.batch_id);
   if (!batch.ok()) return fail(batch.status());
   Result<std::string> original = find_original(*blobs, job.sha256);
   if (!original.ok()) return fail(original.status());

@@ -152,7 +152,7 @@ Status Ingestor::Impl::receive(const Batch& batch,
                              find_files(batch_paths(batch)));
   found = static_cast<std::int64_t>(files.size());
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::string> known,
-                             catalog->job_source_paths(batch.id));
+                             queue->job_source_paths(batch.id));
   const std::set<std::string> have(known.begin(), known.end());
 
   std::vector<JobInsert> pending;
@@ -160,11 +160,11 @@ Status Ingestor::Impl::receive(const Batch& batch,
   bool closed = false;  // the batch was cancelled (or finished) meanwhile
   auto flush = [&]() -> Status {
     if (pending.empty()) return {};
-    Status added = catalog->add_jobs(batch.id, pending).status();
+    Status added = queue->add_jobs(batch.id, pending).status();
     if (added.code() == ErrorCode::kConflict) {
-      Result<Batch> now = catalog->get_batch(batch.id);
-      if (now.ok() &&
-          (now->state == kBatchCancelled || now->state == kBatchDone)) {
+      Result<Batch> now = queue->get_batch(batch.id);
+      if (now.ok() && (now->state == BatchState::kCancelled ||
+                       now->state == BatchState::kDone)) {
         closed = true;
         pending.clear();
         return {};
@@ -188,15 +188,15 @@ Status Ingestor::Impl::receive(const Batch& batch,
     Result<ReadFile> read =
         read_file(file.path, source, options.limits.max_file_bytes);
     if (!read.ok()) {
-      job.state = std::string(kJobFailed);
-      job.error = read.status().to_string();
-      note_error(job.error);
+      job.state = JobState::kFailed;
+      job.error = read.status();
+      note_error(job.error.to_string());
     } else {
       job.sha256 = read->sha256;
       job.bytes = read->bytes.size();
       Result<ImageRecord> existing = catalog->find_image_by_sha256(job.sha256);
       if (existing.ok()) {
-        job.state = std::string(kJobDuplicate);
+        job.state = JobState::kDuplicate;
         job.image_id = existing->id;
       } else if (existing.status().code() != ErrorCode::kNotFound) {
         IMAGEBANK_RETURN_IF_ERROR(flush());
@@ -223,7 +223,7 @@ Status Ingestor::Impl::receive(const Batch& batch,
   }
   IMAGEBANK_RETURN_IF_ERROR(flush());
   if (stop.load() || halt_receive.load() || closed) return {};
-  IMAGEBANK_RETURN_IF_ERROR(catalog->finish_receiving(batch.id).status());
+  IMAGEBANK_RETURN_IF_ERROR(queue->finish_receiving(batch.id).status());
   log(LogLevel::kInfo, "batch " + std::to_string(batch.id) + ": received " +
                            std::to_string(files.size()) + " files");
   return {};

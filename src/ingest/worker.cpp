@@ -71,7 +71,8 @@ bool is_dead_local_worker(const std::string& holder) {
 }
 
 bool runnable(const Batch& batch) {
-  return batch.state == kBatchQueued || batch.state == kBatchRunning;
+  return batch.state == BatchState::kQueued ||
+         batch.state == BatchState::kRunning;
 }
 
 }  // namespace
@@ -82,14 +83,14 @@ std::int64_t ingest_now_ms() {
       .count();
 }
 
-Result<BatchProgress> batch_progress(CatalogStore& catalog, RowId batch_id) {
+Result<BatchProgress> batch_progress(JobQueue& queue, RowId batch_id) {
   BatchProgress out;
   out.at_ms = ingest_now_ms();
-  IMAGEBANK_ASSIGN_OR_RETURN(out.batch, catalog.get_batch(batch_id));
+  IMAGEBANK_ASSIGN_OR_RETURN(out.batch, queue.get_batch(batch_id));
   const std::int64_t window =
       std::clamp<std::int64_t>(out.at_ms - out.batch.created_ms, 1000, 30'000);
   IMAGEBANK_ASSIGN_OR_RETURN(out.counts,
-                             catalog.job_counts(batch_id, out.at_ms - window));
+                             queue.job_counts(batch_id, out.at_ms - window));
   out.elapsed_ms = out.at_ms - out.batch.created_ms;
   out.rate = static_cast<double>(out.counts.finished_since) * 1000.0 /
              static_cast<double>(window);
@@ -104,10 +105,11 @@ Ingestor::Ingestor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ingestor::~Ingestor() = default;
 
 Result<std::unique_ptr<Ingestor>> Ingestor::create(
-    std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs,
-    IngestOptions options) {
-  if (!catalog || !blobs) {
-    return invalid_argument_error("Ingestor needs a catalog and a blob store");
+    std::shared_ptr<CatalogStore> catalog, std::shared_ptr<JobQueue> queue,
+    std::shared_ptr<BlobStore> blobs, IngestOptions options) {
+  if (!catalog || !queue || !blobs) {
+    return invalid_argument_error(
+        "Ingestor needs a catalog, a job queue and a blob store");
   }
   if (options.max_attempts < 1 || options.max_attempts > 100) {
     return invalid_argument_error("max_attempts must be within 1..100");
@@ -127,6 +129,7 @@ Result<std::unique_ptr<Ingestor>> Ingestor::create(
   }
   auto impl = std::make_unique<Impl>();
   impl->catalog = std::move(catalog);
+  impl->queue = std::move(queue);
   impl->blobs = std::move(blobs);
   impl->worker =
       options.worker_name.empty() ? make_worker_name() : options.worker_name;
@@ -161,18 +164,18 @@ std::int64_t Ingestor::Impl::retry_at(int attempts) {
 
 Status Ingestor::Impl::release_dead_local_workers() {
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::string> holders,
-                             catalog->lease_holders());
+                             queue->lease_holders());
   for (const std::string& holder : holders) {
     if (!is_dead_local_worker(holder)) continue;
     IMAGEBANK_ASSIGN_OR_RETURN(
         const std::int64_t n,
-        catalog->release_leases(ingest_now_ms(), holder, options.max_attempts));
+        queue->release_leases(ingest_now_ms(), holder, options.max_attempts));
     if (n > 0) {
       log(LogLevel::kInfo, "released " + std::to_string(n) +
                                " jobs of the stopped worker " + holder);
     }
   }
-  return catalog
+  return queue
       ->release_leases(ingest_now_ms(), std::nullopt, options.max_attempts)
       .status();
 }
@@ -201,26 +204,25 @@ Result<bool> Ingestor::Impl::drained(std::optional<RowId> batch_id, bool follow,
                                      const std::atomic<bool>* receiving) {
   auto try_done = [&](RowId id) {
     // The store checks, in one transaction, that nothing is left.
-    return catalog->set_batch_state(id, kBatchDone).ok();
+    return queue->set_batch_state(id, BatchState::kDone).ok();
   };
   if (batch_id) {
-    IMAGEBANK_ASSIGN_OR_RETURN(Batch b, catalog->get_batch(*batch_id));
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch b, queue->get_batch(*batch_id));
     if (!runnable(b)) return true;
     if (receiving != nullptr && receiving->load()) return false;
     if (!b.receiving) return try_done(b.id);
     // Receiving stopped here without finishing (it failed or was halted):
     // done once the jobs received so far are.
-    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, queue->job_counts(b.id));
     return c.open() == 0;
   }
-  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches,
-                             catalog->list_batches());
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches, queue->list_batches());
   bool open = false;
   for (const Batch& b : batches) {
     if (!runnable(b) || (!b.receiving && try_done(b.id))) continue;
     // A batch still receiving is received by the process ingesting it (the
     // files are on its disk); a worker only waits for the jobs there are.
-    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, catalog->job_counts(b.id));
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, queue->job_counts(b.id));
     if (c.open() > 0) open = true;
   }
   return !open && !follow;
@@ -260,7 +262,7 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     lease.batch_id = batch_id;
     const auto idle = std::chrono::milliseconds(batch_id ? 100 : 500);
     while (!stop.load() && !finished.load()) {
-      Result<std::vector<Job>> jobs = catalog->lease_jobs(lease);
+      Result<std::vector<Job>> jobs = queue->lease_jobs(lease);
       if (!jobs.ok()) {
         log(LogLevel::kWarning, "leasing jobs: " + jobs.status().to_string());
         if (++storage_failures >= options.max_storage_failures) {
@@ -292,9 +294,9 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
           // Out of memory on a huge photo, and the like: the job fails (and
           // is retried); the process goes on.
           storage = unavailable_error(job.source_path + ": " + e.what());
-          (void)catalog->fail_job(
+          (void)queue->fail_job(
               job.id, lease.worker,
-              internal_error(job.source_path + ": " + e.what()).to_string(),
+              internal_error(job.source_path + ": " + e.what()),
               job.attempts < options.max_attempts
                   ? std::optional(retry_at(job.attempts))
                   : std::nullopt);
@@ -341,20 +343,20 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
       }
       for (const auto& [holder, ids] : held) {
         Result<std::int64_t> r =
-            catalog->renew_leases(holder, ids, options.lease.count());
+            queue->renew_leases(holder, ids, options.lease.count());
         if (!r.ok()) {
           log(LogLevel::kWarning, "renewing leases: " + r.status().to_string());
         }
       }
       // The watchdog: leases that expired (a worker died elsewhere).
-      (void)catalog->release_leases(ingest_now_ms(), std::nullopt,
-                                    options.max_attempts);
+      (void)queue->release_leases(ingest_now_ms(), std::nullopt,
+                                  options.max_attempts);
     }
   });
   const std::int64_t started = ingest_now_ms();
   auto report_progress = [&] {
     if (!options.progress || current_batch.load() == 0) return;
-    Result<BatchProgress> p = batch_progress(*catalog, current_batch);
+    Result<BatchProgress> p = batch_progress(*queue, current_batch);
     if (!p.ok()) return;
     p->elapsed_ms = ingest_now_ms() - started;
     if (found != nullptr) {
@@ -422,7 +424,7 @@ Result<Batch> Ingestor::enqueue(std::span<const fs::path> paths) {
   IMAGEBANK_ASSIGN_OR_RETURN(const RowId collection,
                              impl_->resolve_collection());
   IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
-                             impl_->catalog->create_batch(collection, source));
+                             impl_->queue->create_batch(collection, source));
   log(LogLevel::kInfo, "batch " + std::to_string(batch.id) + " created");
   return batch;
 }
@@ -434,22 +436,22 @@ Result<Batch> Ingestor::ingest(std::span<const fs::path> paths) {
 
 Result<Batch> Ingestor::resume(RowId batch_id) {
   Impl& d = *impl_;
-  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, d.catalog->get_batch(batch_id));
-  if (batch.state == kBatchCancelled) return batch;
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, d.queue->get_batch(batch_id));
+  if (batch.state == BatchState::kCancelled) return batch;
   IMAGEBANK_RETURN_IF_ERROR(d.release_dead_local_workers());
   IMAGEBANK_ASSIGN_OR_RETURN(const std::int64_t retried,
-                             d.catalog->retry_failed_jobs(batch_id, true));
+                             d.queue->retry_failed_jobs(batch_id, true));
   if (retried > 0) {
     log(LogLevel::kInfo, "batch " + std::to_string(batch_id) + ": " +
                              std::to_string(retried) +
                              " jobs that failed on storage are queued again");
   }
-  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.catalog->get_batch(batch_id));
-  if (batch.state == kBatchPaused) {
+  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.queue->get_batch(batch_id));
+  if (batch.state == BatchState::kPaused) {
     IMAGEBANK_ASSIGN_OR_RETURN(
-        batch, d.catalog->set_batch_state(batch_id, kBatchQueued));
+        batch, d.queue->set_batch_state(batch_id, BatchState::kQueued));
   }
-  if (batch.state == kBatchDone && !batch.receiving) return batch;
+  if (batch.state == BatchState::kDone && !batch.receiving) return batch;
 
   d.halt_receive = false;
   std::atomic<bool> receiving{batch.receiving};
@@ -479,10 +481,10 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
         "batch " + std::to_string(batch_id) +
         " stopped (resume it to go on): " + report->stop_reason);
   }
-  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.catalog->get_batch(batch_id));
+  IMAGEBANK_ASSIGN_OR_RETURN(batch, d.queue->get_batch(batch_id));
   if (runnable(batch) && !batch.receiving &&
-      d.catalog->set_batch_state(batch_id, kBatchDone).ok()) {
-    batch.state = std::string(kBatchDone);
+      d.queue->set_batch_state(batch_id, BatchState::kDone).ok()) {
+    batch.state = BatchState::kDone;
   }
   return batch;
 }

@@ -76,6 +76,14 @@ def test_decode_errors():
         imagebank.decode(DATA / "missing.png")
 
 
+@pytest.mark.parametrize("name", ["rgb.jpg", "rgb.png", "lossy.webp", "rgb.avif"])
+def test_a_decode_out_of_time_is_deadline_exceeded(name):
+    hurry = imagebank.Limits(decode_deadline=1e-9)  # rounds to 0 ms
+    with pytest.raises(imagebank.DeadlineExceededError, match="deadline") as raised:
+        imagebank.decode(DATA / name, limits=hurry)
+    assert raised.value.code == "deadline_exceeded"
+
+
 @pytest.mark.parametrize("fmt", ["jpeg", "png", "webp", "avif"])
 def test_encode_round_trip(fmt):
     img = imagebank.decode(DATA / "rgb.png")

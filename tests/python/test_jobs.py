@@ -1,6 +1,7 @@
-"""The ingest queue on CatalogStore directly (a SQLite file): batches, jobs
-idempotent by source_path, leases, completion and failure, the watchdog's
-release, retries and counts."""
+"""The ingest queue, a JobQueue, directly (a SQLite file, whose
+CatalogDatabase is both the catalog and the queue): batches, jobs idempotent
+by source_path, leases, completion and failure (stored as the error's code
+and message), the watchdog's release, retries, counts and the state enums."""
 
 from __future__ import annotations
 
@@ -53,6 +54,64 @@ def test_state_names():
             core.BATCH_CANCELLED) == ("queued", "running", "paused", "done", "cancelled")
 
 
+def test_states_are_str_enums_that_round_trip():
+    assert [s.value for s in imagebank.JobState] == [
+        "received", "leased", "done", "duplicate", "failed", "cancelled"]
+    assert [s.value for s in imagebank.BatchState] == [
+        "queued", "running", "paused", "done", "cancelled"]
+    for cls in (imagebank.JobState, imagebank.BatchState):
+        for state in cls:
+            assert cls(state.value) is state
+            assert state == state.value and str(state) == state.value
+            assert isinstance(state, str)
+    assert core.JOB_DONE is imagebank.JobState.DONE
+    assert core.BATCH_PAUSED is imagebank.BatchState.PAUSED
+    with pytest.raises(ValueError):
+        imagebank.JobState("lost")
+
+
+def test_rows_carry_enum_states(catalog, batch):
+    assert isinstance(catalog, imagebank.CatalogStore)
+    assert isinstance(catalog, imagebank.JobQueue)
+    assert batch.state is imagebank.BatchState.QUEUED
+    (job,) = catalog.add_jobs(batch.id, [core.JobInsert("/u/a.jpg", sha256=sha(1))])
+    assert job.state is imagebank.JobState.RECEIVED and job.error is None
+    # A state goes in as a member or as its name.
+    assert catalog.set_batch_state(batch.id, imagebank.BatchState.PAUSED).state == "paused"
+    assert catalog.set_batch_state(batch.id, "queued").state is imagebank.BatchState.QUEUED
+    assert [j.id for j in catalog.list_jobs(batch.id, imagebank.JobState.RECEIVED)] == [job.id]
+    insert = core.JobInsert("/u/b.jpg", state=imagebank.JobState.FAILED,
+                            error=imagebank.CorruptDataError("/u/b.jpg: empty"))
+    assert insert.state is imagebank.JobState.FAILED
+    insert.state = "duplicate"
+    assert insert.state is imagebank.JobState.DUPLICATE
+    with pytest.raises(imagebank.InvalidArgumentError):
+        insert.state = "lost"
+    with pytest.raises(TypeError):
+        catalog.fail_job(job.id, "w1", "io_error: a str is not an error")
+
+
+def test_a_failure_is_stored_as_its_code_and_retries_read_the_code(catalog, batch):
+    jobs = catalog.add_jobs(batch.id, [
+        core.JobInsert(f"/u/F{n}.jpg", sha256=sha(n)) for n in range(1, 5)])
+    catalog.finish_receiving(batch.id)
+    leased = catalog.lease_jobs(core.LeaseOptions("w1", max_jobs=4))
+    assert [j.id for j in leased] == [j.id for j in jobs]
+    errors = [imagebank.IoError("/u/F1.jpg: no space left on device"),
+              imagebank.UnavailableError("the bucket is unreachable"),
+              imagebank.CorruptDataError("io_error: only the message says so"),
+              imagebank.DeadlineExceededError("decode took longer than the deadline")]
+    for job, error in zip(leased, errors):
+        failed = catalog.fail_job(job.id, "w1", error)
+        assert type(failed.error) is type(error)
+        assert str(failed.error) == str(error)
+    # A resume re-queues storage failures only, read from the code.
+    assert catalog.retry_failed_jobs(batch.id, only_retryable=True) == 2
+    assert [catalog.get_job(j.id).state for j in jobs] == [
+        "received", "received", "failed", "failed"]
+    assert catalog.retry_failed_jobs(batch.id) == 2
+
+
 def test_add_jobs_is_idempotent_by_source_path(catalog, batch):
     assert (batch.state, batch.receiving) == ("queued", True)
     existing = catalog.insert_image(record(99, "OLD_01.jpg")).image
@@ -60,7 +119,7 @@ def test_add_jobs_is_idempotent_by_source_path(catalog, batch):
         core.JobInsert("/u/A1_01.jpg", original_name="A1_01.jpg", sha256=sha(1), bytes=10),
         core.JobInsert("/u/A1_02.jpg", original_name="A1_02.jpg", sha256=sha(2), bytes=20),
         core.JobInsert("/u/bad.jpg", original_name="bad.jpg", state="failed",
-                       error="corrupt_data: /u/bad.jpg: the file is empty"),
+                       error=imagebank.CorruptDataError("/u/bad.jpg: the file is empty")),
         core.JobInsert("/u/copy.jpg", original_name="copy.jpg", sha256=sha(99),
                        state="duplicate", image_id=existing.id),
     ])
@@ -77,7 +136,9 @@ def test_add_jobs_is_idempotent_by_source_path(catalog, batch):
     assert again[1].id > jobs[3].id
     assert catalog.job_source_paths(batch.id) == [
         "/u/A1_01.jpg", "/u/A1_02.jpg", "/u/bad.jpg", "/u/copy.jpg", "/u/A1_03.jpg"]
-    assert catalog.get_job(jobs[2].id).error.startswith("corrupt_data: ")
+    refused = catalog.get_job(jobs[2].id).error
+    assert isinstance(refused, imagebank.CorruptDataError)
+    assert str(refused) == "/u/bad.jpg: the file is empty"
     assert "state='failed'" in repr(jobs[2])
 
     every = list(catalog.list_jobs(batch.id, page_size=2))
@@ -145,12 +206,14 @@ def test_lease_complete_fail_release_retry(catalog, batch):
     assert catalog.image_hashes(after_id=other.id)[0].id == stored.image.id
 
     # The second fails on storage: it waits for its retry, then is due again.
-    retry = catalog.fail_job(j2.id, "w1", "io_error: disk full", retry_at_ms=now_ms() + 60_000)
-    assert (retry.state, retry.error) == ("received", "io_error: disk full")
+    retry = catalog.fail_job(j2.id, "w1", imagebank.IoError("disk full"),
+                             retry_at_ms=now_ms() + 60_000)
+    assert retry.state == "received"
+    assert isinstance(retry.error, imagebank.IoError) and str(retry.error) == "disk full"
     assert retry.lease_until_ms > now_ms()
     assert [j.id for j in catalog.lease_jobs(core.LeaseOptions("w2", max_jobs=5))] == [j3.id]
     with pytest.raises(imagebank.ConflictError):
-        catalog.fail_job(j2.id, "w1", "io_error: again")  # not leased any more
+        catalog.fail_job(j2.id, "w1", imagebank.IoError("again"))  # not leased any more
 
     # w2 dies holding j3: the watchdog gives it back, then fails it once it
     # used its attempts.
@@ -160,7 +223,7 @@ def test_lease_complete_fail_release_retry(catalog, batch):
     assert (j3_again.id, j3_again.attempts) == (j3.id, 2)
     assert catalog.release_leases(now_ms() + 10**9, max_attempts=2) == 1
     gone = catalog.get_job(j3.id)
-    assert gone.state == "failed" and gone.error.startswith("internal: ")
+    assert gone.state == "failed" and isinstance(gone.error, imagebank.InternalError)
 
     counts = catalog.job_counts(batch.id)
     assert (counts.done, counts.received, counts.failed, counts.open) == (1, 1, 1, 1)
@@ -171,7 +234,7 @@ def test_lease_complete_fail_release_retry(catalog, batch):
     assert catalog.retry_failed_jobs(batch.id, only_retryable=True) == 0
     assert catalog.retry_failed_jobs(batch.id) == 1
     back = catalog.get_job(j3.id)
-    assert (back.state, back.attempts, back.error) == ("received", 0, "")
+    assert (back.state, back.attempts, back.error) == ("received", 0, None)
     with pytest.raises(imagebank.InvalidArgumentError):
         catalog.lease_jobs(core.LeaseOptions("", max_jobs=1))
     with pytest.raises(imagebank.InvalidArgumentError):

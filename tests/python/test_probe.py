@@ -107,12 +107,16 @@ def test_error_hierarchy():
         imagebank.UnavailableError: "unavailable",
         imagebank.ConflictError: "conflict",
         imagebank.InternalError: "internal",
+        imagebank.DeadlineExceededError: "deadline_exceeded",
     }
     for cls, code in codes.items():
         assert issubclass(cls, imagebank.Error)
         assert cls.code == code
     assert issubclass(imagebank.InvalidArgumentError, ValueError)
     assert issubclass(imagebank.IoError, OSError)
+    # A deadline was a limit before it had its own code; it is a timeout.
+    assert issubclass(imagebank.DeadlineExceededError, imagebank.LimitExceededError)
+    assert issubclass(imagebank.DeadlineExceededError, TimeoutError)
 
 
 def test_unsupported_formats_are_named(expected_unsupported):

@@ -1,5 +1,6 @@
-// Bank: the facade the front ends use. It opens a CatalogStore and a
-// BlobStore from URIs and offers the catalog's operations and reports.
+// Bank: the facade the front ends use. It opens a catalog database (its
+// CatalogStore and JobQueue) and a BlobStore from URIs and offers the
+// catalog's operations, reports and the ingest queue.
 //
 //   sqlite:///abs/path.db            the embedded default
 //   postgresql://user@host:port/db   a shared server
@@ -23,7 +24,9 @@
 #include "imagebank/adapters/sql_catalog_store.hpp"
 #include "imagebank/carteira/carteira.hpp"
 #include "imagebank/catalog/blob_store.hpp"
+#include "imagebank/catalog/catalog_database.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/catalog/job_queue.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/ingest/ingest.hpp"
 
@@ -36,8 +39,9 @@ struct BankOptions {
   SqlStoreOptions sql;
 };
 
-// Opens the CatalogStore a URI names (sqlite:// or postgresql://).
-Result<std::unique_ptr<CatalogStore>> open_catalog_store(
+// Opens the catalog database a URI names (sqlite:// or postgresql://): its
+// CatalogStore and its JobQueue in one object.
+Result<std::unique_ptr<CatalogDatabase>> open_catalog_store(
     std::string_view uri, const SqlStoreOptions& options = {});
 // Opens the BlobStore a URI names (file://, s3:// or memory:).
 Result<std::unique_ptr<BlobStore>> open_blob_store(std::string_view uri);
@@ -70,15 +74,22 @@ class Bank {
       const std::filesystem::path& dir =
           std::filesystem::path(kDefaultBankDir));
 
-  Bank(std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs);
+  // `jobs` commits into `catalog` (complete_job): for the SQL adapters they
+  // are one CatalogDatabase.
+  Bank(std::shared_ptr<CatalogStore> catalog, std::shared_ptr<JobQueue> jobs,
+       std::shared_ptr<BlobStore> blobs);
+  // Both interfaces of one database.
+  Bank(std::shared_ptr<CatalogDatabase> db, std::shared_ptr<BlobStore> blobs);
   Bank(const Bank&) = delete;
   Bank& operator=(const Bank&) = delete;
 
   CatalogStore& catalog() const noexcept { return *catalog_; }
+  JobQueue& jobs() const noexcept { return *jobs_; }
   BlobStore& blobs() const noexcept { return *blobs_; }
   const std::shared_ptr<CatalogStore>& catalog_ptr() const noexcept {
     return catalog_;
   }
+  const std::shared_ptr<JobQueue>& jobs_ptr() const noexcept { return jobs_; }
   const std::shared_ptr<BlobStore>& blobs_ptr() const noexcept {
     return blobs_;
   }
@@ -134,6 +145,7 @@ class Bank {
       const std::optional<std::string>& name);
 
   std::shared_ptr<CatalogStore> catalog_;
+  std::shared_ptr<JobQueue> jobs_;
   std::shared_ptr<BlobStore> blobs_;
 };
 

@@ -1,10 +1,13 @@
 // CatalogStore: the catalog's rows (brands, collections, products, images,
-// variants, AI analyses, the SKU audit trail, imports, batches).
+// variants, AI analyses, the SKU audit trail, imports). The ingest queue's
+// batches and jobs are the JobQueue's (job_queue.hpp).
 //
 // Adapters: SQLite (`sqlite:///abs/path.db`, the embedded default) and
 // PostgreSQL (`postgresql://user@host:port/db`), both through SOCI; open them
-// with open_catalog_store (imagebank/catalog/open.hpp) or through Bank. The
-// ingest pipeline, the CLI, Python and the server see only this interface.
+// with open_catalog_store (imagebank/bank/bank.hpp) or through Bank. Each
+// is a CatalogDatabase (catalog_database.hpp): one object that is also the
+// JobQueue of that database. The ingest pipeline, the CLI, Python and the
+// server see only the interfaces.
 //
 // Every method is one transaction: it happens whole or not at all. Errors:
 // `not_found` (no such row), `conflict` (an illegal status transition, a
@@ -49,18 +52,6 @@ struct CarteiraImportRequest {
   std::int64_t issues = 0;
   std::vector<ProductUpsert> products;
   std::string actor = "carteira-import";
-};
-
-struct ImageInsert {
-  ImageRecord image;       // the stored row (the existing one for a duplicate)
-  bool duplicate = false;  // the sha256 was already in the bank
-};
-
-// Keyset pagination: pass `next_after` back as `after_id`; 0 = last page.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  RowId next_after = 0;
 };
 
 // Filters combine with AND; unset = any. Results in ascending id order.
@@ -205,71 +196,6 @@ class CatalogStore {
       std::optional<RowId> image_id, RowId after_image_id,
       std::size_t limit) = 0;
 
-  // --- batches and jobs (the ingest queue; see jobs.hpp for the states) ---
-  // A new batch is queued and receiving.
-  virtual Result<Batch> create_batch(RowId collection_id,
-                                     std::string_view source) = 0;
-  virtual Result<Batch> get_batch(RowId id) = 0;
-  // Every batch, by id.
-  virtual Result<std::vector<Batch>> list_batches() = 0;
-  // Moves a batch to `state` (conflict when the move is not allowed: a done
-  // or cancelled batch stays so; done only once every file is received and
-  // no job is received or leased). Cancelling cancels its received jobs;
-  // leased ones finish or fail normally (a retry of theirs is cancelled).
-  virtual Result<Batch> set_batch_state(RowId id, std::string_view state) = 0;
-  // Every file of the batch has a job: the batch is done once they are.
-  virtual Result<Batch> finish_receiving(RowId id) = 0;
-  // Adds received files; a source_path the batch already has is kept as it
-  // was. Returns the stored jobs in input order.
-  virtual Result<std::vector<Job>> add_jobs(
-      RowId batch_id, std::span<const JobInsert> jobs) = 0;
-  virtual Result<std::vector<std::string>> job_source_paths(RowId batch_id) = 0;
-  virtual Result<Job> get_job(RowId id) = 0;
-  virtual Result<Page<Job>> list_jobs(RowId batch_id,
-                                      std::optional<std::string> state,
-                                      RowId after_id, std::size_t limit) = 0;
-  // Leases up to max_jobs received jobs that are due (lease_until_ms has
-  // passed) from runnable batches, counting an attempt on each. On
-  // PostgreSQL concurrent callers skip each other's rows (FOR UPDATE SKIP
-  // LOCKED); no job is ever leased to two holders at once. A queued batch
-  // becomes running.
-  virtual Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) = 0;
-  // Extends the leases `worker` still holds among `job_ids`; returns how
-  // many it holds.
-  virtual Result<std::int64_t> renew_leases(std::string_view worker,
-                                            std::span<const RowId> job_ids,
-                                            std::int64_t lease_ms) = 0;
-  // Ends a leased job: inserts its image (or finds the existing one with
-  // that sha256: the job is then a duplicate), records variants and
-  // near-duplicates of a new image, and marks the job, all in one
-  // transaction. conflict when `worker` no longer holds the lease (nothing is
-  // written).
-  virtual Result<ImageInsert> complete_job(RowId job_id,
-                                           std::string_view worker,
-                                           const JobOutcome& outcome) = 0;
-  // A leased job failed with `error`. retry_at_ms set: it waits (received)
-  // until then; nullopt: it is failed for good. conflict when `worker` no
-  // longer holds the lease.
-  virtual Result<Job> fail_job(RowId job_id, std::string_view worker,
-                               std::string_view error,
-                               std::optional<std::int64_t> retry_at_ms) = 0;
-  // Leases that expired before `now_ms` (or, with `worker`, every lease of
-  // that dead holder) go back to received, or to failed once they used
-  // max_attempts. Returns how many were released.
-  virtual Result<std::int64_t> release_leases(std::int64_t now_ms,
-                                              std::optional<std::string> worker,
-                                              int max_attempts) = 0;
-  // The distinct holders of current leases.
-  virtual Result<std::vector<std::string>> lease_holders() = 0;
-  // Failed jobs of the batch go back to received with no attempts used
-  // (only_retryable: only those whose error starts "io_error:" or
-  // "unavailable:", the failures a resume may cure). Files refused when
-  // they were received (never leased) stay failed. Returns how many.
-  virtual Result<std::int64_t> retry_failed_jobs(RowId batch_id,
-                                                 bool only_retryable) = 0;
-  virtual Result<JobCounts> job_counts(RowId batch_id,
-                                       std::int64_t since_ms = 0) = 0;
-
   // --- reports ---
   // Products (of one collection, or all) without a photo: no linked image
   // that is not rejected. Keyset pages in product id order.
@@ -277,7 +203,8 @@ class CatalogStore {
       std::optional<RowId> collection_id, RowId after_id,
       std::size_t limit) = 0;
   // One Coverage per collection (or only the one asked), by collection id;
-  // `required_views` are canonical view names ("frente", "costas", ...).
+  // `required_views` are canonical view names of the filename grammar
+  // ("front", "back", "detail", ...).
   virtual Result<std::vector<Coverage>> coverage(
       std::optional<RowId> collection_id,
       std::span<const std::string> required_views) = 0;

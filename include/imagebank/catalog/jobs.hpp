@@ -1,12 +1,7 @@
-// The ingest queue's rows as the CatalogStore keeps them: what a receive step
-// hands over (JobInsert), what a lease asks for (LeaseOptions), what a
-// finished job commits (JobOutcome) and the counts a progress report reads.
-//
-// Job states: received → leased → done | duplicate | failed, and back to
-// received when a lease expires or a retryable failure waits for its next
-// attempt; received → cancelled when the batch is cancelled. Batch states:
-// queued → running → done (once finished), paused ⇄ queued/running, any but
-// done → cancelled; done → running only when retry_failed_jobs re-queues.
+// The ingest queue's rows as a JobQueue keeps them: batches and their jobs
+// with their states, what a receive step hands over (JobInsert), what a lease
+// asks for (LeaseOptions), what a finished job commits (JobOutcome) and the
+// counts a progress report reads.
 #pragma once
 
 #include <cstddef>
@@ -17,21 +12,78 @@
 #include <vector>
 
 #include "imagebank/catalog/types.hpp"
+#include "imagebank/core/result.hpp"
+#include "imagebank/core/status.hpp"
 
 namespace imagebank {
 
-inline constexpr std::string_view kJobReceived = "received";
-inline constexpr std::string_view kJobLeased = "leased";
-inline constexpr std::string_view kJobDone = "done";
-inline constexpr std::string_view kJobDuplicate = "duplicate";
-inline constexpr std::string_view kJobFailed = "failed";
-inline constexpr std::string_view kJobCancelled = "cancelled";
+// A job's way: received → leased → done | duplicate | failed, and back to
+// received when a lease expires or a retryable failure waits for its next
+// attempt; received → cancelled when its batch is cancelled. Stored as the
+// names below.
+enum class JobState : int {
+  kReceived = 0,
+  kLeased,
+  kDone,
+  kDuplicate,
+  kFailed,
+  kCancelled,
+};
+// "received", "leased", "done", "duplicate", "failed", "cancelled".
+std::string_view job_state_name(JobState state) noexcept;
+// invalid_argument for any other name.
+Result<JobState> parse_job_state(std::string_view name);
 
-inline constexpr std::string_view kBatchQueued = "queued";
-inline constexpr std::string_view kBatchRunning = "running";
-inline constexpr std::string_view kBatchPaused = "paused";
-inline constexpr std::string_view kBatchDone = "done";
-inline constexpr std::string_view kBatchCancelled = "cancelled";
+// A batch's way: queued → running → done (once finished), paused ⇄
+// queued/running, any but done → cancelled; done → running only when
+// retry_failed_jobs re-queues. Stored as the names below.
+enum class BatchState : int {
+  kQueued = 0,
+  kRunning,
+  kPaused,
+  kDone,
+  kCancelled,
+};
+// "queued", "running", "paused", "done", "cancelled".
+std::string_view batch_state_name(BatchState state) noexcept;
+// invalid_argument for any other name.
+Result<BatchState> parse_batch_state(std::string_view name);
+
+// An ingest batch (one upload of a collection) and its per-file jobs. The
+// ingest module drives their states; the queue only stores them.
+struct Batch {
+  RowId id = 0;
+  RowId collection_id = 0;
+  BatchState state = BatchState::kQueued;
+  // Where the files came from: the paths given, one per line (at most
+  // 16 MiB); a receive step that resumes walks them again.
+  std::string source;
+  // Files are still being received (set until finish_receiving).
+  bool receiving = true;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+  friend bool operator==(const Batch&, const Batch&) = default;
+};
+
+struct Job {
+  RowId id = 0;
+  RowId batch_id = 0;
+  std::string original_name;
+  std::string sha256;
+  std::uint64_t bytes = 0;
+  std::string source_path;  // unique in the batch
+  JobState state = JobState::kReceived;
+  int attempts = 0;
+  std::string worker;  // the lease holder while leased
+  std::int64_t lease_until_ms = 0;
+  // Why it failed (its code and message, which names the file): set when
+  // failed, and while received waiting for a retry; OK otherwise.
+  Status error;
+  std::optional<RowId> image_id;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+  friend bool operator==(const Job&, const Job&) = default;
+};
 
 // One received file. `source_path` is unique within its batch: a receive
 // step that resumes after a crash skips the paths already there.
@@ -40,10 +92,10 @@ struct JobInsert {
   std::string original_name;  // the file name as uploaded
   std::string sha256;         // empty when the file could not be read
   std::uint64_t bytes = 0;
-  // kJobReceived (to process), kJobDuplicate (image_id set: the content is
-  // already in the bank) or kJobFailed (refused at receive; error set).
-  std::string state = std::string(kJobReceived);
-  std::string error;
+  // kReceived (to process), kDuplicate (image_id set: the content is
+  // already in the bank) or kFailed (refused at receive; error set).
+  JobState state = JobState::kReceived;
+  Status error;
   std::optional<RowId> image_id;
 };
 

@@ -1,6 +1,7 @@
 // The domain model of an image bank: brands, collections, products (from the
 // Carteira de Compras), images and their variants, AI analyses kept apart
-// from the Carteira's fields, the SKU audit trail, imports, batches and jobs.
+// from the Carteira's fields, the SKU audit trail and imports. The ingest
+// queue's batches and jobs are in jobs.hpp.
 //
 // Plain values: they carry no behaviour and no connection to a store. Ids are
 // assigned by the CatalogStore (0 = not stored yet). Times are milliseconds
@@ -108,7 +109,7 @@ struct ImageRecord {
   std::string original_name;  // the file name as uploaded
   std::string sku_base;       // from the file name; empty when none was found
   int sequence = 0;           // 0 = none
-  std::string view;           // canonical view ("frente", "costas", ...)
+  std::string view;           // canonical view ("front", "back", ...)
   std::optional<RowId> product_id;
   std::optional<RowId> collection_id;
   std::optional<RowId> batch_id;
@@ -117,6 +118,21 @@ struct ImageRecord {
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   friend bool operator==(const ImageRecord&, const ImageRecord&) = default;
+};
+
+// What storing an image did: the row as stored, and whether its sha256 was
+// already in the bank (then `image` is the existing row and nothing was
+// written).
+struct ImageInsert {
+  ImageRecord image;
+  bool duplicate = false;
+};
+
+// Keyset pagination: pass `next_after` back as `after_id`; 0 = last page.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  RowId next_after = 0;
 };
 
 // A responsive rendition of an image.
@@ -190,40 +206,6 @@ struct CarteiraImport {
   std::int64_t imported_ms = 0;
   friend bool operator==(const CarteiraImport&,
                          const CarteiraImport&) = default;
-};
-
-// An ingest batch (one upload of a collection) and its per-file jobs. The
-// ingest module drives their states; the catalog only stores them.
-struct Batch {
-  RowId id = 0;
-  RowId collection_id = 0;
-  std::string state;  // "queued", "running", "paused", "done", "cancelled"
-  // Where the files came from: the paths given, one per line (at most
-  // 16 MiB); a receive step that resumes walks them again.
-  std::string source;
-  // Files are still being received (set until finish_receiving).
-  bool receiving = true;
-  std::int64_t created_ms = 0;
-  std::int64_t updated_ms = 0;
-  friend bool operator==(const Batch&, const Batch&) = default;
-};
-
-struct Job {
-  RowId id = 0;
-  RowId batch_id = 0;
-  std::string original_name;
-  std::string sha256;
-  std::uint64_t bytes = 0;
-  std::string source_path;  // unique in the batch
-  std::string state;        // "received", "leased", "done", "failed", ...
-  int attempts = 0;
-  std::string worker;  // the lease holder while leased
-  std::int64_t lease_until_ms = 0;
-  std::string error;
-  std::optional<RowId> image_id;
-  std::int64_t created_ms = 0;
-  std::int64_t updated_ms = 0;
-  friend bool operator==(const Job&, const Job&) = default;
 };
 
 }  // namespace imagebank

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -26,10 +27,16 @@ enum class ErrorCode : int {
   kUnavailable,        // a service is unreachable; retrying may succeed
   kConflict,           // the operation clashes with the current state
   kInternal,           // a bug in imagebank
+  // An operation ran out of its time budget (Limits::decode_deadline): the
+  // input may be fine and a less busy machine may finish it. Last, so the
+  // values above keep their numbers.
+  kDeadlineExceeded,
 };
 
 // "ok", "invalid_argument", "not_found", ... ("internal" for unknown values).
 std::string_view code_name(ErrorCode code) noexcept;
+// The code whose code_name is `name`; nullopt for an unknown name.
+std::optional<ErrorCode> parse_error_code(std::string_view name) noexcept;
 
 class [[nodiscard]] Status {
  public:
@@ -76,5 +83,6 @@ Status io_error(std::string message);
 Status unavailable_error(std::string message);
 Status conflict_error(std::string message);
 Status internal_error(std::string message);
+Status deadline_exceeded_error(std::string message);
 
 }  // namespace imagebank

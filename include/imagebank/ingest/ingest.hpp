@@ -12,10 +12,15 @@
 //   the image, its variants, its near-duplicate flags and ends the job. Every
 //   key is derived from the content SHA-256, so a run that died is redone
 //   from its last committed step without duplicating anything.
-// A file that cannot be processed (corrupt, unsupported, over the limits)
-// fails at once with the reason; a failure of the storage (io_error,
-// unavailable) is retried with exponential backoff and jitter, and is failed
-// after max_attempts. A watchdog releases the jobs of workers that died.
+// A file that cannot be processed (corrupt_data, unsupported_format,
+// limit_exceeded, invalid_argument, not_found) fails at once with the
+// reason; any other failure — of the storage (io_error, unavailable), or a
+// decode that ran out of its deadline (deadline_exceeded: a less busy
+// machine may finish it) — is retried with exponential backoff and jitter,
+// and is failed after max_attempts. A resume re-queues only the storage
+// failures (JobQueue::retry_failed_jobs); a deadline that ran out
+// max_attempts times is retried on purpose (Bank::retry_failed). A watchdog
+// releases the jobs of workers that died.
 //
 // Threading: an Ingestor may be used from several threads; stop() may be
 // called from any thread (a signal handler should set a flag and call it from
@@ -37,6 +42,7 @@
 
 #include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/catalog/job_queue.hpp"
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/image/format.hpp"
@@ -104,10 +110,12 @@ struct ReconcileReport {
 
 class Ingestor {
  public:
-  // The stores must outlive the Ingestor.
+  // Photos are matched against `catalog` and committed through `queue`
+  // (whose complete_job writes into that catalog: for the SQL adapters both
+  // are one CatalogDatabase); originals and variants go to `blobs`.
   static Result<std::unique_ptr<Ingestor>> create(
-      std::shared_ptr<CatalogStore> catalog, std::shared_ptr<BlobStore> blobs,
-      IngestOptions options = {});
+      std::shared_ptr<CatalogStore> catalog, std::shared_ptr<JobQueue> queue,
+      std::shared_ptr<BlobStore> blobs, IngestOptions options = {});
   ~Ingestor();
   Ingestor(const Ingestor&) = delete;
   Ingestor& operator=(const Ingestor&) = delete;
@@ -147,7 +155,7 @@ class Ingestor {
   std::unique_ptr<Impl> impl_;
 };
 
-// The batch with its counts, rate and ETA read from the catalog.
-Result<BatchProgress> batch_progress(CatalogStore& catalog, RowId batch_id);
+// The batch with its counts, rate and ETA read from the queue.
+Result<BatchProgress> batch_progress(JobQueue& queue, RowId batch_id);
 
 }  // namespace imagebank

@@ -13,8 +13,8 @@ namespace {
 
 constexpr char kJobColumns[] =
     "id, batch_id, original_name, sha256, bytes, source_path, state, "
-    "attempts, worker, lease_until_ms, error, image_id, created_ms, "
-    "updated_ms";
+    "attempts, worker, lease_until_ms, error_code, error, image_id, "
+    "created_ms, updated_ms";
 
 constexpr char kBatchColumns[] =
     "id, collection_id, state, source, receiving, created_ms, updated_ms";
@@ -43,7 +43,13 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
     Batch b;
     b.id = id;
     b.collection_id = collection_ind == soci::i_ok ? collection : 0;
-    b.state = state;
+    Result<BatchState> parsed = parse_batch_state(state);
+    if (!parsed.ok()) {
+      return corrupt_data_error(
+          "batch " + std::to_string(id) +
+          " is in an unknown state: " + parsed.status().message());
+    }
+    b.state = *parsed;
     b.source = source;
     b.receiving = receiving != 0;
     b.created_ms = created;
@@ -53,32 +59,37 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
   return {};
 }
 
-bool is_batch_state(std::string_view s) {
-  return s == kBatchQueued || s == kBatchRunning || s == kBatchPaused ||
-         s == kBatchDone || s == kBatchCancelled;
-}
-
-bool is_job_state(std::string_view s) {
-  return s == kJobReceived || s == kJobLeased || s == kJobDone ||
-         s == kJobDuplicate || s == kJobFailed || s == kJobCancelled;
-}
-
 // done → running happens only through retry_failed_jobs; staying in the
 // same state is always a no-op.
-bool batch_move_allowed(std::string_view from, std::string_view to) {
+bool batch_move_allowed(BatchState from, BatchState to) {
   if (from == to) return true;
-  if (from == kBatchQueued) {
-    return to == kBatchRunning || to == kBatchPaused || to == kBatchCancelled ||
-           to == kBatchDone;
-  }
-  if (from == kBatchRunning) {
-    return to == kBatchPaused || to == kBatchQueued || to == kBatchDone ||
-           to == kBatchCancelled;
-  }
-  if (from == kBatchPaused) {
-    return to == kBatchQueued || to == kBatchRunning || to == kBatchCancelled;
+  switch (from) {
+    case BatchState::kQueued:
+      return to == BatchState::kRunning || to == BatchState::kPaused ||
+             to == BatchState::kCancelled || to == BatchState::kDone;
+    case BatchState::kRunning:
+      return to == BatchState::kPaused || to == BatchState::kQueued ||
+             to == BatchState::kDone || to == BatchState::kCancelled;
+    case BatchState::kPaused:
+      return to == BatchState::kQueued || to == BatchState::kRunning ||
+             to == BatchState::kCancelled;
+    case BatchState::kDone:
+    case BatchState::kCancelled:
+      return false;
   }
   return false;
+}
+
+// A job's failure from its columns. A code this build does not know (a
+// newer one wrote it) reads as internal, the message kept.
+Status stored_job_error(const std::string& code, const std::string& message) {
+  if (code.empty()) {
+    return message.empty() ? Status() : internal_error(message);
+  }
+  const std::optional<ErrorCode> known = parse_error_code(code);
+  return Status(
+      known && *known != ErrorCode::kOk ? *known : ErrorCode::kInternal,
+      message);
 }
 
 Status require_batch(soci::session& sql, RowId batch_id) {
@@ -96,7 +107,7 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
             updated = 0;
   int attempts = 0;
   soci::indicator image_ind = soci::i_null;
-  std::string name, sha, path, state, worker, error;
+  std::string name, sha, path, state, worker, error_code, error;
   soci::statement st(sql);
   st.exchange(soci::into(id));
   st.exchange(soci::into(batch));
@@ -108,6 +119,7 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
   st.exchange(soci::into(attempts));
   st.exchange(soci::into(worker));
   st.exchange(soci::into(lease));
+  st.exchange(soci::into(error_code));
   st.exchange(soci::into(error));
   st.exchange(soci::into(image, image_ind));
   st.exchange(soci::into(created));
@@ -125,11 +137,17 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
     j.sha256 = sha;
     j.bytes = static_cast<std::uint64_t>(bytes);
     j.source_path = path;
-    j.state = state;
+    Result<JobState> parsed = parse_job_state(state);
+    if (!parsed.ok()) {
+      return corrupt_data_error(
+          "job " + std::to_string(id) +
+          " is in an unknown state: " + parsed.status().message());
+    }
+    j.state = *parsed;
     j.attempts = attempts;
     j.worker = worker;
     j.lease_until_ms = lease;
-    j.error = error;
+    j.error = stored_job_error(error_code, error);
     if (image_ind == soci::i_ok) j.image_id = image;
     j.created_ms = created;
     j.updated_ms = updated;
@@ -175,6 +193,10 @@ std::string job_error_text(std::string_view error) {
   return text;
 }
 
+std::string job_error_code(const Status& error) {
+  return error.ok() ? std::string() : std::string(code_name(error.code()));
+}
+
 std::string id_list_param(Dialect dialect, std::span<const RowId> ids) {
   std::string out = dialect == Dialect::kPostgres ? "{" : "[";
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -208,27 +230,23 @@ Result<std::vector<Batch>> SqlCatalogStore::list_batches() {
   return out;
 }
 
-Result<Batch> SqlCatalogStore::set_batch_state(RowId id,
-                                               std::string_view state) {
-  if (!is_batch_state(state)) {
-    return invalid_argument_error(
-        "batch state '" + std::string(state.substr(0, 32)) +
-        "' is not queued, running, paused, done or cancelled");
-  }
-  const std::string to(state);
+Result<Batch> SqlCatalogStore::set_batch_state(RowId id, BatchState state) {
+  const BatchState to = state;
+  const std::string to_name(batch_state_name(to));
   Batch out;
   IMAGEBANK_RETURN_IF_ERROR(write("set_batch_state", [&](soci::session& sql) {
     IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, load_batch(sql, id));
     if (!batch_move_allowed(batch.state, to)) {
-      return conflict_error("batch " + std::to_string(id) +
-                            ": cannot go from " + batch.state + " to " + to);
+      return conflict_error(
+          "batch " + std::to_string(id) + ": cannot go from " +
+          std::string(batch_state_name(batch.state)) + " to " + to_name);
     }
     if (batch.state == to) {
       out = std::move(batch);
       return Status();
     }
     const long long key = id, at = now_ms();
-    if (to == kBatchDone) {
+    if (to == BatchState::kDone) {
       // Done means finished: every file received, no job waiting or leased
       // (checked in this transaction, so a job re-queued meanwhile wins).
       int open = 0;
@@ -245,16 +263,18 @@ Result<Batch> SqlCatalogStore::set_batch_state(RowId id,
     }
     // Compare-and-set: a concurrent move in between is a conflict, not
     // silently overwritten.
+    const std::string from_name(batch_state_name(batch.state));
     soci::statement st =
         (sql.prepare << "UPDATE batches SET state = :s, updated_ms = :t "
                         "WHERE id = :i AND state = :f",
-         soci::use(to), soci::use(at), soci::use(key), soci::use(batch.state));
+         soci::use(to_name), soci::use(at), soci::use(key),
+         soci::use(from_name));
     st.execute(true);
     if (st.get_affected_rows() != 1) {
       return conflict_error("batch " + std::to_string(id) +
                             ": state changed concurrently");
     }
-    if (to == kBatchCancelled) {
+    if (to == BatchState::kCancelled) {
       sql << "UPDATE jobs SET state = 'cancelled', updated_ms = :t WHERE "
              "batch_id = :b AND state = 'received'",
           soci::use(at), soci::use(key);
@@ -311,16 +331,12 @@ Result<Job> SqlCatalogStore::get_job(RowId id) {
 }
 
 Result<Page<Job>> SqlCatalogStore::list_jobs(RowId batch_id,
-                                             std::optional<std::string> state,
+                                             std::optional<JobState> state,
                                              RowId after_id,
                                              std::size_t limit) {
   if (limit == 0 || limit > 10000) {
     return invalid_argument_error("list_jobs: limit must be 1..10000, not " +
                                   std::to_string(limit));
-  }
-  if (state && !is_job_state(*state)) {
-    return invalid_argument_error("job state '" + state->substr(0, 32) +
-                                  "' is not a job state");
   }
   Page<Job> page;
   IMAGEBANK_RETURN_IF_ERROR(read("list_jobs", [&](soci::session& sql) {
@@ -328,7 +344,7 @@ Result<Page<Job>> SqlCatalogStore::list_jobs(RowId batch_id,
     IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
     long long key = batch_id, after = after_id,
               fetch = static_cast<long long>(limit) + 1;
-    std::string s = state.value_or("");
+    std::string s = state ? std::string(job_state_name(*state)) : "";
     return fetch_jobs(
         sql,
         std::string("WHERE batch_id = :b AND id > :a") +
@@ -354,28 +370,26 @@ Result<std::int64_t> SqlCatalogStore::retry_failed_jobs(RowId batch_id,
   IMAGEBANK_RETURN_IF_ERROR(write("retry_failed_jobs", [&](soci::session& sql) {
     out = 0;
     IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, load_batch(sql, batch_id));
-    if (batch.state == kBatchCancelled) {
+    if (batch.state == BatchState::kCancelled) {
       return conflict_error("batch " + std::to_string(batch_id) +
                             " is cancelled; its jobs are not retried");
     }
     const long long key = batch_id, at = now_ms();
-    // substr, not LIKE: '_' is a LIKE wildcard and SQLite's LIKE ignores
-    // case. A file refused at receive (never leased: attempts 0) was never
+    // A file refused at receive (never leased: attempts 0) was never
     // stored and cannot be processed; ingesting its folder again reads it.
     soci::statement st =
         (sql.prepare << std::string(
                             "UPDATE jobs SET state = 'received', attempts = 0, "
-                            "lease_until_ms = 0, error = '', worker = '', "
-                            "updated_ms = :t WHERE batch_id = :b AND state = "
-                            "'failed' AND attempts > 0") +
-                            (only_retryable
-                                 ? " AND (substr(error, 1, 9) = 'io_error:' OR "
-                                   "substr(error, 1, 12) = 'unavailable:')"
-                                 : ""),
+                            "lease_until_ms = 0, error_code = '', error = '', "
+                            "worker = '', updated_ms = :t WHERE batch_id = :b "
+                            "AND state = 'failed' AND attempts > 0") +
+                            (only_retryable ? " AND error_code IN "
+                                              "('io_error', 'unavailable')"
+                                            : ""),
          soci::use(at), soci::use(key));
     st.execute(true);
     out = static_cast<std::int64_t>(st.get_affected_rows());
-    if (out > 0 && batch.state == kBatchDone) {
+    if (out > 0 && batch.state == BatchState::kDone) {
       sql << "UPDATE batches SET state = 'running', updated_ms = :t WHERE id = "
              ":i",
           soci::use(at), soci::use(key);
@@ -399,12 +413,32 @@ Result<JobCounts> SqlCatalogStore::job_counts(RowId batch_id,
          soci::into(state), soci::into(count), soci::use(key));
     st.execute(false);
     while (st.fetch()) {
-      if (state == kJobReceived) out.received = count;
-      if (state == kJobLeased) out.leased = count;
-      if (state == kJobDone) out.done = count;
-      if (state == kJobDuplicate) out.duplicate = count;
-      if (state == kJobFailed) out.failed = count;
-      if (state == kJobCancelled) out.cancelled = count;
+      Result<JobState> parsed = parse_job_state(state);
+      if (!parsed.ok()) {
+        return corrupt_data_error(
+            "batch " + std::to_string(batch_id) +
+            " has jobs in an unknown state: " + parsed.status().message());
+      }
+      switch (*parsed) {
+        case JobState::kReceived:
+          out.received = count;
+          break;
+        case JobState::kLeased:
+          out.leased = count;
+          break;
+        case JobState::kDone:
+          out.done = count;
+          break;
+        case JobState::kDuplicate:
+          out.duplicate = count;
+          break;
+        case JobState::kFailed:
+          out.failed = count;
+          break;
+        case JobState::kCancelled:
+          out.cancelled = count;
+          break;
+      }
     }
     count = 0;
     sql << "SELECT COUNT(*) FROM jobs WHERE batch_id = :b AND state IN "

@@ -31,19 +31,21 @@ Status check_job(const JobInsert& job) {
   if (job.bytes > (1ull << 50)) {
     return invalid_argument_error(who + "bytes is out of range");
   }
-  if (job.state == kJobDuplicate) {
+  if (job.state == JobState::kDuplicate) {
     if (!job.image_id) {
       return invalid_argument_error(who + "a duplicate job needs its image_id");
     }
   } else if (job.image_id) {
     return invalid_argument_error(who + "image_id is only for duplicate jobs");
   }
-  if (job.state == kJobFailed) {
-    if (job.error.empty()) {
+  if (job.state == JobState::kFailed) {
+    if (job.error.ok()) {
       return invalid_argument_error(who + "a failed job needs its error");
     }
-  } else if (job.state != kJobReceived && job.state != kJobDuplicate) {
-    return invalid_argument_error(who + "state '" + job.state.substr(0, 32) +
+  } else if (job.state != JobState::kReceived &&
+             job.state != JobState::kDuplicate) {
+    return invalid_argument_error(who + "state '" +
+                                  std::string(job_state_name(job.state)) +
                                   "' is not received, duplicate or failed");
   }
   return {};
@@ -69,24 +71,26 @@ std::string text_array(const std::vector<const std::string*>& values) {
 Status insert_jobs_sqlite(soci::session& sql, long long batch,
                           const std::vector<const JobInsert*>& jobs,
                           long long at) {
-  std::string path, name, sha, state, error;
+  std::string path, name, sha, state, code, error;
   long long bytes = 0, image = 0;
   soci::indicator image_ind = soci::i_null;
   soci::statement st =
       (sql.prepare << "INSERT INTO jobs (batch_id, source_path, original_name, "
-                      "sha256, bytes, state, error, image_id, created_ms, "
-                      "updated_ms) VALUES (:b, :p, :o, :s, :y, :st, :e, :i, "
-                      ":t, :t2) ON CONFLICT (batch_id, source_path) DO NOTHING",
+                      "sha256, bytes, state, error_code, error, image_id, "
+                      "created_ms, updated_ms) VALUES (:b, :p, :o, :s, :y, "
+                      ":st, :c, :e, :i, :t, :t2) ON CONFLICT (batch_id, "
+                      "source_path) DO NOTHING",
        soci::use(batch), soci::use(path), soci::use(name), soci::use(sha),
-       soci::use(bytes), soci::use(state), soci::use(error),
+       soci::use(bytes), soci::use(state), soci::use(code), soci::use(error),
        soci::use(image, image_ind), soci::use(at), soci::use(at));
   for (const JobInsert* j : jobs) {
     path = j->source_path;
     name = j->original_name;
     sha = j->sha256;
     bytes = static_cast<long long>(j->bytes);
-    state = j->state;
-    error = job_error_text(j->error);
+    state = job_state_name(j->state);
+    code = job_error_code(j->error);
+    error = job_error_text(j->error.message());
     image = j->image_id.value_or(0);
     image_ind = j->image_id ? soci::i_ok : soci::i_null;
     st.execute(true);
@@ -102,8 +106,10 @@ Status insert_jobs_postgres(soci::session& sql, long long batch,
   constexpr std::size_t kChunk = 2000;
   for (std::size_t start = 0; start < jobs.size(); start += kChunk) {
     const std::size_t end = std::min(jobs.size(), start + kChunk);
-    std::vector<const std::string*> paths, names, shas, states, errors;
-    std::vector<std::string> error_texts;
+    std::vector<const std::string*> paths, names, shas, states, codes, errors;
+    std::vector<std::string> state_names, code_names, error_texts;
+    state_names.reserve(end - start);
+    code_names.reserve(end - start);
     error_texts.reserve(end - start);
     std::string bytes = "{", images = "{";
     for (std::size_t i = start; i < end; ++i) {
@@ -111,8 +117,9 @@ Status insert_jobs_postgres(soci::session& sql, long long batch,
       paths.push_back(&j.source_path);
       names.push_back(&j.original_name);
       shas.push_back(&j.sha256);
-      states.push_back(&j.state);
-      error_texts.push_back(job_error_text(j.error));
+      state_names.emplace_back(job_state_name(j.state));
+      code_names.push_back(job_error_code(j.error));
+      error_texts.push_back(job_error_text(j.error.message()));
       if (i > start) {
         bytes += ',';
         images += ',';
@@ -120,22 +127,29 @@ Status insert_jobs_postgres(soci::session& sql, long long batch,
       bytes += std::to_string(j.bytes);
       images += j.image_id ? std::to_string(*j.image_id) : "NULL";
     }
-    for (const std::string& e : error_texts) errors.push_back(&e);
+    for (std::size_t i = 0; i < error_texts.size(); ++i) {
+      states.push_back(&state_names[i]);
+      codes.push_back(&code_names[i]);
+      errors.push_back(&error_texts[i]);
+    }
     bytes += '}';
     images += '}';
     const std::string a_paths = text_array(paths), a_names = text_array(names),
                       a_shas = text_array(shas), a_states = text_array(states),
+                      a_codes = text_array(codes),
                       a_errors = text_array(errors);
     sql << "INSERT INTO jobs (batch_id, source_path, original_name, sha256, "
-           "bytes, state, error, image_id, created_ms, updated_ms) "
-           "SELECT :b, p, o, s, y, st, e, i, :t, :t2 FROM unnest("
+           "bytes, state, error_code, error, image_id, created_ms, updated_ms) "
+           "SELECT :b, p, o, s, y, st, c, e, i, :t, :t2 FROM unnest("
            "CAST(:a0 AS text[]), CAST(:a1 AS text[]), CAST(:a2 AS text[]), "
            "CAST(:a3 AS bigint[]), CAST(:a4 AS text[]), CAST(:a5 AS text[]), "
-           "CAST(:a6 AS bigint[])) AS u(p, o, s, y, st, e, i) "
+           "CAST(:a6 AS text[]), CAST(:a7 AS bigint[])) "
+           "AS u(p, o, s, y, st, c, e, i) "
            "ON CONFLICT (batch_id, source_path) DO NOTHING",
         soci::use(batch), soci::use(at), soci::use(at), soci::use(a_paths),
         soci::use(a_names), soci::use(a_shas), soci::use(bytes),
-        soci::use(a_states), soci::use(a_errors), soci::use(images);
+        soci::use(a_states), soci::use(a_codes), soci::use(a_errors),
+        soci::use(images);
   }
   return {};
 }
@@ -166,9 +180,11 @@ Result<std::vector<Job>> SqlCatalogStore::add_jobs(
   IMAGEBANK_RETURN_IF_ERROR(write("add_jobs", [&](soci::session& sql) {
     out.clear();
     IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, load_batch(sql, batch_id));
-    if (batch.state == kBatchDone || batch.state == kBatchCancelled) {
+    if (batch.state == BatchState::kDone ||
+        batch.state == BatchState::kCancelled) {
       return conflict_error("batch " + std::to_string(batch_id) + " is " +
-                            batch.state + "; it takes no more files");
+                            std::string(batch_state_name(batch.state)) +
+                            "; it takes no more files");
     }
     for (RowId image : images) {
       IMAGEBANK_RETURN_IF_ERROR(load_image(sql, image).status());

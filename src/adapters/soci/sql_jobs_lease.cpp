@@ -45,12 +45,14 @@ Status check_outcome(const JobOutcome& outcome) {
   return {};
 }
 
-// The error of a job whose holders kept vanishing. "internal", not
-// "unavailable": the file itself may be what kills the worker, so a resume
-// (retry_failed_jobs with only_retryable) leaves it alone.
+// The error of a job whose holders kept vanishing: its code and message.
+// "internal", not "unavailable": the file itself may be what kills the
+// worker, so a resume (retry_failed_jobs with only_retryable) leaves it
+// alone.
 constexpr char kStoppedError[] =
-    "'internal: the worker holding this job stopped ' || CAST(attempts AS "
-    "TEXT) || ' times before finishing it (crash, kill or hang)'";
+    "error_code = 'internal', error = 'the worker holding this job stopped ' "
+    "|| CAST(attempts AS TEXT) || ' times before finishing it (crash, kill or "
+    "hang)'";
 
 // The job is leased by `worker`: takes its row lock (the UPDATE) so the
 // end that follows cannot race a release. not_found or conflict otherwise.
@@ -64,9 +66,11 @@ Status hold(soci::session& sql, RowId job_id, const std::string& worker,
   st.execute(true);
   if (st.get_affected_rows() == 1) return {};
   IMAGEBANK_ASSIGN_OR_RETURN(Job job, load_job(sql, job_id));
-  return conflict_error("job " + std::to_string(job_id) + " is " + job.state +
-                        (job.state == kJobLeased ? " by " + job.worker : "") +
-                        ", not leased by " + worker);
+  return conflict_error(
+      "job " + std::to_string(job_id) + " is " +
+      std::string(job_state_name(job.state)) +
+      (job.state == JobState::kLeased ? " by " + job.worker : "") +
+      ", not leased by " + worker);
 }
 
 // Near-duplicates of a new image; those naming no other stored image are
@@ -219,10 +223,12 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
       IMAGEBANK_RETURN_IF_ERROR(write_near_duplicates(
           sql, out.image.id, outcome.near_duplicates, at));
     }
-    const std::string state(out.duplicate ? kJobDuplicate : kJobDone);
+    const std::string state(
+        job_state_name(out.duplicate ? JobState::kDuplicate : JobState::kDone));
     const long long image = out.image.id;
-    sql << "UPDATE jobs SET state = :s, image_id = :m, worker = '', error = "
-           "'', lease_until_ms = 0, updated_ms = :t WHERE id = :i",
+    sql << "UPDATE jobs SET state = :s, image_id = :m, worker = '', "
+           "error_code = '', error = '', lease_until_ms = 0, updated_ms = :t "
+           "WHERE id = :i",
         soci::use(state), soci::use(image), soci::use(at), soci::use(id);
     return Status();
   }));
@@ -230,16 +236,20 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
 }
 
 Result<Job> SqlCatalogStore::fail_job(RowId job_id, std::string_view worker,
-                                      std::string_view error,
+                                      const Status& error,
                                       std::optional<std::int64_t> retry_at_ms) {
   IMAGEBANK_RETURN_IF_ERROR(check_worker(worker));
-  const std::string text = job_error_text(error);
-  if (text.empty()) return invalid_argument_error("job error is empty");
+  if (error.ok()) {
+    return invalid_argument_error("a job fails with an error, not OK");
+  }
+  const std::string code = job_error_code(error);
+  const std::string text = job_error_text(error.message());
   if (retry_at_ms && *retry_at_ms < 0) {
     return invalid_argument_error("retry_at_ms is negative");
   }
   const std::string holder(worker);
-  const std::string state(retry_at_ms ? kJobReceived : kJobFailed);
+  const std::string state(
+      job_state_name(retry_at_ms ? JobState::kReceived : JobState::kFailed));
   Job out;
   IMAGEBANK_RETURN_IF_ERROR(write("fail_job", [&](soci::session& sql) {
     const long long at = now_ms(), id = job_id, until = retry_at_ms.value_or(0);
@@ -249,10 +259,10 @@ Result<Job> SqlCatalogStore::fail_job(RowId job_id, std::string_view worker,
            "AND EXISTS "
            "(SELECT 1 FROM batches b WHERE b.id = jobs.batch_id AND b.state "
            "= 'cancelled') THEN 'cancelled' ELSE CAST(:s2 AS TEXT) END, "
-           "lease_until_ms = "
-           ":u, error = :e, worker = '', updated_ms = :t WHERE id = :i",
-        soci::use(state), soci::use(state), soci::use(until), soci::use(text),
-        soci::use(at), soci::use(id);
+           "lease_until_ms = :u, error_code = :c, error = :e, worker = '', "
+           "updated_ms = :t WHERE id = :i",
+        soci::use(state), soci::use(state), soci::use(until), soci::use(code),
+        soci::use(text), soci::use(at), soci::use(id);
     IMAGEBANK_ASSIGN_OR_RETURN(out, load_job(sql, job_id));
     return Status();
   }));
@@ -286,8 +296,7 @@ Result<std::int64_t> SqlCatalogStore::release_leases(
       st.execute(true);
       out += static_cast<std::int64_t>(st.get_affected_rows());
     };
-    run(std::string("UPDATE jobs SET state = 'failed', error = ") +
-        kStoppedError +
+    run(std::string("UPDATE jobs SET state = 'failed', ") + kStoppedError +
         ", worker = '', lease_until_ms = 0, updated_ms = :t WHERE " + scope +
         " AND attempts >= :m");
     run("UPDATE jobs SET state = CASE WHEN EXISTS (SELECT 1 FROM batches b "

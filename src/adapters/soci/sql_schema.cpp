@@ -189,6 +189,30 @@ const std::vector<Migration>& migrations() {
            R"(CREATE INDEX near_duplicates_other
                 ON near_duplicates(other_image_id))",
        }},
+      // A job's failure as its error code and its message, so retry
+      // decisions read the code. Older rows held "<code>: <message>" in
+      // `error`: split where the prefix is a known code; any other text is
+      // kept whole as an internal error.
+      {3,
+       {
+           R"(ALTER TABLE jobs ADD COLUMN error_code TEXT NOT NULL
+                DEFAULT '')",
+           R"(UPDATE jobs SET error_code = CASE
+                  WHEN substr(error, 1, 18) = 'invalid_argument: ' THEN 'invalid_argument'
+                  WHEN substr(error, 1, 11) = 'not_found: ' THEN 'not_found'
+                  WHEN substr(error, 1, 14) = 'corrupt_data: ' THEN 'corrupt_data'
+                  WHEN substr(error, 1, 20) = 'unsupported_format: ' THEN 'unsupported_format'
+                  WHEN substr(error, 1, 16) = 'limit_exceeded: ' THEN 'limit_exceeded'
+                  WHEN substr(error, 1, 10) = 'io_error: ' THEN 'io_error'
+                  WHEN substr(error, 1, 13) = 'unavailable: ' THEN 'unavailable'
+                  WHEN substr(error, 1, 10) = 'conflict: ' THEN 'conflict'
+                  WHEN substr(error, 1, 10) = 'internal: ' THEN 'internal'
+                  ELSE 'internal' END
+                WHERE error <> '')",
+           R"(UPDATE jobs SET error = substr(error, length(error_code) + 3)
+                WHERE error_code <> '' AND
+                  substr(error, 1, length(error_code) + 2) = error_code || ': ')",
+       }},
   };
   return kMigrations;
 }

@@ -13,21 +13,21 @@ int latest_catalog_schema_version() noexcept {
   return sql::latest_schema_version();
 }
 
-Result<std::unique_ptr<CatalogStore>> open_sqlite_catalog(
+Result<std::unique_ptr<CatalogDatabase>> open_sqlite_catalog(
     const std::filesystem::path& path, const SqlStoreOptions& options) {
   IMAGEBANK_ASSIGN_OR_RETURN(auto pool,
                              sql::ConnectionPool::open_sqlite(path, options));
   IMAGEBANK_RETURN_IF_ERROR(sql::migrate(*pool));
-  return std::unique_ptr<CatalogStore>(
+  return std::unique_ptr<CatalogDatabase>(
       std::make_unique<sql::SqlCatalogStore>(std::move(pool)));
 }
 
-Result<std::unique_ptr<CatalogStore>> open_postgresql_catalog(
+Result<std::unique_ptr<CatalogDatabase>> open_postgresql_catalog(
     std::string_view uri, const SqlStoreOptions& options) {
   IMAGEBANK_ASSIGN_OR_RETURN(auto pool,
                              sql::ConnectionPool::open_postgres(uri, options));
   IMAGEBANK_RETURN_IF_ERROR(sql::migrate(*pool));
-  return std::unique_ptr<CatalogStore>(
+  return std::unique_ptr<CatalogDatabase>(
       std::make_unique<sql::SqlCatalogStore>(std::move(pool)));
 }
 
@@ -313,9 +313,10 @@ Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
       check_text("batch source", source, 16u << 20, true));
   Batch out;
   out.collection_id = collection_id;
-  out.state = "queued";
+  out.state = BatchState::kQueued;
   out.source = std::string(source);
   out.receiving = true;
+  const std::string state(batch_state_name(out.state));
   IMAGEBANK_RETURN_IF_ERROR(write("create_batch", [&](soci::session& sql) {
     const long long collection = collection_id, at = now_ms();
     soci::indicator collection_ind =
@@ -324,7 +325,7 @@ Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
     sql << "INSERT INTO batches (collection_id, state, source, receiving, "
            "created_ms, updated_ms) VALUES (:c, :s, :src, 1, :t, :t2) "
            "RETURNING id",
-        soci::use(collection, collection_ind), soci::use(out.state),
+        soci::use(collection, collection_ind), soci::use(state),
         soci::use(out.source), soci::use(at), soci::use(at), soci::into(id);
     out.id = id;
     out.created_ms = out.updated_ms = at;

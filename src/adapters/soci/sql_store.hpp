@@ -1,5 +1,6 @@
-// SqlCatalogStore: CatalogStore over a ConnectionPool, one SQL text for both
-// databases. Its methods are spread over sql_*.cpp by subject. Internal.
+// SqlCatalogStore: the CatalogStore and the JobQueue of one database, over a
+// ConnectionPool, one SQL text for both databases. Its methods are spread
+// over sql_*.cpp by subject. Internal.
 #pragma once
 
 #include <functional>
@@ -9,11 +10,11 @@
 #include <vector>
 
 #include "adapters/soci/sql_connection.hpp"
-#include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/catalog/catalog_database.hpp"
 
 namespace imagebank::sql {
 
-class SqlCatalogStore final : public CatalogStore {
+class SqlCatalogStore final : public CatalogDatabase {
  public:
   explicit SqlCatalogStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)) {}
@@ -78,13 +79,13 @@ class SqlCatalogStore final : public CatalogStore {
                              std::string_view source) override;
   Result<Batch> get_batch(RowId id) override;
   Result<std::vector<Batch>> list_batches() override;
-  Result<Batch> set_batch_state(RowId id, std::string_view state) override;
+  Result<Batch> set_batch_state(RowId id, BatchState state) override;
   Result<Batch> finish_receiving(RowId id) override;
   Result<std::vector<Job>> add_jobs(RowId batch_id,
                                     std::span<const JobInsert> jobs) override;
   Result<std::vector<std::string>> job_source_paths(RowId batch_id) override;
   Result<Job> get_job(RowId id) override;
-  Result<Page<Job>> list_jobs(RowId batch_id, std::optional<std::string> state,
+  Result<Page<Job>> list_jobs(RowId batch_id, std::optional<JobState> state,
                               RowId after_id, std::size_t limit) override;
   Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) override;
   Result<std::int64_t> renew_leases(std::string_view worker,
@@ -93,7 +94,7 @@ class SqlCatalogStore final : public CatalogStore {
   Result<ImageInsert> complete_job(RowId job_id, std::string_view worker,
                                    const JobOutcome& outcome) override;
   Result<Job> fail_job(RowId job_id, std::string_view worker,
-                       std::string_view error,
+                       const Status& error,
                        std::optional<std::int64_t> retry_at_ms) override;
   Result<std::int64_t> release_leases(std::int64_t now_ms,
                                       std::optional<std::string> worker,
@@ -155,10 +156,12 @@ Result<Job> load_job(soci::session& sql, RowId id);
 Status fetch_jobs(soci::session& sql, const std::string& tail,
                   const std::function<void(soci::statement&)>& bind,
                   std::vector<Job>& out);
-// A job's error as stored: valid UTF-8 (other bytes read as Windows-1252),
-// no NULs, at most kMaxJobError bytes cut at a character boundary.
+// A job's error message as stored: valid UTF-8 (other bytes read as
+// Windows-1252), no NULs, at most kMaxJobError bytes cut at a character
+// boundary. Its code is stored apart, as code_name ('' for none).
 inline constexpr std::size_t kMaxJobError = 4000;
 std::string job_error_text(std::string_view error);
+std::string job_error_code(const Status& error);
 // A list of ids as one bound parameter: `id_list_param` is its value and
 // `id_list_match` the condition "column is one of them" for the dialect.
 std::string id_list_param(Dialect dialect, std::span<const RowId> ids);

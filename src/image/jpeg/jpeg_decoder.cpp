@@ -50,9 +50,8 @@ bool run_decode(DecodeState* state) {
   jpeg_start_decompress(c);
   const bool cmyk = c->out_color_space == JCS_CMYK;
   while (c->output_scanline < c->output_height) {
-    if ((c->output_scanline & 63) == 0 && state->deadline->expired()) {
-      jpeg_fail(state, JpegState::Failure::kLimit,
-                "decode took longer than the deadline");
+    if ((c->output_scanline & 63) == 0) {
+      jpeg_check_guards(reinterpret_cast<j_common_ptr>(c));
     }
     std::uint8_t* row = state->image->row(c->output_scanline);
     JSAMPROW rows[1] = {cmyk ? state->cmyk_row.get() : row};
@@ -113,7 +112,7 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
     out.cmyk_converted = true;
     icc.clear();  // consumed (or unusable for RGB output)
   }
-  if (!run_decode(&state)) return state.failure_status();
+  if (!run_decode(&state)) return state.decode_failure();
   out.image = std::move(image);
   out.icc = std::move(icc);
   return out;

@@ -51,10 +51,7 @@ bool run_decode(LumaJpegState* state) {
   const std::size_t row_bytes = width * static_cast<std::size_t>(components);
   JSAMPROW rows[kBatch];
   while (c->output_scanline < c->output_height) {
-    if (state->deadline->expired()) {
-      jpeg_fail(state, JpegState::Failure::kLimit,
-                "decode took longer than the deadline");
-    }
+    jpeg_check_guards(reinterpret_cast<j_common_ptr>(c));
     const std::size_t want =
         std::min<std::size_t>(kBatch, c->output_height - c->output_scanline);
     for (std::size_t i = 0; i < want; ++i) {
@@ -121,7 +118,7 @@ Status decode_jpeg_pillow_grey(const Source& source, const Limits& limits,
     return limit_exceeded_error("out of memory");
   }
   state.sink = &sink;
-  if (!run_decode(&state)) return state.failure_status();
+  if (!run_decode(&state)) return state.decode_failure();
   return ok_status();
 }
 

@@ -93,7 +93,7 @@ Result<Image> decode_jpeg_fast_grey(const Source& source, const Limits& limits,
   state.image = &image;
   // Progressive only: a multi-scan sequential file has no coef_bits.
   const bool dc_only = shrink == 8 && c.progressive_mode;
-  if (!run_decode(&state, dc_only)) return state.failure_status();
+  if (!run_decode(&state, dc_only)) return state.decode_failure();
   return image;
 }
 

@@ -123,6 +123,7 @@ void jpeg_check_guards(j_common_ptr cinfo) {
     jpeg_fail(state, JpegState::Failure::kLimit, message);
   }
   if (state->deadline->expired()) {
+    state->deadline_hit = true;
     jpeg_fail(state, JpegState::Failure::kLimit,
               "decode took longer than the deadline");
   }

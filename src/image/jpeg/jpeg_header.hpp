@@ -49,6 +49,14 @@ struct JpegDecodeState : JpegHeaderState {
       : JpegHeaderState(source, limits), deadline(&deadline_in) {}
   const Deadline* deadline;
   jpeg_progress_mgr progress{};
+  // The last failure was the deadline's: reported with its own code
+  // (deadline_exceeded), not as a limit.
+  bool deadline_hit = false;
+
+  // The Status of the failed decode (no file name).
+  Status decode_failure() const {
+    return deadline_hit ? deadline->status() : failure_status();
+  }
 };
 
 // The start of every JPEG pixel decode: creates the decompressor, reads

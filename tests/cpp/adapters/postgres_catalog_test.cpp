@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "catalog/catalog_store_conformance.hpp"
+#include "catalog/job_queue_conformance.hpp"
 #include "imagebank/adapters/sql_catalog_store.hpp"
 
 namespace imagebank::testing {
@@ -68,9 +69,9 @@ std::string fresh_database_uri() {
              PostgresServer::dir().string() + " " + name);
 }
 
-CatalogDatabase fresh_postgres() {
+TestDatabase fresh_postgres() {
   const std::string uri = fresh_database_uri();
-  CatalogDatabase out;
+  TestDatabase out;
   out.open = [uri] { return open_postgresql_catalog(uri); };
   out.exec = [uri](const std::string& sql) {
     // (a bare URI without parameters is mangled by SOCI 4.0's parser)
@@ -82,8 +83,12 @@ CatalogDatabase fresh_postgres() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, CatalogStoreConformance,
-                         ::testing::Values(CatalogStoreFactory{"postgres",
-                                                               fresh_postgres}),
+                         ::testing::Values(CatalogDatabaseFactory{
+                             "postgres", fresh_postgres}),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Postgres, JobQueueConformance,
+                         ::testing::Values(CatalogDatabaseFactory{
+                             "postgres", fresh_postgres}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(PostgresCatalog, AnUnreachableServerIsUnavailableAfterBoundedRetries) {

@@ -1,11 +1,13 @@
-# The SQL CatalogStore adapters: the conformance suite on SQLite (unit) and on
-# a real PostgreSQL server started in a temp directory (integration).
+# The SQL CatalogStore/JobQueue adapters: the conformance suites on SQLite
+# (unit) and on a real PostgreSQL server started in a temp directory
+# (integration).
 find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
 
 # The suites are compiled once and linked into both executables.
 add_library(imagebank_catalog_conformance OBJECT
   catalog/catalog_store_conformance.cpp
-  catalog/job_queue_conformance.cpp)
+  catalog/job_queue_conformance.cpp
+  catalog/job_queue_failures_conformance.cpp)
 target_link_libraries(imagebank_catalog_conformance PUBLIC imagebank_test_support
   GTest::gtest imagebank::adapters_soci)
 imagebank_set_warnings(imagebank_catalog_conformance)

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "catalog/catalog_store_conformance.hpp"
+#include "catalog/job_queue_conformance.hpp"
 #include "imagebank/adapters/sql_catalog_store.hpp"
 
 namespace imagebank::testing {
@@ -26,9 +27,9 @@ fs::path temp_dir() {
   return dir;
 }
 
-CatalogDatabase fresh_sqlite() {
+TestDatabase fresh_sqlite() {
   const fs::path db = temp_dir() / "bank.db";
-  CatalogDatabase out;
+  TestDatabase out;
   out.open = [db] { return open_sqlite_catalog(db); };
   out.exec = [db](const std::string& sql) {
     soci::session session(*soci::factory_sqlite3(), "db=" + db.string());
@@ -38,8 +39,12 @@ CatalogDatabase fresh_sqlite() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, CatalogStoreConformance,
-                         ::testing::Values(CatalogStoreFactory{"sqlite",
-                                                               fresh_sqlite}),
+                         ::testing::Values(CatalogDatabaseFactory{
+                             "sqlite", fresh_sqlite}),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sqlite, JobQueueConformance,
+                         ::testing::Values(CatalogDatabaseFactory{
+                             "sqlite", fresh_sqlite}),
                          [](const auto& info) { return info.param.name; });
 
 TEST(SqliteCatalog, RunsInWalModeWithForeignKeys) {

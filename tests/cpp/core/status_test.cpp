@@ -33,6 +33,8 @@ TEST(Status, FactoriesCarryTheirCode) {
       {unavailable_error("m"), ErrorCode::kUnavailable, "unavailable"},
       {conflict_error("m"), ErrorCode::kConflict, "conflict"},
       {internal_error("m"), ErrorCode::kInternal, "internal"},
+      {deadline_exceeded_error("m"), ErrorCode::kDeadlineExceeded,
+       "deadline_exceeded"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(c.status.ok());
@@ -40,7 +42,17 @@ TEST(Status, FactoriesCarryTheirCode) {
     EXPECT_EQ(code_name(c.code), c.name);
     EXPECT_EQ(c.status.message(), "m");
     EXPECT_EQ(c.status.to_string(), std::string(c.name) + ": m");
+    EXPECT_EQ(parse_error_code(c.name), c.code) << c.name;
   }
+}
+
+TEST(Status, CodeNamesParseBack) {
+  EXPECT_EQ(parse_error_code("ok"), ErrorCode::kOk);
+  EXPECT_EQ(parse_error_code("deadline_exceeded"),
+            ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(parse_error_code(""), std::nullopt);
+  EXPECT_EQ(parse_error_code("Internal"), std::nullopt);
+  EXPECT_EQ(parse_error_code("io_error: disk full"), std::nullopt);
 }
 
 TEST(Status, ErrorWithOkCodeIsOk) {

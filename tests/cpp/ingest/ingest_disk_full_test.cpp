@@ -66,19 +66,19 @@ TEST_F(IngestDiskFull, JobsFailRetryablyAndTheBatchFinishesOnceSpaceIsFreed) {
       << stopped.status();
 
   // Whatever is done is durably there; nothing else is marked done.
-  auto counts = bank_->catalog().job_counts(batch->id);
+  auto counts = bank_->jobs().job_counts(batch->id);
   ASSERT_TRUE(counts.ok());
   EXPECT_LT(counts->done, 24);
   expect_blobs_match_rows(batch->id);
-  for (const Job& job : jobs(batch->id, std::string(kJobFailed))) {
-    EXPECT_TRUE(job.error.starts_with("io_error:")) << job.error;
+  for (const Job& job : jobs(batch->id, JobState::kFailed)) {
+    EXPECT_EQ(job.error.code(), ErrorCode::kIoError) << job.error;
   }
 
   std::filesystem::remove(filler);
   auto resumed = bank_->resume(batch->id, o);
   ASSERT_TRUE(resumed.ok()) << resumed.status();
-  EXPECT_EQ(resumed->state, kBatchDone);
-  counts = bank_->catalog().job_counts(batch->id);
+  EXPECT_EQ(resumed->state, BatchState::kDone);
+  counts = bank_->jobs().job_counts(batch->id);
   EXPECT_EQ(counts->done, 24);
   EXPECT_EQ(counts->failed, 0);
   expect_blobs_match_rows(batch->id);

@@ -152,15 +152,15 @@ class IngestTest : public ::testing::Test {
     o.collection = "Verão";
     return o;
   }
-  std::vector<Job> jobs(RowId batch, std::optional<std::string> state = {}) {
-    auto page = bank_->catalog().list_jobs(batch, state, 0, 10000);
+  std::vector<Job> jobs(RowId batch, std::optional<JobState> state = {}) {
+    auto page = bank_->jobs().list_jobs(batch, state, 0, 10000);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? page->items : std::vector<Job>{};
   }
   // Every variant row's blob exists with the row's size; every image's
   // original too.
   void expect_blobs_match_rows(RowId batch) {
-    for (const Job& job : jobs(batch, std::string(kJobDone))) {
+    for (const Job& job : jobs(batch, JobState::kDone)) {
       ASSERT_TRUE(job.image_id.has_value());
       auto image = bank_->catalog().get_image(*job.image_id);
       ASSERT_TRUE(image.ok()) << image.status();
