@@ -1,6 +1,6 @@
 // imagebank.Bank: the facade (a catalog database — its CatalogStore and
 // JobQueue — and a BlobStore opened from URIs), its reports as lists and
-// iterators, and the URI openers.
+// iterators (a batch's review among them), and the URI openers.
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -48,6 +48,38 @@ py::object missing_photo_iterator(std::shared_ptr<CatalogStore> store,
 void init_bank(py::module_& m) {
   bind_page_iterator<ImageRecord>(m, "ImageIterator");
   bind_page_iterator<Product>(m, "ProductIterator");
+  py::class_<NamedNearDuplicate>(
+      m, "NamedNearDuplicate",
+      "A near duplicate of a batch's photo with the names of both photos.")
+      .def_readonly("pair", &NamedNearDuplicate::pair,
+                    "pair.image_id is the batch's photo.")
+      .def_readonly("image_name", &NamedNearDuplicate::image_name)
+      .def_readonly("other_name", &NamedNearDuplicate::other_name,
+                    "The photo it looks like.")
+      .def("__repr__", [](const NamedNearDuplicate& n) {
+        return "NamedNearDuplicate(" +
+               py::repr(py::str(n.image_name)).cast<std::string>() + " ~ " +
+               py::repr(py::str(n.other_name)).cast<std::string>() +
+               ", distance=" + std::to_string(n.pair.distance) + ")";
+      });
+  py::class_<BatchReview>(m, "BatchReview",
+                          "What needs a person's eye after a batch.")
+      .def_readonly("batch_id", &BatchReview::batch_id)
+      .def_readonly("unmatched", &BatchReview::unmatched,
+                    "Photos of the batch matched to no product.")
+      .def_readonly("near_duplicate_count", &BatchReview::near_duplicate_count,
+                    "Near duplicates flagged for the batch's photos.")
+      .def_readonly("near_duplicates", &BatchReview::near_duplicates,
+                    "The first max_named of them, by image id.")
+      .def_readonly("failed", &BatchReview::failed,
+                    "Every failed job of the batch, with its error.")
+      .def("__repr__", [](const BatchReview& r) {
+        return "BatchReview(batch_id=" + std::to_string(r.batch_id) +
+               ", unmatched=" + std::to_string(r.unmatched) +
+               ", near_duplicate_count=" +
+               std::to_string(r.near_duplicate_count) +
+               ", failed=" + std::to_string(r.failed.size()) + ")";
+      });
 
   m.def(
       "open_catalog_store",
@@ -86,7 +118,7 @@ void init_bank(py::module_& m) {
           py::arg("db") = py::none(), py::arg("storage") = py::none(),
           py::arg_v("dir", std::filesystem::path(kDefaultBankDir),
                     "'imagebank-data'"),
-          py::arg("pool_size") = 4,
+          py::arg("pool_size") = SqlStoreOptions{}.pool_size,
           "Opens a bank. With no URI, the defaults inside `dir`: bank.db "
           "(SQLite) "
           "and files/ (local disk).")
@@ -119,6 +151,23 @@ void init_bank(py::module_& m) {
             return released<Collection>([&] { return b.collection(name); });
           },
           py::arg("name"))
+      .def(
+          "collections",
+          [](Bank& b) {
+            return released<std::vector<Collection>>(
+                [&] { return b.collections(); });
+          },
+          "Every collection, by id.")
+      .def(
+          "review",
+          [](Bank& b, RowId batch_id, std::size_t max_named) {
+            return released<BatchReview>(
+                [&] { return b.review(batch_id, max_named); });
+          },
+          py::arg("batch_id"), py::arg("max_named") = 1000,
+          "What needs a person's eye after a batch: photos matched to no "
+          "product, near duplicates (the first max_named with the names of "
+          "both photos) and failed files.")
       .def(
           "coverage",
           [](Bank& b, std::optional<std::string> collection,

@@ -51,26 +51,15 @@ void bind_types(py::module_& m) {
         return "Collection(id=" + std::to_string(c.id) +
                ", name=" + py::repr(py::str(c.name)).cast<std::string>() + ")";
       });
-  py::class_<CarteiraFields>(m, "CarteiraFields",
-                             "A product's Carteira fields, as imported text.")
-      .def(py::init<>())
-      .def_readwrite("nome_peca", &CarteiraFields::nome_peca)
-      .def_readwrite("categoria", &CarteiraFields::categoria)
-      .def_readwrite("subcategoria", &CarteiraFields::subcategoria)
-      .def_readwrite("tipo_peca", &CarteiraFields::tipo_peca)
-      .def_readwrite("origem", &CarteiraFields::origem)
-      .def_readwrite("marca", &CarteiraFields::marca)
-      .def_readwrite("colecao", &CarteiraFields::colecao)
-      .def_readwrite("cor", &CarteiraFields::cor)
-      .def_readwrite("tamanho", &CarteiraFields::tamanho)
-      .def_readwrite("quantidade", &CarteiraFields::quantidade)
-      .def_readwrite("preco_custo", &CarteiraFields::preco_custo)
-      .def_readwrite("preco_venda", &CarteiraFields::preco_venda)
-      .def_readwrite("fornecedor", &CarteiraFields::fornecedor)
-      .def_readwrite("data_entrega", &CarteiraFields::data_entrega)
-      .def("__eq__", [](const CarteiraFields& a, const CarteiraFields& b) {
-        return a == b;
-      });
+  py::class_<CarteiraFields> fields(
+      m, "CarteiraFields", "A product's Carteira fields, as imported text.");
+  fields.def(py::init<>());
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+    fields.def_readwrite(std::string(f.name).c_str(), f.member);
+  }
+  fields.def("__eq__", [](const CarteiraFields& a, const CarteiraFields& b) {
+    return a == b;
+  });
   py::class_<Product>(m, "Product", "One SKU of a collection.")
       .def_readonly("id", &Product::id)
       .def_readonly("collection_id", &Product::collection_id)

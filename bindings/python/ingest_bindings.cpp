@@ -1,6 +1,7 @@
 // Ingest through imagebank.Bank: ingest, resume, work, reconcile and the
-// batch controls, the progress types, and batch_progress. Registered after
-// init_bank (it adds methods to its Bank class).
+// batch controls, the progress types, batch_progress, and the library's
+// checks of the options (validate_ingest_options, parse_formats).
+// Registered after init_bank (it adds methods to its Bank class).
 //
 // A long call (ingest, resume, work) runs on a C++ thread while the calling
 // thread waits with the GIL released, waking every 50 ms to run Python's
@@ -123,16 +124,19 @@ T run_stoppable(CallState& state, const std::function<Result<T>()>& call) {
   return unwrap(std::move(*result));
 }
 
-std::chrono::milliseconds seconds_arg(const char* name, double seconds,
-                                      double min, double max) {
-  if (!std::isfinite(seconds) || seconds < min || seconds > max) {
+// Seconds → milliseconds; the range is validate()'s to check (its message
+// names the argument).
+std::chrono::milliseconds seconds_arg(const char* name, double seconds) {
+  if (!std::isfinite(seconds) || std::fabs(seconds) > 1e12) {
     check(invalid_argument_error(
-        std::string(name) + " must be within " +
-        py::str(py::float_(min)).cast<std::string>() + ".." +
-        py::str(py::float_(max)).cast<std::string>() + " seconds, not " +
+        std::string(name) + " must be a number of seconds, not " +
         py::str(py::float_(seconds)).cast<std::string>()));
   }
   return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
+double seconds_of(std::chrono::milliseconds ms) {
+  return static_cast<double>(ms.count()) / 1000;
 }
 
 std::vector<Preset> presets_arg(const std::vector<PresetArg>& given) {
@@ -164,33 +168,16 @@ IngestOptions make_options(
   IngestOptions o;
   o.workers = workers;
   if (presets) o.presets = presets_arg(*presets);
-  if (formats) {
-    o.formats.clear();
-    for (const std::string& name : *formats) {
-      const Format f = parse_format_name(name);
-      if (f != Format::kJpeg && f != Format::kPng && f != Format::kWebp &&
-          f != Format::kAvif) {
-        check(invalid_argument_error("formats: cannot make variants in '" +
-                                     name + "' (avif, webp, jpeg or png)"));
-      }
-      o.formats.push_back(f);
-    }
-  }
+  if (formats) o.formats = unwrap(parse_formats(*formats));
   o.max_attempts = max_attempts;
-  o.lease = seconds_arg("lease_seconds", lease_seconds, 0.2, 7 * 24 * 3600.0);
-  o.retry_delay = seconds_arg("retry_seconds", retry_seconds, 0, 24 * 3600.0);
-  if (near_radius < -1) {
-    check(invalid_argument_error("near_radius must be -1 (off) or more"));
-  }
+  o.lease = seconds_arg("lease_seconds", lease_seconds);
+  o.retry_delay = seconds_arg("retry_seconds", retry_seconds);
   o.near_radius = near_radius;
-  o.progress_interval =
-      seconds_arg("progress_interval", progress_interval, 0.01, 3600.0);
+  o.progress_interval = seconds_arg("progress_interval", progress_interval);
   if (limits) o.limits = *limits;
-  if (max_storage_failures < 1) {
-    check(invalid_argument_error("max_storage_failures must be at least 1"));
-  }
   o.max_storage_failures = max_storage_failures;
   o.worker_name = worker_name;
+  check(validate(o));
   // Without a callable no callback is installed: Ctrl-C is caught by
   // run_stoppable's wait on the calling thread either way.
   if (progress) {
@@ -220,30 +207,47 @@ auto with_options(F f) {
   };
 }
 
+// The defaults are IngestOptions' own; None = the library's list.
 auto option_args() {
   const IngestOptions d;
   return std::make_tuple(
-      py::arg("workers") = 0, py::arg("presets") = py::none(),
+      py::arg("workers") = d.workers, py::arg("presets") = py::none(),
       py::arg("formats") = py::none(), py::arg("max_attempts") = d.max_attempts,
-      py::arg("lease_seconds") = 300.0, py::arg("retry_seconds") = 2.0,
+      py::arg("lease_seconds") = seconds_of(d.lease),
+      py::arg("retry_seconds") = seconds_of(d.retry_delay),
       py::arg("near_radius") = d.near_radius, py::arg("progress") = py::none(),
-      py::arg("progress_interval") = 0.5, py::arg("limits") = py::none(),
+      py::arg("progress_interval") = seconds_of(d.progress_interval),
+      py::arg("limits") = py::none(),
       py::arg("max_storage_failures") = d.max_storage_failures,
-      py::arg("worker_name") = "");
+      py::arg("worker_name") = d.worker_name);
 }
 
-constexpr char kOptionsDoc[] =
-    " workers: processing threads (0 = one per core). presets: default "
-    "preset names or Preset objects (None = all six). formats: variant "
-    "formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a "
-    "file whose storage keeps failing. lease_seconds: how long a worker holds "
-    "a job before others may take it. retry_seconds: the first retry delay "
-    "(doubles). near_radius: pHash Hamming radius of near duplicates (-1 = "
-    "off). progress: called with a BatchProgress every progress_interval "
-    "seconds and once at the end; if it raises, the run stops (resumable) and "
-    "the exception propagates, as does Ctrl-C. max_storage_failures: storage "
-    "failures in a row that stop the run. worker_name: the lease holder "
-    "(default host:pid:random).";
+constexpr char kChecked[] =
+    " The options are checked first, as validate_ingest_options() does.";
+
+std::string options_doc() {
+  const IngestOptions d;
+  std::string presets, formats;
+  for (const Preset& p : d.presets) {
+    presets += (presets.empty() ? "'" : ", '") + p.name + "'";
+  }
+  for (const Format f : d.formats) {
+    formats +=
+        (formats.empty() ? "'" : ", '") + std::string(format_name(f)) + "'";
+  }
+  return " workers: processing threads (0 = one per core). presets: default "
+         "preset names or Preset objects (None = [" +
+         presets + "]). formats: variant formats (None = [" + formats +
+         "]). max_attempts: tries of a file whose storage keeps failing. "
+         "lease_seconds: how long a worker holds a job before others may "
+         "take it. retry_seconds: the first retry delay (doubles). "
+         "near_radius: pHash Hamming radius of near duplicates (-1 = off). "
+         "progress: called with a BatchProgress every progress_interval "
+         "seconds and once at the end; if it raises, the run stops "
+         "(resumable) and the exception propagates, as does Ctrl-C. "
+         "max_storage_failures: storage failures in a row that stop the run. "
+         "worker_name: the lease holder (default host:pid:random).";
+}
 
 // Creates the Ingestor and runs fn on it, stoppable.
 template <typename T>
@@ -367,19 +371,19 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
           "collection: the collection whose Carteira photos are matched "
           "against (created when `brand` is given; None = keep every photo "
           "unmatched).") +
-      kOptionsDoc;
+      options_doc() + kChecked;
   const std::string resume_doc =
       std::string(
           "Goes on with a batch that stopped (crash, pause, Ctrl-C, storage "
           "failure): finishes receiving, requeues dead workers' jobs and "
           "storage failures, and processes it to the end.") +
-      kOptionsDoc;
+      options_doc() + kChecked;
   const std::string work_doc =
       std::string(
           "Processes the jobs of every runnable batch, oldest first, until "
           "the queue is empty (follow=False) or Ctrl-C / a raising progress "
           "callback (follow=True).") +
-      kOptionsDoc;
+      options_doc() + kChecked;
   std::apply(
       [&](auto&&... options) {
         bank.def("ingest", ingest, py::arg("paths"), py::kw_only(),
@@ -454,11 +458,45 @@ void bind_controls(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
 
 }  // namespace
 
+// The library's checks of ingest options, callable before anything runs.
+// Both are quick: the GIL stays held.
+void bind_option_checks(py::module_& m) {
+  auto validate_options = with_options<>(
+      [](const IngestOptions&, const std::shared_ptr<CallState>&) {});
+  const std::string doc =
+      std::string(
+          "Checks the options Bank.ingest, resume and work take, as they "
+          "do before they start: raises InvalidArgumentError naming the "
+          "first one out of range.") +
+      options_doc();
+  std::apply(
+      [&](auto&&... options) {
+        m.def("validate_ingest_options", validate_options, py::kw_only(),
+              options..., doc.c_str());
+      },
+      option_args());
+  m.def(
+      "parse_formats",
+      [](const std::string& list) {
+        std::vector<std::string> names;
+        for (const Format f : unwrap(parse_formats(list))) {
+          names.emplace_back(format_name(f));
+        }
+        return names;
+      },
+      py::arg("formats"),
+      "The variant formats of a comma-separated list such as "
+      "'avif,webp,jpg', as canonical names (['avif', 'webp', 'jpeg']); empty "
+      "items are skipped. InvalidArgumentError names a format variants "
+      "cannot be made in.");
+}
+
 void init_ingest(py::module_& m) {
   bind_types(m);
   py::class_<Bank, std::shared_ptr<Bank>> bank(m.attr("Bank"));
   bind_runs(bank);
   bind_controls(bank);
+  bind_option_checks(m);
   m.def(
       "batch_progress",
       [](JobQueue& queue, RowId batch_id) {

@@ -3,12 +3,10 @@ imagebank compiled core; import it through the imagebank package
 """
 from __future__ import annotations
 import collections.abc
-import imagebank.errors
-import imagebank.states
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'Coverage', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1230,6 +1228,36 @@ class CarteiraImport:
     @property
     def sheets(self) -> list[str]:
         ...
+class Batch:
+    """
+    An ingest batch: state is queued, running, paused, done or cancelled; receiving is True until every file has its job.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: Batch) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def receiving(self) -> bool:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
 class ViewCoverage:
     @property
     def products_with_view(self) -> int:
@@ -1303,6 +1331,10 @@ class CatalogStore:
     """
     def add_ai_analysis(self, analysis: AiAnalysis) -> AiAnalysis:
         ...
+    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
+        """
+        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
+        """
     def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
         ...
     def brands(self) -> list[Brand]:
@@ -1311,15 +1343,33 @@ class CatalogStore:
         ...
     def collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
+    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
+        """
+        Ends a leased job: stores its image (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
+        """
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
+    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
+        ...
+    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: str, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
+        """
+        A leased job failed: with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
+        """
     def find_collection(self, name: str) -> Collection:
         ...
     def find_image_by_sha256(self, sha256: str) -> ImageRecord:
         ...
     def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
         ...
+    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Every file of the batch has a job: it is done once they are.
+        """
+    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        ...
     def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
+        ...
+    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
         ...
@@ -1341,8 +1391,28 @@ class CatalogStore:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
         ...
+    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
+        ...
+    def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
+        ...
+    def lease_holders(self) -> list[str]:
+        """
+        The distinct holders of current leases.
+        """
+    def lease_jobs(self, options: LeaseOptions) -> list[Job]:
+        """
+        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
+        """
     def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
         ...
+    def list_batches(self) -> list[Batch]:
+        """
+        Every batch, by id.
+        """
+    def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
+        """
+        Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
+        """
     def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
         Iterates over the collection's products with id > after_id, in id order, a page at a time.
@@ -1361,10 +1431,26 @@ class CatalogStore:
         ...
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
         ...
+    def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
+        """
+        Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
+        """
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
         ...
+    def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Extends the leases `worker` still holds among job_ids; returns how many it holds.
+        """
+    def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
+        """
+        Failed jobs of the batch go back to received with no attempts used (only_retryable: only io_error and unavailable failures). Returns how many.
+        """
     def schema_version(self) -> int:
         ...
+    def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
+        """
+        Moves a batch to queued, running, paused, done or cancelled (ConflictError when not allowed: a done or cancelled batch stays so). Cancelling cancels its received jobs.
+        """
     def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
         ...
     def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
@@ -1378,107 +1464,9 @@ class CatalogStore:
     @property
     def uri(self) -> str:
         ...
-class JobQueue:
-    """
-    The ingest queue: batches, their jobs and the leases workers hold. Thread-safe; every call is one transaction and releases the GIL.
-    """
-    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
-        """
-        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
-        """
-    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
-        """
-        Ends a leased job: stores its image in the catalog (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
-        """
-    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
-        """
-        A new batch, queued and receiving (collection_id 0: none).
-        """
-    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: imagebank.errors.Error, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
-        """
-        A leased job failed with `error` (an imagebank.Error instance: its code and message are stored): with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
-        """
-    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        """
-        Every file of the batch has a job: it is done once they are.
-        """
-    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        ...
-    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
-        ...
-    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
-        ...
-    def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
-        ...
-    def lease_holders(self) -> list[str]:
-        """
-        The distinct holders of current leases.
-        """
-    def lease_jobs(self, options: LeaseOptions) -> list[Job]:
-        """
-        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
-        """
-    def list_batches(self) -> list[Batch]:
-        """
-        Every batch, by id.
-        """
-    def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
-        """
-        Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
-        """
-    def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
-        """
-        Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
-        """
-    def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
-        """
-        Extends the leases `worker` still holds among job_ids; returns how many it holds.
-        """
-    def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
-        """
-        Failed jobs of the batch go back to received with no attempts used (only_retryable: only those whose error code is io_error or unavailable, the failures a resume may cure). Returns how many.
-        """
-    def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
-        """
-        Moves a batch to a BatchState (or its name); InvalidArgumentError for another name, ConflictError when the move is not allowed: a done or cancelled batch stays so. Cancelling cancels its received jobs.
-        """
-class CatalogDatabase(CatalogStore, JobQueue):
-    """
-    A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.
-    """
-class Batch:
-    """
-    An ingest batch: its state (a BatchState); receiving is True until every file has its job.
-    """
-    __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: Batch) -> bool:
-        ...
-    def __repr__(self) -> str:
-        ...
-    @property
-    def collection_id(self) -> int:
-        ...
-    @property
-    def created_ms(self) -> int:
-        ...
-    @property
-    def id(self) -> int:
-        ...
-    @property
-    def receiving(self) -> bool:
-        ...
-    @property
-    def source(self) -> str:
-        ...
-    @property
-    def state(self) -> imagebank.states.BatchState:
-        ...
-    @property
-    def updated_ms(self) -> int:
-        ...
 class Job:
     """
-    One file of an ingest batch: its state (a JobState) and, once it failed (or while it waits for a retry), its error as the imagebank.Error subclass of its code, not raised.
+    One file of an ingest batch. state: received, leased, done, duplicate, failed or cancelled; error is '<code>: <message>' once it failed.
     """
     __hash__: typing.ClassVar[None] = None
     def __eq__(self, arg0: Job) -> bool:
@@ -1498,10 +1486,8 @@ class Job:
     def created_ms(self) -> int:
         ...
     @property
-    def error(self) -> imagebank.errors.Error | None:
-        """
-        Why it failed (its class says the code, str() the message); None when it has not.
-        """
+    def error(self) -> str:
+        ...
     @property
     def id(self) -> int:
         ...
@@ -1521,7 +1507,7 @@ class Job:
     def source_path(self) -> str:
         ...
     @property
-    def state(self) -> imagebank.states.JobState:
+    def state(self) -> str:
         ...
     @property
     def updated_ms(self) -> int:
@@ -1531,13 +1517,14 @@ class Job:
         ...
 class JobInsert:
     """
-    A received file, for JobQueue.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set: an imagebank.Error instance).
+    A received file, for CatalogStore.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set).
     """
-    error: imagebank.errors.Error | None
+    error: str
     original_name: str
     sha256: str
     source_path: str
-    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: imagebank.errors.Error | None = None, image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+    state: str
+    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1553,15 +1540,9 @@ class JobInsert:
     @image_id.setter
     def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
-    @property
-    def state(self) -> imagebank.states.JobState:
-        ...
-    @state.setter
-    def state(self, arg0: str) -> None:
-        ...
 class LeaseOptions:
     """
-    What JobQueue.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
+    What CatalogStore.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
     """
     worker: str
     def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
@@ -1618,7 +1599,7 @@ class NearDuplicate:
         ...
 class JobOutcome:
     """
-    What JobQueue.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
+    What CatalogStore.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
     """
     image: ImageRecord
     def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = []) -> None:
@@ -1706,6 +1687,54 @@ class ProductIterator:
         ...
     def __next__(self) -> Product:
         ...
+class NamedNearDuplicate:
+    """
+    A near duplicate of a batch's photo with the names of both photos.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def image_name(self) -> str:
+        ...
+    @property
+    def other_name(self) -> str:
+        """
+        The photo it looks like.
+        """
+    @property
+    def pair(self) -> NearDuplicate:
+        """
+        pair.image_id is the batch's photo.
+        """
+class BatchReview:
+    """
+    What needs a person's eye after a batch.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def batch_id(self) -> int:
+        ...
+    @property
+    def failed(self) -> list[Job]:
+        """
+        Every failed job of the batch, with its error.
+        """
+    @property
+    def near_duplicate_count(self) -> int:
+        """
+        Near duplicates flagged for the batch's photos.
+        """
+    @property
+    def near_duplicates(self) -> list[NamedNearDuplicate]:
+        """
+        The first max_named of them, by image id.
+        """
+    @property
+    def unmatched(self) -> int:
+        """
+        Photos of the batch matched to no product.
+        """
 class Bank:
     """
     An image bank: its catalog (SQLite or PostgreSQL) and its files (local disk or S3). Thread-safe; calls release the GIL.
@@ -1727,6 +1756,10 @@ class Bank:
         """
     def collection(self, name: str) -> Collection:
         ...
+    def collections(self) -> list[Collection]:
+        """
+        Every collection, by id.
+        """
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
     def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
@@ -1739,7 +1772,7 @@ class Bank:
         """
     def ingest(self, paths: os.PathLike | str | bytes | collections.abc.Sequence[os.PathLike | str | bytes], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
         """
@@ -1755,17 +1788,21 @@ class Bank:
         """
     def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     def retry_failed(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> int:
         """
         Failed jobs go back to the queue (resume() processes them). Returns how many.
         """
+    def review(self, batch_id: typing.SupportsInt | typing.SupportsIndex, max_named: typing.SupportsInt | typing.SupportsIndex = 1000) -> BatchReview:
+        """
+        What needs a person's eye after a batch: photos matched to no product, near duplicates (the first max_named with the names of both photos) and failed files.
+        """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
     def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> WorkReport:
         """
-        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     @property
     def blobs(self) -> BlobStore:
@@ -1773,11 +1810,6 @@ class Bank:
     @property
     def catalog(self) -> CatalogStore:
         ...
-    @property
-    def jobs(self) -> JobQueue:
-        """
-        The ingest queue: batches, jobs, leases.
-        """
 class BatchProgress:
     """
     A snapshot of a batch: its row, job counts, rate and ETA.
@@ -1873,9 +1905,9 @@ def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.Sup
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
     """
-def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
+def batch_progress(catalog: CatalogStore, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
     """
-    The batch with its counts, rate and ETA, read from the queue.
+    The batch with its counts, rate and ETA, read from the catalog.
     """
 def carteira_fields() -> list[str]:
     """
@@ -1993,7 +2025,7 @@ def open_blob_store(uri: str) -> BlobStore:
     """
     Opens file:///abs/path, s3://bucket/prefix?... or memory:.
     """
-def open_catalog_store(uri: str) -> CatalogDatabase:
+def open_catalog_store(uri: str) -> CatalogStore:
     """
     Opens sqlite:///abs/path.db or postgresql://user@host:port/db.
     """
@@ -2001,7 +2033,7 @@ def open_fs_blob_store(root: os.PathLike | str | bytes, *, create_root: bool = T
     """
     The local-disk store rooted at `root` (created when missing unless create_root=False). sweep_temp_files_older_than: seconds; when given, temporary files left by crashed writers older than that are deleted first.
     """
-def open_postgresql_catalog(uri: str, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogDatabase:
+def open_postgresql_catalog(uri: str, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogStore:
     """
     Opens (migrating) a PostgreSQL catalog: postgresql://user@host:port/db.
     """
@@ -2015,7 +2047,7 @@ def open_s3_blob_store(uri: str) -> BlobStore:
     """
     Opens the S3 BlobStore of an s3:// URI.
     """
-def open_sqlite_catalog(path: os.PathLike | str | bytes, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogDatabase:
+def open_sqlite_catalog(path: os.PathLike | str | bytes, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogStore:
     """
     Opens (creating and migrating) a SQLite catalog.
     """
@@ -2028,6 +2060,10 @@ def parse_filename(path: typing.Any, rules: SkuRules | None = None, known_skus: 
     The SKU, sequence and view a photo's file name carries.
     
     path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known_skus: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
+    """
+def parse_formats(formats: str) -> list[str]:
+    """
+    The variant formats of a comma-separated list such as 'avif,webp,jpg', as canonical names (['avif', 'webp', 'jpeg']); empty items are skipped. InvalidArgumentError names a format variants cannot be made in.
     """
 def parse_s3_uri(uri: str) -> S3Options:
     """
@@ -2136,6 +2172,10 @@ def validate_blob_key(key: str) -> None:
     """
     Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
     """
+def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> None:
+    """
+    Checks the options Bank.ingest, resume and work take, as they do before they start: raises InvalidArgumentError naming the first one out of range. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+    """
 def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
@@ -2152,15 +2192,15 @@ def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
     """
-BATCH_CANCELLED: imagebank.states.BatchState
-BATCH_DONE: imagebank.states.BatchState
-BATCH_PAUSED: imagebank.states.BatchState
-BATCH_QUEUED: imagebank.states.BatchState
-BATCH_RUNNING: imagebank.states.BatchState
-JOB_CANCELLED: imagebank.states.JobState
-JOB_DONE: imagebank.states.JobState
-JOB_DUPLICATE: imagebank.states.JobState
-JOB_FAILED: imagebank.states.JobState
-JOB_LEASED: imagebank.states.JobState
-JOB_RECEIVED: imagebank.states.JobState
+BATCH_CANCELLED: str = 'cancelled'
+BATCH_DONE: str = 'done'
+BATCH_PAUSED: str = 'paused'
+BATCH_QUEUED: str = 'queued'
+BATCH_RUNNING: str = 'running'
+JOB_CANCELLED: str = 'cancelled'
+JOB_DONE: str = 'done'
+JOB_DUPLICATE: str = 'duplicate'
+JOB_FAILED: str = 'failed'
+JOB_LEASED: str = 'leased'
+JOB_RECEIVED: str = 'received'
 __version__: str = '0.1.0'

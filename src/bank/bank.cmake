@@ -3,6 +3,7 @@ imagebank_add_module(bank
   SOURCES
     bank/bank.cpp
     bank/bank_ingest.cpp
+    bank/bank_review.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::ingest
-    imagebank::adapters_soci
-  PRIVATE_DEPS imagebank::adapters_fs imagebank::adapters_s3)
+  PRIVATE_DEPS imagebank::adapters_soci imagebank::adapters_fs
+    imagebank::adapters_s3)

@@ -1,9 +1,12 @@
 #include "imagebank/bank/bank.hpp"
 
+#include <array>
+#include <optional>
 #include <system_error>
 
 #include "imagebank/adapters/fs_blob_store.hpp"
 #include "imagebank/adapters/s3_blob_store.hpp"
+#include "imagebank/adapters/sql_catalog_store.hpp"
 #include "imagebank/core/text.hpp"
 
 namespace imagebank {
@@ -37,6 +40,23 @@ Status make_dir(const fs::path& dir) {
     return io_error(dir.string() +
                     ": cannot create directory: " + ec.message());
   return {};
+}
+
+// The product's fields are the Carteira's fields but "sku" (a column of
+// its own); catalog may not depend on carteira, so the two lists meet here,
+// by name, once.
+static_assert(kCarteiraFieldTable.size() + 1 == kFieldCount);
+using CarteiraFieldIds =
+    std::array<std::optional<Field>, kCarteiraFieldTable.size()>;
+const CarteiraFieldIds& carteira_field_ids() {
+  static const CarteiraFieldIds kIds = [] {
+    CarteiraFieldIds ids;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      ids[i] = field_from_name(kCarteiraFieldTable[i].name);
+    }
+    return ids;
+  }();
+  return kIds;
 }
 
 }  // namespace
@@ -109,6 +129,10 @@ Result<Collection> Bank::collection(std::string_view name) {
   return catalog_->find_collection(name);
 }
 
+Result<std::vector<Collection>> Bank::collections() {
+  return catalog_->collections();
+}
+
 Result<std::optional<RowId>> Bank::collection_id(
     const std::optional<std::string>& name) {
   if (!name) return std::optional<RowId>();
@@ -178,25 +202,11 @@ Result<CarteiraImportResult> Bank::import_carteira(
     p.sku = row.sku();
     if (p.sku.empty()) continue;
     p.sku_base = upper_without_accents(p.sku);
-    auto text = [&](Field field) {
-      const FieldValue* v = row.find(field);
-      return v ? to_text(*v) : std::string();
-    };
-    CarteiraFields& f = p.fields;
-    f.nome_peca = text(Field::kNomePeca);
-    f.categoria = text(Field::kCategoria);
-    f.subcategoria = text(Field::kSubcategoria);
-    f.tipo_peca = text(Field::kTipoPeca);
-    f.origem = text(Field::kOrigem);
-    f.marca = text(Field::kMarca);
-    f.colecao = text(Field::kColecao);
-    f.cor = text(Field::kCor);
-    f.tamanho = text(Field::kTamanho);
-    f.quantidade = text(Field::kQuantidade);
-    f.preco_custo = text(Field::kPrecoCusto);
-    f.preco_venda = text(Field::kPrecoVenda);
-    f.fornecedor = text(Field::kFornecedor);
-    f.data_entrega = text(Field::kDataEntrega);
+    const auto& ids = carteira_field_ids();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const FieldValue* v = ids[i] ? row.find(*ids[i]) : nullptr;
+      if (v) p.fields.*kCarteiraFieldTable[i].member = to_text(*v);
+    }
     for (const auto& [key, value] : row.extra) p.extra[key] = value;
     auto [it, fresh] = index.emplace(p.sku, request.products.size());
     if (fresh) {

@@ -27,13 +27,20 @@ int run_batch(const BatchArgs& a) {
                                                 " needs a batch id"));
     return kExitUsage;
   }
+  const std::string what = "batch " + std::to_string(a.id);
+  // Checked for every action, as a usage error, though only resume uses
+  // them.
+  auto options = make_ingest_options(a.ingest);
+  if (!options.ok()) {
+    out.failure("batch " + a.action, options.status());
+    return kExitUsage;
+  }
   auto bank = open_bank(a.bank);
   if (!bank.ok()) {
     out.failure("bank", bank.status());
     return kExitSomeFailed;
   }
   Bank& b = **bank;
-  const std::string what = "batch " + std::to_string(a.id);
   if (a.action == "list") {
     auto all = b.batches();
     if (!all.ok()) {
@@ -50,11 +57,7 @@ int run_batch(const BatchArgs& a) {
   }
   if (a.action == "resume") {
     auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
-    auto options = make_ingest_options(a.ingest, out, handle);
-    if (!options.ok()) {
-      out.failure(what, options.status());
-      return kExitUsage;
-    }
+    watch_progress(*options, out, handle);
     auto ingestor = b.ingestor(*options);
     if (!ingestor.ok()) {
       out.failure(what, ingestor.status());
@@ -70,27 +73,24 @@ int run_batch(const BatchArgs& a) {
     }
     return out.exit_status();
   }
-  Result<Batch> changed = unavailable_error("unreachable");
+  Status changed;
   if (a.action == "pause") {
-    changed = b.pause(a.id);
+    changed = b.pause(a.id).status();
   } else if (a.action == "cancel") {
-    changed = b.cancel(a.id);
+    changed = b.cancel(a.id).status();
   } else {
     auto n = b.retry_failed(a.id);
     if (!n.ok()) {
-      out.failure(what, n.status());
-      return kExitSomeFailed;
-    }
-    if (!out.json()) {
+      changed = n.status();
+    } else if (!out.json()) {
       out.text(what + ": " + std::to_string(*n) +
                " failed files queued again; process them with: imagebank "
                "batch resume " +
                std::to_string(a.id));
     }
-    changed = b.jobs().get_batch(a.id);
   }
   if (!changed.ok()) {
-    out.failure(what, changed.status());
+    out.failure(what, changed);
     return kExitSomeFailed;
   }
   auto p = b.batch(a.id);

@@ -32,6 +32,11 @@ struct IngestArgs {
 
 int run_ingest(const IngestArgs& a) {
   Output out(a.json);
+  auto options = make_ingest_options(a.ingest);
+  if (!options.ok()) {
+    out.failure("ingest", options.status());
+    return kExitUsage;
+  }
   auto bank = open_bank(a.bank);
   if (!bank.ok()) {
     out.failure("bank", bank.status());
@@ -55,11 +60,7 @@ int run_ingest(const IngestArgs& a) {
     }
   }
   auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
-  auto options = make_ingest_options(a.ingest, out, handle);
-  if (!options.ok()) {
-    out.failure("ingest", options.status());
-    return kExitUsage;
-  }
+  watch_progress(*options, out, handle);
   options->collection = a.collection;
   options->brand = a.brand;
   options->season = a.season;
@@ -93,17 +94,18 @@ int run_ingest(const IngestArgs& a) {
 
 int run_worker(const IngestArgs& a) {
   Output out(a.json);
+  auto options = make_ingest_options(a.ingest);
+  if (!options.ok()) {
+    out.failure("worker", options.status());
+    return kExitUsage;
+  }
   auto bank = open_bank(a.bank);
   if (!bank.ok()) {
     out.failure("bank", bank.status());
     return kExitSomeFailed;
   }
   auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
-  auto options = make_ingest_options(a.ingest, out, handle);
-  if (!options.ok()) {
-    out.failure("worker", options.status());
-    return kExitUsage;
-  }
+  watch_progress(*options, out, handle);
   auto ingestor = (*bank)->ingestor(*options);
   if (!ingestor.ok()) {
     out.failure("worker", ingestor.status());

@@ -4,12 +4,12 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
 #include <sstream>
 #include <thread>
-#include <unordered_set>
 
 #include "imagebank/core/log.hpp"
 
@@ -37,6 +37,24 @@ std::vector<std::string> split(const std::string& list) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// 300, 0.2: a number of seconds as typed.
+std::string seconds_text(double seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", seconds);
+  return buf;
+}
+
+// Seconds as typed → milliseconds; the range is validate()'s to check.
+Result<std::chrono::milliseconds> to_duration(std::string_view option,
+                                              double seconds) {
+  if (!std::isfinite(seconds) || std::fabs(seconds) > 1e12) {
+    return invalid_argument_error(std::string(option) +
+                                  " must be a number of seconds, not " +
+                                  seconds_text(seconds));
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
 }
 
 std::string duration(double seconds) {
@@ -161,44 +179,59 @@ class ProgressView {
 
 }  // namespace
 
+IngestCliOptions::IngestCliOptions() {
+  const IngestOptions d;
+  workers = d.workers;
+  for (const Preset& p : d.presets) {
+    if (!presets.empty()) presets += ',';
+    presets += p.name;
+  }
+  for (const Format f : d.formats) {
+    if (!formats.empty()) formats += ',';
+    formats += format_name(f);
+  }
+  max_attempts = d.max_attempts;
+  lease_seconds = static_cast<double>(d.lease.count()) / 1000;
+  retry_seconds = static_cast<double>(d.retry_delay.count()) / 1000;
+  near_radius = d.near_radius;
+  limits = d.limits;
+}
+
 void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
+  // The defaults shown are the library's (o starts with them); the ranges
+  // are checked by validate() in make_ingest_options.
   command.add_option("--workers", o.workers,
                      "Processing threads (default: one per core)");
   command.add_option("--presets", o.presets,
-                     "Comma-separated presets (thumbnail,small,grid,detail,"
-                     "header,zoom)");
-  command.add_option("--formats", o.formats,
-                     "Comma-separated variant formats (avif,webp,jpeg,png)");
-  command
-      .add_option("--max-attempts", o.max_attempts,
-                  "Attempts per file before it fails (default 3)")
-      ->check(CLI::Range(1, 100));
-  command
-      .add_option("--lease-seconds", o.lease_seconds,
-                  "A job not renewed for this long goes back to the queue "
-                  "(default 300)")
-      ->check(CLI::Range(0.2, 86400.0));
-  command
-      .add_option("--retry-seconds", o.retry_seconds,
-                  "First retry delay of a storage failure; doubles")
-      ->check(CLI::Range(0.0, 3600.0));
-  command
-      .add_option("--near-radius", o.near_radius,
-                  "pHash distance of near duplicates (-1: off; default 5)")
-      ->check(CLI::Range(-1, 10));
+                     "Comma-separated presets (default " + o.presets + ")");
+  command.add_option(
+      "--formats", o.formats,
+      "Comma-separated variant formats (default " + o.formats + ")");
+  command.add_option("--max-attempts", o.max_attempts,
+                     "Attempts per file before it fails (default " +
+                         std::to_string(o.max_attempts) + ")");
+  command.add_option("--lease-seconds", o.lease_seconds,
+                     "A job not renewed for this long goes back to the queue "
+                     "(default " +
+                         seconds_text(o.lease_seconds) + ")");
+  command.add_option("--retry-seconds", o.retry_seconds,
+                     "First retry delay of a storage failure; doubles "
+                     "(default " +
+                         seconds_text(o.retry_seconds) + ")");
+  command.add_option("--near-radius", o.near_radius,
+                     "pHash distance of near duplicates (-1: off; default " +
+                         std::to_string(o.near_radius) + ")");
   add_limit_options(command, o.limits);
 }
 
-Result<IngestOptions> make_ingest_options(
-    const IngestCliOptions& o, Output& out,
-    std::shared_ptr<std::atomic<Ingestor*>> ingestor) {
+Result<IngestOptions> make_ingest_options(const IngestCliOptions& o) {
   IngestOptions options;
   options.workers = o.workers;
   options.max_attempts = o.max_attempts;
-  options.lease = std::chrono::milliseconds(
-      static_cast<std::int64_t>(o.lease_seconds * 1000));
-  options.retry_delay = std::chrono::milliseconds(
-      static_cast<std::int64_t>(o.retry_seconds * 1000));
+  IMAGEBANK_ASSIGN_OR_RETURN(options.lease,
+                             to_duration("lease_seconds", o.lease_seconds));
+  IMAGEBANK_ASSIGN_OR_RETURN(options.retry_delay,
+                             to_duration("retry_seconds", o.retry_seconds));
   options.near_radius = o.near_radius;
   options.limits = o.limits;
   options.presets.clear();
@@ -206,15 +239,13 @@ Result<IngestOptions> make_ingest_options(
     IMAGEBANK_ASSIGN_OR_RETURN(Preset p, find_preset(name));
     options.presets.push_back(std::move(p));
   }
-  options.formats.clear();
-  for (const std::string& name : split(o.formats)) {
-    const auto f = format_from_name(name == "jpg" ? "jpeg" : name);
-    if (!f || !is_supported(*f)) {
-      return invalid_argument_error("unknown output format '" + name +
-                                    "' (avif, webp, jpeg, png)");
-    }
-    options.formats.push_back(*f);
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(options.formats, parse_formats(o.formats));
+  IMAGEBANK_RETURN_IF_ERROR(validate(options));
+  return options;
+}
+
+void watch_progress(IngestOptions& options, Output& out,
+                    std::shared_ptr<std::atomic<Ingestor*>> ingestor) {
   install_signal_handlers();
   // Ctrl-C and SIGTERM (a service manager's stop) reach the Ingestor from a
   // watcher of its own, also while no batch is being worked.
@@ -234,7 +265,6 @@ Result<IngestOptions> make_ingest_options(
   });
   auto view = std::make_shared<ProgressView>(out);
   options.progress = [view](const BatchProgress& p) { view->show(p); };
-  return options;
 }
 
 void print_batch(const BatchProgress& p, Output& out) {
@@ -275,66 +305,41 @@ void print_batch(const BatchProgress& p, Output& out) {
   out.text(line);
 }
 
+namespace {
+
 // What needs a person's eye: photos matched to no product, and near
 // duplicates flagged for review (with the image each looks like).
-void print_review(Bank& bank, RowId batch_id, Output& out) {
-  std::unordered_set<RowId> mine;
-  std::int64_t unmatched = 0;
-  ImageQuery query;
-  query.batch_id = batch_id;
-  query.limit = 10'000;
-  for (;;) {
-    auto page = bank.catalog().list_images(query);
-    if (!page.ok()) return;
-    for (const ImageRecord& image : page->items) {
-      if (!image.product_id) ++unmatched;
-      mine.insert(image.id);
-    }
-    if (page->next_after == 0) break;
-    query.after_id = page->next_after;
-  }
-  std::vector<NearDuplicate> near;
-  for (RowId after = 0;;) {
-    auto page = bank.catalog().near_duplicates(std::nullopt, after, 10'000);
-    if (!page.ok() || page->empty()) break;
-    for (const NearDuplicate& n : *page) {
-      if (mine.count(n.image_id) > 0) near.push_back(n);
-      after = std::max(after, n.image_id);
-    }
-    if (page->size() < 10'000) break;
-  }
-  auto name_of = [&](RowId id) {
-    auto image = bank.catalog().get_image(id);
-    return image.ok() ? image->original_name : "image " + std::to_string(id);
-  };
+void print_review(const BatchReview& review, Output& out) {
   if (out.json()) {
     out.record({{"type", "review"},
-                {"batch", batch_id},
-                {"unmatched", unmatched},
-                {"near_duplicates", static_cast<std::int64_t>(near.size())}});
-    for (std::size_t i = 0; i < near.size() && i < 1000; ++i) {
-      const NearDuplicate& n = near[i];
+                {"batch", review.batch_id},
+                {"unmatched", review.unmatched},
+                {"near_duplicates", review.near_duplicate_count}});
+    for (const NamedNearDuplicate& n : review.near_duplicates) {
       out.record({{"type", "near_duplicate"},
-                  {"image", name_of(n.image_id)},
-                  {"looks_like", name_of(n.other_image_id)},
-                  {"distance", n.distance}});
+                  {"image", n.image_name},
+                  {"looks_like", n.other_name},
+                  {"distance", n.pair.distance}});
     }
     return;
   }
-  out.text("to review: " + std::to_string(unmatched) +
+  out.text("to review: " + std::to_string(review.unmatched) +
            " photos matched to no SKU of the Carteira (imagebank reconcile "
            "links them after a new import), " +
-           std::to_string(near.size()) + " near duplicates");
-  constexpr std::size_t kShown = 20;
-  for (std::size_t i = 0; i < near.size() && i < kShown; ++i) {
-    out.text("  near duplicate: " + name_of(near[i].image_id) + " looks like " +
-             name_of(near[i].other_image_id) + " (pHash distance " +
-             std::to_string(near[i].distance) + ")");
+           std::to_string(review.near_duplicate_count) + " near duplicates");
+  for (const NamedNearDuplicate& n : review.near_duplicates) {
+    out.text("  near duplicate: " + n.image_name + " looks like " +
+             n.other_name + " (pHash distance " +
+             std::to_string(n.pair.distance) + ")");
   }
-  if (near.size() > kShown) {
-    out.text("  ... and " + std::to_string(near.size() - kShown) + " more");
+  const auto shown = static_cast<std::int64_t>(review.near_duplicates.size());
+  if (review.near_duplicate_count > shown) {
+    out.text("  ... and " +
+             std::to_string(review.near_duplicate_count - shown) + " more");
   }
 }
+
+}  // namespace
 
 void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
   Result<BatchProgress> p = bank.batch(batch_id);
@@ -343,21 +348,18 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
     return;
   }
   print_batch(*p, out);
-  print_review(bank, batch_id, out);
-  for (RowId after = 0;;) {
-    auto page = bank.jobs().list_jobs(batch_id, JobState::kFailed, after, 1000);
-    if (!page.ok()) {
-      out.failure("batch " + std::to_string(batch_id), page.status());
-      return;
-    }
-    for (const Job& job : page->items) {
-      // The message names the file.
-      out.failure(job.source_path,
-                  job.error.ok() ? internal_error("failed (no reason kept)")
-                                 : job.error);
-    }
-    if (page->next_after == 0) break;
-    after = page->next_after;
+  // Near duplicates named: up to 1000 records, or 20 lines of text.
+  Result<BatchReview> review = bank.review(batch_id, out.json() ? 1000 : 20);
+  if (!review.ok()) {
+    out.failure("batch " + std::to_string(batch_id), review.status());
+    return;
+  }
+  print_review(*review, out);
+  for (const Job& job : review->failed) {
+    // The message names the file.
+    out.failure(job.source_path,
+                job.error.ok() ? internal_error("failed (no reason kept)")
+                               : job.error);
   }
 }
 

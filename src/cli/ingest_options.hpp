@@ -17,23 +17,27 @@ class App;
 
 namespace imagebank::cli {
 
+// The flags as typed; they start at the library's defaults (IngestOptions).
 struct IngestCliOptions {
-  std::size_t workers = 0;
-  std::string presets = "thumbnail,small,grid,detail,header,zoom";
-  std::string formats = "avif,webp,jpeg";
-  int max_attempts = 3;
-  double lease_seconds = 300;
-  double retry_seconds = 2;
-  int near_radius = 5;
+  IngestCliOptions();
+  std::size_t workers;
+  std::string presets;  // comma-separated names
+  std::string formats;  // comma-separated names
+  int max_attempts;
+  double lease_seconds;
+  double retry_seconds;
+  int near_radius;
   Limits limits;
 };
 
 void add_ingest_options(CLI::App& command, IngestCliOptions& options);
-// The options with progress shown on `out`; Ctrl-C (SIGINT, SIGTERM) asks
-// the ingestor to stop after the files in hand. `ingestor` is set once made.
-Result<IngestOptions> make_ingest_options(
-    const IngestCliOptions& options, Output& out,
-    std::shared_ptr<std::atomic<Ingestor*>> ingestor);
+// The flags as IngestOptions, checked by the library's validate() (so a
+// command fails as a usage error before it touches the bank).
+Result<IngestOptions> make_ingest_options(const IngestCliOptions& options);
+// Shows progress on `out`; Ctrl-C (SIGINT, SIGTERM) asks the ingestor to
+// stop after the files in hand. `ingestor` is set once made.
+void watch_progress(IngestOptions& options, Output& out,
+                    std::shared_ptr<std::atomic<Ingestor*>> ingestor);
 
 // Prints the batch's end: counts, and each failed file with its reason
 // (failures count for the exit status).

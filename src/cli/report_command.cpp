@@ -154,26 +154,32 @@ int run_missing(Bank& bank, const ReportOptions& o, Output& out) {
     return out.exit_status();
   }
   std::map<RowId, std::string> names;
-  if (auto all = bank.catalog().collections(); all.ok()) {
+  if (auto all = bank.collections(); all.ok()) {
     for (const Collection& c : *all) names[c.id] = c.name;
   }
+  // Every Carteira field, in the Carteira's order, after the SKU.
   if (o.csv) {
-    csv_line({"collection", "sku", "nome_peca", "categoria", "subcategoria",
-              "cor", "tamanho"});
+    std::vector<std::string> header = {"collection", "sku"};
+    for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+      header.emplace_back(f.name);
+    }
+    csv_line(header);
   }
   for (const Product& p : *missing) {
     const std::string& cname = names[p.collection_id];
     if (o.csv) {
-      csv_line({cname, p.sku, p.fields.nome_peca, p.fields.categoria,
-                p.fields.subcategoria, p.fields.cor, p.fields.tamanho});
+      std::vector<std::string> cells = {cname, p.sku};
+      for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+        cells.push_back(p.fields.*f.member);
+      }
+      csv_line(cells);
     } else if (out.json()) {
-      out.record({{"type", "missing_photo"},
-                  {"collection", cname},
-                  {"sku", p.sku},
-                  {"nome_peca", p.fields.nome_peca},
-                  {"categoria", p.fields.categoria},
-                  {"cor", p.fields.cor},
-                  {"tamanho", p.fields.tamanho}});
+      boost::json::object record{
+          {"type", "missing_photo"}, {"collection", cname}, {"sku", p.sku}};
+      for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+        record[f.name] = p.fields.*f.member;
+      }
+      out.record(record);
     } else {
       out.text(p.sku + "  " + p.fields.nome_peca + "  (" + cname + ")");
     }

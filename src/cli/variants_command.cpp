@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "imagebank/ingest/ingest.hpp"
 #include "imagebank/variants/variants.hpp"
 
 namespace imagebank::cli {
@@ -61,15 +62,7 @@ Result<VariantOptions> build_options(const VariantsOptions& o) {
     IMAGEBANK_ASSIGN_OR_RETURN(Preset p, find_preset(name));
     v.presets.push_back(std::move(p));
   }
-  v.formats.clear();
-  for (const auto& name : split(o.formats)) {
-    const auto f = format_from_name(name == "jpg" ? "jpeg" : name);
-    if (!f || !is_supported(*f)) {
-      return invalid_argument_error("unknown output format '" + name +
-                                    "' (avif, webp, jpeg, png)");
-    }
-    v.formats.push_back(*f);
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(v.formats, parse_formats(o.formats));
   if (v.presets.empty() || v.formats.empty()) {
     return invalid_argument_error("--presets and --formats must not be empty");
   }

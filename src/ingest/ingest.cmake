@@ -2,6 +2,7 @@
 imagebank_add_module(ingest
   SOURCES
     ingest/near_index.cpp
+    ingest/options.cpp
     ingest/process.cpp
     ingest/receive.cpp
     ingest/reconcile.cpp

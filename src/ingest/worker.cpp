@@ -111,22 +111,7 @@ Result<std::unique_ptr<Ingestor>> Ingestor::create(
     return invalid_argument_error(
         "Ingestor needs a catalog, a job queue and a blob store");
   }
-  if (options.max_attempts < 1 || options.max_attempts > 100) {
-    return invalid_argument_error("max_attempts must be within 1..100");
-  }
-  if (options.lease < std::chrono::milliseconds(200)) {
-    return invalid_argument_error("the lease must be at least 200 ms");
-  }
-  if (options.near_radius > HashIndex::kMaxRadius64) {
-    return invalid_argument_error("near_radius must be at most " +
-                                  std::to_string(HashIndex::kMaxRadius64));
-  }
-  if (options.presets.empty() || options.formats.empty()) {
-    return invalid_argument_error("ingest needs presets and formats");
-  }
-  for (const Preset& p : options.presets) {
-    IMAGEBANK_RETURN_IF_ERROR(validate_preset(p));
-  }
+  IMAGEBANK_RETURN_IF_ERROR(validate(options));
   auto impl = std::make_unique<Impl>();
   impl->catalog = std::move(catalog);
   impl->queue = std::move(queue);

@@ -83,6 +83,16 @@ def test_import_carteira_then_reports(bank):
         bank.coverage(collection="Inverno")
 
 
+def test_collections_lists_every_collection_by_id(bank):
+    assert bank.collections() == []
+    bank.import_carteira(CARTEIRA, brand="Marca A", collection="Verão 2027")
+    bank.import_carteira(CARTEIRA, brand="Marca B", collection="Inverno 2027")
+    listed = bank.collections()
+    assert [c.name for c in listed] == ["Verão 2027", "Inverno 2027"]
+    assert listed[0].id == bank.collection("Verão 2027").id
+    assert listed[0].id < listed[1].id
+
+
 def test_images_iterate_across_pages_with_filters(bank):
     catalog = bank.catalog
     rows = catalog.insert_images([record(n, "ODD" if n % 2 else "EVEN") for n in range(1, 31)])

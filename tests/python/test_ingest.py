@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import shutil
 import signal
 import threading
@@ -122,11 +123,23 @@ def test_ingest_a_folder(bank, photos, tmp_path):
         for v in variants:
             assert bank.blobs.head(v.blob_key).size == v.bytes > 0
 
+    # What a person reviews: the unmatched photo and the failed files.
+    review = bank.review(batch.id)
+    assert isinstance(review, core.BatchReview)
+    assert (review.batch_id, review.unmatched) == (batch.id, 1)
+    assert review.near_duplicate_count == len(review.near_duplicates)
+    assert {j.original_name for j in review.failed} == set(failed)
+    assert all(j.error == failed[j.original_name].error for j in review.failed)
+    with pytest.raises(imagebank.NotFoundError):
+        bank.review(batch.id + 100)
+
     # The same folder again: every photo is already in the bank.
     again = bank.ingest([photos / "ABC123_FRENTE.jpg", str(photos / "XYZ9_01.jpg")],
                         **FAST)
     c = bank.batch(again.id).counts
     assert (again.state, c.duplicate, c.done, c.failed) == ("done", 2, 0, 0)
+    nothing = bank.review(again.id)
+    assert (nothing.unmatched, nothing.near_duplicate_count, nothing.failed) == (0, 0, [])
 
 
 def test_progress_callback_sees_the_batch(bank, photos):
@@ -360,6 +373,48 @@ def test_bad_options_raise_naming_the_value(bank, photos):
     with pytest.raises(TypeError):
         bank.ingest(photos, progress=42)
     assert bank.batches() == []  # nothing was created
+
+
+def test_validate_ingest_options_names_the_option():
+    assert imagebank.validate_ingest_options() is None
+    assert imagebank.validate_ingest_options(max_attempts=100, lease_seconds=0.2,
+                                             near_radius=-1, formats=["png"]) is None
+    bad = {
+        "max_attempts": {"max_attempts": 0},
+        "lease_seconds": {"lease_seconds": 0.1},
+        "retry_seconds": {"retry_seconds": -1},
+        "progress_interval": {"progress_interval": 0},
+        "near_radius": {"near_radius": 11},
+        "max_storage_failures": {"max_storage_failures": 0},
+        "presets": {"presets": []},
+        "formats": {"formats": []},
+        "'gif'": {"formats": ["jpeg", "gif"]},
+    }
+    for named, kwargs in bad.items():
+        with pytest.raises(imagebank.InvalidArgumentError, match=named):
+            imagebank.validate_ingest_options(**kwargs)
+    with pytest.raises(imagebank.InvalidArgumentError, match="lease_seconds"):
+        imagebank.validate_ingest_options(lease_seconds=float("nan"))
+
+
+def test_ingest_option_defaults_are_the_libraries(bank):
+    # The defaults shown are IngestOptions' own: 300 s leases, 2 s retries.
+    doc = core.Bank.ingest.__doc__
+    for name, default in [("workers", "0"), ("max_attempts", "3"), ("lease_seconds", "300.0"),
+                          ("retry_seconds", "2.0"), ("near_radius", "5"),
+                          ("progress_interval", "0.5"), ("max_storage_failures", "8")]:
+        assert re.search(rf"\b{name}: [^=]*= {re.escape(default)}[,)]", doc), name
+    assert "formats (None = ['avif', 'webp', 'jpeg'])" in doc
+    assert "(None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom'])" in doc
+
+
+def test_parse_formats():
+    assert imagebank.parse_formats("avif,webp,jpeg") == ["avif", "webp", "jpeg"]
+    assert imagebank.parse_formats("jpg,,png,") == ["jpeg", "png"]
+    assert imagebank.parse_formats("") == []
+    for bad in ("bmpx", "gif", "JPEG"):
+        with pytest.raises(imagebank.InvalidArgumentError, match=f"'{bad}'"):
+            imagebank.parse_formats("webp," + bad)
 
 
 def test_custom_presets(bank, photos):

@@ -6,29 +6,15 @@
 // build is refused (`conflict`).
 #pragma once
 
-#include <chrono>
-#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string_view>
 
+#include "imagebank/adapters/sql_store_options.hpp"
 #include "imagebank/catalog/catalog_database.hpp"
 #include "imagebank/core/result.hpp"
 
 namespace imagebank {
-
-struct SqlStoreOptions {
-  // Connections kept open. SQLite: readers run concurrently (WAL), writers
-  // take turns. PostgreSQL: at most this many statements in flight.
-  std::size_t pool_size = 4;
-  // How long a call waits for a free connection, and (SQLite) for the write
-  // lock, before it fails with `unavailable`.
-  std::chrono::milliseconds busy_timeout{10'000};
-  // PostgreSQL: each connection attempt's timeout, and how many attempts
-  // (with exponential backoff and jitter) before `unavailable`.
-  std::chrono::seconds connect_timeout{5};
-  int connect_attempts = 3;
-};
 
 // `path` is created if missing (its directory must exist). The database runs
 // in WAL mode with synchronous=FULL and foreign keys on.

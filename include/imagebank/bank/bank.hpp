@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "imagebank/adapters/sql_catalog_store.hpp"
+#include "imagebank/adapters/sql_store_options.hpp"
 #include "imagebank/carteira/carteira.hpp"
 #include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/catalog/catalog_database.hpp"
@@ -36,6 +36,8 @@ namespace imagebank {
 inline constexpr std::string_view kDefaultBankDir = "imagebank-data";
 
 struct BankOptions {
+  // For a sqlite:// or postgresql:// catalog. Plain settings: the SQL
+  // adapter itself is linked by the bank privately.
   SqlStoreOptions sql;
 };
 
@@ -61,6 +63,28 @@ struct CarteiraImportOptions {
 struct CarteiraImportResult {
   CarteiraImport record;  // what the catalog stored
   Carteira carteira;      // the rows and issues as read
+};
+
+// A near duplicate of a batch's photo, with the names a person knows the
+// two photos by (original_name; "image <id>" when the row is gone).
+struct NamedNearDuplicate {
+  NearDuplicate pair;      // pair.image_id is the batch's photo
+  std::string image_name;  // the batch's photo
+  std::string other_name;  // the photo it looks like
+};
+
+// What needs a person's eye after a batch.
+struct BatchReview {
+  RowId batch_id = 0;
+  // Photos of the batch matched to no product (reconcile links them after
+  // a new Carteira import).
+  std::int64_t unmatched = 0;
+  // Near duplicates flagged for the batch's photos: how many, and the first
+  // ones (by image id), named.
+  std::int64_t near_duplicate_count = 0;
+  std::vector<NamedNearDuplicate> near_duplicates;
+  // Every failed job of the batch, by id, with its error.
+  std::vector<Job> failed;
 };
 
 class Bank {
@@ -103,6 +127,8 @@ class Bank {
 
   // The collection named `name` (not_found; conflict when ambiguous).
   Result<Collection> collection(std::string_view name);
+  // Every collection, by id.
+  Result<std::vector<Collection>> collections();
 
   // Coverage of every collection, or of the one named.
   Result<std::vector<Coverage>> coverage(
@@ -132,6 +158,9 @@ class Bank {
   // Every batch with its counts, rate and ETA, by id.
   Result<std::vector<BatchProgress>> batches();
   Result<BatchProgress> batch(RowId batch_id);
+  // Unmatched photos, near duplicates (the first `max_named` with names)
+  // and failed files of a batch (not_found when there is no such batch).
+  Result<BatchReview> review(RowId batch_id, std::size_t max_named = 1000);
   // Workers stop leasing the batch's jobs (those in hand finish).
   Result<Batch> pause(RowId batch_id);
   // The batch's waiting jobs are cancelled; done work is kept.

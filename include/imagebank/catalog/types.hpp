@@ -60,6 +60,36 @@ struct CarteiraFields {
                          const CarteiraFields&) = default;
 };
 
+// The one list of the Carteira fields a product keeps: name <-> member, in
+// the Carteira's canonical order (imagebank/carteira/fields.hpp, after
+// "sku"). The name is also the SQL column and the report column. Everything
+// that handles the fields one by one iterates this table, so a new field is
+// a member above, a row here and a schema migration adding its column.
+struct CarteiraFieldMember {
+  std::string_view name;
+  std::string CarteiraFields::*member;
+};
+inline constexpr auto kCarteiraFieldTable = std::to_array<CarteiraFieldMember>({
+    {"nome_peca", &CarteiraFields::nome_peca},
+    {"categoria", &CarteiraFields::categoria},
+    {"subcategoria", &CarteiraFields::subcategoria},
+    {"tipo_peca", &CarteiraFields::tipo_peca},
+    {"origem", &CarteiraFields::origem},
+    {"marca", &CarteiraFields::marca},
+    {"colecao", &CarteiraFields::colecao},
+    {"cor", &CarteiraFields::cor},
+    {"tamanho", &CarteiraFields::tamanho},
+    {"quantidade", &CarteiraFields::quantidade},
+    {"preco_custo", &CarteiraFields::preco_custo},
+    {"preco_venda", &CarteiraFields::preco_venda},
+    {"fornecedor", &CarteiraFields::fornecedor},
+    {"data_entrega", &CarteiraFields::data_entrega},
+});
+// A member without a row would be silently dropped by every loop over it.
+static_assert(
+    sizeof(CarteiraFields) == kCarteiraFieldTable.size() * sizeof(std::string),
+    "every member of CarteiraFields needs its kCarteiraFieldTable row");
+
 // One SKU of a collection. Its Carteira fields come only from Carteira
 // imports; AI-made attributes live in AiAnalysis and never overwrite them.
 struct Product {

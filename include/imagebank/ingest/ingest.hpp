@@ -38,6 +38,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "imagebank/catalog/blob_store.hpp"
@@ -90,6 +91,22 @@ struct IngestOptions {
   // Who holds leases; empty = "<host>:<pid>:<random>".
   std::string worker_name;
 };
+
+// The one check of ingest options, which Ingestor::create runs and front
+// ends may run early: invalid_argument naming the first option out of range
+// (max_attempts 1..100, lease 0.2 s..7 days, retry_delay 0..1 day,
+// progress_interval 10 ms..1 h, max_storage_failures >= 1, near_radius
+// -1..HashIndex::kMaxRadius64, at least one preset and one format, each
+// usable). The collection, brand and paths are checked when a batch is made.
+[[nodiscard]] Status validate(const IngestOptions& options);
+
+// The variant formats of a list such as "avif,webp,jpeg" (format_name()'s
+// names, "jpg" for jpeg; empty items skipped), in the order given.
+// invalid_argument naming the first name that is not a format variants can
+// be made in. An empty list gives no formats (validate() refuses that).
+[[nodiscard]] Result<std::vector<Format>> parse_formats(std::string_view list);
+[[nodiscard]] Result<std::vector<Format>> parse_formats(
+    std::span<const std::string> names);
 
 // What one worker run did.
 struct WorkReport {

@@ -13,13 +13,9 @@ namespace {
 Status check_fields(const ProductUpsert& p) {
   IMAGEBANK_RETURN_IF_ERROR(check_text("sku", p.sku, 200, false));
   IMAGEBANK_RETURN_IF_ERROR(check_text("sku_base", p.sku_base, 200, true));
-  const CarteiraFields& f = p.fields;
-  for (const std::string* v :
-       {&f.nome_peca, &f.categoria, &f.subcategoria, &f.tipo_peca, &f.origem,
-        &f.marca, &f.colecao, &f.cor, &f.tamanho, &f.quantidade, &f.preco_custo,
-        &f.preco_venda, &f.fornecedor, &f.data_entrega}) {
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
     IMAGEBANK_RETURN_IF_ERROR(
-        check_text("field of " + p.sku, *v, 64 * 1024, true));
+        check_text("field of " + p.sku, p.fields.*f.member, 64 * 1024, true));
   }
   for (const auto& [key, value] : p.extra) {
     IMAGEBANK_RETURN_IF_ERROR(
@@ -28,6 +24,36 @@ Status check_fields(const ProductUpsert& p) {
         check_text("extra value", value, 64 * 1024, true));
   }
   return {};
+}
+
+// The statements of an import, with one placeholder per Carteira field
+// (:f1, :f2, ...) in table order; bound by position.
+std::string field_placeholders(bool assign) {
+  std::string out;
+  int n = 0;
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+    if (n > 0) out += ", ";
+    if (assign) out += std::string(f.name) + " = ";
+    out += ":f" + std::to_string(++n);
+  }
+  return out;
+}
+
+const std::string& insert_product_sql() {
+  static const std::string kSql =
+      "INSERT INTO products (collection_id, sku, sku_base, " +
+      carteira_field_columns() +
+      ", extra, carteira_import_id, created_ms, updated_ms) VALUES (:c, :s, "
+      ":b, " +
+      field_placeholders(false) + ", :x, :imp, :t1, :t2)";
+  return kSql;
+}
+
+const std::string& update_product_sql() {
+  static const std::string kSql =
+      "UPDATE products SET sku_base = :b, " + field_placeholders(true) +
+      ", extra = :x, carteira_import_id = :imp, updated_ms = :t WHERE id = :i";
+  return kSql;
 }
 
 }  // namespace
@@ -50,8 +76,7 @@ Result<Product> load_product(soci::session& sql, RowId id) {
   std::vector<Product> found;
   long long key = id;
   IMAGEBANK_RETURN_IF_ERROR(fetch_rows<ProductRow>(
-      sql,
-      std::string("SELECT ") + kProductColumns + " FROM products WHERE id = :i",
+      sql, "SELECT " + product_columns() + " FROM products WHERE id = :i",
       [&](soci::statement& st) { st.exchange(soci::use(key)); }, found));
   if (found.empty()) {
     return not_found_error("product " + std::to_string(id) + " does not exist");
@@ -108,11 +133,8 @@ Result<CarteiraImport> SqlCatalogStore::import_products(
          soci::into(product_id), soci::into(old_base), soci::use(collection),
          soci::use(sku));
     auto field_uses = [&](auto& st) {
-      for (std::string* v :
-           {&f.nome_peca, &f.categoria, &f.subcategoria, &f.tipo_peca,
-            &f.origem, &f.marca, &f.colecao, &f.cor, &f.tamanho, &f.quantidade,
-            &f.preco_custo, &f.preco_venda, &f.fornecedor, &f.data_entrega}) {
-        st.exchange(soci::use(*v));
+      for (const CarteiraFieldMember& field : kCarteiraFieldTable) {
+        st.exchange(soci::use(f.*field.member));
       }
     };
     soci::statement insert(sql);
@@ -125,13 +147,7 @@ Result<CarteiraImport> SqlCatalogStore::import_products(
     insert.exchange(soci::use(at));
     insert.exchange(soci::use(at));
     insert.alloc();
-    insert.prepare(
-        "INSERT INTO products (collection_id, sku, sku_base, nome_peca, "
-        "categoria, subcategoria, tipo_peca, origem, marca, colecao, cor, "
-        "tamanho, quantidade, preco_custo, preco_venda, fornecedor, "
-        "data_entrega, extra, carteira_import_id, created_ms, updated_ms) "
-        "VALUES (:c, :s, :b, :f1, :f2, :f3, :f4, :f5, :f6, :f7, :f8, :f9, "
-        ":f10, :f11, :f12, :f13, :f14, :x, :imp, :t1, :t2)");
+    insert.prepare(insert_product_sql());
     insert.define_and_bind();
     soci::statement update(sql);
     update.exchange(soci::use(sku_base));
@@ -141,13 +157,7 @@ Result<CarteiraImport> SqlCatalogStore::import_products(
     update.exchange(soci::use(at));
     update.exchange(soci::use(product_id));
     update.alloc();
-    update.prepare(
-        "UPDATE products SET sku_base = :b, nome_peca = :f1, categoria = :f2, "
-        "subcategoria = :f3, tipo_peca = :f4, origem = :f5, marca = :f6, "
-        "colecao = :f7, cor = :f8, tamanho = :f9, quantidade = :f10, "
-        "preco_custo = :f11, preco_venda = :f12, fornecedor = :f13, "
-        "data_entrega = :f14, extra = :x, carteira_import_id = :imp, "
-        "updated_ms = :t WHERE id = :i");
+    update.prepare(update_product_sql());
     update.define_and_bind();
 
     for (const ProductUpsert& p : request.products) {
@@ -200,7 +210,7 @@ Result<Product> SqlCatalogStore::find_product(RowId collection_id,
     std::string s(sku);
     return fetch_rows<ProductRow>(
         sql,
-        std::string("SELECT ") + kProductColumns +
+        "SELECT " + product_columns() +
             " FROM products WHERE collection_id = :c AND sku = :s",
         [&](soci::statement& st) {
           st.exchange(soci::use(collection));
@@ -226,7 +236,7 @@ Result<std::vector<Product>> SqlCatalogStore::products_by_sku_base(
         std::string base(sku_base), sku(sku_base);
         return fetch_rows<ProductRow>(
             sql,
-            std::string("SELECT ") + kProductColumns +
+            "SELECT " + product_columns() +
                 " FROM products WHERE collection_id = :c AND (sku_base = :b OR "
                 "sku = :s) ORDER BY id",
             [&](soci::statement& st) {
@@ -315,7 +325,7 @@ Result<Page<Product>> SqlCatalogStore::list_products(RowId collection_id,
               fetch = static_cast<long long>(limit) + 1;
     return fetch_rows<ProductRow>(
         sql,
-        std::string("SELECT ") + kProductColumns +
+        "SELECT " + product_columns() +
             " FROM products WHERE collection_id = :c AND id > :a ORDER BY id "
             "LIMIT :n",
         [&](soci::statement& st) {

@@ -18,8 +18,8 @@ Result<Page<Product>> SqlCatalogStore::products_without_photos(
   }
   long long collection = collection_id.value_or(0), after = after_id;
   long long fetch = static_cast<long long>(limit) + 1;
-  std::string query = std::string("SELECT ") + kProductColumns +
-                      " FROM products p WHERE p.id > :after";
+  std::string query =
+      "SELECT " + product_columns() + " FROM products p WHERE p.id > :after";
   if (collection_id) query += " AND p.collection_id = :c";
   query +=
       " AND NOT EXISTS (SELECT 1 FROM images i WHERE i.product_id = p.id AND "

@@ -48,11 +48,11 @@ struct ImageRow {
   Result<ImageRecord> to_image() const;
 };
 
-inline constexpr char kProductColumns[] =
-    "id, collection_id, sku, sku_base, nome_peca, categoria, subcategoria, "
-    "tipo_peca, origem, marca, colecao, cor, tamanho, quantidade, "
-    "preco_custo, preco_venda, fornecedor, data_entrega, extra, "
-    "carteira_import_id, created_ms, updated_ms";
+// "id, collection_id, sku, sku_base, <kCarteiraFieldTable's names>, extra,
+// carteira_import_id, created_ms, updated_ms": what ProductRow receives.
+const std::string& product_columns();
+// "nome_peca, categoria, ...": the Carteira field columns in table order.
+const std::string& carteira_field_columns();
 
 struct ProductRow {
   long long id = 0, collection_id = 0;

@@ -112,17 +112,32 @@ Result<ImageRecord> ImageRow::to_image() const {
   return out;
 }
 
+const std::string& carteira_field_columns() {
+  static const std::string kColumns = [] {
+    std::string out;
+    for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+      if (!out.empty()) out += ", ";
+      out += f.name;
+    }
+    return out;
+  }();
+  return kColumns;
+}
+
+const std::string& product_columns() {
+  static const std::string kColumns =
+      "id, collection_id, sku, sku_base, " + carteira_field_columns() +
+      ", extra, carteira_import_id, created_ms, updated_ms";
+  return kColumns;
+}
+
 void ProductRow::exchange_into(soci::statement& st) {
   st.exchange(soci::into(id));
   st.exchange(soci::into(collection_id));
   st.exchange(soci::into(sku));
   st.exchange(soci::into(sku_base));
-  for (std::string* f :
-       {&fields.nome_peca, &fields.categoria, &fields.subcategoria,
-        &fields.tipo_peca, &fields.origem, &fields.marca, &fields.colecao,
-        &fields.cor, &fields.tamanho, &fields.quantidade, &fields.preco_custo,
-        &fields.preco_venda, &fields.fornecedor, &fields.data_entrega}) {
-    st.exchange(soci::into(*f));
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+    st.exchange(soci::into(fields.*f.member));
   }
   st.exchange(soci::into(extra));
   st.exchange(soci::into(carteira_import_id, import_ind));

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "imagebank/catalog/types.hpp"
 #include "imagebank/image/decode.hpp"
 #include "imagebank/image/encode.hpp"
 #include "imagebank/image/resize.hpp"
@@ -388,6 +389,20 @@ TEST(Cli, CarteiraImportThenReportsFromTheBank) {
   EXPECT_NE(missing.out.find("Verão 2027,123456,Blusa Básica"),
             std::string::npos)
       << missing.out;
+  // Every Carteira field, in the table's order.
+  std::string header = "collection,sku";
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+    header += "," + std::string(f.name);
+  }
+  EXPECT_EQ(missing.out.substr(0, missing.out.find("\r\n")), header);
+  auto missing_json = run({"report", "missing-photos", "--bank", bank, "--json",
+                           "--collection", "Verão 2027"});
+  ASSERT_EQ(missing_json.status, 0) << missing_json.err;
+  const auto records = json_lines(missing_json.out);
+  ASSERT_EQ(records.size(), 7u);
+  for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
+    EXPECT_TRUE(records[0].contains(f.name)) << f.name;
+  }
 
   auto status = run({"report", "status", "--bank", bank});
   ASSERT_EQ(status.status, 0) << status.err;
@@ -474,6 +489,9 @@ TEST(Cli, IngestBatchWorkerAndReconcile) {
   EXPECT_EQ(status.status, 1);  // it lists the failed file
   EXPECT_NE(status.err.find("unsupported_format"), std::string::npos)
       << status.err;
+  EXPECT_NE(status.out.find("to review: 1 photos matched to no SKU"),
+            std::string::npos)
+      << status.out;
   EXPECT_EQ(run({"batch", "status", "--bank", bank}).status, 2);
   EXPECT_EQ(run({"batch", "status", "99", "--bank", bank}).status, 1);
 
@@ -498,6 +516,32 @@ TEST(Cli, IngestBatchWorkerAndReconcile) {
   ASSERT_EQ(rec.size(), 1u);
   EXPECT_EQ(rec[0].at("examined").as_int64(), 1);  // NOVO9 is not listed
   EXPECT_EQ(rec[0].at("linked").as_int64(), 0);
+
+  // Options out of range are usage errors, found before the bank is
+  // opened, naming the option.
+  const auto unopened = dir / "unopened";
+  for (const auto& [flag, value, named] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--max-attempts", "0", "max_attempts"},
+           {"--lease-seconds", "0.1", "lease_seconds"},
+           {"--retry-seconds", "-1", "retry_seconds"},
+           {"--near-radius", "11", "near_radius"},
+           {"--formats", "jpeg,gif", "'gif'"},
+           {"--presets", "", "presets"},
+       }) {
+    for (const char* command : {"ingest", "worker"}) {
+      std::vector<std::string> args = {command};
+      if (std::string(command) == "ingest") args.push_back(photos.string());
+      args.insert(args.end(), {flag, value, "--bank", unopened.string()});
+      auto bad = run(args);
+      EXPECT_EQ(bad.status, 2) << command << " " << flag << ": " << bad.err;
+      EXPECT_NE(bad.err.find(named), std::string::npos) << bad.err;
+    }
+    auto bad =
+        run({"batch", "resume", "1", flag, value, "--bank", unopened.string()});
+    EXPECT_EQ(bad.status, 2) << flag << ": " << bad.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(unopened));
 
   auto missing_path = run(with({"ingest", (dir / "nothing").string()}));
   EXPECT_EQ(missing_path.status, 1);

@@ -96,6 +96,29 @@ TEST_F(IngestTest, AFolderIsMatchedToTheCarteiraWithDuplicatesCaught) {
             std::minmax(first, second));
   EXPECT_LE(n.distance, 5);
 
+  // What a person reviews: XYZ9 matched no product; the two ABC2 photos
+  // look alike, named.
+  auto review = bank_->review(batch->id);
+  ASSERT_TRUE(review.ok()) << review.status();
+  EXPECT_EQ(review->batch_id, batch->id);
+  EXPECT_EQ(review->unmatched, 1);
+  EXPECT_EQ(review->near_duplicate_count, 1);
+  ASSERT_EQ(review->near_duplicates.size(), 1u);
+  const NamedNearDuplicate& named = review->near_duplicates.front();
+  EXPECT_EQ(named.pair, n);
+  EXPECT_EQ(
+      std::minmax(named.image_name, named.other_name),
+      std::minmax(std::string("ABC2_01.jpg"), std::string("ABC2_02.jpg")));
+  EXPECT_EQ(image_of(named.image_name).id, named.pair.image_id);
+  EXPECT_EQ(image_of(named.other_name).id, named.pair.other_image_id);
+  EXPECT_TRUE(review->failed.empty());
+  auto counted = bank_->review(batch->id, 0);
+  ASSERT_TRUE(counted.ok()) << counted.status();
+  EXPECT_EQ(counted->near_duplicate_count, 1);
+  EXPECT_TRUE(counted->near_duplicates.empty());
+  EXPECT_EQ(bank_->review(batch->id + 100).status().code(),
+            ErrorCode::kNotFound);
+
   expect_blobs_match_rows(batch->id);
   auto variants = bank_->catalog().variants(first);
   ASSERT_TRUE(variants.ok());
@@ -141,6 +164,12 @@ TEST_F(IngestTest, AFolderIsMatchedToTheCarteiraWithDuplicatesCaught) {
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->duplicate, 7);
   EXPECT_EQ(counts->done, 0);
+  // Its review has nothing: the near duplicate is the first batch's.
+  auto nothing = bank_->review(again->id);
+  ASSERT_TRUE(nothing.ok()) << nothing.status();
+  EXPECT_EQ(nothing->unmatched, 0);
+  EXPECT_EQ(nothing->near_duplicate_count, 0);
+  EXPECT_TRUE(nothing->failed.empty());
   ImageQuery every;
   every.limit = 1000;
   auto page = bank_->catalog().list_images(every);
@@ -187,6 +216,18 @@ TEST_F(IngestTest, BadFilesFailWithTheirReasonWhileTheRestCompletes) {
     EXPECT_NE(job.error.message().find(name), std::string::npos) << job.error;
     EXPECT_LE(job.attempts, 1) << name;
   }
+  // The review lists exactly the failed files.
+  auto review = bank_->review(batch->id);
+  ASSERT_TRUE(review.ok()) << review.status();
+  std::set<std::string> failed;
+  for (const Job& job : review->failed) {
+    EXPECT_EQ(job.state, kJobFailed);
+    EXPECT_EQ(job.error, all[job.original_name].error);
+    failed.insert(job.original_name);
+  }
+  std::set<std::string> want;
+  for (const auto& [name, code] : expected) want.insert(name);
+  EXPECT_EQ(failed, want);
   expect_blobs_match_rows(batch->id);
 }
 
