@@ -221,7 +221,7 @@ TEST_F(IngestTest, BadFilesFailWithTheirReasonWhileTheRestCompletes) {
   ASSERT_TRUE(review.ok()) << review.status();
   std::set<std::string> failed;
   for (const Job& job : review->failed) {
-    EXPECT_EQ(job.state, kJobFailed);
+    EXPECT_EQ(job.state, JobState::kFailed);
     EXPECT_EQ(job.error, all[job.original_name].error);
     failed.insert(job.original_name);
   }
