@@ -65,9 +65,7 @@ void bind_types(py::module_& m) {
       .def_readwrite("preco_venda", &CarteiraFields::preco_venda)
       .def_readwrite("fornecedor", &CarteiraFields::fornecedor)
       .def_readwrite("data_entrega", &CarteiraFields::data_entrega)
-      .def("__eq__", [](const CarteiraFields& a, const CarteiraFields& b) {
-        return a == b;
-      });
+      .def("__eq__", eq_method<CarteiraFields>(), py::arg("other"));
   py::class_<Product>(m, "Product", "One SKU of a collection.")
       .def_readonly("id", &Product::id)
       .def_readonly("collection_id", &Product::collection_id)
@@ -206,7 +204,7 @@ void bind_types(py::module_& m) {
       .def_readonly("receiving", &Batch::receiving)
       .def_readonly("created_ms", &Batch::created_ms)
       .def_readonly("updated_ms", &Batch::updated_ms)
-      .def("__eq__", [](const Batch& a, const Batch& b) { return a == b; })
+      .def("__eq__", eq_method<Batch>(), py::arg("other"))
       .def("__repr__", [](const Batch& b) {
         return "Batch(id=" + std::to_string(b.id) +
                ", state=" + py::repr(py::str(b.state)).cast<std::string>() +
@@ -254,6 +252,10 @@ void bind_types(py::module_& m) {
 
 void init_catalog(py::module_& m) {
   bind_types(m);
+  // Before the methods that return them, so that their signatures name
+  // them (Bank's use them too).
+  bind_page_iterator<ImageRecord>(m, "ImageIterator");
+  bind_page_iterator<Product>(m, "ProductIterator");
   m.def(
       "is_allowed_transition",
       [](const std::string& from, const std::string& to) {
@@ -292,7 +294,7 @@ void init_catalog(py::module_& m) {
              return released<std::vector<Brand>>([&] { return s.brands(); });
            })
       .def(
-          "collections",
+          "list_collections",
           [](CatalogStore& s, std::optional<RowId> brand_id) {
             return released<std::vector<Collection>>(
                 [&] { return s.collections(brand_id); });
@@ -413,7 +415,7 @@ void init_catalog(py::module_& m) {
           },
           py::arg("image_id"), py::arg("status"))
       .def(
-          "images",
+          "list_images",
           [](const std::shared_ptr<CatalogStore>& s,
              std::optional<std::string> sku_base,
              std::optional<RowId> collection_id,
@@ -531,14 +533,14 @@ void init_catalog(py::module_& m) {
 
   m.def(
       "open_sqlite_catalog",
-      [](const std::filesystem::path& path, std::size_t pool_size) {
+      [](const FsPath& path, std::size_t pool_size) {
         SqlStoreOptions o;
         o.pool_size = pool_size;
         return std::shared_ptr<CatalogStore>(
             released<std::unique_ptr<CatalogStore>>(
                 [&] { return open_sqlite_catalog(path, o); }));
       },
-      py::arg("path"), py::arg("pool_size") = 4,
+      py::arg("path"), py::kw_only(), py::arg("pool_size") = 4,
       "Opens (creating and migrating) a SQLite catalog.");
   m.def(
       "open_postgresql_catalog",
@@ -550,7 +552,8 @@ void init_catalog(py::module_& m) {
             released<std::unique_ptr<CatalogStore>>(
                 [&] { return open_postgresql_catalog(uri, o); }));
       },
-      py::arg("uri"), py::arg("pool_size") = 4, py::arg("connect_attempts") = 3,
+      py::arg("uri"), py::kw_only(), py::arg("pool_size") = 4,
+      py::arg("connect_attempts") = 3,
       "Opens (migrating) a PostgreSQL catalog: "
       "postgresql://user@host:port/db.");
 }
