@@ -52,7 +52,7 @@ def main() -> None:
     for p in paths:
         for box in (1200, 2400):
             src = imagebank.decode(p, target_width=box, target_height=box)
-            img = imagebank.fit(src, box, box)
+            img = imagebank.fit_to(src, box, box)
             images.append((os.path.basename(p), box, img, luma(np.asarray(img))))
     mp = sum(i[2].width * i[2].height for i in images) / 1e6
     print(f"{len(paths)} corpus JPEGs at 1200 and 2400 px boxes: {len(images)} images, {mp:.1f} MP; "

@@ -87,6 +87,8 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py_build=("scikit-build-core>=0.10" "pybind11>=3.0,<4")
 py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>=4.6"
+  # type checks of the package, its stub and the tests (pyproject.toml)
+  "mypy>=2.4"
   # parity references of the hash module (imagehash needs Pillow and scipy)
   "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1"
   # repair the wheel into a self-contained one (scripts/build-wheel.sh);

@@ -2,7 +2,8 @@
 # Builds everything and runs every test: the README's test command, and what
 # CI runs (.ci/run). Installs what is missing first (scripts/install-deps.sh).
 #
-#   1. clang-format check
+#   1. clang-format check; mypy on the Python package (strict), its
+#      generated stub and the tests (pyproject.toml, [tool.mypy])
 #   2. the main job (scripts/run.sh) as a newcomer runs it: the release CLI
 #      built with every test-only package hidden from CMake, then the demo in
 #      a virtualenv of its own with only the --demo Python packages
@@ -19,9 +20,9 @@
 #   7. a short run of every Google Benchmark, so that they stay runnable
 #
 # Usage: scripts/test.sh [--quick]
-#   --quick  the developer's loop: format, the ci build, ctest's unit label,
-#            the (unrepaired) wheel and pytest; no demo, ASan, consumers,
-#            wheel repair or benchmarks. CI never uses it.
+#   --quick  the developer's loop: format, mypy, the ci build, ctest's unit
+#            label, the (unrepaired) wheel and pytest; no demo, ASan,
+#            consumers, wheel repair or benchmarks. CI never uses it.
 # Compilation goes through ccache (scripts/build-env.sh), shared by every
 # clone and build folder of the machine.
 set -euo pipefail
@@ -76,6 +77,9 @@ wait_minio() {
 
 step "format"
 scripts/check-format.sh
+
+step "mypy (python/imagebank strict, tests/python)"
+"$venv/bin/python" -m mypy
 
 if [ "$quick" = 0 ]; then
   step "the main job (scripts/run.sh: test-only packages hidden, demo venv)"

@@ -400,7 +400,7 @@ def worker_floor(args):
             # The output's pixels (resized straight from the decode, not
             # timed): re-decoding make_variants' lossy outputs would hand the
             # encoders smoother, cheaper pixels.
-            img = ib.fit(decoded, p.width, p.height, fit=p.fit, crop=p.crop)
+            img = ib.fit_to(decoded, p.width, p.height, fit=p.fit, crop=p.crop)
             for fmt in formats:
                 c = time.process_time()
                 ib.encode(img, fmt, **kw[fmt])

@@ -21,28 +21,27 @@ using ProductPages = PageIterator<Product>;
 
 }  // namespace
 
-py::object image_iterator(std::shared_ptr<CatalogStore> store,
+ImagePages image_iterator(std::shared_ptr<CatalogStore> store,
                           ImageQuery query) {
   if (query.limit == 0 || query.limit > 10000) {
     check(invalid_argument_error("page_size must be 1..10000"));
   }
-  return py::cast(
-      ImagePages([store = std::move(store), query](RowId after) mutable {
-        query.after_id = after;
-        return store->list_images(query);
-      }));
+  return ImagePages([store = std::move(store), query](RowId after) mutable {
+    query.after_id = after;
+    return store->list_images(query);
+  });
 }
 
-py::object missing_photo_iterator(std::shared_ptr<CatalogStore> store,
-                                  std::optional<RowId> collection_id,
-                                  std::size_t page_size) {
+ProductPages missing_photo_iterator(std::shared_ptr<CatalogStore> store,
+                                    std::optional<RowId> collection_id,
+                                    std::size_t page_size) {
   if (page_size == 0 || page_size > 100000) {
     check(invalid_argument_error("page_size must be 1..100000"));
   }
-  return py::cast(ProductPages(
+  return ProductPages(
       [store = std::move(store), collection_id, page_size](RowId after) {
         return store->products_without_photos(collection_id, after, page_size);
-      }));
+      });
 }
 
 void init_bank(py::module_& m) {
@@ -107,7 +106,7 @@ void init_bank(py::module_& m) {
       .def_static(
           "open",
           [](std::optional<std::string> db, std::optional<std::string> storage,
-             const std::filesystem::path& dir, std::size_t pool_size) {
+             const FsPath& dir, std::size_t pool_size) {
             BankOptions options;
             options.sql.pool_size = pool_size;
             return std::shared_ptr<Bank>(released<std::unique_ptr<Bank>>([&] {
@@ -116,8 +115,8 @@ void init_bank(py::module_& m) {
             }));
           },
           py::arg("db") = py::none(), py::arg("storage") = py::none(),
-          py::arg_v("dir", std::filesystem::path(kDefaultBankDir),
-                    "'imagebank-data'"),
+          py::kw_only(),
+          py::arg_v("dir", FsPath(kDefaultBankDir), "'imagebank-data'"),
           py::arg("pool_size") = SqlStoreOptions{}.pool_size,
           "Opens a bank. With no URI, the defaults inside `dir`: bank.db "
           "(SQLite) "
@@ -128,9 +127,8 @@ void init_bank(py::module_& m) {
       .def_property_readonly("blobs", &Bank::blobs_ptr)
       .def(
           "import_carteira",
-          [](Bank& b, const std::filesystem::path& file,
-             const std::string& brand, const std::string& collection,
-             const std::string& season,
+          [](Bank& b, const FsPath& file, const std::string& brand,
+             const std::string& collection, const std::string& season,
              const std::vector<std::string>& sheets) {
             CarteiraImportOptions o;
             o.brand = brand;

@@ -14,6 +14,7 @@
 #include "imagebank/image/format.hpp"
 #include "imagebank/image/resize.hpp"
 #include "imagebank/image/source.hpp"
+#include "type_hints.hpp"
 
 namespace imagebank::python {
 
@@ -38,6 +39,9 @@ void init_catalog(py::module_& m);
 void init_jobs(py::module_& m);  // after init_catalog
 void init_bank(py::module_& m);
 void init_ingest(py::module_& m);  // after init_bank
+// Last: the exception classes join the module and __all__ lists every
+// public name; the package re-exports exactly that list.
+void init_exports(py::module_& m);
 
 // Calls fn on a Source over `src` (a str/os.PathLike path, or bytes or any
 // contiguous buffer) with the GIL released. A path that cannot be opened
@@ -76,6 +80,20 @@ T unwrap(Result<T>&& result) {
 
 inline void check(const Status& status) {
   if (!status.ok()) throw_status(status);
+}
+
+// An __eq__ method as Python's data model has it: `other` may be any
+// object, and one of another type gives NotImplemented (so == is False,
+// unless the other object says otherwise). `eq` compares two T.
+template <typename T, typename Eq = std::equal_to<T>>
+auto eq_method(Eq eq = {}) {
+  return [eq](const T& self,
+              const Typed<"builtins.object">& other) -> Typed<"bool"> {
+    if (!py::isinstance<T>(other)) {
+      return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    }
+    return py::bool_(eq(self, other.cast<const T&>()));
+  };
 }
 
 }  // namespace imagebank::python

@@ -116,7 +116,7 @@ std::chrono::seconds to_seconds(double value, const char* name) {
 }
 
 std::shared_ptr<BlobStore> open_fs(
-    const std::filesystem::path& root, bool create_root,
+    const FsPath& root, bool create_root,
     std::optional<double> sweep_temp_files_older_than,
     std::size_t read_chunk_bytes) {
   FsBlobStoreOptions options;
@@ -143,10 +143,12 @@ void init_blob_store(py::module_& m) {
       .def_readonly("size", &BlobInfo::size)
       .def_readonly("modified_ms", &BlobInfo::modified_ms)
       .def("__repr__", &repr_info)
-      .def("__eq__", [](const BlobInfo& a, const BlobInfo& b) {
-        return a.key == b.key && a.size == b.size &&
-               a.modified_ms == b.modified_ms;
-      });
+      .def("__eq__",
+           eq_method<BlobInfo>([](const BlobInfo& a, const BlobInfo& b) {
+             return a.key == b.key && a.size == b.size &&
+                    a.modified_ms == b.modified_ms;
+           }),
+           py::arg("other"));
 
   py::class_<BlobListPage>(m, "BlobListPage",
                            "One page of BlobStore.list(): blobs in bytewise "
@@ -182,7 +184,8 @@ void init_blob_store(py::module_& m) {
       "key is fine. Thread-safe; the GIL is released during I/O.")
       .def(
           "put",
-          [](BlobStore& store, const std::string& key, const py::object& data) {
+          [](BlobStore& store, const std::string& key,
+             const Typed<"bytes | bytearray | memoryview">& data) {
             const ByteView view(data);
             Status status;
             {
@@ -195,8 +198,7 @@ void init_blob_store(py::module_& m) {
           "Stores bytes-like `data` under `key`, atomically and durably.")
       .def(
           "put_file",
-          [](BlobStore& store, const std::string& key,
-             const std::filesystem::path& path) {
+          [](BlobStore& store, const std::string& key, const FsPath& path) {
             Status status;
             {
               py::gil_scoped_release release;
@@ -216,7 +218,8 @@ void init_blob_store(py::module_& m) {
             }();
             return to_bytes(unwrap(std::move(data)));
           },
-          py::arg("key"), py::arg("offset") = 0, py::arg("length") = py::none(),
+          py::arg("key"), py::kw_only(), py::arg("offset") = 0,
+          py::arg("length") = py::none(),
           "The object's bytes, or `length` bytes from `offset` (clipped at "
           "the end; an offset past the end raises InvalidArgument).")
       .def(
@@ -324,7 +327,7 @@ void init_blob_store(py::module_& m) {
         "first.");
   m.def(
       "sweep_fs_blob_store_temp_files",
-      [](const std::filesystem::path& root, double older_than) {
+      [](const FsPath& root, double older_than) {
         const auto cutoff = to_seconds(older_than, "older_than");
         Result<FsSweepReport> report = [&] {
           py::gil_scoped_release release;
@@ -336,7 +339,7 @@ void init_blob_store(py::module_& m) {
       "Deletes temporary files left under `root` by crashed writers whose "
       "last change is more than `older_than` seconds old.");
   m.def(
-      "memory_blob_store",
+      "make_memory_blob_store",
       []() { return std::shared_ptr<BlobStore>(make_memory_blob_store()); },
       "A fresh in-memory store (uri 'memory:').");
 }

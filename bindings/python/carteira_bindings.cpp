@@ -53,8 +53,14 @@ PyObject* to_python(const FieldValue& value) {
   return std::visit(Visitor{}, value);
 }
 
-py::dict fields_dict(const CarteiraRow& row) {
-  py::dict d;
+// CarteiraRow.fields: canonical name -> typed value.
+using FieldValues = py::typing::Dict<
+    py::str, py::typing::Union<py::str, py::int_, py::float_, py::bool_>>;
+// The to_dict() forms.
+using Dict = py::typing::Dict<py::str, py::object>;
+
+FieldValues fields_dict(const CarteiraRow& row) {
+  FieldValues d;
   const auto& keys = field_keys();
   for (const auto& [field, value] : row.fields) {
     PyObject* v = to_python(value);
@@ -68,14 +74,14 @@ py::dict fields_dict(const CarteiraRow& row) {
   return d;
 }
 
-py::dict extra_dict(const CarteiraRow& row) {
-  py::dict d;
+py::typing::Dict<py::str, py::str> extra_dict(const CarteiraRow& row) {
+  py::typing::Dict<py::str, py::str> d;
   for (const auto& [header, text] : row.extra) d[py::str(header)] = text;
   return d;
 }
 
-py::dict row_to_dict(const CarteiraRow& row) {
-  py::dict d;
+Dict row_to_dict(const CarteiraRow& row) {
+  Dict d;
   d["sheet"] = row.sheet;
   d["row"] = row.row;
   d["fields"] = fields_dict(row);
@@ -83,8 +89,8 @@ py::dict row_to_dict(const CarteiraRow& row) {
   return d;
 }
 
-py::dict issue_to_dict(const CarteiraIssue& issue) {
-  py::dict d;
+Dict issue_to_dict(const CarteiraIssue& issue) {
+  Dict d;
   d["sheet"] = issue.sheet;
   d["row"] = issue.row;
   d["severity"] = std::string(severity_name(issue.severity));
@@ -267,7 +273,7 @@ void init_carteira(py::module_& m) {
           "rows",
           [](const py::object& self) {
             const auto& c = self.cast<const Carteira&>();
-            py::list out(c.rows.size());
+            py::typing::List<CarteiraRow> out(c.rows.size());
             for (std::size_t i = 0; i < c.rows.size(); ++i) {
               // Views into the Carteira, which they keep alive.
               out[i] =
@@ -281,7 +287,7 @@ void init_carteira(py::module_& m) {
           "issues",
           [](const py::object& self) {
             const auto& c = self.cast<const Carteira&>();
-            py::list out(c.issues.size());
+            py::typing::List<CarteiraIssue> out(c.issues.size());
             for (std::size_t i = 0; i < c.issues.size(); ++i) {
               out[i] =
                   py::cast(&c.issues[i],
@@ -298,12 +304,12 @@ void init_carteira(py::module_& m) {
       .def(
           "to_dict",
           [](const Carteira& c) {
-            py::list rows, issues;
+            py::typing::List<Dict> rows, issues;
             for (const CarteiraRow& r : c.rows) rows.append(row_to_dict(r));
             for (const CarteiraIssue& i : c.issues) {
               issues.append(issue_to_dict(i));
             }
-            py::dict d;
+            Dict d;
             d["sheets"] = c.sheets;
             d["rows"] = rows;
             d["issues"] = issues;
@@ -322,7 +328,7 @@ void init_carteira(py::module_& m) {
 
   m.def(
       "read_carteira",
-      [](const py::object& src, const std::optional<std::string>& name,
+      [](const SourceArg& src, const std::optional<std::string>& name,
          const std::optional<std::vector<std::string>>& sheets,
          const std::optional<CarteiraLimits>& limits) {
         return std::make_shared<Carteira>(read(src, name, sheets, limits));

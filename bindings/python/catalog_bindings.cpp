@@ -57,9 +57,7 @@ void bind_types(py::module_& m) {
   for (const CarteiraFieldMember& f : kCarteiraFieldTable) {
     fields.def_readwrite(std::string(f.name).c_str(), f.member);
   }
-  fields.def("__eq__", [](const CarteiraFields& a, const CarteiraFields& b) {
-    return a == b;
-  });
+  fields.def("__eq__", eq_method<CarteiraFields>(), py::arg("other"));
   py::class_<Product>(m, "Product", "One SKU of a collection.")
       .def_readonly("id", &Product::id)
       .def_readonly("collection_id", &Product::collection_id)
@@ -229,6 +227,10 @@ void bind_types(py::module_& m) {
 
 void init_catalog(py::module_& m) {
   bind_types(m);
+  // Before the methods that return them, so that their signatures name
+  // them (Bank's use them too).
+  bind_page_iterator<ImageRecord>(m, "ImageIterator");
+  bind_page_iterator<Product>(m, "ProductIterator");
   m.def(
       "is_allowed_transition",
       [](const std::string& from, const std::string& to) {
@@ -277,7 +279,7 @@ void init_catalog(py::module_& m) {
              return released<std::vector<Brand>>([&] { return s.brands(); });
            })
       .def(
-          "collections",
+          "list_collections",
           [](CatalogStore& s, std::optional<RowId> brand_id) {
             return released<std::vector<Collection>>(
                 [&] { return s.collections(brand_id); });
@@ -398,7 +400,7 @@ void init_catalog(py::module_& m) {
           },
           py::arg("image_id"), py::arg("status"))
       .def(
-          "images",
+          "list_images",
           [](const std::shared_ptr<CatalogStore>& s,
              std::optional<std::string> sku_base,
              std::optional<RowId> collection_id,
@@ -503,14 +505,14 @@ void init_catalog(py::module_& m) {
 
   m.def(
       "open_sqlite_catalog",
-      [](const std::filesystem::path& path, std::size_t pool_size) {
+      [](const FsPath& path, std::size_t pool_size) {
         SqlStoreOptions o;
         o.pool_size = pool_size;
         return std::shared_ptr<CatalogDatabase>(
             released<std::unique_ptr<CatalogDatabase>>(
                 [&] { return open_sqlite_catalog(path, o); }));
       },
-      py::arg("path"), py::arg("pool_size") = 4,
+      py::arg("path"), py::kw_only(), py::arg("pool_size") = 4,
       "Opens (creating and migrating) a SQLite catalog.");
   m.def(
       "open_postgresql_catalog",
@@ -522,7 +524,8 @@ void init_catalog(py::module_& m) {
             released<std::unique_ptr<CatalogDatabase>>(
                 [&] { return open_postgresql_catalog(uri, o); }));
       },
-      py::arg("uri"), py::arg("pool_size") = 4, py::arg("connect_attempts") = 3,
+      py::arg("uri"), py::kw_only(), py::arg("pool_size") = 4,
+      py::arg("connect_attempts") = 3,
       "Opens (migrating) a PostgreSQL catalog: "
       "postgresql://user@host:port/db.");
 }

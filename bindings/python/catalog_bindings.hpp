@@ -71,12 +71,12 @@ std::optional<ImageStatus> status_from_optional(
 
 // A Python iterator over the images `query` selects, fetched a page of
 // query.limit at a time with the GIL released.
-py::object image_iterator(std::shared_ptr<CatalogStore> store,
-                          ImageQuery query);
+PageIterator<ImageRecord> image_iterator(std::shared_ptr<CatalogStore> store,
+                                         ImageQuery query);
 // A Python iterator over the products without a photo (all collections, or
 // one), fetched `page_size` at a time with the GIL released.
-py::object missing_photo_iterator(std::shared_ptr<CatalogStore> store,
-                                  std::optional<RowId> collection_id,
-                                  std::size_t page_size);
+PageIterator<Product> missing_photo_iterator(
+    std::shared_ptr<CatalogStore> store, std::optional<RowId> collection_id,
+    std::size_t page_size);
 
 }  // namespace imagebank::python

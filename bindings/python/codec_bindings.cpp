@@ -1,5 +1,4 @@
-// Image, decode, encode, resize, crop, fit and orientation.
-#include <pybind11/operators.h>
+// Image, decode, encode, resize, crop, fit_to and orientation.
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -75,6 +74,14 @@ Image image_from_buffer(const py::buffer& buffer) {
   }
   return image;
 }
+
+int is_buffer(PyObject* obj) { return PyObject_CheckBuffer(obj); }
+
+// Image(array): numpy's stubs give arrays the buffer protocol (__buffer__)
+// from Python 3.12 on only, hence NDArray named as well.
+using ArrayArg =
+    Typed<"numpy.typing.NDArray[numpy.uint8] | typing_extensions.Buffer",
+          &is_buffer>;
 
 template <typename F>
 auto without_gil(F&& f) {
@@ -171,9 +178,13 @@ void init_codecs(py::module_& m) {
   py::class_<Image>(m, "Image", py::buffer_protocol(),
                     "A decoded image: 8-bit samples, (height, width, "
                     "channels). numpy.asarray(image) views it without a copy.")
-      .def(py::init(&image_from_buffer), py::arg("array"),
-           "Copy a uint8 array of shape (height, width) or (height, width, "
-           "channels) with 1-4 channels.")
+      .def(
+          py::init([](const ArrayArg& array) {
+            return image_from_buffer(py::reinterpret_borrow<py::buffer>(array));
+          }),
+          py::arg("array"),
+          "Copy a uint8 array of shape (height, width) or (height, width, "
+          "channels) with 1-4 channels.")
       .def_property_readonly("width", &Image::width)
       .def_property_readonly("height", &Image::height)
       .def_property_readonly("channels", &Image::channels)
@@ -189,7 +200,7 @@ void init_codecs(py::module_& m) {
              return py::bytes(reinterpret_cast<const char*>(i.data()),
                               i.size_bytes());
            })
-      .def(py::self == py::self)  // NOLINT
+      .def("__eq__", eq_method<Image>(), py::arg("other"))
       .def("__repr__",
            [](const Image& i) {
              return "Image(width=" + std::to_string(i.width()) +
@@ -208,7 +219,7 @@ void init_codecs(py::module_& m) {
 
   m.def(
       "decode",
-      [](const py::object& src, std::uint32_t target_width,
+      [](const SourceArg& src, std::uint32_t target_width,
          std::uint32_t target_height, bool auto_orient, bool to_srgb,
          const std::optional<Limits>& limits) {
         DecodeOptions o;
@@ -272,12 +283,12 @@ void init_codecs(py::module_& m) {
         const Geometry g = make_geometry(box_width, box_height, fit, "centre",
                                          upscale, {255, 255, 255});
         const Size s = unwrap(fitted_size(width, height, g));
-        return py::make_tuple(s.width, s.height);
+        return py::typing::Tuple<int, int>(py::make_tuple(s.width, s.height));
       },
       py::arg("width"), py::arg("height"), py::arg("box_width") = 0,
       py::arg("box_height") = 0, py::kw_only(), py::arg("fit") = "fit",
       py::arg("upscale") = false,
-      "The (width, height) fit() gives for an image of width x height.");
+      "The (width, height) fit_to() gives for an image of width x height.");
 
   m.def(
       "resize",
@@ -304,7 +315,7 @@ void init_codecs(py::module_& m) {
       py::arg("height"), "Copy a rectangle of the image.");
 
   m.def(
-      "fit",
+      "fit_to",
       [](const Image& image, std::uint32_t width, std::uint32_t height,
          const std::string& fit, const std::string& crop, bool upscale,
          const std::vector<int>& background, const std::string& filter) {

@@ -202,7 +202,9 @@ void init_core(py::module_& m) {
 
   m.def(
       "set_log_sink",
-      [](std::optional<py::function> fn) {
+      [](std::optional<py::typing::Callable<py::object(const std::string&,
+                                                       const std::string&)>>
+             fn) {
         if (fn) {
           set_log_sink(std::make_shared<PythonLogSink>(std::move(*fn)));
         } else {
@@ -221,8 +223,9 @@ void init_core(py::module_& m) {
   m.def(
       "log_level", [] { return std::string(log_level_name(log_level())); },
       "The current minimum level.");
+  // Private: a test hook for the sink (the library writes its own records).
   m.def(
-      "log",
+      "_log",
       [](const std::string& level, const std::string& message) {
         const LogLevel parsed = parse_level(level);
         py::gil_scoped_release release;

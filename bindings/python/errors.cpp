@@ -1,10 +1,16 @@
 // Status → exception. The classes are defined in Python (imagebank/errors.py,
 // typed and documented there); each carries the name of its error code in
-// `code`, which is how a Status finds its class.
+// `code`, which is how a Status finds its class. Also the module's exports:
+// the classes join it, and __all__ (the package's too) lists every public
+// name.
+#include <pybind11/stl.h>
+
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bindings.hpp"
 
@@ -48,6 +54,20 @@ void init_errors(py::module_&) {
                                std::string(code_name(c)));
     }
   }
+}
+
+void init_exports(py::module_& m) {
+  const py::module_ errors = py::module_::import("imagebank.errors");
+  for (const py::handle name : errors.attr("__all__")) {
+    m.attr(name) = errors.attr(name);
+  }
+  std::vector<std::string> names = {"__version__"};
+  for (const py::handle key : m.attr("__dict__")) {
+    std::string name = py::str(key);
+    if (!name.starts_with('_')) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  m.attr("__all__") = names;
 }
 
 void throw_status(const Status& status) {

@@ -11,6 +11,9 @@
 namespace imagebank::python {
 namespace {
 
+// A 64-bit or 256-bit hash as an int or its big-endian bytes.
+using HashArg = Typed<"int | bytes | bytearray | memoryview">;
+
 // A read-only, C-contiguous view of a buffer-protocol object, released on
 // destruction.
 class BufferView {
@@ -100,7 +103,7 @@ void with_source(const py::object& src,
 void init_hash(py::module_& m) {
   m.def(
       "sha256",
-      [](const py::object& src) {
+      [](const SourceArg& src) {
         Result<Sha256Digest> digest = internal_error("unset");
         with_source(src, [&](const Source& s) { digest = sha256(s); });
         return to_hex(unwrap(std::move(digest)));
@@ -111,7 +114,7 @@ void init_hash(py::module_& m) {
 
   m.def(
       "hamming",
-      [](const py::object& a, const py::object& b) {
+      [](const HashArg& a, const HashArg& b) {
         return hamming(to_hash256(a), to_hash256(b));
       },
       py::arg("a"), py::arg("b"),

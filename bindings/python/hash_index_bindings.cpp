@@ -16,6 +16,15 @@
 namespace imagebank::python {
 namespace {
 
+// Ids: ints or anything with __index__ (numpy integers). Hashes: the same,
+// or big-endian bytes. Batches: uint64 arrays.
+using IdArg = Typed<"typing.SupportsIndex">;
+using HashArg = Typed<"typing.SupportsIndex | bytes | bytearray | memoryview">;
+using U64ArrayArg = Typed<"numpy.typing.NDArray[numpy.uint64]">;
+// (ids, distances) as numpy arrays.
+using Matches =
+    py::typing::Tuple<py::array_t<std::uint64_t>, py::array_t<std::int32_t>>;
+
 // An int from a Python int or anything with __index__ (numpy integers).
 py::int_ as_int(const py::handle& obj, const char* what) {
   if (py::isinstance<py::bool_>(obj) ||
@@ -160,7 +169,7 @@ class U64Array {
   bool held_ = false;
 };
 
-py::tuple to_arrays(const std::vector<HashIndex::Match>& matches) {
+Matches to_arrays(const std::vector<HashIndex::Match>& matches) {
   py::array_t<std::uint64_t> ids(static_cast<py::ssize_t>(matches.size()));
   py::array_t<std::int32_t> distances(static_cast<py::ssize_t>(matches.size()));
   std::uint64_t* pi = ids.mutable_data();
@@ -204,13 +213,13 @@ processes can share one index file.
              options.expected_radius = expected_radius;
              return unwrap(HashIndex::create(options));
            }),
-           py::arg("bits") = 64, py::arg("substrings") = 0,
+           py::kw_only(), py::arg("bits") = 64, py::arg("substrings") = 0,
            py::arg("expected_radius") = -1,
            "A new empty index. substrings=0 and expected_radius=-1 let the "
            "index choose its tables (radius 5 for 64 bits, 31 for 256).")
       .def_static(
           "open",
-          [](const py::object& path, bool read_only) {
+          [](const StrPathArg& path, bool read_only) {
             const std::string p = fspath(path);
             Result<HashIndex> opened = internal_error("unset");
             {
@@ -219,14 +228,14 @@ processes can share one index file.
             }
             return unwrap(std::move(opened));
           },
-          py::arg("path"), py::arg("read_only") = true,
+          py::arg("path"), py::kw_only(), py::arg("read_only") = true,
           "Maps an index file written by save(). read_only=True refuses "
           "add/add_many/remove (ConflictError); read_only=False keeps "
           "changes in memory until the next save(). CorruptDataError for a "
           "damaged or truncated file.")
       .def(
           "save",
-          [](const HashIndex& self, const py::object& path) {
+          [](const HashIndex& self, const StrPathArg& path) {
             const std::string p = fspath(path);
             Status status;
             {
@@ -239,7 +248,7 @@ processes can share one index file.
           "Writes the index to path atomically (temporary file + rename).")
       .def(
           "add",
-          [](HashIndex& self, const py::handle& id, const py::handle& hash) {
+          [](HashIndex& self, const IdArg& id, const HashArg& hash) {
             const std::uint64_t key = to_id(id);
             const Hash256 h = to_hash(hash, self.bits());
             Status status;
@@ -253,7 +262,8 @@ processes can share one index file.
           "Adds a hash, or replaces the hash of an id already present.")
       .def(
           "add_many",
-          [](HashIndex& self, const py::handle& ids, const py::handle& hashes) {
+          [](HashIndex& self, const U64ArrayArg& ids,
+             const U64ArrayArg& hashes) {
             const U64Array id_array(ids, "ids");
             const U64Array hash_array(hashes, "hashes");
             if (id_array.ndim() != 1) {
@@ -288,7 +298,7 @@ processes can share one index file.
           "last hash.")
       .def(
           "remove",
-          [](HashIndex& self, const py::handle& id) {
+          [](HashIndex& self, const IdArg& id) {
             const std::uint64_t key = to_id(id);
             Status status;
             {
@@ -300,7 +310,7 @@ processes can share one index file.
           py::arg("id"), "Removes an id; NotFoundError if absent.")
       .def(
           "query",
-          [](const HashIndex& self, const py::handle& hash, int radius) {
+          [](const HashIndex& self, const HashArg& hash, int radius) {
             const Hash256 h = to_hash(hash, self.bits());
             Result<std::vector<HashIndex::Match>> found =
                 internal_error("unset");
@@ -315,7 +325,7 @@ processes can share one index file.
           "(ids, distances), by distance then id.")
       .def(
           "knn",
-          [](const HashIndex& self, const py::handle& hash, long long k) {
+          [](const HashIndex& self, const HashArg& hash, long long k) {
             const Hash256 h = to_hash(hash, self.bits());
             if (k < 0) {
               check(invalid_argument_error("k must be >= 0, got " +
@@ -339,7 +349,7 @@ processes can share one index file.
           "stats",
           [](const HashIndex& self) {
             const HashIndex::Stats st = self.stats();
-            py::dict d;
+            py::typing::Dict<py::str, int> d;
             d["size"] = st.size;
             d["segments"] = st.segments;
             d["tail"] = st.tail;

@@ -1,5 +1,4 @@
 // probe, ImageInfo and the format helpers.
-#include <pybind11/operators.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -21,8 +20,8 @@ Format parse_format(const std::string& name) {
   return *format;
 }
 
-py::dict info_to_dict(const ImageInfo& i) {
-  py::dict d;
+py::typing::Dict<py::str, py::object> info_to_dict(const ImageInfo& i) {
+  py::typing::Dict<py::str, py::object> d;
   d["format"] = std::string(format_name(i.format));
   d["width"] = i.width;
   d["height"] = i.height;
@@ -107,7 +106,7 @@ void init_image(py::module_& m) {
                              "Height after orientation.")
       .def("to_dict", &info_to_dict,
            "The fields as a dict, with the keys of `imagebank probe --json`.")
-      .def(py::self == py::self)  // NOLINT
+      .def("__eq__", eq_method<ImageInfo>(), py::arg("other"))
       .def("__repr__", [](const ImageInfo& i) {
         return "ImageInfo(format='" + std::string(format_name(i.format)) +
                "', width=" + std::to_string(i.width) +
@@ -122,41 +121,34 @@ void init_image(py::module_& m) {
                ", bytes=" + std::to_string(i.bytes) + ")";
       });
 
-  static constexpr const char* kProbeDoc =
+  m.def(
+      "probe",
+      [](const CheckedSourceArg& src, const std::optional<Limits>& limits) {
+        const Limits l = limits_or_default(limits);
+        // bytes are image data, never a file name (os.fspath would take
+        // them as one).
+        if (py::isinstance<py::bytes>(src)) {
+          const std::string_view view = py::reinterpret_borrow<py::bytes>(src);
+          return probe_span(std::as_bytes(std::span(view.data(), view.size())),
+                            l);
+        }
+        if (py::isinstance<py::str>(src) || py::hasattr(src, "__fspath__")) {
+          const auto path = src.cast<std::filesystem::path>();
+          Result<ImageInfo> result = [&] {
+            py::gil_scoped_release release;
+            return probe(path, l);
+          }();
+          return unwrap(std::move(result));
+        }
+        const ContiguousBytes bytes(src);
+        return probe_span(bytes.span(), l);
+      },
+      py::arg("src"), py::kw_only(), py::arg("limits") = py::none(),
       "Read an image's header without decoding it.\n\n"
       "src is the encoded image (bytes, bytearray, memoryview or any "
       "contiguous buffer) or a path (str or os.PathLike). Raises "
       "CorruptDataError, UnsupportedFormatError, LimitExceededError, "
-      "NotFoundError or IoError; the message names the file and the reason.";
-  // Registration order matters: bytes must be taken as image data before the
-  // path overload, which would also accept bytes as a file name.
-  m.def(
-      "probe",
-      [](const py::bytes& data, const std::optional<Limits>& limits) {
-        const std::string_view view = data;
-        return probe_span(std::as_bytes(std::span(view.data(), view.size())),
-                          limits_or_default(limits));
-      },
-      py::arg("src"), py::arg("limits") = py::none(), kProbeDoc);
-  m.def(
-      "probe",
-      [](const std::filesystem::path& path,
-         const std::optional<Limits>& limits) {
-        const Limits l = limits_or_default(limits);
-        Result<ImageInfo> result = [&] {
-          py::gil_scoped_release release;
-          return probe(path, l);
-        }();
-        return unwrap(std::move(result));
-      },
-      py::arg("src"), py::arg("limits") = py::none(), kProbeDoc);
-  m.def(
-      "probe",
-      [](const py::buffer& data, const std::optional<Limits>& limits) {
-        const ContiguousBytes bytes(data);
-        return probe_span(bytes.span(), limits_or_default(limits));
-      },
-      py::arg("src"), py::arg("limits") = py::none(), kProbeDoc);
+      "NotFoundError or IoError; the message names the file and the reason.");
 
   m.def(
       "sniff_format",

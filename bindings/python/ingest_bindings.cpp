@@ -41,7 +41,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using PathArg = std::variant<fs::path, std::vector<fs::path>>;
+using PathArg = std::variant<FsPath, std::vector<FsPath>>;
 using PresetArg = std::variant<std::string, Preset>;
 using ProgressArg = py::typing::Callable<py::object(const BatchProgress&)>;
 
@@ -261,8 +261,9 @@ T run_ingestor(const Bank& bank, IngestOptions options,
 }
 
 std::vector<fs::path> paths_arg(const PathArg& paths) {
-  if (const fs::path* one = std::get_if<fs::path>(&paths)) return {*one};
-  return std::get<std::vector<fs::path>>(paths);
+  if (const FsPath* one = std::get_if<FsPath>(&paths)) return {*one};
+  const auto& many = std::get<std::vector<FsPath>>(paths);
+  return {many.begin(), many.end()};
 }
 
 std::string counts_text(const JobCounts& c) {

@@ -79,7 +79,7 @@ void bind_types(py::module_& m) {
       .def_readonly("image_id", &Job::image_id)
       .def_readonly("created_ms", &Job::created_ms)
       .def_readonly("updated_ms", &Job::updated_ms)
-      .def("__eq__", [](const Job& a, const Job& b) { return a == b; })
+      .def("__eq__", eq_method<Job>(), py::arg("other"))
       .def("__repr__", [](const Job& j) {
         std::string out =
             "Job(id=" + std::to_string(j.id) +
@@ -171,8 +171,7 @@ void bind_types(py::module_& m) {
       .def_readwrite("other_image_id", &NearDuplicate::other_image_id)
       .def_readwrite("distance", &NearDuplicate::distance)
       .def_readwrite("algorithm", &NearDuplicate::algorithm)
-      .def("__eq__", [](const NearDuplicate& a,
-                        const NearDuplicate& b) { return a == b; })
+      .def("__eq__", eq_method<NearDuplicate>(), py::arg("other"))
       .def("__repr__", [](const NearDuplicate& d) {
         return "NearDuplicate(image_id=" + std::to_string(d.image_id) +
                ", other_image_id=" + std::to_string(d.other_image_id) +
@@ -210,8 +209,7 @@ void bind_types(py::module_& m) {
       .def_property_readonly("total", &JobCounts::total, "Every job.")
       .def_property_readonly("open", &JobCounts::open,
                              "Jobs still to process (received + leased).")
-      .def("__eq__",
-           [](const JobCounts& a, const JobCounts& b) { return a == b; })
+      .def("__eq__", eq_method<JobCounts>(), py::arg("other"))
       .def("__repr__", [](const JobCounts& c) {
         return "JobCounts(received=" + std::to_string(c.received) +
                ", leased=" + std::to_string(c.leased) +
@@ -404,11 +402,11 @@ void bind_queries(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {
        [](const std::shared_ptr<CatalogStore>& c, RowId collection_id,
           RowId after_id, std::size_t page_size) {
          check_page_size(page_size);
-         return py::cast(ProductPages(
+         return ProductPages(
              [c, collection_id, page_size](RowId after) {
                return c->list_products(collection_id, after, page_size);
              },
-             after_id));
+             after_id);
        },
        py::arg("collection_id"), py::kw_only(), py::arg("after_id") = 0,
        py::arg("page_size") = 1000,

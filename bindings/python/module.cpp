@@ -23,4 +23,5 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_jobs(m);
   imagebank::python::init_bank(m);
   imagebank::python::init_ingest(m);
+  imagebank::python::init_exports(m);
 }

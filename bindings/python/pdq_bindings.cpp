@@ -12,7 +12,10 @@
 namespace imagebank::python {
 namespace {
 
-py::tuple to_tuple(const PdqHash& h) {
+// (hash, quality): the 32 bytes and 0-100.
+using PdqTuple = py::typing::Tuple<py::bytes, int>;
+
+PdqTuple to_tuple(const PdqHash& h) {
   const std::array<std::uint8_t, 32> b = pdq_to_bytes(h.hash);
   return py::make_tuple(
       py::bytes(reinterpret_cast<const char*>(b.data()), b.size()), h.quality);
@@ -21,7 +24,7 @@ py::tuple to_tuple(const PdqHash& h) {
 // Runs `from_image` on an imagebank.Image or `from_source` on a path or
 // encoded bytes, with the GIL released, and returns the result or raises.
 template <typename T, typename FromImage, typename FromSource>
-T run(const py::object& src, FromImage from_image, FromSource from_source) {
+T run(const ImageSourceArg& src, FromImage from_image, FromSource from_source) {
   std::optional<Result<T>> result;
   if (py::isinstance<Image>(src)) {
     // Checked before the buffer path: an Image is a buffer too.
@@ -67,14 +70,14 @@ void init_pdq(py::module_& m) {
       "64 lowercase hex digits of a PDQ hash given as its 32 bytes.");
   m.def(
       "pdq",
-      [](const py::object& src, const std::optional<Limits>& limits) {
+      [](const ImageSourceArg& src, const std::optional<Limits>& limits) {
         const Limits l = limits ? *limits : Limits{};
         const PdqHash h = run<PdqHash>(
             src, [](const Image& i) { return pdq(i); },
             [&](const Source& s) { return pdq(s, l); });
         return to_tuple(h);
       },
-      py::arg("src"), py::arg("limits") = py::none(),
+      py::arg("src"), py::kw_only(), py::arg("limits") = py::none(),
       "PDQ perceptual hash (Meta's, compatible with the reference) as "
       "(hash, quality): hash is 32 bytes whose .hex() is the reference's text "
       "form, quality 0-100 (below about 50 the hash is unreliable).\n\n"
@@ -84,16 +87,16 @@ void init_pdq(py::module_& m) {
       "decode().");
   m.def(
       "pdq_dihedral",
-      [](const py::object& src, const std::optional<Limits>& limits) {
+      [](const ImageSourceArg& src, const std::optional<Limits>& limits) {
         const Limits l = limits ? *limits : Limits{};
         const auto all = run<std::array<PdqHash, 8>>(
             src, [](const Image& i) { return pdq_dihedral(i); },
             [&](const Source& s) { return pdq_dihedral(s, l); });
-        py::list out;
+        py::typing::List<PdqTuple> out;
         for (const PdqHash& h : all) out.append(to_tuple(h));
         return out;
       },
-      py::arg("src"), py::arg("limits") = py::none(),
+      py::arg("src"), py::kw_only(), py::arg("limits") = py::none(),
       "The PDQ (hash, quality) of the image's 8 rotations and flips from one "
       "computation, in the reference's order: original, rotated 90 degrees "
       "counter-clockwise, 180, 270 counter-clockwise, flipped upside down, "

@@ -22,7 +22,7 @@ HashCompat parse_compat(const std::optional<std::string>& compat) {
 
 // The three hashes of an imagebank.Image (pixels as they are) or of an
 // encoded image (bytes or a path), computed with the GIL released.
-PerceptualHashes compute(const py::object& src,
+PerceptualHashes compute(const ImageSourceArg& src,
                          const std::optional<std::string>& compat,
                          const std::optional<Limits>& limits) {
   PerceptualOptions options;
@@ -62,13 +62,12 @@ void init_perceptual(py::module_& m) {
       [](const std::string& hex) { return unwrap(hash_from_hex(hex)); },
       py::arg("hex"),
       "Parses 16 hex digits (either case); InvalidArgumentError otherwise.");
-  // A named tuple: unpacks as (phash, dhash, ahash), fields by name.
-  py::object named =
-      py::module_::import("collections")
-          .attr("namedtuple")("PerceptualHashes", "phash dhash ahash",
-                              py::arg("module") = m.attr("__name__"));
-  named.attr("__doc__") =
-      "The 64-bit pHash, dHash and aHash of one image, as ints.";
+  // A typing.NamedTuple, defined in Python (python/imagebank/_types.py)
+  // so that its fields are typed: unpacks as (phash, dhash, ahash), fields
+  // by name.
+  const auto named = py::module_::import("imagebank._types")
+                         .attr("PerceptualHashes")
+                         .cast<py::type>();
   m.attr("PerceptualHashes") = named;
 
   // Docstrings outlive the module definition.
@@ -79,10 +78,11 @@ void init_perceptual(py::module_& m) {
       kSrcDoc;
   m.def(
       "perceptual_hashes",
-      [named](const py::object& src, const std::optional<std::string>& compat,
+      [named](const ImageSourceArg& src,
+              const std::optional<std::string>& compat,
               const std::optional<Limits>& limits) {
         const PerceptualHashes h = compute(src, compat, limits);
-        return named(h.phash, h.dhash, h.ahash);
+        return Typed<"PerceptualHashes">(named(h.phash, h.dhash, h.ahash));
       },
       py::arg("src"), py::kw_only(), py::arg("compat") = py::none(),
       py::arg("limits") = py::none(), hashes_doc.c_str());
@@ -106,7 +106,8 @@ void init_perceptual(py::module_& m) {
     doc = std::string(one.what) + ", as an int.\n\n" + kSrcDoc;
     m.def(
         one.name,
-        [field](const py::object& src, const std::optional<std::string>& compat,
+        [field](const ImageSourceArg& src,
+                const std::optional<std::string>& compat,
                 const std::optional<Limits>& limits) {
           return compute(src, compat, limits).*field;
         },

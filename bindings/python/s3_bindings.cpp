@@ -132,8 +132,9 @@ void init_s3(py::module_& m) {
              o.create_bucket = create_bucket;
              return o;
            }),
-           py::arg("bucket"), py::arg("prefix") = "", py::arg("endpoint") = "",
-           py::arg("region") = "us-east-1", py::arg("credentials") = py::none(),
+           py::arg("bucket"), py::kw_only(), py::arg("prefix") = "",
+           py::arg("endpoint") = "", py::arg("region") = "us-east-1",
+           py::arg("credentials") = py::none(),
            py::arg("create_bucket") = false)
       .def_readwrite("bucket", &S3Options::bucket)
       .def_readwrite("prefix", &S3Options::prefix)

@@ -13,6 +13,21 @@
 namespace imagebank::python {
 namespace {
 
+// A file name as name_of() reads it.
+using FileNameArg =
+    Typed<"str | bytes | os.PathLike[str] | os.PathLike[bytes]">;
+// Known SKUs as known_of() reads them: a KnownSkus, anything with a skus()
+// method (a Carteira; the Protocol is in python/imagebank/_types.py), or
+// SKU strings.
+using SkusArg = Typed<
+    "KnownSkus | imagebank._types.SkuSource | "
+    "collections.abc.Iterable[str | bytes]">;
+using OptionalSkusArg = Typed<
+    "KnownSkus | imagebank._types.SkuSource | "
+    "collections.abc.Iterable[str | bytes] | None">;
+// The to_dict() forms.
+using Dict = py::typing::Dict<py::str, py::object>;
+
 std::string type_name(const py::handle& obj) {
   return py::str(py::type::handle_of(obj).attr("__name__"));
 }
@@ -79,7 +94,10 @@ std::optional<KnownSkus> known_of(const py::handle& obj) {
   return KnownSkus(skus);
 }
 
-std::vector<SkuViewWord> view_words_of(const py::dict& mapping) {
+// SkuRules.view_words: view word -> view.
+using ViewWords = py::typing::Dict<py::str, py::str>;
+
+std::vector<SkuViewWord> view_words_of(const ViewWords& mapping) {
   std::vector<SkuViewWord> out;
   for (const auto& [word, view] : mapping) {
     out.push_back({word.cast<std::string>(), view.cast<std::string>()});
@@ -109,8 +127,8 @@ std::string quoted(const std::string& s) {
   return py::repr(py::str(s)).cast<std::string>();
 }
 
-py::dict parse_dict(const SkuParse& p) {
-  py::dict d;
+Dict parse_dict(const SkuParse& p) {
+  Dict d;
   d["sku_base"] = p.sku_base;
   d["sequence"] = p.sequence;
   d["view"] = p.view;
@@ -121,7 +139,7 @@ py::dict parse_dict(const SkuParse& p) {
 }
 
 // The imagebank.Error subclass instance for a failed status (not raised).
-py::object error_object(const Status& status) {
+Typed<"imagebank.errors.Error | None"> error_object(const Status& status) {
   if (status.ok()) return py::none();
   const py::module_ errors = py::module_::import("imagebank.errors");
   py::object cls = errors.attr("Error");
@@ -135,16 +153,16 @@ py::object error_object(const Status& status) {
   return cls(status.message());
 }
 
-py::dict photos_dict(const SkuPhotos& s) {
-  py::dict d;
+Dict photos_dict(const SkuPhotos& s) {
+  Dict d;
   d["sku"] = s.sku;
   d["photos"] = s.photos;
   d["views"] = s.views;
   return d;
 }
 
-py::dict file_dict(const MatchedFile& f) {
-  py::dict d;
+Dict file_dict(const MatchedFile& f) {
+  Dict d;
   d["input"] = f.input;
   d["matched"] = f.matched();
   if (f.status.ok()) {
@@ -158,8 +176,8 @@ py::dict file_dict(const MatchedFile& f) {
   return d;
 }
 
-py::list photos_without_sku(const MatchReport& r) {
-  py::list out;
+py::typing::List<py::str> photos_without_sku(const MatchReport& r) {
+  py::typing::List<py::str> out;
   for (std::size_t i : r.photos_without_sku) out.append(r.files[i].input);
   return out;
 }
@@ -187,8 +205,8 @@ void init_rules(py::module_& m) {
   cls.def(
       py::init(
           [](Strings extensions, Strings copy_suffixes, Strings copy_prefixes,
-             const std::optional<py::dict>& view_words, Strings camera_patterns,
-             std::optional<std::string> separators,
+             const std::optional<ViewWords>& view_words,
+             Strings camera_patterns, std::optional<std::string> separators,
              std::optional<int> max_sequence_digits,
              std::optional<std::size_t> max_name_bytes,
              std::optional<bool> folder_fallback) {
@@ -223,13 +241,13 @@ void init_rules(py::module_& m) {
   cls.def_property(
       "view_words",
       [](const PyRules& r) {
-        py::dict d;
+        ViewWords d;
         for (const SkuViewWord& w : r.parser.rules().view_words) {
           if (!d.contains(w.word)) d[py::str(w.word)] = w.view;
         }
         return d;
       },
-      [](PyRules& r, const py::dict& v) {
+      [](PyRules& r, const ViewWords& v) {
         auto words = view_words_of(v);
         r.edit([&](SkuRules& s) { s.view_words = std::move(words); });
       },
@@ -284,11 +302,7 @@ void init_sku(py::module_& m) {
       .def_readonly("from_folder", &SkuParse::from_folder,
                     "sku_base came from the parent folder.")
       .def("to_dict", &parse_dict)
-      .def("__eq__",
-           [](const SkuParse& a, const py::object& b) {
-             return py::isinstance<SkuParse>(b) &&
-                    a == b.cast<const SkuParse&>();
-           })
+      .def("__eq__", eq_method<SkuParse>(), py::arg("other"))
       .def("__repr__", [](const SkuParse& p) {
         return "SkuParse(sku_base=" + quoted(p.sku_base) +
                ", sequence=" + quoted(p.sequence) + ", view=" + quoted(p.view) +
@@ -304,7 +318,7 @@ void init_sku(py::module_& m) {
       "Known SKUs (a Carteira's), prebuilt for matching many names. Spellings "
       "equal once separators, case and accents are dropped are one SKU; the "
       "first is kept. Blank entries are skipped.")
-      .def(py::init([](const py::object& skus) {
+      .def(py::init([](const SkusArg& skus) {
              if (skus.is_none()) {
                check(invalid_argument_error("KnownSkus(None): give SKUs"));
              }
@@ -318,7 +332,7 @@ void init_sku(py::module_& m) {
            "Index in skus() of the SKU spelled like sku, or None.")
       .def("__len__", &KnownSkus::size)
       .def("__contains__",
-           [](const KnownSkus& k, const py::handle& sku) {
+           [](const KnownSkus& k, const Typed<"builtins.object">& sku) {
              return py::isinstance<py::str>(sku) &&
                     k.find(sku.cast<std::string>()).has_value();
            })
@@ -334,17 +348,17 @@ void init_sku(py::module_& m) {
 
   m.def(
       "parse_filename",
-      [](const py::handle& path, const std::optional<PyRules>& rules,
-         const py::handle& known_skus) {
-        const std::optional<KnownSkus> known = known_of(known_skus);
+      [](const FileNameArg& path, const std::optional<PyRules>& rules,
+         const OptionalSkusArg& known) {
+        const std::optional<KnownSkus> skus = known_of(known);
         return unwrap(
-            parser_of(rules).parse(name_of(path), known ? &*known : nullptr));
+            parser_of(rules).parse(name_of(path), skus ? &*skus : nullptr));
       },
-      py::arg("path"), py::arg("rules") = py::none(),
-      py::arg("known_skus") = py::none(),
+      py::arg("path"), py::kw_only(), py::arg("rules") = py::none(),
+      py::arg("known") = py::none(),
       "The SKU, sequence and view a photo's file name carries.\n\n"
       "path: str, bytes or os.PathLike (only the name and its folder are "
-      "read; '/' and '\\\\' both separate). known_skus: None, a KnownSkus, "
+      "read; '/' and '\\\\' both separate). known: None, a KnownSkus, "
       "an iterable of str, or an object with a skus() method (build a "
       "KnownSkus once for many calls). Raises LimitExceededError for names "
       "longer than rules.max_name_bytes.");
@@ -360,7 +374,7 @@ void init_sku(py::module_& m) {
                ", photos=" + std::to_string(s.photos) + ")";
       });
 
-  py::class_<MatchedFile>(m, "SkuMatch", "One file of a match().")
+  py::class_<MatchedFile>(m, "MatchedFile", "One file of a match().")
       .def_readonly("input", &MatchedFile::input,
                     "The name as given (bytes decoded as UTF-8 or "
                     "Windows-1252).")
@@ -379,7 +393,7 @@ void init_sku(py::module_& m) {
           "None, or the imagebank.Error (not raised) refusing the name.")
       .def("to_dict", &file_dict)
       .def("__repr__", [](const MatchedFile& f) {
-        return "SkuMatch(input=" + quoted(f.input) +
+        return "MatchedFile(input=" + quoted(f.input) +
                ", sku=" + (f.matched() ? quoted(f.parse.sku_base) : "None") +
                ")";
       });
@@ -392,7 +406,7 @@ void init_sku(py::module_& m) {
             return r.files;
           },
           py::return_value_policy::reference_internal,
-          "One SkuMatch per input, in input order.")
+          "One MatchedFile per input, in input order.")
       .def_property_readonly(
           "skus",
           [](const MatchReport& r) -> const std::vector<SkuPhotos>& {
@@ -414,8 +428,8 @@ void init_sku(py::module_& m) {
           "SKUs read from names but not known, in order of appearance.")
       .def("to_dict",
            [](const MatchReport& r) {
-             py::dict d;
-             py::list files, skus, unknown;
+             Dict d;
+             py::typing::List<Dict> files, skus, unknown;
              for (const MatchedFile& f : r.files) files.append(file_dict(f));
              for (const SkuPhotos& s : r.skus) skus.append(photos_dict(s));
              for (const SkuPhotos& s : r.unknown_skus) {
@@ -438,8 +452,8 @@ void init_sku(py::module_& m) {
 
   m.def(
       "match",
-      [](const py::iterable& filenames, const py::handle& known,
-         const std::optional<PyRules>& rules) {
+      [](const py::typing::Iterable<FileNameArg>& filenames,
+         const OptionalSkusArg& known, const std::optional<PyRules>& rules) {
         if (py::isinstance<py::str>(filenames) ||
             py::isinstance<py::bytes>(filenames)) {
           check(invalid_argument_error(
@@ -453,7 +467,8 @@ void init_sku(py::module_& m) {
         py::gil_scoped_release release;
         return match(names, *skus, parser);
       },
-      py::arg("filenames"), py::arg("known"), py::arg("rules") = py::none(),
+      py::arg("filenames"), py::arg("known"), py::kw_only(),
+      py::arg("rules") = py::none(),
       "Matches photo file names against the known SKUs: per file its parse "
       "and SKU, and the report (SKUs without photos, photos without SKU, per "
       "SKU the photo count and views).\n\nknown: a KnownSkus, an iterable of "

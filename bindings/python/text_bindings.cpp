@@ -22,17 +22,14 @@ std::string text_of(const py::handle& value) {
 
 void init_text(py::module_& m) {
   m.def(
-      "fold_text",
-      [](const py::handle& text) { return fold_text(text_of(text)); },
+      "fold_text", [](const TextArg& text) { return fold_text(text_of(text)); },
       py::arg("text"),
       "text for comparisons: NFKD, accents removed, case-folded "
       "('Código' -> 'codigo'). bytes that are not UTF-8 are read as "
       "Windows-1252.");
   m.def(
       "upper_without_accents",
-      [](const py::handle& text) {
-        return upper_without_accents(text_of(text));
-      },
+      [](const TextArg& text) { return upper_without_accents(text_of(text)); },
       py::arg("text"),
       "text with accents removed, in upper case, composed ('abc-ação' -> "
       "'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.");

@@ -99,8 +99,8 @@ void init_variants(py::module_& m) {
 
   m.def(
       "make_variants",
-      [](const py::object& src,
-         const std::optional<std::vector<py::object>>& presets,
+      [](const SourceArg& src,
+         const std::optional<std::vector<Typed<"str | Preset">>>& presets,
          const std::vector<std::string>& formats,
          const std::optional<Limits>& limits) {
         VariantOptions o;
@@ -135,7 +135,7 @@ void init_variants(py::module_& m) {
         }
         return unwrap(std::move(result));
       },
-      py::arg("src"), py::arg("presets") = py::none(),
+      py::arg("src"), py::kw_only(), py::arg("presets") = py::none(),
       py::arg("formats") = std::vector<std::string>{"avif", "webp", "jpeg"},
       py::arg("limits") = py::none(),
       "Decode once and make every preset (names or Preset objects; default: "
@@ -190,7 +190,7 @@ void init_variants(py::module_& m) {
         const std::vector<Format> formats = parse_formats(available);
         return negotiate(accept, formats);
       },
-      py::arg("accept"),
+      py::arg("accept"), py::kw_only(),
       py::arg("available") = std::vector<std::string>{"avif", "webp", "jpeg"},
       "The best available format for an Accept header (RFC 9110 q-values; "
       "ties prefer avif > webp > jpeg > png).");

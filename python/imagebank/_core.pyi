@@ -2,13 +2,27 @@
 imagebank compiled core; import it through the imagebank package
 """
 from __future__ import annotations
+import builtins
 import collections.abc
+import imagebank._types
+from imagebank._types import PerceptualHashes
 import imagebank.errors
-import imagebank.states
+from imagebank.errors import ConflictError
+from imagebank.errors import CorruptDataError
+from imagebank.errors import Error
+from imagebank.errors import InternalError
+from imagebank.errors import InvalidArgumentError
+from imagebank.errors import IoError
+from imagebank.errors import LimitExceededError
+from imagebank.errors import NotFoundError
+from imagebank.errors import UnavailableError
+from imagebank.errors import UnsupportedFormatError
+import numpy
+import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'Coverage', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'KnownSkus', 'LeaseOptions', 'Limits', 'MatchReport', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuMatch', 'SkuParse', 'SkuPhotos', 'SkuRules', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log', 'log_level', 'make_variants', 'match', 'memory_blob_store', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'Error', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NearDuplicate', 'Negotiation', 'NotFoundError', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnavailableError', 'UnsupportedFormatError', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -67,11 +81,11 @@ class ImageInfo:
     What a header read tells about an image, without decoding it.
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: ImageInfo) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         """
         The fields as a dict, with the keys of `imagebank probe --json`.
         """
@@ -138,38 +152,14 @@ class ImageInfo:
         """
         Stored width, before orientation.
         """
-class FormatInfo:
-    """
-    What imagebank knows of a format (one table row).
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def can_decode(self) -> bool:
-        ...
-    @property
-    def can_encode(self) -> bool:
-        ...
-    @property
-    def extension(self) -> str:
-        ...
-    @property
-    def mime_type(self) -> str:
-        ...
-    @property
-    def name(self) -> str:
-        ...
-    @property
-    def shrink_on_load(self) -> bool:
-        ...
 class Image:
     """
     A decoded image: 8-bit samples, (height, width, channels). numpy.asarray(image) views it without a copy.
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: Image) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
-    def __init__(self, array: typing_extensions.Buffer) -> None:
+    def __init__(self, array: numpy.typing.NDArray[numpy.uint8] | typing_extensions.Buffer) -> None:
         """
         Copy a uint8 array of shape (height, width) or (height, width, channels) with 1-4 channels.
         """
@@ -255,40 +245,6 @@ class Negotiation:
         """
         Always True: send 'Vary: Accept'.
         """
-class PerceptualHashes(tuple):
-    """
-    The 64-bit pHash, dHash and aHash of one image, as ints.
-    """
-    __match_args__: typing.ClassVar[tuple] = ('phash', 'dhash', 'ahash')
-    __slots__: typing.ClassVar[tuple] = tuple()
-    _field_defaults: typing.ClassVar[dict] = {}
-    _fields: typing.ClassVar[tuple] = ('phash', 'dhash', 'ahash')
-    @staticmethod
-    def __new__(_cls, phash, dhash, ahash):
-        """
-        Create new instance of PerceptualHashes(phash, dhash, ahash)
-        """
-    @classmethod
-    def _make(cls, iterable):
-        """
-        Make a new PerceptualHashes object from a sequence or iterable
-        """
-    def __getnewargs__(self):
-        """
-        Return self as a plain tuple.  Used by copy and pickle.
-        """
-    def __repr__(self):
-        """
-        Return a nicely formatted representation string
-        """
-    def _asdict(self):
-        """
-        Return a new dict which maps field names to their values.
-        """
-    def _replace(self, **kwds):
-        """
-        Return a new PerceptualHashes object replacing specified fields with new values
-        """
 class HashIndex:
     """
     Exact near-duplicate search over perceptual hashes (multi-index hashing).
@@ -309,11 +265,11 @@ class HashIndex:
     processes can share one index file.
     """
     @staticmethod
-    def open(path: typing.Any, read_only: bool = True) -> HashIndex:
+    def open(path: str | os.PathLike[str], *, read_only: bool = True) -> HashIndex:
         """
         Maps an index file written by save(). read_only=True refuses add/add_many/remove (ConflictError); read_only=False keeps changes in memory until the next save(). CorruptDataError for a damaged or truncated file.
         """
-    def __init__(self, bits: typing.SupportsInt | typing.SupportsIndex = 64, substrings: typing.SupportsInt | typing.SupportsIndex = 0, expected_radius: typing.SupportsInt | typing.SupportsIndex = -1) -> None:
+    def __init__(self, *, bits: typing.SupportsInt | typing.SupportsIndex = 64, substrings: typing.SupportsInt | typing.SupportsIndex = 0, expected_radius: typing.SupportsInt | typing.SupportsIndex = -1) -> None:
         """
         A new empty index. substrings=0 and expected_radius=-1 let the index choose its tables (radius 5 for 64 bits, 31 for 256).
         """
@@ -321,31 +277,31 @@ class HashIndex:
         ...
     def __repr__(self) -> str:
         ...
-    def add(self, id: typing.Any, hash: typing.Any) -> None:
+    def add(self, id: typing.SupportsIndex, hash: typing.SupportsIndex | bytes | bytearray | memoryview) -> None:
         """
         Adds a hash, or replaces the hash of an id already present.
         """
-    def add_many(self, ids: typing.Any, hashes: typing.Any) -> None:
+    def add_many(self, ids: numpy.typing.NDArray[numpy.uint64], hashes: numpy.typing.NDArray[numpy.uint64]) -> None:
         """
         Adds or replaces many hashes: ids a uint64 array of shape (n,), hashes uint64 of shape (n,) (64 bits) or (n, 4) (256 bits). Read in place, without a copy. An id repeated in the batch keeps its last hash.
         """
-    def knn(self, hash: typing.Any, k: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    def knn(self, hash: typing.SupportsIndex | bytes | bytearray | memoryview, k: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.int32]]:
         """
         The k nearest hashes as (ids, distances), by distance then id (ties at the k-th distance go to the smaller ids).
         """
-    def query(self, hash: typing.Any, radius: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    def query(self, hash: typing.SupportsIndex | bytes | bytearray | memoryview, radius: typing.SupportsInt | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.int32]]:
         """
         Every hash within radius (0-10 for 64 bits, 0-32 for 256) as (ids, distances), by distance then id.
         """
-    def remove(self, id: typing.Any) -> None:
+    def remove(self, id: typing.SupportsIndex) -> None:
         """
         Removes an id; NotFoundError if absent.
         """
-    def save(self, path: typing.Any) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """
         Writes the index to path atomically (temporary file + rename).
         """
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, int]:
         """
         Shape and memory of the index: size, segments, tail, dead, substrings, substring_bits, memory_bytes, read_only, mapped.
         """
@@ -360,11 +316,11 @@ class SkuParse:
     What a file name says: SKU, sequence, view.
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: typing.Any) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         ...
     @property
     def confidence(self) -> float:
@@ -400,7 +356,7 @@ class SkuRules:
     """
     The filename grammar's rules; every field has the documented default and is validated when set (InvalidArgumentError). Lists are copies: assign a new list to change one.
     """
-    def __init__(self, *, extensions: collections.abc.Sequence[str] | None = None, copy_suffixes: collections.abc.Sequence[str] | None = None, copy_prefixes: collections.abc.Sequence[str] | None = None, view_words: dict | None = None, camera_patterns: collections.abc.Sequence[str] | None = None, separators: str | None = None, max_sequence_digits: typing.SupportsInt | typing.SupportsIndex | None = None, max_name_bytes: typing.SupportsInt | typing.SupportsIndex | None = None, folder_fallback: bool | None = None) -> None:
+    def __init__(self, *, extensions: collections.abc.Sequence[str] | None = None, copy_suffixes: collections.abc.Sequence[str] | None = None, copy_prefixes: collections.abc.Sequence[str] | None = None, view_words: dict[str, str] | None = None, camera_patterns: collections.abc.Sequence[str] | None = None, separators: str | None = None, max_sequence_digits: typing.SupportsInt | typing.SupportsIndex | None = None, max_name_bytes: typing.SupportsInt | typing.SupportsIndex | None = None, folder_fallback: bool | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -469,20 +425,20 @@ class SkuRules:
     def separators(self, arg1: str) -> None:
         ...
     @property
-    def view_words(self) -> dict:
+    def view_words(self) -> dict[str, str]:
         """
         dict of view word -> normalised view ('FRENTE' -> 'front'); the first mapping of a word wins.
         """
     @view_words.setter
-    def view_words(self, arg1: dict) -> None:
+    def view_words(self, arg1: dict[str, str]) -> None:
         ...
 class KnownSkus:
     """
     Known SKUs (a Carteira's), prebuilt for matching many names. Spellings equal once separators, case and accents are dropped are one SKU; the first is kept. Blank entries are skipped.
     """
-    def __contains__(self, arg0: typing.Any) -> bool:
+    def __contains__(self, arg0: builtins.object) -> bool:
         ...
-    def __init__(self, skus: typing.Any) -> None:
+    def __init__(self, skus: KnownSkus | imagebank._types.SkuSource | collections.abc.Iterable[str | bytes]) -> None:
         """
         skus: an iterable of str (or bytes), or an object with a skus() method.
         """
@@ -506,7 +462,7 @@ class SkuPhotos:
     """
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         ...
     @property
     def photos(self) -> int:
@@ -519,16 +475,16 @@ class SkuPhotos:
         """
         Distinct views present, in the order of the view words.
         """
-class SkuMatch:
+class MatchedFile:
     """
     One file of a match().
     """
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         ...
     @property
-    def error(self) -> typing.Any:
+    def error(self) -> imagebank.errors.Error | None:
         """
         None, or the imagebank.Error (not raised) refusing the name.
         """
@@ -556,15 +512,15 @@ class MatchReport:
     """
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         ...
     @property
-    def files(self) -> list[SkuMatch]:
+    def files(self) -> list[MatchedFile]:
         """
-        One SkuMatch per input, in input order.
+        One MatchedFile per input, in input order.
         """
     @property
-    def photos_without_sku(self) -> list:
+    def photos_without_sku(self) -> list[str]:
         """
         Inputs matched to no known SKU, in input order.
         """
@@ -651,7 +607,7 @@ class CarteiraIssue:
     """
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         """
         {'sheet', 'row', 'severity', 'message'}, as `imagebank carteira --json` prints it.
         """
@@ -679,17 +635,17 @@ class CarteiraRow:
     """
     def __repr__(self) -> str:
         ...
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         """
         {'sheet', 'row', 'fields', 'extra'}, as `imagebank carteira --json` prints it.
         """
     @property
-    def extra(self) -> dict:
+    def extra(self) -> dict[str, str]:
         """
         The other columns: original header -> value as text, in column order.
         """
     @property
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, str | int | float | bool]:
         """
         Canonical field name -> value, in canonical order, only the fields with a value: str for text, int for whole quantities, float for numbers, 'yyyy-mm-dd' for dates, bool for TRUE/FALSE cells. A numeric or date field that could not be read keeps its text (and an issue says so).
         """
@@ -718,17 +674,17 @@ class Carteira:
         """
         The SKUs in row order, each once.
         """
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, typing.Any]:
         """
         {'sheets', 'rows', 'issues'} of plain dicts and lists.
         """
     @property
-    def issues(self) -> list:
+    def issues(self) -> list[CarteiraIssue]:
         """
         Every issue, in the order found.
         """
     @property
-    def rows(self) -> list:
+    def rows(self) -> list[CarteiraRow]:
         """
         The rows in file order (sheet by sheet), one per SKU.
         """
@@ -742,7 +698,7 @@ class BlobInfo:
     An object's key, size in bytes and modification time (ms since the Unix epoch; 0 when unknown).
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: BlobInfo) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __repr__(self) -> str:
         ...
@@ -796,7 +752,7 @@ class BlobStore:
         """
         head() without NotFound: True or False.
         """
-    def get(self, key: str, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> bytes:
+    def get(self, key: str, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> bytes:
         """
         The object's bytes, or `length` bytes from `offset` (clipped at the end; an offset past the end raises InvalidArgument).
         """
@@ -810,11 +766,11 @@ class BlobStore:
         """
         One page of the objects whose key starts with `prefix` and sorts after `start_after`.
         """
-    def put(self, key: str, data: typing.Any) -> None:
+    def put(self, key: str, data: bytes | bytearray | memoryview) -> None:
         """
         Stores bytes-like `data` under `key`, atomically and durably.
         """
-    def put_file(self, key: str, path: os.PathLike | str | bytes) -> None:
+    def put_file(self, key: str, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
         """
         Stores the contents of a local file, streamed.
         """
@@ -848,7 +804,7 @@ class S3Options:
     prefix: str
     region: str
     verify_tls: bool
-    def __init__(self, bucket: str, prefix: str = '', endpoint: str = '', region: str = 'us-east-1', credentials: S3Credentials | None = None, create_bucket: bool = False) -> None:
+    def __init__(self, bucket: str, *, prefix: str = '', endpoint: str = '', region: str = 'us-east-1', credentials: S3Credentials | None = None, create_bucket: bool = False) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -973,7 +929,7 @@ class CarteiraFields:
     subcategoria: str
     tamanho: str
     tipo_peca: str
-    def __eq__(self, arg0: CarteiraFields) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __init__(self) -> None:
         ...
@@ -1254,6 +1210,36 @@ class CarteiraImport:
     @property
     def sheets(self) -> list[str]:
         ...
+class Batch:
+    """
+    An ingest batch: state is queued, running, paused, done or cancelled; receiving is True until every file has its job.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def receiving(self) -> bool:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
 class ViewCoverage:
     @property
     def products_with_view(self) -> int:
@@ -1321,29 +1307,59 @@ class ProductUpsert:
     @extra.setter
     def extra(self, arg0: collections.abc.Mapping[str, str]) -> None:
         ...
+class ImageIterator:
+    def __iter__(self) -> ImageIterator:
+        ...
+    def __next__(self) -> ImageRecord:
+        ...
+class ProductIterator:
+    def __iter__(self) -> ProductIterator:
+        ...
+    def __next__(self) -> Product:
+        ...
 class CatalogStore:
     """
     The catalog's rows, in SQLite or PostgreSQL. Thread-safe; every call is one transaction and releases the GIL.
     """
     def add_ai_analysis(self, analysis: AiAnalysis) -> AiAnalysis:
         ...
+    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
+        """
+        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
+        """
     def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
         ...
     def brands(self) -> list[Brand]:
         ...
     def carteira_imports(self, collection_id: typing.SupportsInt | typing.SupportsIndex) -> list[CarteiraImport]:
         ...
-    def collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
-        ...
+    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
+        """
+        Ends a leased job: stores its image (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
+        """
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
+    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
+        ...
+    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: str, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
+        """
+        A leased job failed: with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
+        """
     def find_collection(self, name: str) -> Collection:
         ...
     def find_image_by_sha256(self, sha256: str) -> ImageRecord:
         ...
     def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
         ...
+    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Every file of the batch has a job: it is done once they are.
+        """
+    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        ...
     def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
+        ...
+    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
         ...
@@ -1355,80 +1371,11 @@ class CatalogStore:
         """
     def image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[ImageItem]:
         ...
-    def images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
-        """
-        Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation).
-        """
     def import_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, products: collections.abc.Sequence[ProductUpsert], file: str = '', actor: str = 'carteira-import') -> CarteiraImport:
         ...
     def insert_image(self, image: ImageRecord) -> ImageInsert:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
-        ...
-    def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
-        ...
-    def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
-        """
-        Iterates over the collection's products with id > after_id, in id order, a page at a time.
-        """
-    def near_duplicates(self, image_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_image_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[NearDuplicate]:
-        """
-        The near-duplicates flagged for review, of one image (either side) or of all, by image id. A page holds every row of its last image: pass that image_id back as after_image_id.
-        """
-    def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
-        ...
-    def products_without_photos(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
-        """
-        Iterates over the products without a photo (no linked image that is not rejected).
-        """
-    def put_image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex, items: collections.abc.Sequence[ImageItem]) -> list[ImageItem]:
-        ...
-    def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
-        ...
-    def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
-        ...
-    def schema_version(self) -> int:
-        ...
-    def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
-        ...
-    def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
-        ...
-    def upsert_brand(self, name: str) -> Brand:
-        ...
-    def upsert_collection(self, brand_id: typing.SupportsInt | typing.SupportsIndex, name: str, season: str = '') -> Collection:
-        ...
-    def variants(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[VariantRecord]:
-        ...
-    @property
-    def uri(self) -> str:
-        ...
-class JobQueue:
-    """
-    The ingest queue: batches, their jobs and the leases workers hold. Thread-safe; every call is one transaction and releases the GIL.
-    """
-    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
-        """
-        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
-        """
-    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
-        """
-        Ends a leased job: stores its image in the catalog (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
-        """
-    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
-        """
-        A new batch, queued and receiving (collection_id 0: none).
-        """
-    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: imagebank.errors.Error, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
-        """
-        A leased job failed with `error` (an imagebank.Error instance: its code and message are stored): with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
-        """
-    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        """
-        Every file of the batch has a job: it is done once they are.
-        """
-    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        ...
-    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
     def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
         ...
@@ -1442,70 +1389,79 @@ class JobQueue:
         """
         Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
         """
+    def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
+        ...
     def list_batches(self) -> list[Batch]:
         """
         Every batch, by id.
+        """
+    def list_collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
+        ...
+    def list_images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
+        """
+        Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation).
         """
     def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
         """
         Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
         """
+    def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
+        """
+        Iterates over the collection's products with id > after_id, in id order, a page at a time.
+        """
+    def near_duplicates(self, image_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_image_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[NearDuplicate]:
+        """
+        The near-duplicates flagged for review, of one image (either side) or of all, by image id. A page holds every row of its last image: pass that image_id back as after_image_id.
+        """
+    def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
+        ...
+    def products_without_photos(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
+        """
+        Iterates over the products without a photo (no linked image that is not rejected).
+        """
+    def put_image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex, items: collections.abc.Sequence[ImageItem]) -> list[ImageItem]:
+        ...
+    def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
+        ...
     def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
         """
         Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
         """
+    def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
+        ...
     def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
         """
         Extends the leases `worker` still holds among job_ids; returns how many it holds.
         """
     def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
         """
-        Failed jobs of the batch go back to received with no attempts used (only_retryable: only those whose error code is io_error or unavailable, the failures a resume may cure). Returns how many.
+        Failed jobs of the batch go back to received with no attempts used (only_retryable: only io_error and unavailable failures). Returns how many.
         """
+    def schema_version(self) -> int:
+        ...
     def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
         """
-        Moves a batch to a BatchState (or its name); InvalidArgumentError for another name, ConflictError when the move is not allowed: a done or cancelled batch stays so. Cancelling cancels its received jobs.
+        Moves a batch to queued, running, paused, done or cancelled (ConflictError when not allowed: a done or cancelled batch stays so). Cancelling cancels its received jobs.
         """
-class CatalogDatabase(CatalogStore, JobQueue):
-    """
-    A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.
-    """
-class Batch:
-    """
-    An ingest batch: its state (a BatchState); receiving is True until every file has its job.
-    """
-    __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: Batch) -> bool:
+    def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
         ...
-    def __repr__(self) -> str:
+    def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
+        ...
+    def upsert_brand(self, name: str) -> Brand:
+        ...
+    def upsert_collection(self, brand_id: typing.SupportsInt | typing.SupportsIndex, name: str, season: str = '') -> Collection:
+        ...
+    def variants(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[VariantRecord]:
         ...
     @property
-    def collection_id(self) -> int:
-        ...
-    @property
-    def created_ms(self) -> int:
-        ...
-    @property
-    def id(self) -> int:
-        ...
-    @property
-    def receiving(self) -> bool:
-        ...
-    @property
-    def source(self) -> str:
-        ...
-    @property
-    def state(self) -> imagebank.states.BatchState:
-        ...
-    @property
-    def updated_ms(self) -> int:
+    def uri(self) -> str:
         ...
 class Job:
     """
-    One file of an ingest batch: its state (a JobState) and, once it failed (or while it waits for a retry), its error as the imagebank.Error subclass of its code, not raised.
+    One file of an ingest batch. state: received, leased, done, duplicate, failed or cancelled; error is '<code>: <message>' once it failed.
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: Job) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __repr__(self) -> str:
         ...
@@ -1522,10 +1478,8 @@ class Job:
     def created_ms(self) -> int:
         ...
     @property
-    def error(self) -> imagebank.errors.Error | None:
-        """
-        Why it failed (its class says the code, str() the message); None when it has not.
-        """
+    def error(self) -> str:
+        ...
     @property
     def id(self) -> int:
         ...
@@ -1545,7 +1499,7 @@ class Job:
     def source_path(self) -> str:
         ...
     @property
-    def state(self) -> imagebank.states.JobState:
+    def state(self) -> str:
         ...
     @property
     def updated_ms(self) -> int:
@@ -1555,13 +1509,14 @@ class Job:
         ...
 class JobInsert:
     """
-    A received file, for JobQueue.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set: an imagebank.Error instance).
+    A received file, for CatalogStore.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set).
     """
-    error: imagebank.errors.Error | None
+    error: str
     original_name: str
     sha256: str
     source_path: str
-    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: imagebank.errors.Error | None = None, image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+    state: str
+    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1577,15 +1532,9 @@ class JobInsert:
     @image_id.setter
     def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
-    @property
-    def state(self) -> imagebank.states.JobState:
-        ...
-    @state.setter
-    def state(self, arg0: str) -> None:
-        ...
 class LeaseOptions:
     """
-    What JobQueue.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
+    What CatalogStore.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
     """
     worker: str
     def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
@@ -1616,7 +1565,7 @@ class NearDuplicate:
     """
     __hash__: typing.ClassVar[None] = None
     algorithm: str
-    def __eq__(self, arg0: NearDuplicate) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __init__(self, other_image_id: typing.SupportsInt | typing.SupportsIndex, distance: typing.SupportsInt | typing.SupportsIndex, *, image_id: typing.SupportsInt | typing.SupportsIndex = 0, algorithm: str = 'phash') -> None:
         ...
@@ -1642,7 +1591,7 @@ class NearDuplicate:
         ...
 class JobOutcome:
     """
-    What JobQueue.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
+    What CatalogStore.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
     """
     image: ImageRecord
     def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = []) -> None:
@@ -1664,7 +1613,7 @@ class JobCounts:
     The jobs of a batch by state.
     """
     __hash__: typing.ClassVar[None] = None
-    def __eq__(self, arg0: JobCounts) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __repr__(self) -> str:
         ...
@@ -1720,70 +1669,12 @@ class JobIterator:
         ...
     def __next__(self) -> Job:
         ...
-class ImageIterator:
-    def __iter__(self) -> ImageIterator:
-        ...
-    def __next__(self) -> ImageRecord:
-        ...
-class ProductIterator:
-    def __iter__(self) -> ProductIterator:
-        ...
-    def __next__(self) -> Product:
-        ...
-class NamedNearDuplicate:
-    """
-    A near duplicate of a batch's photo with the names of both photos.
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def image_name(self) -> str:
-        ...
-    @property
-    def other_name(self) -> str:
-        """
-        The photo it looks like.
-        """
-    @property
-    def pair(self) -> NearDuplicate:
-        """
-        pair.image_id is the batch's photo.
-        """
-class BatchReview:
-    """
-    What needs a person's eye after a batch.
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def batch_id(self) -> int:
-        ...
-    @property
-    def failed(self) -> list[Job]:
-        """
-        Every failed job of the batch, with its error.
-        """
-    @property
-    def near_duplicate_count(self) -> int:
-        """
-        Near duplicates flagged for the batch's photos.
-        """
-    @property
-    def near_duplicates(self) -> list[NamedNearDuplicate]:
-        """
-        The first max_named of them, by image id.
-        """
-    @property
-    def unmatched(self) -> int:
-        """
-        Photos of the batch matched to no product.
-        """
 class Bank:
     """
     An image bank: its catalog (SQLite or PostgreSQL) and its files (local disk or S3). Thread-safe; calls release the GIL.
     """
     @staticmethod
-    def open(db: str | None = None, storage: str | None = None, dir: os.PathLike | str | bytes = 'imagebank-data', pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> Bank:
+    def open(db: str | None = None, storage: str | None = None, *, dir: str | bytes | os.PathLike[str] | os.PathLike[bytes] = 'imagebank-data', pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> Bank:
         """
         Opens a bank. With no URI, the defaults inside `dir`: bank.db (SQLite) and files/ (local disk).
         """
@@ -1799,25 +1690,21 @@ class Bank:
         """
     def collection(self, name: str) -> Collection:
         ...
-    def collections(self) -> list[Collection]:
-        """
-        Every collection, by id.
-        """
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
-    def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+    def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
         """
         Iterates over the matching images in id order. linked: True = only images linked to a product, False = only unlinked ones.
         """
-    def import_carteira(self, file: os.PathLike | str | bytes, *, brand: str, collection: str, season: str = '', sheets: collections.abc.Sequence[str] = []) -> CarteiraImport:
+    def import_carteira(self, file: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, brand: str, collection: str, season: str = '', sheets: collections.abc.Sequence[str] = []) -> CarteiraImport:
         """
         Reads a Carteira file and upserts its products into the collection.
         """
-    def ingest(self, paths: os.PathLike | str | bytes | collections.abc.Sequence[os.PathLike | str | bytes], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
+    def ingest(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
         """
-    def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> typing.Any:
+    def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
         """
         Iterates over the products without a photo (SKUs sem foto).
         """
@@ -1831,21 +1718,17 @@ class Bank:
         """
     def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
         """
     def retry_failed(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> int:
         """
         Failed jobs go back to the queue (resume() processes them). Returns how many.
         """
-    def review(self, batch_id: typing.SupportsInt | typing.SupportsIndex, max_named: typing.SupportsInt | typing.SupportsIndex = 1000) -> BatchReview:
-        """
-        What needs a person's eye after a batch: photos matched to no product, near duplicates (the first max_named with the names of both photos) and failed files.
-        """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
     def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> WorkReport:
         """
-        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
         """
     @property
     def blobs(self) -> BlobStore:
@@ -1853,11 +1736,6 @@ class Bank:
     @property
     def catalog(self) -> CatalogStore:
         ...
-    @property
-    def jobs(self) -> JobQueue:
-        """
-        The ingest queue: batches, jobs, leases.
-        """
 class BatchProgress:
     """
     A snapshot of a batch: its row, job counts, rate and ETA.
@@ -1943,7 +1821,11 @@ class ReconcileReport:
     @property
     def still_unmatched(self) -> int:
         ...
-def ahash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+def _log(level: str, message: str) -> None:
+    """
+    Write a record through imagebank's sink (as the library itself does).
+    """
+def ahash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit average hash (8x8 pixels against their mean), as an int.
     
@@ -1953,9 +1835,9 @@ def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.Sup
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
     """
-def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
+def batch_progress(catalog: CatalogStore, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
     """
-    The batch with its counts, rate and ETA, read from the queue.
+    The batch with its counts, rate and ETA, read from the catalog.
     """
 def carteira_fields() -> list[str]:
     """
@@ -1965,17 +1847,9 @@ def crop(image: Image, x: typing.SupportsInt | typing.SupportsIndex, y: typing.S
     """
     Copy a rectangle of the image.
     """
-def decode(src: typing.Any, *, target_width: typing.SupportsInt | typing.SupportsIndex = 0, target_height: typing.SupportsInt | typing.SupportsIndex = 0, auto_orient: bool = True, to_srgb: bool = True, limits: Limits | None = None) -> Image:
+def decode(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, target_width: typing.SupportsInt | typing.SupportsIndex = 0, target_height: typing.SupportsInt | typing.SupportsIndex = 0, auto_orient: bool = True, to_srgb: bool = True, limits: Limits | None = None) -> Image:
     """
     Decode an image (bytes or a path) to sRGB, upright. target_width/target_height: the largest size you will make from it, which lets JPEG and WebP shrink on load.
-    """
-def decode_fast_grey(src: typing.Any, *, min_side: typing.SupportsInt | typing.SupportsIndex = 0, limits: Limits | None = None) -> Image:
-    """
-    imagebank's fast grey view: upright, shrunk on load to at least 2 x min_side per side where the image is that large, colour profiles ignored.
-    """
-def decode_pillow_grey(src: typing.Any, *, limits: Limits | None = None) -> Image:
-    """
-    What Pillow gives for Image.open(src).convert('L'), pixel for pixel: as stored (no EXIF orientation), no colour profile applied.
     """
 def default_presets() -> list[Preset]:
     """
@@ -1983,7 +1857,7 @@ def default_presets() -> list[Preset]:
     """
 def default_required_views() -> list[str]:
     ...
-def dhash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+def dhash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit difference hash (horizontal gradients of 9x8), as an int.
     
@@ -2005,15 +1879,15 @@ def find_preset(name: str) -> Preset:
     """
     The default preset of that name; NotFoundError (listing the names) otherwise.
     """
-def fit(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255], filter: str = 'lanczos3') -> Image:
+def fit_to(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255], filter: str = 'lanczos3') -> Image:
     """
     Fit into a width x height box: 'fit' (contain), 'cover' (fill and crop by 'centre', 'entropy' or 'attention'), or 'pad' (contain, then pad with background).
     """
 def fitted_size(width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, box_width: typing.SupportsInt | typing.SupportsIndex = 0, box_height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', upscale: bool = False) -> tuple[int, int]:
     """
-    The (width, height) fit() gives for an image of width x height.
+    The (width, height) fit_to() gives for an image of width x height.
     """
-def fold_text(text: typing.Any) -> str:
+def fold_text(text: str | bytes) -> str:
     """
     text for comparisons: NFKD, accents removed, case-folded ('Código' -> 'codigo'). bytes that are not UTF-8 are read as Windows-1252.
     """
@@ -2021,15 +1895,7 @@ def format_from_name(name: str) -> str:
     """
     The canonical name of a format name ('jpg' gives 'jpeg'); InvalidArgumentError for names imagebank does not know.
     """
-def format_info(format: str) -> FormatInfo:
-    """
-    The row of the format table for a format name ('jpg' and 'jpeg' give the same row).
-    """
-def format_infos() -> list[FormatInfo]:
-    """
-    Every format imagebank recognises, 'unknown' first.
-    """
-def hamming(a: typing.Any, b: typing.Any) -> int:
+def hamming(a: int | bytes | bytearray | memoryview, b: int | bytes | bytearray | memoryview) -> int:
     """
     Number of differing bits between two hashes: ints (64-bit pHash/dHash/aHash or 256-bit PDQ) or their bytes (8 or 32, big-endian).
     """
@@ -2055,33 +1921,29 @@ def is_valid_utf8(data: bytes) -> bool:
     """
 def latest_catalog_schema_version() -> int:
     ...
-def log(level: str, message: str) -> None:
-    """
-    Write a record through imagebank's sink (as the library itself does).
-    """
 def log_level() -> str:
     """
     The current minimum level.
     """
-def make_variants(src: typing.Any, presets: collections.abc.Sequence[typing.Any] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], limits: Limits | None = None) -> list[Variant]:
+def make_memory_blob_store() -> BlobStore:
+    """
+    A fresh in-memory store (uri 'memory:').
+    """
+def make_variants(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], limits: Limits | None = None) -> list[Variant]:
     """
     Decode once and make every preset (names or Preset objects; default: all six) in every format. Returns Variants in preset x format order.
     """
-def match(filenames: collections.abc.Iterable, known: typing.Any, rules: SkuRules | None = None) -> MatchReport:
+def match(filenames: collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], known: KnownSkus | imagebank._types.SkuSource | collections.abc.Iterable[str | bytes] | None, *, rules: SkuRules | None = None) -> MatchReport:
     """
     Matches photo file names against the known SKUs: per file its parse and SKU, and the report (SKUs without photos, photos without SKU, per SKU the photo count and views).
     
     known: a KnownSkus, an iterable of str, or any object with a skus() method (a Carteira). Names refused (too long) are reported, not raised.
     """
-def memory_blob_store() -> BlobStore:
-    """
-    A fresh in-memory store (uri 'memory:').
-    """
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
     """
-def negotiate(accept: str, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
+def negotiate(accept: str, *, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
     """
     The best available format for an Accept header (RFC 9110 q-values; ties prefer avif > webp > jpeg > png).
     """
@@ -2089,15 +1951,15 @@ def open_blob_store(uri: str) -> BlobStore:
     """
     Opens file:///abs/path, s3://bucket/prefix?... or memory:.
     """
-def open_catalog_store(uri: str) -> CatalogDatabase:
+def open_catalog_store(uri: str) -> CatalogStore:
     """
     Opens sqlite:///abs/path.db or postgresql://user@host:port/db.
     """
-def open_fs_blob_store(root: os.PathLike | str | bytes, *, create_root: bool = True, sweep_temp_files_older_than: typing.SupportsFloat | typing.SupportsIndex | None = None, read_chunk_bytes: typing.SupportsInt | typing.SupportsIndex = 262144) -> BlobStore:
+def open_fs_blob_store(root: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, create_root: bool = True, sweep_temp_files_older_than: typing.SupportsFloat | typing.SupportsIndex | None = None, read_chunk_bytes: typing.SupportsInt | typing.SupportsIndex = 262144) -> BlobStore:
     """
     The local-disk store rooted at `root` (created when missing unless create_root=False). sweep_temp_files_older_than: seconds; when given, temporary files left by crashed writers older than that are deleted first.
     """
-def open_postgresql_catalog(uri: str, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogDatabase:
+def open_postgresql_catalog(uri: str, *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogStore:
     """
     Opens (migrating) a PostgreSQL catalog: postgresql://user@host:port/db.
     """
@@ -2111,7 +1973,7 @@ def open_s3_blob_store(uri: str) -> BlobStore:
     """
     Opens the S3 BlobStore of an s3:// URI.
     """
-def open_sqlite_catalog(path: os.PathLike | str | bytes, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogDatabase:
+def open_sqlite_catalog(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogStore:
     """
     Opens (creating and migrating) a SQLite catalog.
     """
@@ -2119,27 +1981,23 @@ def original_blob_key(sha256: str, extension: str) -> str:
     """
     'originals/ab/cd/<sha256>.<extension>'.
     """
-def parse_filename(path: typing.Any, rules: SkuRules | None = None, known_skus: typing.Any = None) -> SkuParse:
+def parse_filename(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, rules: SkuRules | None = None, known: KnownSkus | imagebank._types.SkuSource | collections.abc.Iterable[str | bytes] | None = None) -> SkuParse:
     """
     The SKU, sequence and view a photo's file name carries.
     
-    path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known_skus: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
-    """
-def parse_formats(formats: str) -> list[str]:
-    """
-    The variant formats of a comma-separated list such as 'avif,webp,jpg', as canonical names (['avif', 'webp', 'jpeg']); empty items are skipped. InvalidArgumentError names a format variants cannot be made in.
+    path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
     """
 def parse_s3_uri(uri: str) -> S3Options:
     """
     S3Options from 's3://bucket/prefix?endpoint=...&region=...'; raises InvalidArgumentError naming the problem.
     """
-def pdq(src: typing.Any, limits: Limits | None = None) -> tuple:
+def pdq(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> tuple[bytes, int]:
     """
     PDQ perceptual hash (Meta's, compatible with the reference) as (hash, quality): hash is 32 bytes whose .hex() is the reference's text form, quality 0-100 (below about 50 the hash is unreliable).
     
     src is an imagebank.Image (hashed as stored) or an encoded image (bytes or a path), decoded upright and in sRGB. Alpha is ignored. InvalidArgumentError for images smaller than 5x5; decode errors as decode().
     """
-def pdq_dihedral(src: typing.Any, limits: Limits | None = None) -> list:
+def pdq_dihedral(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> list[tuple[bytes, int]]:
     """
     The PDQ (hash, quality) of the image's 8 rotations and flips from one computation, in the reference's order: original, rotated 90 degrees counter-clockwise, 180, 270 counter-clockwise, flipped upside down, mirrored left-right, transposed, transversed. src and errors as pdq().
     """
@@ -2151,48 +2009,25 @@ def pdq_to_hex(hash: bytes) -> str:
     """
     64 lowercase hex digits of a PDQ hash given as its 32 bytes.
     """
-def perceptual_hashes(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> typing.Any:
+def perceptual_hashes(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, compat: str | None = None, limits: Limits | None = None) -> PerceptualHashes:
     """
     (phash, dhash, ahash) of one image from a single decode, as a PerceptualHashes named tuple of ints.
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
-def phash(src: typing.Any, *, compat: str | None = None, limits: Limits | None = None) -> int:
+def phash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, compat: str | None = None, limits: Limits | None = None) -> int:
     """
     64-bit perceptual hash (DCT of a 32x32 grey image), as an int.
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
-def pillow_grey(image: Image) -> Image:
-    """
-    Pillow's convert('L') of decoded pixels (L, LA, RGB or RGBA).
-    """
-@typing.overload
-def probe(src: bytes, limits: Limits | None = None) -> ImageInfo:
+def probe(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> ImageInfo:
     """
     Read an image's header without decoding it.
     
     src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
     """
-@typing.overload
-def probe(src: os.PathLike | str | bytes, limits: Limits | None = None) -> ImageInfo:
-    """
-    Read an image's header without decoding it.
-    
-    src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
-    """
-@typing.overload
-def probe(src: typing_extensions.Buffer, limits: Limits | None = None) -> ImageInfo:
-    """
-    Read an image's header without decoding it.
-    
-    src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
-    """
-def quote_blob_key(key: str) -> str:
-    """
-    A key quoted for a message: non-printable bytes escaped, long keys cut.
-    """
-def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
+def read_carteira(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
     """
     Read a Carteira de Compras (.xlsx/.xlsm, legacy .xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a Carteira.
     
@@ -2200,17 +2035,9 @@ def read_carteira(src: typing.Any, *, name: str | None = None, sheets: collectio
     
     Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
     """
-def read_file(path: os.PathLike | str | bytes, max_bytes: typing.SupportsInt | typing.SupportsIndex) -> bytes:
-    """
-    The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
-    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
-    """
-def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
-    """
-    (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
     """
 def s3_credentials_from_env() -> S3Credentials:
     """
@@ -2220,11 +2047,11 @@ def set_log_level(level: str) -> None:
     """
     Drop records below level: 'debug', 'info', 'warning' or 'error'.
     """
-def set_log_sink(sink: collections.abc.Callable | None) -> None:
+def set_log_sink(sink: collections.abc.Callable[[str, str], typing.Any] | None) -> None:
     """
     Route imagebank's log records to sink(level, message); None restores the stderr sink. The imagebank package installs a sink that forwards to the 'imagebank' logger of the logging module.
     """
-def sha256(src: typing.Any) -> str:
+def sha256(src: str | os.PathLike[str] | bytes | bytearray | memoryview) -> str:
     """
     SHA-256 of a file (path, read in blocks) or of bytes, as 64 lowercase hex digits.
     """
@@ -2236,7 +2063,7 @@ def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
     """
-def sweep_fs_blob_store_temp_files(root: os.PathLike | str | bytes, older_than: typing.SupportsFloat | typing.SupportsIndex) -> FsSweepReport:
+def sweep_fs_blob_store_temp_files(root: str | bytes | os.PathLike[str] | os.PathLike[bytes], older_than: typing.SupportsFloat | typing.SupportsIndex) -> FsSweepReport:
     """
     Deletes temporary files left under `root` by crashed writers whose last change is more than `older_than` seconds old.
     """
@@ -2244,7 +2071,7 @@ def to_utf8(data: bytes) -> str:
     """
     bytes decoded as UTF-8 when they are valid UTF-8, else as Windows-1252 (never fails).
     """
-def upper_without_accents(text: typing.Any) -> str:
+def upper_without_accents(text: str | bytes) -> str:
     """
     text with accents removed, in upper case, composed ('abc-ação' -> 'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.
     """
@@ -2252,13 +2079,13 @@ def validate_blob_key(key: str) -> None:
     """
     Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
     """
-def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> None:
-    """
-    Checks the options Bank.ingest, resume and work take, as they do before they start: raises InvalidArgumentError naming the first one out of range. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
-    """
 def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
+    """
+def variant_blob_key(sha256: str, preset: str, extension: str) -> str:
+    """
+    'variants/<sha256>/<preset>.<extension>'.
     """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """
@@ -2268,19 +2095,15 @@ def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
     """
-def write_file_atomic(path: os.PathLike | str | bytes, data: typing_extensions.Buffer) -> None:
-    """
-    Replace the file at path with data (bytes or any contiguous buffer), atomically and durably: a temporary file next to it is written, fsynced and renamed over path, then the directory is fsynced. Readers see the old content or the new; on failure (IoError naming the file) path is left as it was and no temporary file remains.
-    """
-BATCH_CANCELLED: imagebank.states.BatchState
-BATCH_DONE: imagebank.states.BatchState
-BATCH_PAUSED: imagebank.states.BatchState
-BATCH_QUEUED: imagebank.states.BatchState
-BATCH_RUNNING: imagebank.states.BatchState
-JOB_CANCELLED: imagebank.states.JobState
-JOB_DONE: imagebank.states.JobState
-JOB_DUPLICATE: imagebank.states.JobState
-JOB_FAILED: imagebank.states.JobState
-JOB_LEASED: imagebank.states.JobState
-JOB_RECEIVED: imagebank.states.JobState
+BATCH_CANCELLED: str = 'cancelled'
+BATCH_DONE: str = 'done'
+BATCH_PAUSED: str = 'paused'
+BATCH_QUEUED: str = 'queued'
+BATCH_RUNNING: str = 'running'
+JOB_CANCELLED: str = 'cancelled'
+JOB_DONE: str = 'done'
+JOB_DUPLICATE: str = 'duplicate'
+JOB_FAILED: str = 'failed'
+JOB_LEASED: str = 'leased'
+JOB_RECEIVED: str = 'received'
 __version__: str = '0.1.0'

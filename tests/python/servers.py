@@ -38,7 +38,7 @@ def minio_binary() -> pathlib.Path | None:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
 class Minio:
@@ -74,7 +74,7 @@ class Minio:
     def _healthy(self) -> bool:
         try:
             with urllib.request.urlopen(self.endpoint + "/minio/health/live", timeout=1) as r:
-                return r.status == 200
+                return bool(r.status == 200)
         except OSError:
             return False
 

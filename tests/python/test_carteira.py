@@ -241,7 +241,7 @@ def test_other_errors():
     with pytest.raises(imagebank.UnsupportedFormatError, match="binary"):
         imagebank.read_carteira((DATA / "rgb.jpg").read_bytes(), name="foto.jpg")
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.read_carteira(12)
+        imagebank.read_carteira(12)  # type: ignore[arg-type]
 
 
 def test_objects_outlive_the_carteira_and_print():
@@ -264,7 +264,7 @@ def test_objects_outlive_the_carteira_and_print():
         "preco_venda", "fornecedor", "data_entrega"]
 
 
-def test_values_match_what_openpyxl_reads(tmp_path):
+def test_values_match_what_openpyxl_reads(tmp_path: pathlib.Path):
     """Random values written by openpyxl read back as openpyxl reads them:
     text as written (trimmed), whole numbers as int, floats to the last bit
     of what the file holds, date cells as ISO dates."""
@@ -300,7 +300,7 @@ def test_values_match_what_openpyxl_reads(tmp_path):
     assert all(i.message.startswith("SKU ") for i in c.issues)
 
 
-def test_large_sheet_read_on_worker_threads(tmp_path):
+def test_large_sheet_read_on_worker_threads(tmp_path: pathlib.Path):
     """A sheet past 1 MiB of XML is inflated, parsed and assembled on three
     threads: the rows still come whole and in order."""
     import zipfile
@@ -345,7 +345,7 @@ def cli() -> str:
     return exe
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
+def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([cli(), *args], capture_output=True, text=True, timeout=60)
 
 

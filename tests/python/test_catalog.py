@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -42,11 +43,11 @@ def record(n: int, sku_base: str = "", view: str = "front") -> core.ImageRecord:
 
 
 @pytest.fixture()
-def bank(tmp_path):
+def bank(tmp_path: pathlib.Path) -> imagebank.Bank:
     return core.Bank.open(dir=tmp_path / "bank")
 
 
-def test_open_with_defaults_creates_the_bank_dir(tmp_path, monkeypatch):
+def test_open_with_defaults_creates_the_bank_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     b = core.Bank.open()
     assert (tmp_path / "imagebank-data" / "bank.db").exists()
@@ -55,7 +56,7 @@ def test_open_with_defaults_creates_the_bank_dir(tmp_path, monkeypatch):
     assert b.catalog.schema_version() == core.latest_catalog_schema_version()
 
 
-def test_import_carteira_then_reports(bank):
+def test_import_carteira_then_reports(bank: imagebank.Bank):
     rec = bank.import_carteira(CARTEIRA, brand="Marca A", collection="Verão 2027")
     assert rec.products_created == 7
     assert rec.file == "carteira.xlsx"
@@ -93,24 +94,24 @@ def test_collections_lists_every_collection_by_id(bank):
     assert listed[0].id < listed[1].id
 
 
-def test_images_iterate_across_pages_with_filters(bank):
+def test_images_iterate_across_pages_with_filters(bank: imagebank.Bank):
     catalog = bank.catalog
     rows = catalog.insert_images([record(n, "ODD" if n % 2 else "EVEN") for n in range(1, 31)])
     assert [r.duplicate for r in rows] == [False] * 30
-    ids = [r.id for r in catalog.images(page_size=7)]
+    ids = [r.id for r in catalog.list_images(page_size=7)]
     assert len(ids) == 30 and ids == sorted(ids)
-    assert len(list(catalog.images(sku_base="ODD", page_size=4))) == 15
+    assert len(list(catalog.list_images(sku_base="ODD", page_size=4))) == 15
     assert len(list(bank.images(sku_base="EVEN"))) == 15
     got = catalog.find_image_by_sha256(sha(3))
     assert got.phash == 0xF00DF00DF00DF00D + 3  # unsigned 64-bit survives
     assert got.pdq == bytes(range(32))
     with pytest.raises(imagebank.InvalidArgumentError):
-        list(catalog.images(page_size=0))
+        list(catalog.list_images(page_size=0))
     with pytest.raises(imagebank.InvalidArgumentError):
-        list(catalog.images(status="maybe"))
+        list(catalog.list_images(status="maybe"))
 
 
-def test_duplicate_content_returns_the_existing_row(bank):
+def test_duplicate_content_returns_the_existing_row(bank: imagebank.Bank):
     first = bank.catalog.insert_image(record(9, "A1"))
     second = bank.catalog.insert_image(record(9, "B2"))
     assert second.duplicate and second.image.id == first.image.id
@@ -121,7 +122,7 @@ def test_duplicate_content_returns_the_existing_row(bank):
         bank.catalog.insert_image(bad)
 
 
-def test_status_workflow_raises_conflict(bank):
+def test_status_workflow_raises_conflict(bank: imagebank.Bank):
     img = bank.catalog.insert_image(record(1)).image
     assert bank.catalog.set_image_status(img.id, "approved").status == "approved"
     with pytest.raises(imagebank.ConflictError):
@@ -130,7 +131,7 @@ def test_status_workflow_raises_conflict(bank):
     assert not core.is_allowed_transition("approved", "pending")
 
 
-def test_ai_analysis_is_kept_apart(bank):
+def test_ai_analysis_is_kept_apart(bank: imagebank.Bank):
     b = bank.catalog.upsert_brand("M")
     c = bank.catalog.upsert_collection(b.id, "C")
     fields = core.CarteiraFields()
@@ -156,7 +157,7 @@ def test_ai_analysis_is_kept_apart(bank):
     assert [(h.old_sku, h.new_sku, h.actor) for h in history] == [("", "V1", "ingest")]
 
 
-def test_gil_is_released_during_store_calls(bank):
+def test_gil_is_released_during_store_calls(bank: imagebank.Bank):
     catalog = bank.catalog
     errors = []
 
@@ -172,10 +173,10 @@ def test_gil_is_released_during_store_calls(bank):
     for t in threads:
         t.join()
     assert not errors
-    assert len(list(catalog.images())) == 800
+    assert len(list(catalog.list_images())) == 800
 
 
-def test_bad_uris_raise_clear_errors(tmp_path):
+def test_bad_uris_raise_clear_errors(tmp_path: pathlib.Path):
     with pytest.raises(imagebank.InvalidArgumentError, match="mysql"):
         core.open_catalog_store("mysql://x")
     with pytest.raises(imagebank.InvalidArgumentError):
@@ -197,7 +198,7 @@ def _cli() -> str:
     return exe
 
 
-def test_missing_photos_csv_is_safe_for_spreadsheets(tmp_path):
+def test_missing_photos_csv_is_safe_for_spreadsheets(tmp_path: pathlib.Path):
     b = core.Bank.open(dir=tmp_path / "bank")
     brand = b.catalog.upsert_brand("M")
     c = b.catalog.upsert_collection(brand.id, "C")
@@ -225,7 +226,7 @@ def postgres(tmp_path_factory):
         subprocess.run([script, "stop", d], capture_output=True)
 
 
-def test_the_same_api_on_postgresql(postgres, tmp_path):
+def test_the_same_api_on_postgresql(postgres, tmp_path: pathlib.Path):
     uri = postgres("pybank")
     b = core.Bank.open(db=uri, storage="memory:", dir=tmp_path)
     assert b.catalog.uri == uri
@@ -237,7 +238,7 @@ def test_the_same_api_on_postgresql(postgres, tmp_path):
     assert cov.products == 7
 
 
-def test_catalog_product_queries(bank):
+def test_catalog_product_queries(bank: imagebank.Bank):
     bank.import_carteira(CARTEIRA, brand="Marca A", collection="Verão 2027")
     coll = bank.collection("Verão 2027")
     (imp,) = bank.catalog.carteira_imports(coll.id)

@@ -25,12 +25,12 @@ def test_sha256_of_bytes_and_paths_matches_hashlib():
         assert imagebank.sha256(str(path)) == want, path
 
 
-def test_sha256_errors(tmp_path):
+def test_sha256_errors(tmp_path: pathlib.Path):
     with pytest.raises(imagebank.NotFoundError) as e:
         imagebank.sha256(tmp_path / "missing.jpg")
     assert "missing.jpg" in str(e.value)
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.sha256(12345)
+        imagebank.sha256(12345)  # type: ignore[arg-type]
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.sha256(tmp_path)  # a directory is not a file
 
@@ -57,4 +57,4 @@ def test_hamming_rejects_bad_hashes():
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.hamming(b"\x00" * 7, b"\x00" * 7)
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.hamming("ff", "00")
+        imagebank.hamming("ff", "00")  # type: ignore[arg-type]

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import pathlib
 import subprocess
 import sys
 import textwrap
 import threading
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 import imagebank
 
 
-def popcount64(x: np.ndarray) -> np.ndarray:
+def popcount64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
     if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(x).astype(np.int64)
+        return np.asarray(np.bitwise_count(x), dtype=np.int64)
     table = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
-    return table[x.view(np.uint8).reshape(-1, 8)].sum(axis=1)
+    return np.asarray(table[x.view(np.uint8).reshape(-1, 8)].sum(axis=1), dtype=np.int64)
 
 
 def brute(ids: np.ndarray, hashes: np.ndarray, q, radius: int):
@@ -135,7 +137,7 @@ def test_add_many_reads_in_place_and_validates():
     with pytest.raises(imagebank.InvalidArgumentError, match="contiguous"):
         index.add_many(ids, np.arange(20, dtype=np.uint64)[::2])
     with pytest.raises(imagebank.InvalidArgumentError):
-        index.add_many([1, 2], [3, 4])
+        index.add_many([1, 2], [3, 4])  # type: ignore[arg-type]
     assert len(index) == 0  # nothing was added by the failures
     index.add_many(ids, hashes)
     assert len(index) == 10
@@ -162,7 +164,7 @@ def test_bad_arguments_raise_invalid_argument():
     with pytest.raises(imagebank.InvalidArgumentError):
         index.add(-1, 5)
     with pytest.raises(imagebank.InvalidArgumentError):
-        index.add(1, "ff")
+        index.add(1, "ff")  # type: ignore[arg-type]
     with pytest.raises(imagebank.InvalidArgumentError):
         index.knn(1, -3)
     wide = imagebank.HashIndex(bits=256)
@@ -172,7 +174,7 @@ def test_bad_arguments_raise_invalid_argument():
         wide.add(1, b"\x00" * 8)
 
 
-def test_save_open_read_only_and_writable(tmp_path):
+def test_save_open_read_only_and_writable(tmp_path: pathlib.Path):
     rng = np.random.default_rng(3)
     n = 30_000
     hashes = clustered(n, 200, 6, rng)
@@ -202,7 +204,7 @@ def test_save_open_read_only_and_writable(tmp_path):
     assert again.query(0xABC, 0)[0].tolist() == [5]
 
 
-def test_second_process_opens_read_only(tmp_path):
+def test_second_process_opens_read_only(tmp_path: pathlib.Path):
     rng = np.random.default_rng(4)
     n = 20_000
     hashes = rng.integers(0, 2**64, size=n, dtype=np.uint64)
@@ -234,7 +236,7 @@ def test_second_process_opens_read_only(tmp_path):
     assert mine.query(q, 4)[0].tolist() == want
 
 
-def test_corrupt_and_truncated_files(tmp_path):
+def test_corrupt_and_truncated_files(tmp_path: pathlib.Path):
     index = imagebank.HashIndex()
     index.add_many(np.arange(5000, dtype=np.uint64),
                    np.random.default_rng(5).integers(0, 2**64, 5000, dtype=np.uint64))

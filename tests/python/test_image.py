@@ -120,18 +120,18 @@ def test_resize_crop_fit():
     assert imagebank.resize(img, 32, 24, filter="box").shape == (24, 32, 3)
     part = imagebank.crop(img, 4, 4, 12, 8)
     assert tuple(np.asarray(part)[4, 6]) == RED
-    assert imagebank.fit(img, 32, 32).shape == (24, 32, 3)
-    assert imagebank.fit(img, 32, 32, fit="cover").shape == (32, 32, 3)
-    padded = np.asarray(imagebank.fit(img, 32, 32, fit="pad"))
+    assert imagebank.fit_to(img, 32, 32).shape == (24, 32, 3)
+    assert imagebank.fit_to(img, 32, 32, fit="cover").shape == (32, 32, 3)
+    padded = np.asarray(imagebank.fit_to(img, 32, 32, fit="pad"))
     assert padded.shape == (32, 32, 3)
     assert tuple(padded[0, 0]) == (255, 255, 255)
-    assert imagebank.fit(img, 640, 480).shape == (48, 64, 3)  # no upscale
+    assert imagebank.fit_to(img, 640, 480).shape == (48, 64, 3)  # no upscale
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.crop(img, 60, 40, 10, 10)
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.resize(img, 0, 10)
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.fit(img, 10, 10, fit="stretch")
+        imagebank.fit_to(img, 10, 10, fit="stretch")
 
 
 def test_make_variants_presets_formats_and_keys():
@@ -165,11 +165,11 @@ def test_negotiate():
     chrome = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
     n = imagebank.negotiate(chrome)
     assert (n.format, n.acceptable, n.vary_accept) == ("avif", True, True)
-    assert imagebank.negotiate("image/webp,*/*", ["jpeg", "webp"]).format == "webp"
+    assert imagebank.negotiate("image/webp,*/*", available=["jpeg", "webp"]).format == "webp"
     assert imagebank.negotiate("image/webp;q=0.9, image/avif;q=0.5").format == "webp"
     assert imagebank.negotiate("image/*, image/avif;q=0").format == "webp"
     assert imagebank.negotiate("garbage;;;").format == "jpeg"
-    none = imagebank.negotiate("text/html", ["avif", "webp", "jpeg"])
+    none = imagebank.negotiate("text/html", available=["avif", "webp", "jpeg"])
     assert none.acceptable is False and none.format == "jpeg"
 
 

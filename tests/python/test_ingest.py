@@ -11,6 +11,7 @@ import shutil
 import signal
 import threading
 import time
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ import imagebank
 from conftest import DATA
 
 core = imagebank._core
-FAST = {"formats": ["jpeg"], "presets": ["thumbnail", "small"]}
+FAST: dict[str, Any] = {"formats": ["jpeg"], "presets": ["thumbnail", "small"]}
 
 
 class Boom(Exception):
@@ -33,12 +34,12 @@ def write_carteira(path: pathlib.Path, skus: list[str]) -> pathlib.Path:
 
 
 @pytest.fixture()
-def bank(tmp_path):
+def bank(tmp_path: pathlib.Path) -> imagebank.Bank:
     return core.Bank.open(dir=tmp_path / "bank")
 
 
 @pytest.fixture()
-def photos(tmp_path) -> pathlib.Path:
+def photos(tmp_path: pathlib.Path) -> pathlib.Path:
     """Five good photos (one an exact copy under another name) and three bad
     files: empty, truncated, GIF."""
     d = tmp_path / "upload"
@@ -57,7 +58,7 @@ def photos(tmp_path) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def many(tmp_path_factory) -> pathlib.Path:
+def many(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """24 distinct noise photos, enough for a run of about a second on one
     worker: long enough to stop it midway."""
     d = tmp_path_factory.mktemp("many")
@@ -69,7 +70,7 @@ def many(tmp_path_factory) -> pathlib.Path:
     return d
 
 
-def test_ingest_a_folder(bank, photos, tmp_path):
+def test_ingest_a_folder(bank: imagebank.Bank, photos: pathlib.Path, tmp_path: pathlib.Path):
     bank.import_carteira(write_carteira(tmp_path / "c.csv", ["ABC123", "XYZ9"]),
                          brand="Marca", collection="Verão 2027")
     # One worker: jobs are processed in path order, so ABC123_FRENTE.jpg is
@@ -110,7 +111,7 @@ def test_ingest_a_folder(bank, photos, tmp_path):
     assert images["XYZ9_01.jpg"].product_id == xyz.id
     assert images["NOSKU77_01.jpg"].product_id is None
     assert [i.original_name for i in bank.images(linked=False)] == ["NOSKU77_01.jpg"]
-    assert len(list(bank.catalog.images(linked=True, collection_id=coll.id))) == 4
+    assert len(list(bank.catalog.list_images(linked=True, collection_id=coll.id))) == 4
     # EXIF orientation 6: the stored size is the upright one.
     rotated = images["XYZ9_01.jpg"]
     assert rotated.width < rotated.height
@@ -144,8 +145,8 @@ def test_ingest_a_folder(bank, photos, tmp_path):
     assert (nothing.unmatched, nothing.near_duplicate_count, nothing.failed) == (0, 0, [])
 
 
-def test_progress_callback_sees_the_batch(bank, photos):
-    seen = []
+def test_progress_callback_sees_the_batch(bank: imagebank.Bank, photos: pathlib.Path):
+    seen: list[core.BatchProgress] = []
     batch = bank.ingest(os.fspath(photos), workers=2, progress=seen.append,
                         progress_interval=0.02, **FAST)
     assert seen and all(isinstance(p, core.BatchProgress) for p in seen)
@@ -160,7 +161,7 @@ def test_progress_callback_sees_the_batch(bank, photos):
     assert "BatchProgress(batch=" in repr(last)
 
 
-def test_a_raising_progress_callback_stops_the_run(bank, many):
+def test_a_raising_progress_callback_stops_the_run(bank: imagebank.Bank, many: pathlib.Path):
     seen = []
 
     def progress(p):
@@ -185,8 +186,8 @@ def test_a_raising_progress_callback_stops_the_run(bank, many):
     assert len(list(bank.images())) == 24
 
 
-def test_ctrl_c_stops_the_run(bank, many):
-    sent = []
+def test_ctrl_c_stops_the_run(bank: imagebank.Bank, many: pathlib.Path):
+    sent: list[int] = []
 
     def progress(p):
         if not sent and p.counts.open > 0:
@@ -200,7 +201,7 @@ def test_ctrl_c_stops_the_run(bank, many):
     assert bank.resume(sent[0], **FAST).state == "done"
 
 
-def test_ctrl_c_without_a_progress_callback(bank, many):
+def test_ctrl_c_without_a_progress_callback(bank: imagebank.Bank, many: pathlib.Path):
     timer = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
@@ -213,7 +214,7 @@ def test_ctrl_c_without_a_progress_callback(bank, many):
     assert bank.resume(stopped.batch.id, **FAST).state == "done"
 
 
-def test_the_gil_is_released_while_ingesting(bank, many):
+def test_the_gil_is_released_while_ingesting(bank: imagebank.Bank, many: pathlib.Path):
     count = 0
     stop = threading.Event()
 
@@ -239,7 +240,7 @@ def test_the_gil_is_released_while_ingesting(bank, many):
     assert during > 20
 
 
-def test_pause_then_resume(bank, many):
+def test_pause_then_resume(bank: imagebank.Bank, many: pathlib.Path):
     def progress(p):
         if p.counts.open > 0 and p.batch.state != "paused":
             bank.pause(p.batch.id)
@@ -258,7 +259,7 @@ def test_pause_then_resume(bank, many):
         bank.pause(paused.id)
 
 
-def test_cancel_keeps_the_done_work(bank, many):
+def test_cancel_keeps_the_done_work(bank: imagebank.Bank, many: pathlib.Path):
     def progress(p):
         if p.counts.done > 0 and p.batch.state != "cancelled":
             bank.cancel(p.batch.id)
@@ -276,7 +277,7 @@ def test_cancel_keeps_the_done_work(bank, many):
         bank.retry_failed(cancelled.id)
 
 
-def test_retry_failed_and_the_batch_list(bank, photos):
+def test_retry_failed_and_the_batch_list(bank: imagebank.Bank, photos: pathlib.Path):
     first = bank.ingest(photos, **FAST)
     second = bank.ingest(photos / "XYZ9_01.jpg", **FAST)
     # The empty file was refused when received (never stored): it stays
@@ -303,7 +304,7 @@ def test_retry_failed_and_the_batch_list(bank, photos):
         bank.resume(999)
 
 
-def test_work_processes_queued_batches(bank, photos):
+def test_work_processes_queued_batches(bank: imagebank.Bank, photos: pathlib.Path):
     queue = bank.jobs
     batch = queue.create_batch(0, "by hand")
     job = queue.add_jobs(batch.id, [core.JobInsert("/nowhere/X_01.jpg",
@@ -317,7 +318,7 @@ def test_work_processes_queued_batches(bank, photos):
     assert queue.get_batch(batch.id).state == "done"
 
 
-def test_work_follow_runs_until_ctrl_c(bank):
+def test_work_follow_runs_until_ctrl_c(bank: imagebank.Bank):
     timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
     started = time.monotonic()
     timer.start()
@@ -329,7 +330,7 @@ def test_work_follow_runs_until_ctrl_c(bank):
     assert time.monotonic() - started < 10
 
 
-def test_reconcile_after_a_late_carteira(bank, photos, tmp_path):
+def test_reconcile_after_a_late_carteira(bank: imagebank.Bank, photos: pathlib.Path, tmp_path: pathlib.Path):
     batch = bank.ingest(photos, collection="Inverno", brand="Marca", season="2027",
                         workers=1, **FAST)
     assert batch.state == "done"
@@ -355,7 +356,7 @@ def test_reconcile_after_a_late_carteira(bank, photos, tmp_path):
         bank.reconcile(collection="Nenhuma")
 
 
-def test_bad_options_raise_naming_the_value(bank, photos):
+def test_bad_options_raise_naming_the_value(bank: imagebank.Bank, photos: pathlib.Path):
     with pytest.raises(imagebank.InvalidArgumentError, match="gigante"):
         bank.ingest(photos, presets=["thumbnail", "gigante"])
     with pytest.raises(imagebank.InvalidArgumentError, match="bmpx"):
@@ -373,7 +374,7 @@ def test_bad_options_raise_naming_the_value(bank, photos):
     with pytest.raises(imagebank.InvalidArgumentError, match="Nenhuma"):
         bank.ingest(photos, collection="Nenhuma")  # no brand to create it
     with pytest.raises(TypeError):
-        bank.ingest(photos, progress=42)
+        bank.ingest(photos, progress=42)  # type: ignore[arg-type]
     assert bank.batches() == []  # nothing was created
 
 
@@ -419,7 +420,7 @@ def test_parse_formats():
             imagebank.parse_formats("webp," + bad)
 
 
-def test_custom_presets(bank, photos):
+def test_custom_presets(bank: imagebank.Bank, photos: pathlib.Path):
     tiny = core.Preset("tiny", 64, 64)
     batch = bank.ingest(photos / "ABC123_FRENTE.jpg", presets=[tiny, "thumbnail"],
                         formats=["webp"])

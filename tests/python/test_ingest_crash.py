@@ -10,6 +10,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -24,12 +25,12 @@ def _cli() -> str:
     return exe
 
 
-def _run(*args: str) -> dict:
+def _run(*args: str) -> dict[str, Any]:
     out = subprocess.run([sys.executable, str(SCRIPT), "--cli", _cli(), "--seed", "7",
                           "--min-gap", "0.2", "--max-gap", "1.0", *args],
                          capture_output=True, text=True, timeout=900)
     assert out.stdout.strip(), out.stderr
-    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    summary: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     assert summary["ok"], summary
     assert out.returncode == 0
     return summary

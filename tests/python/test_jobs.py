@@ -5,6 +5,7 @@ and message), the watchdog's release, retries, counts and the state enums."""
 
 from __future__ import annotations
 
+import pathlib
 import time
 
 import pytest
@@ -35,12 +36,12 @@ def now_ms() -> int:
 
 
 @pytest.fixture()
-def catalog(tmp_path):
+def catalog(tmp_path: pathlib.Path) -> imagebank.CatalogStore:
     return core.open_sqlite_catalog(tmp_path / "jobs.db")
 
 
 @pytest.fixture()
-def batch(catalog):
+def batch(catalog: imagebank.CatalogStore) -> imagebank.Batch:
     brand = catalog.upsert_brand("Marca")
     coll = catalog.upsert_collection(brand.id, "Verão", "2027")
     return catalog.create_batch(coll.id, "/uploads/verao")
@@ -112,7 +113,7 @@ def test_a_failure_is_stored_as_its_code_and_retries_read_the_code(catalog, batc
     assert catalog.retry_failed_jobs(batch.id) == 2
 
 
-def test_add_jobs_is_idempotent_by_source_path(catalog, batch):
+def test_add_jobs_is_idempotent_by_source_path(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     assert (batch.state, batch.receiving) == ("queued", True)
     existing = catalog.insert_image(record(99, "OLD_01.jpg")).image
     jobs = catalog.add_jobs(batch.id, [
@@ -165,7 +166,7 @@ def test_add_jobs_is_idempotent_by_source_path(catalog, batch):
         catalog.add_jobs(999, [core.JobInsert("/u/x.jpg")])
 
 
-def test_lease_complete_fail_release_retry(catalog, batch):
+def test_lease_complete_fail_release_retry(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     other = catalog.insert_image(record(50, "OTHER_01.jpg")).image
     j1, j2, j3 = catalog.add_jobs(batch.id, [
         core.JobInsert(f"/u/A1_0{n}.jpg", original_name=f"A1_0{n}.jpg", sha256=sha(n))
@@ -241,7 +242,7 @@ def test_lease_complete_fail_release_retry(catalog, batch):
         catalog.release_leases(now_ms(), max_attempts=0)
 
 
-def test_batch_states(catalog, batch):
+def test_batch_states(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     (j1,) = catalog.add_jobs(batch.id, [core.JobInsert("/u/A.jpg", sha256=sha(1))])
     assert catalog.list_batches() == [catalog.get_batch(batch.id)]
     paused = catalog.set_batch_state(batch.id, "paused")
@@ -266,7 +267,7 @@ def test_batch_states(catalog, batch):
     assert "state='cancelled'" in repr(cancelled)
 
 
-def test_list_products_pages(catalog, batch):
+def test_list_products_pages(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     products = [core.ProductUpsert(f"SKU{n:02d}") for n in range(7)]
     catalog.import_products(batch.collection_id, products)
     listed = list(catalog.list_products(batch.collection_id, page_size=3))
@@ -276,15 +277,15 @@ def test_list_products_pages(catalog, batch):
     assert list(catalog.list_products(9999)) == []
 
 
-def test_images_linked_filter(catalog, batch):
+def test_images_linked_filter(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     catalog.import_products(batch.collection_id, [core.ProductUpsert("A1")])
     product = catalog.find_product(batch.collection_id, "A1")
     a = catalog.insert_image(record(1)).image
     b = catalog.insert_image(record(2)).image
     catalog.link_image(a.id, product.id, "test")
-    assert [i.id for i in catalog.images(linked=True)] == [a.id]
-    assert [i.id for i in catalog.images(linked=False)] == [b.id]
-    assert len(list(catalog.images())) == 2
+    assert [i.id for i in catalog.list_images(linked=True)] == [a.id]
+    assert [i.id for i in catalog.list_images(linked=False)] == [b.id]
+    assert len(list(catalog.list_images())) == 2
 
 
 def test_option_types_are_editable():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import json
 import logging
@@ -28,7 +29,9 @@ def test_imported_from_the_installed_wheel_not_the_source_tree():
 
 def test_version_comes_from_cmake():
     cmake = (REPO / "CMakeLists.txt").read_text()
-    version = re.search(r"project\(imagebank\s+VERSION\s+([0-9.]+)", cmake).group(1)
+    found = re.search(r"project\(imagebank\s+VERSION\s+([0-9.]+)", cmake)
+    assert found
+    version = found.group(1)
     assert imagebank.__version__ == version
     assert importlib.metadata.version("imagebank") == version
 
@@ -44,25 +47,61 @@ def test_stubs_are_not_stale(tmp_path):
     binding changed without `scripts/gen-stubs.sh`."""
     stubgen = shutil.which("pybind11-stubgen", path=os.path.dirname(sys.executable))
     assert stubgen, "pybind11-stubgen is a test dependency (scripts/install-deps.sh --test)"
-    subprocess.run([stubgen, "imagebank._core", "-o", str(tmp_path)], check=True,
-                   capture_output=True)
-    generated = (tmp_path / "imagebank" / "_core.pyi").read_text()
+    generated = tmp_path / "_core.pyi"
+    subprocess.run(["bash", str(REPO / "scripts" / "gen-stubs.sh"), sys.executable,
+                    str(generated)], check=True, capture_output=True)
     committed = (REPO / "python" / "imagebank" / "_core.pyi").read_text()
-    assert generated == committed, "stale stubs: run scripts/gen-stubs.sh"
+    assert generated.read_text() == committed, "stale stubs: run scripts/gen-stubs.sh"
 
 
-def test_all_exports_exist():
+# The fixed public names (DESIGN.md); everything else may move.
+FIXED_NAMES = {"probe", "decode", "encode", "make_variants", "negotiate", "phash",
+               "dhash", "ahash", "pdq", "hamming", "HashIndex", "parse_filename",
+               "read_carteira", "Bank", "Error"}
+
+
+def public_core_names() -> set[str]:
+    return {n for n in dir(imagebank._core) if not n.startswith("_")}
+
+
+def test_exports_are_the_compiled_module_and_the_errors():
+    """__all__ is written nowhere: _core.__all__ lists every public name of
+    the compiled module, which imports every error class, and __version__."""
+    error_classes = {n for n, v in vars(imagebank.errors).items()
+                     if isinstance(v, type) and issubclass(v, imagebank.errors.Error)}
+    assert set(imagebank.errors.__all__) == error_classes
+    assert imagebank.__all__ == sorted(public_core_names() | {"__version__"})
+    assert error_classes | FIXED_NAMES <= set(imagebank.__all__)
     for name in imagebank.__all__:
-        assert hasattr(imagebank, name), name
-    public_core = {n for n in dir(imagebank._core) if not n.startswith("_")}
-    # Everything compiled is reachable from the package, except the raw
-    # logging entry point used by the package itself.
-    assert public_core - set(imagebank.__all__) <= {"log"}
+        assert getattr(imagebank, name) is getattr(imagebank._core, name), name
+    for name in error_classes:
+        assert getattr(imagebank, name) is getattr(imagebank.errors, name), name
+    namespace: dict[str, object] = {}
+    exec("from imagebank import *", namespace)
+    assert set(namespace) - {"__builtins__"} == set(imagebank.__all__)
 
 
-def test_log_records_reach_python_logging(caplog):
+def test_the_stub_declares_what_the_module_has():
+    """The stub's __all__ is what mypy and IDEs re-export from the package."""
+    tree = ast.parse((PKG / "_core.pyi").read_text())
+    (stub_all,) = [node.value for node in tree.body if isinstance(node, ast.AnnAssign)
+                   and isinstance(node.target, ast.Name) and node.target.id == "__all__"
+                   and node.value is not None]
+    assert ast.literal_eval(stub_all) == imagebank._core.__all__
+
+
+def test_the_stub_says_what_each_argument_takes():
+    """No argument or result is a bare typing.Any: a py::object in a binding
+    without a Typed<...> hint (bindings/python/type_hints.hpp)."""
+    text = (PKG / "_core.pyi").read_text()
+    untyped = [line.strip() for line in text.splitlines()
+               if re.search(r"(\w+: typing\.Any\b(?!\])|-> typing\.Any:)", line)]
+    assert untyped == []
+
+
+def test_log_records_reach_python_logging(caplog: pytest.LogCaptureFixture):
     with caplog.at_level(logging.DEBUG, logger="imagebank"):
-        imagebank._core.log("warning", "disk almost full")
+        imagebank._core._log("warning", "disk almost full")
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
         (logging.WARNING, "disk almost full")
     ]
@@ -74,8 +113,8 @@ def test_log_level_filter_and_custom_sink():
     try:
         imagebank.set_log_level("warning")
         assert imagebank.log_level() == "warning"
-        imagebank._core.log("info", "dropped")
-        imagebank._core.log("error", "kept")
+        imagebank._core._log("info", "dropped")
+        imagebank._core._log("error", "kept")
         with pytest.raises(imagebank.InvalidArgumentError):
             imagebank.set_log_level("loud")
     finally:
@@ -84,15 +123,15 @@ def test_log_level_filter_and_custom_sink():
     assert seen == [("error", "kept")]
 
 
-def test_a_failing_sink_does_not_break_the_caller(monkeypatch):
+def test_a_failing_sink_does_not_break_the_caller(monkeypatch: pytest.MonkeyPatch):
     def bad(level, msg):
         raise RuntimeError("handler bug")
 
-    reported = []
+    reported: list[sys.UnraisableHookArgs] = []
     monkeypatch.setattr(sys, "unraisablehook", reported.append)
     imagebank.set_log_sink(bad)
     try:
-        imagebank._core.log("error", "x")  # must not raise
+        imagebank._core._log("error", "x")  # must not raise
     finally:
         imagebank.set_log_sink(imagebank._forward_to_logging)
     # The handler's exception is reported the way Python reports errors it
@@ -123,7 +162,7 @@ def test_cli_probe_json(expected_probes):
                              "progressive", "icc", "frames", "bytes"}
 
 
-def test_cli_exit_codes(tmp_path):
+def test_cli_exit_codes(tmp_path: pathlib.Path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"\xff\xd8\xff" + b"\0" * 40)
     r = subprocess.run([cli(), "probe", "--json", str(DATA / "rgb.jpg"), str(bad)],

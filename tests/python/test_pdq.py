@@ -145,7 +145,7 @@ def test_quality_flat_and_busy():
     assert imagebank.pdq(imagebank.Image(checker))[1] == 100
 
 
-def test_tiny_images_are_invalid_argument(tmp_path):
+def test_tiny_images_are_invalid_argument(tmp_path: pathlib.Path):
     # pdqhash returns an all-zero hash of quality 0 for these, which would
     # match every other tiny image; imagebank refuses them.
     bits, quality = pdqhash.compute(np.zeros((4, 4, 3), np.uint8))
@@ -166,7 +166,7 @@ def test_tiny_images_are_invalid_argument(tmp_path):
         imagebank.pdq(path)
 
 
-def test_bad_input_raises_the_right_errors(tmp_path):
+def test_bad_input_raises_the_right_errors(tmp_path: pathlib.Path):
     with pytest.raises(imagebank.NotFoundError, match="missing.jpg"):
         imagebank.pdq(tmp_path / "missing.jpg")
     with pytest.raises(imagebank.UnsupportedFormatError):
@@ -179,7 +179,7 @@ def test_bad_input_raises_the_right_errors(tmp_path):
     with pytest.raises(imagebank.CorruptDataError):
         imagebank.pdq_dihedral(path)
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.pdq(12345)
+        imagebank.pdq(12345)  # type: ignore[arg-type]
     limits = imagebank.Limits()
     limits.max_pixels = 100
     with pytest.raises(imagebank.LimitExceededError):
@@ -189,7 +189,7 @@ def test_bad_input_raises_the_right_errors(tmp_path):
 def test_os_pathlike_and_memoryview():
     path = DATA / "rgb.jpg"
 
-    class P(os.PathLike):
+    class P(os.PathLike[str]):
         def __fspath__(self):
             return str(path)
 

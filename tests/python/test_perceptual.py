@@ -5,6 +5,7 @@ test dependencies, installed by scripts/install-deps.sh --test)."""
 
 from __future__ import annotations
 
+import pathlib
 import random
 import struct
 import warnings
@@ -167,7 +168,7 @@ def test_fast_mode_from_pixels_and_from_file_agree_for_lossless():
     assert imagebank.perceptual_hashes(img) == imagebank.perceptual_hashes(DATA / "rgba.png")
 
 
-def test_bad_input(tmp_path):
+def test_bad_input(tmp_path: pathlib.Path):
     good = (DATA / "rgb.jpg").read_bytes()
     cases = {
         "truncated": (good[: len(good) // 2], imagebank.CorruptDataError),
@@ -206,9 +207,9 @@ def test_bad_arguments():
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.perceptual_hashes(DATA / "rgb.jpg", compat="")
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.dhash(12345)
+        imagebank.dhash(12345)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        imagebank.ahash(DATA / "rgb.jpg", "imagehash")  # compat is keyword-only
+        imagebank.ahash(DATA / "rgb.jpg", "imagehash")  # type: ignore[call-arg]  # compat is keyword-only
 
 
 def test_threads_give_the_same_hashes():

@@ -74,10 +74,10 @@ def test_non_contiguous_buffer_and_wrong_type_are_invalid_argument():
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.probe(strided)
     with pytest.raises(TypeError):
-        imagebank.probe(12345)  # type: ignore[call-overload]
+        imagebank.probe(12345)  # type: ignore[arg-type]
 
 
-def test_error_classes_codes_and_messages(tmp_path):
+def test_error_classes_codes_and_messages(tmp_path: pathlib.Path):
     with pytest.raises(imagebank.NotFoundError) as e:
         imagebank.probe(tmp_path / "missing.jpg")
     assert isinstance(e.value, FileNotFoundError)
@@ -166,7 +166,7 @@ def test_declared_100000_square_is_limit_exceeded():
         imagebank.probe(bomb)
     # The header is well-formed: with the limits raised it probes.
     roomy = imagebank.Limits(max_dimension=200_000, max_pixels=20_000_000_000)
-    info = imagebank.probe(bomb, roomy)
+    info = imagebank.probe(bomb, limits=roomy)
     assert (info.width, info.height) == (100_000, 100_000)
 
 
@@ -196,13 +196,13 @@ def test_limits_object():
     assert lim.decode_deadline == pytest.approx(10.0)
     lim.max_dimension = 63
     with pytest.raises(imagebank.LimitExceededError):
-        imagebank.probe(DATA / "rgb.jpg", lim)
+        imagebank.probe(DATA / "rgb.jpg", limits=lim)
     with pytest.raises(imagebank.LimitExceededError):
-        imagebank.probe(DATA / "icc.png", imagebank.Limits(max_metadata_bytes=100))
+        imagebank.probe(DATA / "icc.png", limits=imagebank.Limits(max_metadata_bytes=100))
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.Limits(decode_deadline=0)
     with pytest.raises(TypeError):
-        imagebank.Limits(12)  # type: ignore[misc]
+        imagebank.Limits(12)  # type: ignore[call-arg]
     assert "max_dimension=63" in repr(lim)
 
 
@@ -231,7 +231,7 @@ def test_gil_is_released_during_probe(corpus):
     t = threading.Thread(target=spin)
     t.start()
     try:
-        results = []
+        results: list[imagebank.ImageInfo] = []
         workers = [
             threading.Thread(target=lambda: results.extend(imagebank.probe(path) for _ in range(300)))
             for _ in range(4)

@@ -5,6 +5,7 @@ Skipped only when IMAGEBANK_SKIP_S3=1."""
 
 from __future__ import annotations
 
+import pathlib
 import threading
 import uuid
 
@@ -87,7 +88,7 @@ class socket_closed_port:
         import socket
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
-            return s.getsockname()[1]
+            return int(s.getsockname()[1])
 
     def __exit__(self, *exc) -> None:
         return None
@@ -132,7 +133,7 @@ def test_uri_form_opens_too(minio):
                 os.environ[k] = v
 
 
-def test_put_file_multipart(minio, tmp_path):
+def test_put_file_multipart(minio, tmp_path: pathlib.Path):
     o = options(minio)
     o.multipart_threshold = 5 << 20
     o.part_size = 5 << 20

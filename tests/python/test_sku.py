@@ -38,7 +38,7 @@ def test_issue_examples(name, expected):
 
 
 def test_issue_example_with_known_sku():
-    p = imagebank.parse_filename("ab77_costas.png", known_skus=["AB-77"])
+    p = imagebank.parse_filename("ab77_costas.png", known=["AB-77"])
     assert (p.sku_base, p.sequence, p.view) == ("AB-77", "COSTAS", "back")
     assert p.reason == "known_sku"
     assert p.confidence == 1.0
@@ -179,7 +179,7 @@ def test_path_types():
     assert triple(raw) == ("CALCA-900", "TRAS", "back")
     assert triple(os.fsdecode(raw)) == ("CALCA-900", "TRAS", "back")
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.parse_filename(12)
+        imagebank.parse_filename(12)  # type: ignore[arg-type]
 
 
 def test_too_long():
@@ -193,43 +193,44 @@ def test_too_long():
 
 def test_known_skus_longest_prefix_at_token_boundary():
     known = imagebank.KnownSkus(["ABC", "ABC123", "ABC-12", "XY"])
-    assert triple("ABC123_01.jpg", known_skus=known) == ("ABC123", "01", "")
-    assert triple("abc_123_frente.jpg", known_skus=known) == (
+    assert triple("ABC123_01.jpg", known=known) == ("ABC123", "01", "")
+    assert triple("abc_123_frente.jpg", known=known) == (
         "ABC123", "FRENTE", "front")
-    assert triple("ABC_XYZ.jpg", known_skus=known) == ("ABC", "XYZ", "")
-    p = imagebank.parse_filename("ABC123X_01.jpg", known_skus=known)
+    assert triple("ABC_XYZ.jpg", known=known) == ("ABC", "XYZ", "")
+    p = imagebank.parse_filename("ABC123X_01.jpg", known=known)
     assert (p.reason, p.sku_base) == ("grammar", "ABC123X")
     assert p.confidence < 1
 
 
 def test_known_skus_spelling_goes_first():
     known = ["AB-1", "AB-101"]
-    assert triple("AB-1_01.jpg", known_skus=known) == ("AB-1", "01", "")
-    assert triple("AB101.jpg", known_skus=known) == ("AB-101", "", "")
+    assert triple("AB-1_01.jpg", known=known) == ("AB-1", "01", "")
+    assert triple("AB101.jpg", known=known) == ("AB-101", "", "")
 
 
 def test_known_skus_separators_case_accents():
     known = ["10.02.0345", "Calça-900", "AB-77"]
-    assert triple("10020345_01.jpg", known_skus=known) == ("10.02.0345", "01", "")
-    assert triple("CALCA900_frente.jpg", known_skus=known) == (
+    assert triple("10020345_01.jpg", known=known) == ("10.02.0345", "01", "")
+    assert triple("CALCA900_frente.jpg", known=known) == (
         "Calça-900", "FRENTE", "front")
-    assert triple("AB77_azul_costas.jpg", known_skus=known) == (
+    assert triple("AB77_azul_costas.jpg", known=known) == (
         "AB-77", "AZUL_COSTAS", "back")
 
 
 def test_known_skus_parent_folder():
     known = imagebank.KnownSkus(["ABC123", "AB-77"])
-    p = imagebank.parse_filename("Verao25\\abc-123\\01.jpg", known_skus=known)
+    p = imagebank.parse_filename("Verao25\\abc-123\\01.jpg", known=known)
     assert (p.sku_base, p.sequence, p.reason, p.from_folder) == (
         "ABC123", "01", "known_sku", True)
-    p = imagebank.parse_filename("ABC123/IMG_1234.jpg", known_skus=known)
+    p = imagebank.parse_filename("ABC123/IMG_1234.jpg", known=known)
     assert (p.sku_base, p.sequence) == ("ABC123", "IMG_1234")
-    p = imagebank.parse_filename("AB-77/XY-780_01.jpg", known_skus=known)
+    p = imagebank.parse_filename("AB-77/XY-780_01.jpg", known=known)
     assert (p.reason, p.sku_base) == ("grammar", "XY-780")
 
 
 def test_known_skus_object():
-    known = imagebank.KnownSkus(iter([" AB-77 ", "ab77", "", "Calça-9", b"X\xe71"]))
+    skus: list[str | bytes] = [" AB-77 ", "ab77", "", "Calça-9", b"X\xe71"]
+    known = imagebank.KnownSkus(iter(skus))
     assert known.skus() == ["AB-77", "Calça-9", "Xç1"]
     assert len(known) == 3 and list(known) == known.skus()
     assert "ab 77" in known and "AB7" not in known and 5 not in known
@@ -238,7 +239,7 @@ def test_known_skus_object():
     with pytest.raises(imagebank.InvalidArgumentError):
         imagebank.KnownSkus("AB-77")  # one string is not a list
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.KnownSkus([1, 2])
+        imagebank.KnownSkus([1, 2])  # type: ignore[list-item]
 
 
 class FakeCarteira:
@@ -250,7 +251,7 @@ class FakeCarteira:
 
 def test_known_skus_duck_typed():
     assert imagebank.parse_filename(
-        "ab77_01.jpg", known_skus=FakeCarteira()).reason == "known_sku"
+        "ab77_01.jpg", known=FakeCarteira()).reason == "known_sku"
     assert imagebank.KnownSkus(FakeCarteira()).skus() == ["AB-77", "ZZ-1"]
 
 
@@ -266,7 +267,7 @@ def test_skuparse_api():
     assert p == imagebank.parse_filename("abc123_frente.png")
     assert p != imagebank.parse_filename("ABC123_COSTAS.jpg")
     with pytest.raises(AttributeError):
-        p.sku_base = "X"
+        p.sku_base = "X"  # type: ignore[misc]
 
 
 def test_rules_configurable():
@@ -425,7 +426,7 @@ def test_cli_text():
         "IMG_1234.jpg: no sku (camera_default)"]
 
 
-def test_cli_known_skus_file(tmp_path):
+def test_cli_known_skus_file(tmp_path: pathlib.Path):
     # BOM, CRLF, blank lines and Windows-1252 all tolerated.
     lst = tmp_path / "skus.txt"
     lst.write_bytes(b"\xef\xbb\xbfAB-77\r\n\r\n  Cal\xc3\xa7a-9  \r\nZZ-1\r\n")
@@ -442,7 +443,7 @@ def test_cli_known_skus_file(tmp_path):
     assert json_lines(r.stdout)[0]["sku_base"] == "Calça-9"
 
 
-def test_cli_report(tmp_path):
+def test_cli_report(tmp_path: pathlib.Path):
     lst = tmp_path / "skus.txt"
     lst.write_text("AB-77\nZZ-1\n")
     r = run("--json", "--report", "--known-skus", str(lst), "AB77_FRENTE.jpg",
@@ -465,7 +466,7 @@ def test_cli_report(tmp_path):
     assert "sku ZZ-1: no photos" in text.decode()
 
 
-def test_cli_exit_codes(tmp_path):
+def test_cli_exit_codes(tmp_path: pathlib.Path):
     r = run("--json", "ABC123_01.jpg", "A" * 5000)
     assert r.returncode == 1
     ok, bad = json_lines(r.stdout)

@@ -23,7 +23,7 @@ def test_to_utf8():
 
 def test_bad_type():
     with pytest.raises(imagebank.InvalidArgumentError):
-        imagebank.fold_text(12)
+        imagebank.fold_text(12)  # type: ignore[arg-type]
 
 
 def test_utf8_check_and_windows1252():
