@@ -45,8 +45,6 @@ ProductPages missing_photo_iterator(std::shared_ptr<CatalogStore> store,
 }
 
 void init_bank(py::module_& m) {
-  bind_page_iterator<ImageRecord>(m, "ImageIterator");
-  bind_page_iterator<Product>(m, "ProductIterator");
   py::class_<NamedNearDuplicate>(
       m, "NamedNearDuplicate",
       "A near duplicate of a batch's photo with the names of both photos.")
@@ -150,7 +148,7 @@ void init_bank(py::module_& m) {
           },
           py::arg("name"))
       .def(
-          "collections",
+          "list_collections",
           [](Bank& b) {
             return released<std::vector<Collection>>(
                 [&] { return b.collections(); });

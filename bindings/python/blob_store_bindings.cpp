@@ -304,7 +304,7 @@ void init_blob_store(py::module_& m) {
          std::optional<std::uint64_t> length) {
         const ResolvedRange r =
             unwrap(resolve_range(key, size, ByteRange{offset, length}));
-        return py::make_tuple(r.offset, r.length);
+        return std::pair<std::uint64_t, std::uint64_t>(r.offset, r.length);
       },
       py::arg("key"), py::arg("size"), py::kw_only(), py::arg("offset") = 0,
       py::arg("length") = py::none(),

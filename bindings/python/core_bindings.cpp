@@ -14,6 +14,7 @@
 #include "imagebank/core/file.hpp"
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/log.hpp"
+#include "type_hints.hpp"
 
 namespace imagebank::python {
 namespace {
@@ -98,7 +99,7 @@ class ReadOnlyBuffer {
 void init_files(py::module_& m) {
   m.def(
       "read_file",
-      [](const std::filesystem::path& path, std::uint64_t max_bytes) {
+      [](const FsPath& path, std::uint64_t max_bytes) {
         Result<std::vector<std::byte>> read = [&] {
           py::gil_scoped_release release;
           return read_file(path, max_bytes);
@@ -115,7 +116,7 @@ void init_files(py::module_& m) {
       "waited on); IoError if it cannot be read.");
   m.def(
       "write_file_atomic",
-      [](const std::filesystem::path& path, const py::buffer& data) {
+      [](const FsPath& path, const py::buffer& data) {
         const ReadOnlyBuffer buffer(data);
         Status status;
         {

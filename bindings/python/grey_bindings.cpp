@@ -7,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "imagebank/image/grey.hpp"
+#include "type_hints.hpp"
 
 namespace imagebank::python {
 
@@ -24,7 +25,7 @@ Image grey_from(const py::object& src, Fn&& fn) {
 void init_grey(py::module_& m) {
   m.def(
       "decode_pillow_grey",
-      [](const py::object& src, const std::optional<Limits>& limits) {
+      [](const SourceArg& src, const std::optional<Limits>& limits) {
         const Limits l = limits.value_or(Limits{});
         return grey_from(src, [&](const Source& source) {
           return decode_pillow_grey(source, l);
@@ -35,7 +36,7 @@ void init_grey(py::module_& m) {
       "as stored (no EXIF orientation), no colour profile applied.");
   m.def(
       "decode_fast_grey",
-      [](const py::object& src, std::uint32_t min_side,
+      [](const SourceArg& src, std::uint32_t min_side,
          const std::optional<Limits>& limits) {
         const Limits l = limits.value_or(Limits{});
         return grey_from(src, [&](const Source& source) {

@@ -48,6 +48,9 @@ void init_job_states(py::module_& m) {
   static constexpr BatchState kBatchStates[] = {
       BatchState::kQueued, BatchState::kRunning, BatchState::kPaused,
       BatchState::kDone, BatchState::kCancelled};
+  // Exported from _core too, so the package's one export list has them.
+  m.attr("JobState") = job_state;
+  m.attr("BatchState") = batch_state;
   check_and_alias(m, job_state, kJobStates, "JOB_");
   check_and_alias(m, batch_state, kBatchStates, "BATCH_");
   g_job_state = job_state.inc_ref().ptr();

@@ -51,7 +51,7 @@ void bind_types(py::module_& m) {
       .def_readonly("receiving", &Batch::receiving)
       .def_readonly("created_ms", &Batch::created_ms)
       .def_readonly("updated_ms", &Batch::updated_ms)
-      .def("__eq__", [](const Batch& a, const Batch& b) { return a == b; })
+      .def("__eq__", eq_method<Batch>(), py::arg("other"))
       .def("__repr__", [](const Batch& b) {
         return "Batch(id=" + std::to_string(b.id) +
                ", state=" + quoted(std::string(batch_state_name(b.state))) +

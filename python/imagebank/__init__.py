@@ -18,11 +18,7 @@ import logging as _logging
 # (_core.pyi) carries the same list for type checkers and IDEs.
 from imagebank import _core, errors
 from imagebank._core import *  # noqa: F403
-from imagebank._core import __all__ as _core_all
-from imagebank.states import BatchState, JobState
-
-# The job and batch states are Python str enums (imagebank/states.py).
-__all__ = [*_core_all, "BatchState", "JobState"]
+from imagebank._core import __all__ as __all__
 
 _logger = _logging.getLogger("imagebank")
 _LEVELS = {

@@ -9,6 +9,7 @@ from imagebank._types import PerceptualHashes
 import imagebank.errors
 from imagebank.errors import ConflictError
 from imagebank.errors import CorruptDataError
+from imagebank.errors import DeadlineExceededError
 from imagebank.errors import Error
 from imagebank.errors import InternalError
 from imagebank.errors import InvalidArgumentError
@@ -17,12 +18,15 @@ from imagebank.errors import LimitExceededError
 from imagebank.errors import NotFoundError
 from imagebank.errors import UnavailableError
 from imagebank.errors import UnsupportedFormatError
+import imagebank.states
+from imagebank.states import BatchState
+from imagebank.states import JobState
 import numpy
 import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'Error', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NearDuplicate', 'Negotiation', 'NotFoundError', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnavailableError', 'UnsupportedFormatError', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'probe', 'read_carteira', 'resize', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_preset', 'variant_blob_key', 'variant_key', 'windows1252_to_utf8']
+__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NotFoundError', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnavailableError', 'UnsupportedFormatError', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -152,6 +156,30 @@ class ImageInfo:
         """
         Stored width, before orientation.
         """
+class FormatInfo:
+    """
+    What imagebank knows of a format (one table row).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def can_decode(self) -> bool:
+        ...
+    @property
+    def can_encode(self) -> bool:
+        ...
+    @property
+    def extension(self) -> str:
+        ...
+    @property
+    def mime_type(self) -> str:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def shrink_on_load(self) -> bool:
+        ...
 class Image:
     """
     A decoded image: 8-bit samples, (height, width, channels). numpy.asarray(image) views it without a copy.
@@ -1210,36 +1238,6 @@ class CarteiraImport:
     @property
     def sheets(self) -> list[str]:
         ...
-class Batch:
-    """
-    An ingest batch: state is queued, running, paused, done or cancelled; receiving is True until every file has its job.
-    """
-    __hash__: typing.ClassVar[None] = None
-    def __eq__(self, other: builtins.object) -> bool:
-        ...
-    def __repr__(self) -> str:
-        ...
-    @property
-    def collection_id(self) -> int:
-        ...
-    @property
-    def created_ms(self) -> int:
-        ...
-    @property
-    def id(self) -> int:
-        ...
-    @property
-    def receiving(self) -> bool:
-        ...
-    @property
-    def source(self) -> str:
-        ...
-    @property
-    def state(self) -> str:
-        ...
-    @property
-    def updated_ms(self) -> int:
-        ...
 class ViewCoverage:
     @property
     def products_with_view(self) -> int:
@@ -1323,43 +1321,21 @@ class CatalogStore:
     """
     def add_ai_analysis(self, analysis: AiAnalysis) -> AiAnalysis:
         ...
-    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
-        """
-        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
-        """
     def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
         ...
     def brands(self) -> list[Brand]:
         ...
     def carteira_imports(self, collection_id: typing.SupportsInt | typing.SupportsIndex) -> list[CarteiraImport]:
         ...
-    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
-        """
-        Ends a leased job: stores its image (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
-        """
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
-    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
-        ...
-    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: str, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
-        """
-        A leased job failed: with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
-        """
     def find_collection(self, name: str) -> Collection:
         ...
     def find_image_by_sha256(self, sha256: str) -> ImageRecord:
         ...
     def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
         ...
-    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        """
-        Every file of the batch has a job: it is done once they are.
-        """
-    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
-        ...
     def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
-        ...
-    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
         ...
@@ -1377,33 +1353,13 @@ class CatalogStore:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
         ...
-    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
-        ...
-    def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
-        ...
-    def lease_holders(self) -> list[str]:
-        """
-        The distinct holders of current leases.
-        """
-    def lease_jobs(self, options: LeaseOptions) -> list[Job]:
-        """
-        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
-        """
     def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
         ...
-    def list_batches(self) -> list[Batch]:
-        """
-        Every batch, by id.
-        """
     def list_collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
     def list_images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
         """
         Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation).
-        """
-    def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
-        """
-        Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
         """
     def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
         """
@@ -1423,26 +1379,10 @@ class CatalogStore:
         ...
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
         ...
-    def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
-        """
-        Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
-        """
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
         ...
-    def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
-        """
-        Extends the leases `worker` still holds among job_ids; returns how many it holds.
-        """
-    def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
-        """
-        Failed jobs of the batch go back to received with no attempts used (only_retryable: only io_error and unavailable failures). Returns how many.
-        """
     def schema_version(self) -> int:
         ...
-    def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
-        """
-        Moves a batch to queued, running, paused, done or cancelled (ConflictError when not allowed: a done or cancelled batch stays so). Cancelling cancels its received jobs.
-        """
     def set_image_status(self, image_id: typing.SupportsInt | typing.SupportsIndex, status: str) -> ImageRecord:
         ...
     def sku_history(self, subject: str, subject_id: typing.SupportsInt | typing.SupportsIndex) -> list[SkuHistory]:
@@ -1456,9 +1396,107 @@ class CatalogStore:
     @property
     def uri(self) -> str:
         ...
+class JobQueue:
+    """
+    The ingest queue: batches, their jobs and the leases workers hold. Thread-safe; every call is one transaction and releases the GIL.
+    """
+    def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
+        """
+        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
+        """
+    def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
+        """
+        Ends a leased job: stores its image in the catalog (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
+        """
+    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
+        """
+        A new batch, queued and receiving (collection_id 0: none).
+        """
+    def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: imagebank.errors.Error, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
+        """
+        A leased job failed with `error` (an imagebank.Error instance: its code and message are stored): with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
+        """
+    def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Every file of the batch has a job: it is done once they are.
+        """
+    def get_batch(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        ...
+    def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
+        ...
+    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
+        ...
+    def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
+        ...
+    def lease_holders(self) -> list[str]:
+        """
+        The distinct holders of current leases.
+        """
+    def lease_jobs(self, options: LeaseOptions) -> list[Job]:
+        """
+        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
+        """
+    def list_batches(self) -> list[Batch]:
+        """
+        Every batch, by id.
+        """
+    def list_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, state: str | None = None, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> JobIterator:
+        """
+        Iterates over the batch's jobs (of one state, or all) with id > after_id, in id order, a page at a time.
+        """
+    def release_leases(self, now_ms: typing.SupportsInt | typing.SupportsIndex, worker: str | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> int:
+        """
+        Leases that expired before now_ms (or every lease of `worker`) go back to received, or to failed once they used max_attempts. Returns how many.
+        """
+    def renew_leases(self, worker: str, job_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], lease_ms: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        Extends the leases `worker` still holds among job_ids; returns how many it holds.
+        """
+    def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
+        """
+        Failed jobs of the batch go back to received with no attempts used (only_retryable: only those whose error code is io_error or unavailable, the failures a resume may cure). Returns how many.
+        """
+    def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
+        """
+        Moves a batch to a BatchState (or its name); InvalidArgumentError for another name, ConflictError when the move is not allowed: a done or cancelled batch stays so. Cancelling cancels its received jobs.
+        """
+class CatalogDatabase(CatalogStore, JobQueue):
+    """
+    A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.
+    """
+class Batch:
+    """
+    An ingest batch: its state (a BatchState); receiving is True until every file has its job.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def collection_id(self) -> int:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def receiving(self) -> bool:
+        ...
+    @property
+    def source(self) -> str:
+        ...
+    @property
+    def state(self) -> imagebank.states.BatchState:
+        ...
+    @property
+    def updated_ms(self) -> int:
+        ...
 class Job:
     """
-    One file of an ingest batch. state: received, leased, done, duplicate, failed or cancelled; error is '<code>: <message>' once it failed.
+    One file of an ingest batch: its state (a JobState) and, once it failed (or while it waits for a retry), its error as the imagebank.Error subclass of its code, not raised.
     """
     __hash__: typing.ClassVar[None] = None
     def __eq__(self, other: builtins.object) -> bool:
@@ -1478,8 +1516,10 @@ class Job:
     def created_ms(self) -> int:
         ...
     @property
-    def error(self) -> str:
-        ...
+    def error(self) -> imagebank.errors.Error | None:
+        """
+        Why it failed (its class says the code, str() the message); None when it has not.
+        """
     @property
     def id(self) -> int:
         ...
@@ -1499,7 +1539,7 @@ class Job:
     def source_path(self) -> str:
         ...
     @property
-    def state(self) -> str:
+    def state(self) -> imagebank.states.JobState:
         ...
     @property
     def updated_ms(self) -> int:
@@ -1509,14 +1549,13 @@ class Job:
         ...
 class JobInsert:
     """
-    A received file, for CatalogStore.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set).
+    A received file, for JobQueue.add_jobs. state: received (to process), duplicate (image_id set) or failed (error set: an imagebank.Error instance).
     """
-    error: str
+    error: imagebank.errors.Error | None
     original_name: str
     sha256: str
     source_path: str
-    state: str
-    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+    def __init__(self, source_path: str, *, original_name: str = '', sha256: str = '', bytes: typing.SupportsInt | typing.SupportsIndex = 0, state: str = 'received', error: imagebank.errors.Error | None = None, image_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1532,9 +1571,15 @@ class JobInsert:
     @image_id.setter
     def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
+    @property
+    def state(self) -> imagebank.states.JobState:
+        ...
+    @state.setter
+    def state(self, arg0: str) -> None:
+        ...
 class LeaseOptions:
     """
-    What CatalogStore.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
+    What JobQueue.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
     """
     worker: str
     def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
@@ -1591,7 +1636,7 @@ class NearDuplicate:
         ...
 class JobOutcome:
     """
-    What CatalogStore.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
+    What JobQueue.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
     """
     image: ImageRecord
     def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = []) -> None:
@@ -1669,6 +1714,54 @@ class JobIterator:
         ...
     def __next__(self) -> Job:
         ...
+class NamedNearDuplicate:
+    """
+    A near duplicate of a batch's photo with the names of both photos.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def image_name(self) -> str:
+        ...
+    @property
+    def other_name(self) -> str:
+        """
+        The photo it looks like.
+        """
+    @property
+    def pair(self) -> NearDuplicate:
+        """
+        pair.image_id is the batch's photo.
+        """
+class BatchReview:
+    """
+    What needs a person's eye after a batch.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def batch_id(self) -> int:
+        ...
+    @property
+    def failed(self) -> list[Job]:
+        """
+        Every failed job of the batch, with its error.
+        """
+    @property
+    def near_duplicate_count(self) -> int:
+        """
+        Near duplicates flagged for the batch's photos.
+        """
+    @property
+    def near_duplicates(self) -> list[NamedNearDuplicate]:
+        """
+        The first max_named of them, by image id.
+        """
+    @property
+    def unmatched(self) -> int:
+        """
+        Photos of the batch matched to no product.
+        """
 class Bank:
     """
     An image bank: its catalog (SQLite or PostgreSQL) and its files (local disk or S3). Thread-safe; calls release the GIL.
@@ -1702,7 +1795,11 @@ class Bank:
         """
     def ingest(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        """
+    def list_collections(self) -> list[Collection]:
+        """
+        Every collection, by id.
         """
     def missing_photos(self, collection: str | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
         """
@@ -1718,17 +1815,21 @@ class Bank:
         """
     def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
         """
-        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     def retry_failed(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> int:
         """
         Failed jobs go back to the queue (resume() processes them). Returns how many.
         """
+    def review(self, batch_id: typing.SupportsInt | typing.SupportsIndex, max_named: typing.SupportsInt | typing.SupportsIndex = 1000) -> BatchReview:
+        """
+        What needs a person's eye after a batch: photos matched to no product, near duplicates (the first max_named with the names of both photos) and failed files.
+        """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
     def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> WorkReport:
         """
-        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = all six). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     @property
     def blobs(self) -> BlobStore:
@@ -1736,6 +1837,11 @@ class Bank:
     @property
     def catalog(self) -> CatalogStore:
         ...
+    @property
+    def jobs(self) -> JobQueue:
+        """
+        The ingest queue: batches, jobs, leases.
+        """
 class BatchProgress:
     """
     A snapshot of a batch: its row, job counts, rate and ETA.
@@ -1835,9 +1941,9 @@ def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.Sup
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
     """
-def batch_progress(catalog: CatalogStore, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
+def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
     """
-    The batch with its counts, rate and ETA, read from the catalog.
+    The batch with its counts, rate and ETA, read from the queue.
     """
 def carteira_fields() -> list[str]:
     """
@@ -1850,6 +1956,14 @@ def crop(image: Image, x: typing.SupportsInt | typing.SupportsIndex, y: typing.S
 def decode(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, target_width: typing.SupportsInt | typing.SupportsIndex = 0, target_height: typing.SupportsInt | typing.SupportsIndex = 0, auto_orient: bool = True, to_srgb: bool = True, limits: Limits | None = None) -> Image:
     """
     Decode an image (bytes or a path) to sRGB, upright. target_width/target_height: the largest size you will make from it, which lets JPEG and WebP shrink on load.
+    """
+def decode_fast_grey(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, min_side: typing.SupportsInt | typing.SupportsIndex = 0, limits: Limits | None = None) -> Image:
+    """
+    imagebank's fast grey view: upright, shrunk on load to at least 2 x min_side per side where the image is that large, colour profiles ignored.
+    """
+def decode_pillow_grey(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> Image:
+    """
+    What Pillow gives for Image.open(src).convert('L'), pixel for pixel: as stored (no EXIF orientation), no colour profile applied.
     """
 def default_presets() -> list[Preset]:
     """
@@ -1894,6 +2008,14 @@ def fold_text(text: str | bytes) -> str:
 def format_from_name(name: str) -> str:
     """
     The canonical name of a format name ('jpg' gives 'jpeg'); InvalidArgumentError for names imagebank does not know.
+    """
+def format_info(format: str) -> FormatInfo:
+    """
+    The row of the format table for a format name ('jpg' and 'jpeg' give the same row).
+    """
+def format_infos() -> list[FormatInfo]:
+    """
+    Every format imagebank recognises, 'unknown' first.
     """
 def hamming(a: int | bytes | bytearray | memoryview, b: int | bytes | bytearray | memoryview) -> int:
     """
@@ -1951,7 +2073,7 @@ def open_blob_store(uri: str) -> BlobStore:
     """
     Opens file:///abs/path, s3://bucket/prefix?... or memory:.
     """
-def open_catalog_store(uri: str) -> CatalogStore:
+def open_catalog_store(uri: str) -> CatalogDatabase:
     """
     Opens sqlite:///abs/path.db or postgresql://user@host:port/db.
     """
@@ -1959,7 +2081,7 @@ def open_fs_blob_store(root: str | bytes | os.PathLike[str] | os.PathLike[bytes]
     """
     The local-disk store rooted at `root` (created when missing unless create_root=False). sweep_temp_files_older_than: seconds; when given, temporary files left by crashed writers older than that are deleted first.
     """
-def open_postgresql_catalog(uri: str, *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogStore:
+def open_postgresql_catalog(uri: str, *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4, connect_attempts: typing.SupportsInt | typing.SupportsIndex = 3) -> CatalogDatabase:
     """
     Opens (migrating) a PostgreSQL catalog: postgresql://user@host:port/db.
     """
@@ -1973,7 +2095,7 @@ def open_s3_blob_store(uri: str) -> BlobStore:
     """
     Opens the S3 BlobStore of an s3:// URI.
     """
-def open_sqlite_catalog(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogStore:
+def open_sqlite_catalog(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, pool_size: typing.SupportsInt | typing.SupportsIndex = 4) -> CatalogDatabase:
     """
     Opens (creating and migrating) a SQLite catalog.
     """
@@ -1986,6 +2108,10 @@ def parse_filename(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *,
     The SKU, sequence and view a photo's file name carries.
     
     path: str, bytes or os.PathLike (only the name and its folder are read; '/' and '\\\\' both separate). known: None, a KnownSkus, an iterable of str, or an object with a skus() method (build a KnownSkus once for many calls). Raises LimitExceededError for names longer than rules.max_name_bytes.
+    """
+def parse_formats(formats: str) -> list[str]:
+    """
+    The variant formats of a comma-separated list such as 'avif,webp,jpg', as canonical names (['avif', 'webp', 'jpeg']); empty items are skipped. InvalidArgumentError names a format variants cannot be made in.
     """
 def parse_s3_uri(uri: str) -> S3Options:
     """
@@ -2021,11 +2147,19 @@ def phash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, 
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
+def pillow_grey(image: Image) -> Image:
+    """
+    Pillow's convert('L') of decoded pixels (L, LA, RGB or RGBA).
+    """
 def probe(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> ImageInfo:
     """
     Read an image's header without decoding it.
     
     src is the encoded image (bytes, bytearray, memoryview or any contiguous buffer) or a path (str or os.PathLike). Raises CorruptDataError, UnsupportedFormatError, LimitExceededError, NotFoundError or IoError; the message names the file and the reason.
+    """
+def quote_blob_key(key: str) -> str:
+    """
+    A key quoted for a message: non-printable bytes escaped, long keys cut.
     """
 def read_carteira(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
     """
@@ -2035,9 +2169,17 @@ def read_carteira(src: str | os.PathLike[str] | bytes | bytearray | memoryview, 
     
     Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
     """
+def read_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], max_bytes: typing.SupportsInt | typing.SupportsIndex) -> bytes:
+    """
+    The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
+    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
+    """
+def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
+    """
+    (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
     """
 def s3_credentials_from_env() -> S3Credentials:
     """
@@ -2079,13 +2221,13 @@ def validate_blob_key(key: str) -> None:
     """
     Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
     """
+def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> None:
+    """
+    Checks the options Bank.ingest, resume and work take, as they do before they start: raises InvalidArgumentError naming the first one out of range. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+    """
 def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
-    """
-def variant_blob_key(sha256: str, preset: str, extension: str) -> str:
-    """
-    'variants/<sha256>/<preset>.<extension>'.
     """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """
@@ -2095,15 +2237,19 @@ def windows1252_to_utf8(data: bytes) -> str:
     """
     The bytes read as Windows-1252 (never fails).
     """
-BATCH_CANCELLED: str = 'cancelled'
-BATCH_DONE: str = 'done'
-BATCH_PAUSED: str = 'paused'
-BATCH_QUEUED: str = 'queued'
-BATCH_RUNNING: str = 'running'
-JOB_CANCELLED: str = 'cancelled'
-JOB_DONE: str = 'done'
-JOB_DUPLICATE: str = 'duplicate'
-JOB_FAILED: str = 'failed'
-JOB_LEASED: str = 'leased'
-JOB_RECEIVED: str = 'received'
+def write_file_atomic(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], data: typing_extensions.Buffer) -> None:
+    """
+    Replace the file at path with data (bytes or any contiguous buffer), atomically and durably: a temporary file next to it is written, fsynced and renamed over path, then the directory is fsynced. Readers see the old content or the new; on failure (IoError naming the file) path is left as it was and no temporary file remains.
+    """
+BATCH_CANCELLED: imagebank.states.BatchState
+BATCH_DONE: imagebank.states.BatchState
+BATCH_PAUSED: imagebank.states.BatchState
+BATCH_QUEUED: imagebank.states.BatchState
+BATCH_RUNNING: imagebank.states.BatchState
+JOB_CANCELLED: imagebank.states.JobState
+JOB_DONE: imagebank.states.JobState
+JOB_DUPLICATE: imagebank.states.JobState
+JOB_FAILED: imagebank.states.JobState
+JOB_LEASED: imagebank.states.JobState
+JOB_RECEIVED: imagebank.states.JobState
 __version__: str = '0.1.0'

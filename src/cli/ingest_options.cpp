@@ -357,9 +357,9 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
   print_review(*review, out);
   for (const Job& job : review->failed) {
     // The message names the file.
-    out.failure(job.source_path,
-                job.error.ok() ? internal_error("failed (no reason kept)")
-                               : job.error);
+    out.failure(job.source_path, job.error.ok()
+                                     ? internal_error("failed (no reason kept)")
+                                     : job.error);
   }
 }
 

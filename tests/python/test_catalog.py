@@ -85,10 +85,10 @@ def test_import_carteira_then_reports(bank: imagebank.Bank):
 
 
 def test_collections_lists_every_collection_by_id(bank):
-    assert bank.collections() == []
+    assert bank.list_collections() == []
     bank.import_carteira(CARTEIRA, brand="Marca A", collection="Verão 2027")
     bank.import_carteira(CARTEIRA, brand="Marca B", collection="Inverno 2027")
-    listed = bank.collections()
+    listed = bank.list_collections()
     assert [c.name for c in listed] == ["Verão 2027", "Inverno 2027"]
     assert listed[0].id == bank.collection("Verão 2027").id
     assert listed[0].id < listed[1].id

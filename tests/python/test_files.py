@@ -67,7 +67,7 @@ def test_failed_write_file_atomic_keeps_the_old_file(tmp_path):
     with pytest.raises(imagebank.IoError, match="cannot create"):
         imagebank.write_file_atomic(tmp_path / "no" / "such" / "x", b"x")
     with pytest.raises(TypeError):
-        imagebank.write_file_atomic(old, "text is not bytes")
+        imagebank.write_file_atomic(old, "text is not bytes")  # type: ignore[arg-type]
     with pytest.raises(imagebank.InvalidArgumentError, match="contiguous"):
         imagebank.write_file_atomic(old, memoryview(b"abcd")[::2])
     assert old.read_bytes() == b"old content"

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 import numpy as np
+
 import pytest
 
 import imagebank
@@ -379,10 +380,11 @@ def test_bad_options_raise_naming_the_value(bank: imagebank.Bank, photos: pathli
 
 
 def test_validate_ingest_options_names_the_option():
-    assert imagebank.validate_ingest_options() is None
-    assert imagebank.validate_ingest_options(max_attempts=100, lease_seconds=0.2,
-                                             near_radius=-1, formats=["png"]) is None
-    bad = {
+    # Valid options pass without raising.
+    imagebank.validate_ingest_options()
+    imagebank.validate_ingest_options(max_attempts=100, lease_seconds=0.2,
+                                      near_radius=-1, formats=["png"])
+    bad: dict[str, dict[str, Any]] = {
         "max_attempts": {"max_attempts": 0},
         "lease_seconds": {"lease_seconds": 0.1},
         "retry_seconds": {"retry_seconds": -1},
@@ -403,6 +405,7 @@ def test_validate_ingest_options_names_the_option():
 def test_ingest_option_defaults_are_the_libraries(bank):
     # The defaults shown are IngestOptions' own: 300 s leases, 2 s retries.
     doc = core.Bank.ingest.__doc__
+    assert doc is not None
     for name, default in [("workers", "0"), ("max_attempts", "3"), ("lease_seconds", "300.0"),
                           ("retry_seconds", "2.0"), ("near_radius", "5"),
                           ("progress_interval", "0.5"), ("max_storage_failures", "8")]:

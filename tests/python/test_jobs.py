@@ -36,15 +36,16 @@ def now_ms() -> int:
 
 
 @pytest.fixture()
-def catalog(tmp_path: pathlib.Path) -> imagebank.CatalogStore:
+def catalog(tmp_path: pathlib.Path) -> imagebank.CatalogDatabase:
     return core.open_sqlite_catalog(tmp_path / "jobs.db")
 
 
 @pytest.fixture()
-def batch(catalog: imagebank.CatalogStore) -> imagebank.Batch:
+def batch(catalog: imagebank.CatalogDatabase) -> imagebank.Batch:
     brand = catalog.upsert_brand("Marca")
     coll = catalog.upsert_collection(brand.id, "Verão", "2027")
-    return catalog.create_batch(coll.id, "/uploads/verao")
+    created: imagebank.Batch = catalog.create_batch(coll.id, "/uploads/verao")
+    return created
 
 
 def test_state_names():
@@ -89,7 +90,7 @@ def test_rows_carry_enum_states(catalog, batch):
     with pytest.raises(imagebank.InvalidArgumentError):
         insert.state = "lost"
     with pytest.raises(TypeError):
-        catalog.fail_job(job.id, "w1", "io_error: a str is not an error")
+        catalog.fail_job(job.id, "w1", "io_error: a str is not an error")  # type: ignore[arg-type]
 
 
 def test_a_failure_is_stored_as_its_code_and_retries_read_the_code(catalog, batch):
@@ -113,7 +114,7 @@ def test_a_failure_is_stored_as_its_code_and_retries_read_the_code(catalog, batc
     assert catalog.retry_failed_jobs(batch.id) == 2
 
 
-def test_add_jobs_is_idempotent_by_source_path(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
+def test_add_jobs_is_idempotent_by_source_path(catalog: imagebank.CatalogDatabase, batch: imagebank.Batch):
     assert (batch.state, batch.receiving) == ("queued", True)
     existing = catalog.insert_image(record(99, "OLD_01.jpg")).image
     jobs = catalog.add_jobs(batch.id, [
@@ -166,7 +167,7 @@ def test_add_jobs_is_idempotent_by_source_path(catalog: imagebank.CatalogStore, 
         catalog.add_jobs(999, [core.JobInsert("/u/x.jpg")])
 
 
-def test_lease_complete_fail_release_retry(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
+def test_lease_complete_fail_release_retry(catalog: imagebank.CatalogDatabase, batch: imagebank.Batch):
     other = catalog.insert_image(record(50, "OTHER_01.jpg")).image
     j1, j2, j3 = catalog.add_jobs(batch.id, [
         core.JobInsert(f"/u/A1_0{n}.jpg", original_name=f"A1_0{n}.jpg", sha256=sha(n))
@@ -242,7 +243,7 @@ def test_lease_complete_fail_release_retry(catalog: imagebank.CatalogStore, batc
         catalog.release_leases(now_ms(), max_attempts=0)
 
 
-def test_batch_states(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
+def test_batch_states(catalog: imagebank.CatalogDatabase, batch: imagebank.Batch):
     (j1,) = catalog.add_jobs(batch.id, [core.JobInsert("/u/A.jpg", sha256=sha(1))])
     assert catalog.list_batches() == [catalog.get_batch(batch.id)]
     paused = catalog.set_batch_state(batch.id, "paused")
@@ -267,7 +268,7 @@ def test_batch_states(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
     assert "state='cancelled'" in repr(cancelled)
 
 
-def test_list_products_pages(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
+def test_list_products_pages(catalog: imagebank.CatalogDatabase, batch: imagebank.Batch):
     products = [core.ProductUpsert(f"SKU{n:02d}") for n in range(7)]
     catalog.import_products(batch.collection_id, products)
     listed = list(catalog.list_products(batch.collection_id, page_size=3))
@@ -277,7 +278,7 @@ def test_list_products_pages(catalog: imagebank.CatalogStore, batch: imagebank.B
     assert list(catalog.list_products(9999)) == []
 
 
-def test_images_linked_filter(catalog: imagebank.CatalogStore, batch: imagebank.Batch):
+def test_images_linked_filter(catalog: imagebank.CatalogDatabase, batch: imagebank.Batch):
     catalog.import_products(batch.collection_id, [core.ProductUpsert("A1")])
     product = catalog.find_product(batch.collection_id, "A1")
     a = catalog.insert_image(record(1)).image
