@@ -534,9 +534,8 @@ Status run_stages(Bank& bank, const std::vector<fs::path>& files,
       EncodeOptions settings = vo.encode_options(v.format);
       settings.format = v.format;
       IMAGEBANK_ASSIGN_OR_RETURN(
-          std::string vkey,
+          const std::string blob_key,
           variant_key(job.sha256, v.preset, v.format, settings));
-      const std::string blob_key = "variants/" + vkey;
       Result<BlobInfo> have = blobs.head(blob_key);
       if (!have.ok() || have->size != v.data.size()) {
         IMAGEBANK_RETURN_IF_ERROR(blobs.put(blob_key, v.data));
