@@ -123,6 +123,8 @@ void init_bank(py::module_& m) {
       .def_property_readonly("jobs", &Bank::jobs_ptr,
                              "The ingest queue: batches, jobs, leases.")
       .def_property_readonly("blobs", &Bank::blobs_ptr)
+      .def_property_readonly("api_keys", &Bank::api_keys_ptr,
+                             "The server's API keys (stored in the catalog).")
       .def(
           "import_carteira",
           [](Bank& b, const FsPath& file, const std::string& brand,

@@ -36,7 +36,8 @@ void init_errors(py::module_&) {
       ErrorCode::kCorruptData,     ErrorCode::kUnsupportedFormat,
       ErrorCode::kLimitExceeded,   ErrorCode::kIoError,
       ErrorCode::kUnavailable,     ErrorCode::kConflict,
-      ErrorCode::kInternal,        ErrorCode::kDeadlineExceeded};
+      ErrorCode::kInternal,        ErrorCode::kDeadlineExceeded,
+      ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied};
   for (const py::handle cls : errors.attr("__dict__").attr("values")()) {
     if (!PyType_Check(cls.ptr()) ||
         !PyObject_IsSubclass(cls.ptr(), base.ptr()) ||

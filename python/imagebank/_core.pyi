@@ -16,6 +16,8 @@ from imagebank.errors import InvalidArgumentError
 from imagebank.errors import IoError
 from imagebank.errors import LimitExceededError
 from imagebank.errors import NotFoundError
+from imagebank.errors import PermissionDeniedError
+from imagebank.errors import UnauthenticatedError
 from imagebank.errors import UnavailableError
 from imagebank.errors import UnsupportedFormatError
 import imagebank.states
@@ -26,7 +28,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImageRecord', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NotFoundError', 'PerceptualHashes', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnavailableError', 'UnsupportedFormatError', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'apply_orientation', 'batch_progress', 'carteira_fields', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1323,11 +1325,15 @@ class CatalogStore:
         ...
     def ai_analyses(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[AiAnalysis]:
         ...
+    def api_keys(self) -> list[ApiKeyRecord]:
+        ...
     def brands(self) -> list[Brand]:
         ...
     def carteira_imports(self, collection_id: typing.SupportsInt | typing.SupportsIndex) -> list[CarteiraImport]:
         ...
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
+        ...
+    def find_api_key(self, prefix: str) -> ApiKeyRecord:
         ...
     def find_collection(self, name: str) -> Collection:
         ...
@@ -1349,6 +1355,10 @@ class CatalogStore:
         ...
     def import_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, products: collections.abc.Sequence[ProductUpsert], file: str = '', actor: str = 'carteira-import') -> CarteiraImport:
         ...
+    def insert_api_key(self, key: ApiKeyRecord) -> ApiKeyRecord:
+        """
+        Stores a key record (id, created_ms assigned); ConflictError when its prefix is taken. ApiKeys.create makes keys.
+        """
     def insert_image(self, image: ImageRecord) -> ImageInsert:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
@@ -1380,6 +1390,8 @@ class CatalogStore:
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
         ...
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
+        ...
+    def revoke_api_key(self, prefix: str) -> ApiKeyRecord:
         ...
     def schema_version(self) -> int:
         ...
@@ -1714,6 +1726,172 @@ class JobIterator:
         ...
     def __next__(self) -> Job:
         ...
+class ApiKeyRecord:
+    """
+    An API key as the catalog keeps it: never the key itself, only its SHA-256.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __init__(self, *, name: str, prefix: str, secret_hash: str, scopes: collections.abc.Sequence[str]) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def prefix(self) -> str:
+        ...
+    @property
+    def revoked_ms(self) -> int | None:
+        ...
+    @property
+    def scopes(self) -> list[str]:
+        ...
+    @property
+    def secret_hash(self) -> str:
+        ...
+class NewApiKey:
+    """
+    A key just made: `key` exists nowhere else; show it once.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def record(self) -> ApiKeyRecord:
+        ...
+class ApiKeys:
+    """
+    Makes, lists, revokes and checks the server's API keys (stored in the catalog as hashes). Thread-safe; calls release the GIL.
+    """
+    @staticmethod
+    def prefix_of(key: str) -> str:
+        """
+        'ib_3f9a1c2e' for a well-formed key, '' otherwise.
+        """
+    def __init__(self, catalog: CatalogStore, *, cache_ms: typing.SupportsInt | typing.SupportsIndex = 5000) -> None:
+        ...
+    def authenticate(self, key: str) -> ApiKeyRecord:
+        """
+        The key's record; UnauthenticatedError for a malformed, unknown, revoked or wrong key.
+        """
+    def authorize(self, key: str, scope: str) -> ApiKeyRecord:
+        """
+        authenticate(), then PermissionDeniedError when the key's scopes do not allow `scope`.
+        """
+    def create(self, name: str, *, scopes: collections.abc.Sequence[str]) -> NewApiKey:
+        ...
+    def list(self) -> list[ApiKeyRecord]:
+        ...
+    def revoke(self, prefix: str) -> ApiKeyRecord:
+        ...
+class UrlSigner:
+    """
+    Signs and verifies image URLs (HMAC-SHA256, expiry, several keys for rotation: the first signs).
+    """
+    @staticmethod
+    def strip_signature(query: str) -> str:
+        ...
+    def __init__(self, keys: collections.abc.Sequence[tuple[str, str]]) -> None:
+        """
+        keys: [(id, secret)], secrets of at least 32 bytes.
+        """
+    def sign(self, target: str, expires_unix_s: typing.SupportsInt | typing.SupportsIndex) -> str:
+        ...
+    def verify(self, target: str, now_unix_s: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Returns when the signature is valid and unexpired; raises UnauthenticatedError (unsigned, malformed) or PermissionDeniedError (wrong, unknown key, expired).
+        """
+    @property
+    def key_ids(self) -> list[str]:
+        ...
+class ImageServiceStats:
+    @property
+    def generation_failed(self) -> int:
+        ...
+    @property
+    def generation_joined(self) -> int:
+        ...
+    @property
+    def not_modified(self) -> int:
+        ...
+    @property
+    def plans(self) -> int:
+        ...
+    @property
+    def rejected_busy(self) -> int:
+        ...
+    @property
+    def variants_generated(self) -> int:
+        ...
+class ImagePlan:
+    """
+    What to answer an image request: status, headers and the blob range to send.
+    """
+    def __repr__(self) -> str:
+        ...
+    def header(self, name: str) -> str | None:
+        ...
+    @property
+    def blob_key(self) -> str:
+        ...
+    @property
+    def blob_size(self) -> int:
+        ...
+    @property
+    def content_type(self) -> str:
+        ...
+    @property
+    def error(self) -> imagebank.errors.Error | None:
+        """
+        The reason of a 4xx/5xx as an imagebank.Error (not raised); None otherwise.
+        """
+    @property
+    def format(self) -> str:
+        ...
+    @property
+    def generated(self) -> bool:
+        ...
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @property
+    def length(self) -> int:
+        ...
+    @property
+    def offset(self) -> int:
+        ...
+    @property
+    def preset(self) -> str:
+        ...
+    @property
+    def status(self) -> int:
+        ...
+class ImageService:
+    """
+    Image requests -> response plans: negotiation, ETags, cache headers, ranges, on-demand variants with single flight. Thread-safe; plan() releases the GIL.
+    """
+    def __init__(self, catalog: CatalogStore, blobs: BlobStore, *, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], generate_on_demand: bool = True, max_encodes: typing.SupportsInt | typing.SupportsIndex = 2, max_waiting_encodes: typing.SupportsInt | typing.SupportsIndex = 32, retry_after_s: typing.SupportsInt | typing.SupportsIndex = 2, cache_control: str = 'public, max-age=31536000, immutable', cache_ms: typing.SupportsInt | typing.SupportsIndex = 5000, cache_entries: typing.SupportsInt | typing.SupportsIndex = 100000) -> None:
+        ...
+    def plan(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan:
+        """
+        The plan for /images/{id}?size=&format= with these request headers. Never raises for a bad request: see status and error.
+        """
+    def stats(self) -> ImageServiceStats:
+        ...
 class NamedNearDuplicate:
     """
     A near duplicate of a batch's photo with the names of both photos.
@@ -1832,6 +2010,11 @@ class Bank:
         Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
         """
     @property
+    def api_keys(self) -> ApiKeys:
+        """
+        The server's API keys (stored in the catalog).
+        """
+    @property
     def blobs(self) -> BlobStore:
         ...
     @property
@@ -1937,9 +2120,17 @@ def ahash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, 
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
     """
+def api_scopes_allow(granted: collections.abc.Sequence[str], needed: str) -> bool:
+    """
+    Whether a key with `granted` scopes may do what needs `needed` (admin grants all; every scope reads).
+    """
 def apply_orientation(image: Image, orientation: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
     Rotate/flip an image stored with EXIF orientation 1-8 to upright.
+    """
+def base64url(data: bytes) -> str:
+    """
+    base64url without padding.
     """
 def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
     """
@@ -1949,6 +2140,8 @@ def carteira_fields() -> list[str]:
     """
     The canonical field names of a CarteiraRow, in canonical order.
     """
+def constant_time_equal(a: bytes, b: bytes) -> bool:
+    ...
 def crop(image: Image, x: typing.SupportsInt | typing.SupportsIndex, y: typing.SupportsInt | typing.SupportsIndex, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex) -> Image:
     """
     Copy a rectangle of the image.
@@ -2029,6 +2222,14 @@ def hash_to_hex(hash: typing.SupportsInt | typing.SupportsIndex) -> str:
     """
     16 lowercase hex digits, most significant first (imagehash's str()).
     """
+def hmac_sha256_base64url(key: bytes, message: bytes) -> str:
+    ...
+def http_status(code: str) -> int:
+    """
+    The HTTP status of an error code ('not_found': 404).
+    """
+def if_none_match_matches(header: str, etag: str) -> bool:
+    ...
 def is_allowed_transition(from_status: str, to_status: str) -> bool:
     """
     Whether the review workflow allows going from one status to another.
@@ -2102,6 +2303,14 @@ def open_sqlite_catalog(path: str | bytes | os.PathLike[str] | os.PathLike[bytes
 def original_blob_key(sha256: str, extension: str) -> str:
     """
     'originals/ab/cd/<sha256>.<extension>'.
+    """
+def parse_api_scopes(text: str) -> list[str]:
+    """
+    'review, read' -> ['read', 'review']: sorted, merged; InvalidArgumentError naming an unknown scope or for an empty list.
+    """
+def parse_byte_range(header: str, size: typing.SupportsInt | typing.SupportsIndex) -> tuple[int, int] | None:
+    """
+    (offset, length) of one byte range; None to serve the whole object; length 0 when unsatisfiable (416).
     """
 def parse_filename(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, rules: SkuRules | None = None, known: KnownSkus | imagebank._types.SkuSource | collections.abc.Iterable[str | bytes] | None = None) -> SkuParse:
     """
@@ -2216,6 +2425,10 @@ def to_utf8(data: bytes) -> str:
 def upper_without_accents(text: str | bytes) -> str:
     """
     text with accents removed, in upper case, composed ('abc-ação' -> 'ABC-ACAO'). bytes that are not UTF-8 are read as Windows-1252.
+    """
+def validate_api_key_record(key: ApiKeyRecord) -> None:
+    """
+    Raises InvalidArgumentError naming what the catalog would refuse.
     """
 def validate_blob_key(key: str) -> None:
     """

@@ -80,6 +80,19 @@ class DeadlineExceededError(LimitExceededError, TimeoutError):
     code = "deadline_exceeded"
 
 
+class UnauthenticatedError(Error, PermissionError):
+    """No credentials, or malformed, unknown, revoked or expired ones."""
+
+    code = "unauthenticated"
+
+
+class PermissionDeniedError(Error, PermissionError):
+    """Known credentials that may not do this, or a signed URL that does not
+    match."""
+
+    code = "permission_denied"
+
+
 __all__ = [
     "ConflictError",
     "CorruptDataError",
@@ -90,6 +103,8 @@ __all__ = [
     "IoError",
     "LimitExceededError",
     "NotFoundError",
+    "PermissionDeniedError",
+    "UnauthenticatedError",
     "UnavailableError",
     "UnsupportedFormatError",
 ]

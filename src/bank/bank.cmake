@@ -5,5 +5,6 @@ imagebank_add_module(bank
     bank/bank_ingest.cpp
     bank/bank_review.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::ingest
+    imagebank::serve
   PRIVATE_DEPS imagebank::adapters_soci imagebank::adapters_fs
     imagebank::adapters_s3)

@@ -119,11 +119,15 @@ Bank::Bank(std::shared_ptr<CatalogStore> catalog,
            std::shared_ptr<JobQueue> jobs, std::shared_ptr<BlobStore> blobs)
     : catalog_(std::move(catalog)),
       jobs_(std::move(jobs)),
-      blobs_(std::move(blobs)) {}
+      blobs_(std::move(blobs)),
+      api_keys_(std::make_shared<ApiKeys>(catalog_)) {}
 
 Bank::Bank(std::shared_ptr<CatalogDatabase> db,
            std::shared_ptr<BlobStore> blobs)
-    : catalog_(db), jobs_(std::move(db)), blobs_(std::move(blobs)) {}
+    : catalog_(db),
+      jobs_(std::move(db)),
+      blobs_(std::move(blobs)),
+      api_keys_(std::make_shared<ApiKeys>(catalog_)) {}
 
 Result<Collection> Bank::collection(std::string_view name) {
   return catalog_->find_collection(name);

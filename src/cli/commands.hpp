@@ -23,5 +23,6 @@ CommandRunner add_ingest_command(CLI::App& app);
 CommandRunner add_batch_command(CLI::App& app);
 CommandRunner add_worker_command(CLI::App& app);
 CommandRunner add_reconcile_command(CLI::App& app);
+CommandRunner add_keys_command(CLI::App& app);
 
 }  // namespace imagebank::cli

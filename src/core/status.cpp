@@ -32,6 +32,10 @@ std::string_view code_name(ErrorCode code) noexcept {
       return "internal";
     case ErrorCode::kDeadlineExceeded:
       return "deadline_exceeded";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
   }
   return "internal";
 }
@@ -42,7 +46,8 @@ std::optional<ErrorCode> parse_error_code(std::string_view name) noexcept {
         ErrorCode::kCorruptData, ErrorCode::kUnsupportedFormat,
         ErrorCode::kLimitExceeded, ErrorCode::kIoError, ErrorCode::kUnavailable,
         ErrorCode::kConflict, ErrorCode::kInternal,
-        ErrorCode::kDeadlineExceeded}) {
+        ErrorCode::kDeadlineExceeded, ErrorCode::kUnauthenticated,
+        ErrorCode::kPermissionDenied}) {
     if (code_name(c) == name) return c;
   }
   return std::nullopt;
@@ -110,6 +115,12 @@ Status internal_error(std::string message) {
 }
 Status deadline_exceeded_error(std::string message) {
   return Status(ErrorCode::kDeadlineExceeded, std::move(message));
+}
+Status unauthenticated_error(std::string message) {
+  return Status(ErrorCode::kUnauthenticated, std::move(message));
+}
+Status permission_denied_error(std::string message) {
+  return Status(ErrorCode::kPermissionDenied, std::move(message));
 }
 
 namespace detail {

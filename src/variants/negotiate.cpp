@@ -164,6 +164,15 @@ constexpr std::array<Format, 4> kSafestFirst = {Format::kJpeg, Format::kPng,
                                                 Format::kWebp, Format::kAvif};
 int safety(Format f) { return rank_in(kSafestFirst, f); }
 
+// What a wildcard ("*/*", "image/*") vouches for: the formats every
+// browser, mail client and crawler decodes. Browsers that send "*/*" without
+// naming AVIF or WebP (Firefox before 93, Safari before 14, Internet
+// Explorer) cannot decode those, so a modern format is sent only to a client
+// that names it.
+bool wildcard_covers(Format f) {
+  return f == Format::kJpeg || f == Format::kPng || f == Format::kGif;
+}
+
 // Trivially constructible, so that the array below costs nothing to create.
 struct Candidate {
   Format format;
@@ -200,7 +209,9 @@ class Candidates {
       // "*/webp" is well-formed (its type is the token "*") but no wildcard:
       // it names a type that does not exist.
       if (any_subtype) {
-        for (Candidate& c : view()) update(c, kAnyType, q);
+        for (Candidate& c : view()) {
+          if (wildcard_covers(c.format)) update(c, kAnyType, q);
+        }
       }
       return;
     }
@@ -213,7 +224,7 @@ class Candidates {
     for (Candidate& c : view()) {
       if (c.type_id != type_id) continue;
       if (any_subtype) {
-        update(c, kAnySubtype, q);
+        if (wildcard_covers(c.format)) update(c, kAnySubtype, q);
       } else if (same_name(subtype, subtype_of(c))) {
         update(c, kExact, q);
       }

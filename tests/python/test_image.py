@@ -167,7 +167,10 @@ def test_negotiate():
     assert (n.format, n.acceptable, n.vary_accept) == ("avif", True, True)
     assert imagebank.negotiate("image/webp,*/*", available=["jpeg", "webp"]).format == "webp"
     assert imagebank.negotiate("image/webp;q=0.9, image/avif;q=0.5").format == "webp"
-    assert imagebank.negotiate("image/*, image/avif;q=0").format == "webp"
+    # A wildcard vouches only for the universal formats: a browser that names
+    # neither AVIF nor WebP gets JPEG; old Firefox ("image/webp,*/*") WebP.
+    assert imagebank.negotiate("image/*, image/avif;q=0").format == "jpeg"
+    assert imagebank.negotiate("image/webp,*/*").format == "webp"
     assert imagebank.negotiate("garbage;;;").format == "jpeg"
     none = imagebank.negotiate("text/html", available=["avif", "webp", "jpeg"])
     assert none.acceptable is False and none.format == "jpeg"

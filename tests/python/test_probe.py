@@ -108,6 +108,8 @@ def test_error_hierarchy():
         imagebank.ConflictError: "conflict",
         imagebank.InternalError: "internal",
         imagebank.DeadlineExceededError: "deadline_exceeded",
+        imagebank.UnauthenticatedError: "unauthenticated",
+        imagebank.PermissionDeniedError: "permission_denied",
     }
     for cls, code in codes.items():
         assert issubclass(cls, imagebank.Error)

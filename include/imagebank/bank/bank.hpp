@@ -29,6 +29,7 @@
 #include "imagebank/catalog/job_queue.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/ingest/ingest.hpp"
+#include "imagebank/serve/api_keys.hpp"
 
 namespace imagebank {
 
@@ -109,6 +110,12 @@ class Bank {
 
   CatalogStore& catalog() const noexcept { return *catalog_; }
   JobQueue& jobs() const noexcept { return *jobs_; }
+  // The server's API keys (made, listed, revoked, checked; stored in the
+  // catalog).
+  ApiKeys& api_keys() const noexcept { return *api_keys_; }
+  const std::shared_ptr<ApiKeys>& api_keys_ptr() const noexcept {
+    return api_keys_;
+  }
   BlobStore& blobs() const noexcept { return *blobs_; }
   const std::shared_ptr<CatalogStore>& catalog_ptr() const noexcept {
     return catalog_;
@@ -176,6 +183,7 @@ class Bank {
   std::shared_ptr<CatalogStore> catalog_;
   std::shared_ptr<JobQueue> jobs_;
   std::shared_ptr<BlobStore> blobs_;
+  std::shared_ptr<ApiKeys> api_keys_;
 };
 
 }  // namespace imagebank

@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imagebank/catalog/api_keys.hpp"
 #include "imagebank/catalog/jobs.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
@@ -195,6 +196,19 @@ class CatalogStore {
   virtual Result<std::vector<NearDuplicate>> near_duplicates(
       std::optional<RowId> image_id, RowId after_image_id,
       std::size_t limit) = 0;
+
+  // --- API keys (the server's; see api_keys.hpp) ---
+  // Stores a new key; its id and created_ms are assigned. invalid_argument
+  // for a record validate_api_key_record() refuses, `conflict` when the
+  // prefix is taken.
+  virtual Result<ApiKeyRecord> insert_api_key(const ApiKeyRecord& key) = 0;
+  // Every key, revoked ones included, by id.
+  virtual Result<std::vector<ApiKeyRecord>> api_keys() = 0;
+  // not_found for an unknown prefix.
+  virtual Result<ApiKeyRecord> find_api_key(std::string_view prefix) = 0;
+  // Revokes the key now; revoking a revoked key keeps its first time.
+  // not_found for an unknown prefix.
+  virtual Result<ApiKeyRecord> revoke_api_key(std::string_view prefix) = 0;
 
   // --- reports ---
   // Products (of one collection, or all) without a photo: no linked image

@@ -31,6 +31,12 @@ enum class ErrorCode : int {
   // input may be fine and a less busy machine may finish it. Last, so the
   // values above keep their numbers.
   kDeadlineExceeded,
+  // The caller did not prove who it is: no credentials, or ones that are
+  // malformed, unknown, revoked or expired (HTTP 401).
+  kUnauthenticated,
+  // The caller is known but may not do this, or its signed URL does not
+  // match (HTTP 403).
+  kPermissionDenied,
 };
 
 // "ok", "invalid_argument", "not_found", ... ("internal" for unknown values).
@@ -84,5 +90,7 @@ Status unavailable_error(std::string message);
 Status conflict_error(std::string message);
 Status internal_error(std::string message);
 Status deadline_exceeded_error(std::string message);
+Status unauthenticated_error(std::string message);
+Status permission_denied_error(std::string message);
 
 }  // namespace imagebank

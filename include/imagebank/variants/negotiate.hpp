@@ -22,8 +22,11 @@ struct Negotiation {
 
 // Picks from `available` (order irrelevant) by the q-values of the Accept
 // header: exact types ("image/webp") over "image/*" over "*/*"; q=0 excludes;
-// on equal q the preference is AVIF > WebP > JPEG > PNG. A missing or
-// malformed header yields JPEG (when available).
+// on equal q the preference is AVIF > WebP > JPEG > PNG. Wildcards vouch only
+// for JPEG, PNG and GIF: AVIF, WebP and the other modern formats go only to
+// clients that name them (Firefox before 93 sends "image/webp,*/*" and
+// cannot decode AVIF). A missing or malformed header yields JPEG (when
+// available).
 Negotiation negotiate(std::string_view accept_header,
                       std::span<const Format> available);
 

@@ -3,6 +3,7 @@ find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
 find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)
 imagebank_add_module(adapters_soci DIR adapters/soci
   SOURCES
+    adapters/soci/sql_api_keys.cpp
     adapters/soci/sql_bulk.cpp
     adapters/soci/sql_connection.cpp
     adapters/soci/sql_json.cpp

@@ -213,6 +213,18 @@ const std::vector<Migration>& migrations() {
                 WHERE error_code <> '' AND
                   substr(error, 1, length(error_code) + 2) = error_code || ': ')",
        }},
+      // The server's API keys: the SHA-256 of each key, never the key.
+      {4,
+       {
+           R"(CREATE TABLE api_keys (
+                id {id},
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                created_ms BIGINT NOT NULL,
+                revoked_ms BIGINT))",
+       }},
   };
   return kMigrations;
 }

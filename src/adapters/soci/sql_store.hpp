@@ -113,6 +113,11 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<std::vector<ImageCount>> image_counts(
       std::optional<RowId> collection_id) override;
 
+  Result<ApiKeyRecord> insert_api_key(const ApiKeyRecord& key) override;
+  Result<std::vector<ApiKeyRecord>> api_keys() override;
+  Result<ApiKeyRecord> find_api_key(std::string_view prefix) override;
+  Result<ApiKeyRecord> revoke_api_key(std::string_view prefix) override;
+
  private:
   Status write(std::string_view what,
                const std::function<Status(soci::session&)>& fn) {

@@ -5,6 +5,7 @@ find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
 
 # The suites are compiled once and linked into both executables.
 add_library(imagebank_catalog_conformance OBJECT
+  catalog/api_keys_conformance.cpp
   catalog/catalog_store_conformance.cpp
   catalog/job_queue_conformance.cpp
   catalog/job_queue_failures_conformance.cpp)

@@ -132,6 +132,7 @@ TEST_P(JobQueueConformance, MigratesAVersionOneDatabase) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           "DROP TABLE api_keys",
            "DROP TABLE near_duplicates",
            "DROP INDEX jobs_batch_source",
            "DROP INDEX jobs_state_batch",
@@ -214,6 +215,7 @@ TEST_P(JobQueueConformance, MigratesFailureTextsToCodeAndMessage) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           "DROP TABLE api_keys",
            "ALTER TABLE jobs DROP COLUMN error_code",
            "DELETE FROM schema_version WHERE version > 2",
            "UPDATE jobs SET state = 'failed', attempts = 1, error = "

@@ -552,3 +552,52 @@ TEST(Cli, IngestBatchWorkerAndReconcile) {
 
 }  // namespace
 }  // namespace imagebank
+
+namespace imagebank {
+namespace {
+
+TEST(Cli, KeysCreateListRevoke) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_keys_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string bank = dir.string();
+  const CliRun made = run({"keys", "create", "--name", "estúdio", "--scope",
+                           "upload,read", "--bank", bank, "--json"});
+  ASSERT_EQ(made.status, 0) << made.err;
+  const auto created = json_lines(made.out);
+  ASSERT_EQ(created.size(), 1u);
+  const std::string key(created[0].at("key").as_string());
+  const std::string prefix(created[0].at("prefix").as_string());
+  EXPECT_EQ(key.rfind(prefix + "_", 0), 0u) << key;
+  EXPECT_EQ(created[0].at("scopes").as_array().size(), 2u);
+
+  const CliRun listed = run({"keys", "list", "--bank", bank, "--json"});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  // The list never shows the key.
+  EXPECT_EQ(listed.out.find(key), std::string::npos);
+  const auto rows = json_lines(listed.out);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("prefix").as_string(), prefix);
+  EXPECT_TRUE(rows[0].at("revoked_ms").is_null());
+
+  const CliRun revoked = run({"keys", "revoke", prefix, "--bank", bank});
+  ASSERT_EQ(revoked.status, 0) << revoked.err;
+  EXPECT_NE(revoked.out.find("(revoked)"), std::string::npos) << revoked.out;
+  const CliRun again = run({"keys", "list", "--bank", bank, "--json"});
+  EXPECT_FALSE(json_lines(again.out)[0].at("revoked_ms").is_null());
+
+  EXPECT_EQ(
+      run({"keys", "create", "--name", "x", "--scope", "write", "--bank", bank})
+          .status,
+      2);
+  EXPECT_EQ(run({"keys", "create", "--scope", "read", "--bank", bank}).status,
+            2);
+  EXPECT_EQ(run({"keys", "revoke", "--bank", bank}).status, 2);
+  const CliRun unknown = run({"keys", "revoke", "ib_00000000", "--bank", bank});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace imagebank

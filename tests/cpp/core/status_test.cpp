@@ -35,6 +35,10 @@ TEST(Status, FactoriesCarryTheirCode) {
       {internal_error("m"), ErrorCode::kInternal, "internal"},
       {deadline_exceeded_error("m"), ErrorCode::kDeadlineExceeded,
        "deadline_exceeded"},
+      {unauthenticated_error("m"), ErrorCode::kUnauthenticated,
+       "unauthenticated"},
+      {permission_denied_error("m"), ErrorCode::kPermissionDenied,
+       "permission_denied"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(c.status.ok());

@@ -53,8 +53,12 @@ TEST(Format, OneRowPerFormatConsistentWithTheAccessors) {
     EXPECT_FALSE(row.extension.empty()) << row.name;
     EXPECT_TRUE(row.mime_type.find('/') != std::string_view::npos);
     // Whatever is written can be read back; shrinking needs a decoder.
-    if (row.can_encode) EXPECT_TRUE(row.can_decode) << row.name;
-    if (row.shrink_on_load) EXPECT_TRUE(row.can_decode) << row.name;
+    if (row.can_encode) {
+      EXPECT_TRUE(row.can_decode) << row.name;
+    }
+    if (row.shrink_on_load) {
+      EXPECT_TRUE(row.can_decode) << row.name;
+    }
   }
   EXPECT_EQ(file_extension(Format::kJpeg), "jpg");
   EXPECT_EQ(file_extension(Format::kUnknown), "bin");

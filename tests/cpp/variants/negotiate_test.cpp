@@ -73,19 +73,22 @@ TEST(Negotiate, Firefox) {
 
 TEST(Negotiate, OldFirefoxWithoutAvif) {
   EXPECT_TRUE(picks(kOldFirefox, {F::kJpeg, F::kWebp}, F::kWebp));
-  // "*/*" gives AVIF q=1 too; per RFC the tie goes by preference.
-  EXPECT_TRUE(picks(kOldFirefox, kAll, F::kAvif));
+  // "*/*" does not vouch for AVIF: this Firefox cannot decode it.
+  EXPECT_TRUE(picks(kOldFirefox, kAll, F::kWebp));
 }
 
-TEST(Negotiate, StarSlashStarIsATieWonByPreference) {
-  EXPECT_TRUE(picks("*/*", kAll, F::kAvif));
+TEST(Negotiate, WildcardsVouchOnlyForTheUniversalFormats) {
+  EXPECT_TRUE(picks("*/*", kAll, F::kJpeg));
+  EXPECT_TRUE(picks("image/*", kVariants, F::kJpeg));
+  EXPECT_TRUE(picks("*/*", {F::kAvif, F::kWebp}, F::kAvif, false));
+  EXPECT_TRUE(picks("image/*, image/webp;q=0.5", kVariants, F::kJpeg));
   EXPECT_TRUE(picks("*/*", {F::kPng, F::kJpeg}, F::kJpeg));
 }
 
 TEST(Negotiate, InternetExplorerStyle) {
   EXPECT_TRUE(picks(kIe, kAll, F::kPng));
-  // Without PNG everything is at 0.8 through "image/*".
-  EXPECT_TRUE(picks(kIe, kVariants, F::kAvif));
+  // Without PNG, JPEG comes through "image/*"; AVIF and WebP never do.
+  EXPECT_TRUE(picks(kIe, kVariants, F::kJpeg));
   EXPECT_TRUE(picks(kIe, {F::kJpeg}, F::kJpeg));
 }
 
@@ -107,8 +110,8 @@ TEST(Negotiate, BoundaryQValuesAreValid) {
 }
 
 TEST(Negotiate, QZeroExcludes) {
-  EXPECT_TRUE(picks("image/*, image/avif;q=0", kAll, F::kWebp));
-  EXPECT_TRUE(picks("image/avif;q=0, image/*", kAll, F::kWebp));
+  EXPECT_TRUE(picks("image/webp, image/*, image/avif;q=0", kAll, F::kWebp));
+  EXPECT_TRUE(picks("image/avif;q=0, image/*, image/webp", kAll, F::kWebp));
   EXPECT_TRUE(picks("*/*, image/avif;q=0, image/webp;q=0.000", kAll, F::kJpeg));
   EXPECT_TRUE(picks("*/*;q=1, image/*;q=0", kAll, F::kJpeg, false));
 }
@@ -127,9 +130,11 @@ TEST(Negotiate, NothingAcceptable) {
 // --------------------------------------------------------------
 
 TEST(Negotiate, MostSpecificRangeDecides) {
-  // The exact range lowers AVIF below what "image/*" would give it.
+  // The exact range lowers AVIF below what "image/*" gives JPEG.
   EXPECT_TRUE(picks("image/avif;q=0.1, image/*;q=0.5, */*",
-                    {F::kAvif, F::kWebp}, F::kWebp));
+                    {F::kAvif, F::kJpeg}, F::kJpeg));
+  EXPECT_TRUE(picks("image/avif;q=0.1, image/*;q=0.5, */*",
+                    {F::kAvif, F::kWebp}, F::kAvif));
   EXPECT_TRUE(picks("*/*;q=0.1, image/*;q=0.2, image/jpeg", kAll, F::kJpeg));
   // A general range listed later does not override a specific one.
   EXPECT_TRUE(picks("image/jpeg;q=0.3, */*", {F::kJpeg, F::kPng}, F::kPng));
@@ -162,7 +167,7 @@ TEST(Negotiate, LiteralStarTypeNamesNothing) {
 
 TEST(Negotiate, CaseInsensitive) {
   EXPECT_TRUE(picks("IMAGE/WEBP", {F::kJpeg, F::kWebp}, F::kWebp));
-  EXPECT_TRUE(picks("Image/*;Q=0.5, IMAGE/AVIF;Q=0", kAll, F::kWebp));
+  EXPECT_TRUE(picks("Image/WebP;Q=0.5, IMAGE/AVIF;Q=0", kAll, F::kWebp));
   EXPECT_TRUE(picks("image/jpeg;q=0.5, Image/Png;Q=0.6", kAll, F::kPng));
 }
 
@@ -312,7 +317,7 @@ TEST(Negotiate, DuplicatesInAvailable) {
 }
 
 TEST(Negotiate, UnknownIsNeverOffered) {
-  EXPECT_TRUE(picks("*/*", {F::kUnknown, F::kWebp}, F::kWebp));
+  EXPECT_TRUE(picks("image/webp, */*", {F::kUnknown, F::kWebp}, F::kWebp));
   EXPECT_TRUE(picks("*/*", {F::kUnknown}, F::kUnknown, false));
   EXPECT_TRUE(picks("application/octet-stream", {F::kUnknown, F::kPng},
                     F::kUnknown, false));
