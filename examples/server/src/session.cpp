@@ -181,6 +181,10 @@ void Session::on_header(std::string_view block) {
     refuse(431, "the request header is larger than 16 KiB");
     return;
   }
+  if (ec == http::error::bad_version) {
+    refuse(505, "only HTTP/1.0 and HTTP/1.1 are served");
+    return;
+  }
   if (ec || !header_parser_->is_header_done()) {
     refuse(400, ec ? "malformed request header: " + ec.message()
                    : "malformed request header");

@@ -113,6 +113,9 @@ void Session::respond(Response response) {
     streamed = !headers_only;
   }
   message.keep_alive(keep_alive_);
+  // Said even where it is the default (HTTP/1.0): clients and proxies
+  // should not have to work it out.
+  if (!keep_alive_) message.set(http::field::connection, "close");
   serializer_.emplace(message);
   stream_.expires_at(deadline_);
 
