@@ -8,17 +8,23 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from server_harness import Server
+from .server_harness import Server
 
 DATA = pathlib.Path(__file__).resolve().parents[2] / "data"
 
 
 def _program(env_var: str, name: str) -> str:
-    path = os.environ.get(env_var) or shutil.which(name)
+    """$env_var, else next to the interpreter (where the wheel installs its
+    programs), else on PATH."""
+    beside = pathlib.Path(sys.executable).parent / name
+    path = (os.environ.get(env_var)
+            or (str(beside) if beside.is_file() else None)
+            or shutil.which(name))
     if not path or not os.access(path, os.X_OK):
         pytest.skip(f"{name} not found: set {env_var} or put it on PATH")
     return str(pathlib.Path(path).resolve())

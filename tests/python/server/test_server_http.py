@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 
-from server_harness import Reader, Server, get
+from .server_harness import Reader, Server, get
 
 HOST = b"Host: t\r\n"
 
@@ -279,7 +280,7 @@ def test_http10_keep_alive_defaults_to_close(server: Server) -> None:
     assert reader.closed()
 
 
-def test_cors(start_server) -> None:  # type: ignore[no-untyped-def]
+def test_cors(start_server: Callable[..., Server]) -> None:
     srv = start_server("--cors-origin", "https://shop.example")
     r = get(srv.port, "/api/v1/health", headers="Origin: https://shop.example\r\n")
     assert r.header("access-control-allow-origin") == "https://shop.example"
@@ -292,7 +293,7 @@ def test_cors(start_server) -> None:  # type: ignore[no-untyped-def]
     assert r.header("access-control-allow-methods") == "GET, HEAD"
 
 
-def test_idle_and_header_timeouts(start_server) -> None:  # type: ignore[no-untyped-def]
+def test_idle_and_header_timeouts(start_server: Callable[..., Server]) -> None:
     srv = start_server("--idle-timeout-ms", "500", "--header-timeout-ms", "800")
     # A kept-alive connection with nothing to say is closed after the idle
     # timeout.

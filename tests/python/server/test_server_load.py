@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import pytest
 
-from server_harness import Reader, Server, raise_fd_limit, timed_health
+from .server_harness import Reader, Server, raise_fd_limit, timed_health
 
 HERE = pathlib.Path(__file__).resolve().parent
 
