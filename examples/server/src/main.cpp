@@ -40,12 +40,14 @@ void raise_descriptor_limit() {
 
 Result<std::filesystem::path> make_upload_dir(const ServerOptions& options) {
   std::error_code ec;
-  std::filesystem::path dir = options.upload_dir;
-  if (dir.empty()) {
-    dir = std::filesystem::temp_directory_path(ec) /
-          ("imagebank-server-" + std::to_string(::getpid()));
-    if (ec) return io_error("no temporary directory: " + ec.message());
+  if (!options.upload_dir.empty()) {
+    std::filesystem::create_directories(options.upload_dir, ec);
+    if (ec) return io_error(options.upload_dir.string() + ": " + ec.message());
+    return options.upload_dir;
   }
+  const auto dir = std::filesystem::temp_directory_path(ec) /
+                   ("imagebank-server-" + std::to_string(::getpid()));
+  if (ec) return io_error("no temporary directory: " + ec.message());
   std::filesystem::create_directories(dir, ec);
   if (ec) return io_error(dir.string() + ": " + ec.message());
   // Spooled uploads are the clients' data: no one else reads them.
