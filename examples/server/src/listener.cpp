@@ -1,13 +1,12 @@
 #include "listener.hpp"
 
+#include <array>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <charconv>
-#include <iostream>
 
 #include "http_date.hpp"
 #include "problem.hpp"

@@ -1,8 +1,6 @@
 #include "options.hpp"
 
 #include <CLI/CLI.hpp>
-#include <map>
-#include <memory>
 
 namespace imagebank::server {
 

@@ -1,6 +1,5 @@
 #include "router.hpp"
 
-#include <algorithm>
 #include <set>
 
 namespace imagebank::server {
