@@ -1,0 +1,81 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace imagebank::server {
+
+namespace {
+
+// A duration option in milliseconds, bound to a chrono member.
+void add_ms_option(CLI::App& app, const std::string& name,
+                   std::chrono::milliseconds& target, const std::string& help) {
+  auto* opt = app.add_option_function<std::int64_t>(
+      name,
+      [&target](std::int64_t ms) { target = std::chrono::milliseconds(ms); },
+      help + " (default " + std::to_string(target.count()) + ")");
+  opt->check(CLI::PositiveNumber);
+}
+
+}  // namespace
+
+void add_server_options(CLI::App& app, ServerOptions& options) {
+  auto* dir = app.add_option("--bank", options.bank_dir,
+                             "Bank directory (bank.db and files/; default "
+                             "./imagebank-data)");
+  auto* db = app.add_option("--db", options.db_uri,
+                            "Catalog database URI (sqlite:///abs/path.db or "
+                            "postgresql://user@host:port/db)");
+  auto* storage = app.add_option(
+      "--storage", options.storage_uri,
+      "Blob storage URI (file:///abs/path or s3://bucket/prefix?endpoint=...)");
+  dir->excludes(db);
+  dir->excludes(storage);
+
+  app.add_option("--listen", options.listen,
+                 "Address and port to listen on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--threads", options.io_threads,
+                 "Threads serving the sockets (default: one per core)");
+  app.add_option("--max-connections", options.max_connections,
+                 "Open connections beyond which new ones get 503")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  add_ms_option(app, "--header-timeout-ms", options.header_timeout,
+                "Deadline for a request's header, ms");
+  add_ms_option(app, "--request-timeout-ms", options.request_timeout,
+                "Deadline for a whole request and its response, ms");
+  add_ms_option(app, "--idle-timeout-ms", options.idle_timeout,
+                "A kept-alive connection waiting longer is closed, ms");
+  add_ms_option(app, "--shutdown-grace-ms", options.shutdown_grace,
+                "On SIGTERM, how long in-flight requests may take, ms");
+
+  auto* pub = app.add_flag_callback(
+      "--public-images",
+      [&options] { options.image_access = ImageAccess::kPublic; },
+      "Serve images to anyone");
+  auto* signed_only = app.add_flag_callback(
+      "--signed-images",
+      [&options] { options.image_access = ImageAccess::kSigned; },
+      "Serve images only on signed URLs (the default)");
+  pub->excludes(signed_only);
+  app.add_option("--cors-origin", options.cors_origins,
+                 "Origin allowed to call the API from a browser (repeat; "
+                 "'*' for any)");
+  app.add_option("--upload-dir", options.upload_dir,
+                 "Where request bodies are spooled (default: a fresh "
+                 "temporary directory)");
+  // Hidden (empty group): only the server's own tests use it.
+  app.add_flag("--test-routes", options.test_routes)->group("");
+}
+
+Status validate(const ServerOptions& options) {
+  if (options.worker_threads == 0) {
+    return invalid_argument_error("the worker pool needs a thread");
+  }
+  if (options.listen.empty()) {
+    return invalid_argument_error("--listen: empty address");
+  }
+  return ok_status();
+}
+
+}  // namespace imagebank::server

@@ -1,0 +1,66 @@
+// ServerOptions: everything imagebank-server is told on its command line.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "imagebank/core/status.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace imagebank::server {
+
+// Whether image routes serve anyone (public catalogues) or only URLs signed
+// with the bank's keys.
+enum class ImageAccess { kPublic, kSigned };
+
+struct ServerOptions {
+  // Where the bank is: --bank DIR, or --db URI and --storage URI (the CLI's
+  // conventions; ./imagebank-data when nothing is given).
+  std::string bank_dir;
+  std::string db_uri;
+  std::string storage_uri;
+
+  // "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one.
+  std::string listen = "127.0.0.1:8080";
+  // Threads running the io_context (sockets, parsing); 0: one per core.
+  std::size_t io_threads = 0;
+  // The pool of blocking handlers (worker_pool.hpp).
+  std::size_t worker_threads = 8;
+  std::size_t worker_queue = 256;
+  std::size_t max_connections = 1024;
+
+  // From accept (or from the first byte of a kept-alive connection's next
+  // request) to the end of the header.
+  std::chrono::milliseconds header_timeout{10'000};
+  // From the first byte of a request to the last byte of its response.
+  std::chrono::milliseconds request_timeout{60'000};
+  // A kept-alive connection waiting for its next request.
+  std::chrono::milliseconds idle_timeout{30'000};
+  // After SIGTERM/SIGINT, how long in-flight requests may take.
+  std::chrono::milliseconds shutdown_grace{10'000};
+
+  ImageAccess image_access = ImageAccess::kSigned;
+  // Origins allowed by CORS ("*": any); empty: no CORS headers.
+  std::vector<std::string> cors_origins;
+
+  // Request bodies streamed to disk; empty: a fresh directory under the
+  // system's temporary directory, removed at exit.
+  std::filesystem::path upload_dir;
+
+  // Routes under /test/ that the server's own tests drive (slow handlers,
+  // uploads, streamed bodies). Never in production.
+  bool test_routes = false;
+};
+
+// Declares the options on `app`, writing into `options`.
+void add_server_options(CLI::App& app, ServerOptions& options);
+// Checks what CLI11 cannot (timeouts > 0, counts > 0).
+Status validate(const ServerOptions& options);
+
+}  // namespace imagebank::server

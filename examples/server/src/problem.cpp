@@ -1,0 +1,96 @@
+#include "problem.hpp"
+
+#include <array>
+#include <boost/beast/http/status.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <utility>
+
+namespace imagebank::server {
+
+namespace {
+
+struct CodeStatus {
+  ErrorCode code;
+  int status;
+};
+
+// One row per code with a status of its own; new codes (unauthenticated
+// 401, permission_denied 403) are one row each. The first row of a status
+// is also the code a bare HTTP refusal of that status carries.
+constexpr auto kCodeStatus = std::to_array<CodeStatus>({
+    {ErrorCode::kInvalidArgument, 400},
+    {ErrorCode::kNotFound, 404},
+    {ErrorCode::kConflict, 409},
+    {ErrorCode::kLimitExceeded, 413},
+    {ErrorCode::kUnsupportedFormat, 415},
+    {ErrorCode::kCorruptData, 422},
+    {ErrorCode::kInternal, 500},
+    {ErrorCode::kUnavailable, 503},
+    {ErrorCode::kDeadlineExceeded, 504},
+});
+
+// HTTP-level refusals whose status no code maps to.
+constexpr auto kExtraStatusCode = std::to_array<std::pair<int, ErrorCode>>({
+    {405, ErrorCode::kInvalidArgument},
+    {408, ErrorCode::kDeadlineExceeded},
+    {411, ErrorCode::kInvalidArgument},
+    {414, ErrorCode::kLimitExceeded},
+    {416, ErrorCode::kInvalidArgument},
+    {417, ErrorCode::kInvalidArgument},
+    {431, ErrorCode::kLimitExceeded},
+    {501, ErrorCode::kUnsupportedFormat},
+});
+
+}  // namespace
+
+int http_status_for(ErrorCode code) noexcept {
+  for (const auto& row : kCodeStatus) {
+    if (row.code == code) return row.status;
+  }
+  return 500;
+}
+
+std::string_view code_name_for_http_status(int status) noexcept {
+  for (const auto& row : kCodeStatus) {
+    if (row.status == status) return code_name(row.code);
+  }
+  for (const auto& [s, code] : kExtraStatusCode) {
+    if (s == status) return code_name(code);
+  }
+  return code_name(status >= 500 ? ErrorCode::kInternal
+                                 : ErrorCode::kInvalidArgument);
+}
+
+std::string_view reason_phrase(int status) noexcept {
+  namespace http = boost::beast::http;
+  const auto known = http::int_to_status(static_cast<unsigned>(status));
+  if (known == http::status::unknown) return {};
+  const auto phrase = http::obsolete_reason(known);
+  return {phrase.data(), phrase.size()};
+}
+
+std::string problem_json(int status, std::string_view detail,
+                         std::string_view code) {
+  boost::json::object o;
+  o["type"] = "about:blank";
+  o["title"] = reason_phrase(status);
+  o["status"] = status;
+  o["detail"] = detail;
+  o["code"] = code;
+  return boost::json::serialize(o);
+}
+
+Response problem_response(int status, std::string_view detail,
+                          std::string_view code) {
+  if (code.empty()) code = code_name_for_http_status(status);
+  return Response::text(status, problem_json(status, detail, code),
+                        std::string(kProblemContentType));
+}
+
+Response problem_response(const Status& status) {
+  return problem_response(http_status_for(status.code()), status.message(),
+                          code_name(status.code()));
+}
+
+}  // namespace imagebank::server

@@ -1,0 +1,97 @@
+#include "server.hpp"
+
+#include <boost/asio/post.hpp>
+#include <csignal>
+#include <sstream>
+
+namespace imagebank::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::size_t io_thread_count(const ServerOptions& options) {
+  if (options.io_threads > 0) return options.io_threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : cores;
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options, const Router& router,
+               MetricsRegistry& metrics)
+    : options_(std::move(options)),
+      cors_(options_.cors_origins),
+      http_metrics_(metrics),
+      context_{options_,           router,        cors_,
+               workers_,           http_metrics_, connections_,
+               options_.upload_dir},
+      io_(static_cast<int>(io_thread_count(options_))),
+      listener_(std::make_shared<Listener>(io_, context_)),
+      signals_(io_, SIGINT, SIGTERM),
+      grace_(io_),
+      workers_(options_.worker_threads, options_.worker_queue) {}
+
+Server::~Server() = default;
+
+Status Server::listen() { return listener_->open(options_.listen); }
+
+std::string Server::url() const {
+  // Asio prints "127.0.0.1:8080" and "[::1]:8080".
+  std::ostringstream out;
+  out << "http://" << listener_->local_endpoint();
+  return out.str();
+}
+
+void Server::stop() {
+  asio::post(io_, [this] { begin_shutdown(); });
+}
+
+void Server::wait_for_signal() {
+  signals_.async_wait([this](boost::system::error_code ec, int) {
+    if (ec) return;
+    if (shutting_down_) {
+      // Second signal: the operator does not want to wait.
+      abandoned_ = connections_.count();
+      io_.stop();
+      return;
+    }
+    begin_shutdown();
+    wait_for_signal();
+  });
+}
+
+void Server::begin_shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  listener_->stop();
+  grace_.expires_after(options_.shutdown_grace);
+  grace_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    abandoned_ = connections_.count();
+    io_.stop();
+  });
+  connections_.shutdown_all([this] {
+    asio::post(io_, [this] {
+      grace_.cancel();
+      signals_.cancel();
+      io_.stop();
+    });
+  });
+}
+
+RunReport Server::run() {
+  listener_->start();
+  wait_for_signal();
+  const std::size_t count = io_thread_count(options_);
+  std::vector<std::thread> threads;
+  threads.reserve(count - 1);
+  for (std::size_t i = 1; i < count; ++i) {
+    threads.emplace_back([this] { io_.run(); });
+  }
+  io_.run();
+  for (auto& t : threads) t.join();
+  return RunReport{abandoned_};
+}
+
+}  // namespace imagebank::server

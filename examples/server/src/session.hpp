@@ -1,0 +1,145 @@
+// Session: one client connection, its requests one after another
+// (keep-alive; pipelined requests are read once the previous response is
+// out).
+//
+// Each request: the header is read whole (within header_timeout, at most
+// kMaxHeaderBytes) and checked (framing.hpp, target.hpp) before a byte of
+// the body is read; the route then decides whether and where the body goes
+// (BodySpec) and 100 Continue is sent if asked for; the handler runs on the
+// worker pool (or inline for non-blocking routes); the response is written,
+// streamed bodies chunk by chunk from a BodyPipe. A request that cannot be
+// framed safely is answered and the connection closed.
+//
+// Threading: everything runs on the connection's strand except the handler
+// and a streamed body's producer, which run on a worker and hand back
+// through asio::post.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/file_body.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "body_pipe.hpp"
+#include "framing.hpp"
+#include "http_types.hpp"
+#include "imagebank/core/result.hpp"
+#include "router.hpp"
+#include "server_context.hpp"
+
+namespace imagebank::server {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  void start();
+  // Graceful stop (any thread): a connection waiting for a request, or in
+  // the middle of its header, closes now; one inside a request closes after
+  // its response.
+  void shutdown();
+
+ private:
+  enum class Phase { kIdle, kHeader, kBody, kHandler, kWriting, kClosing };
+  using ErrorCode = boost::system::error_code;
+  template <typename Body>
+  using RequestParser = boost::beast::http::request_parser<Body>;
+  using ResponseMessage =
+      boost::beast::http::response<boost::beast::http::buffer_body>;
+  using ResponseSerializer =
+      boost::beast::http::response_serializer<boost::beast::http::buffer_body>;
+
+  // A spooled request body, removed with the request.
+  struct TempFile {
+    explicit TempFile(std::filesystem::path p) : path(std::move(p)) {}
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile();
+    std::filesystem::path path;
+  };
+
+  // --- reading (session.cpp) ---
+  void await_request();
+  void begin_request();
+  void read_header();
+  void on_header_bytes(ErrorCode ec, std::size_t n);
+  void take_buffered_header();
+  void on_header(std::string_view block);
+  bool route_request();
+  void read_body();
+  void on_body(ErrorCode ec);
+  void dispatch();
+  static void run_on_worker(std::shared_ptr<Session> self);
+  bool has_body() const noexcept {
+    return framing_.chunked || framing_.content_length > 0;
+  }
+
+  // --- writing (session_write.cpp) ---
+  void respond(Result<Response> result);
+  void respond(Response response);
+  // Answers and closes: the connection's framing is no longer trusted.
+  void refuse(int status, std::string_view detail);
+  void on_response_written(ErrorCode ec, std::size_t n);
+  void pull_stream();
+  void on_stream_ready();
+  void on_chunk_written(ErrorCode ec, std::size_t n);
+  void finish_exchange(ErrorCode ec);
+  void record_metrics();
+  void reset_request();
+  // Half-closes, then drains what the client still sends (bounded), so
+  // the response is not lost to a reset.
+  void close_gracefully();
+  void drain();
+  void close_now();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  ServerContext& ctx_;
+  std::string remote_;
+  Phase phase_ = Phase::kIdle;
+  bool first_request_ = true;
+  bool shutdown_requested_ = false;
+  bool keep_alive_ = true;
+
+  // The request in progress.
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point deadline_;
+  unsigned version_ = 11;
+  Request request_;
+  const Route* route_ = nullptr;
+  Framing framing_;
+  std::optional<RequestParser<boost::beast::http::empty_body>> header_parser_;
+  std::optional<RequestParser<boost::beast::http::string_body>> text_parser_;
+  std::optional<RequestParser<boost::beast::http::file_body>> file_parser_;
+  std::optional<TempFile> upload_;
+
+  // Its response.
+  int status_ = 0;
+  bool recorded_ = false;
+  std::optional<ResponseMessage> response_;
+  std::optional<ResponseSerializer> serializer_;
+  std::string body_;  // a string body, or the streamed chunk being written
+  std::shared_ptr<BodyPipe> pipe_;
+  std::optional<std::uint64_t> stream_length_;
+  std::uint64_t streamed_ = 0;
+  std::uint64_t bytes_written_ = 0;
+  std::uint64_t drained_ = 0;
+};
+
+}  // namespace imagebank::server
