@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <iostream>
 
+#include "auth.hpp"
 #include "builtin_routes.hpp"
+#include "image_routes.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/version.hpp"
 #include "metrics.hpp"
@@ -77,9 +79,30 @@ int serve(ServerOptions options) {
   }
   options.upload_dir = *upload_dir;
 
+  bool generated_key = false;
+  auto signer = url_signer_from_environment(&generated_key);
+  if (!signer.ok()) {
+    std::cerr << "imagebank-server: " << signer.status() << '\n';
+    return kExitUsage;
+  }
+  if (generated_key && options.image_access == ImageAccess::kSigned) {
+    std::cerr << "imagebank-server: IMAGEBANK_URL_KEYS is not set: image "
+                 "URLs are signed with a key made for this run and stop "
+                 "working when it ends\n";
+  }
+  auto images =
+      ImageService::create((*bank)->catalog_ptr(), (*bank)->blobs_ptr());
+  if (!images.ok()) {
+    std::cerr << "imagebank-server: " << images.status() << '\n';
+    return kExitFailed;
+  }
+  Auth auth((*bank)->api_keys(), std::move(signer).value(),
+            options.image_access);
+
   MetricsRegistry metrics;
   Router router;
   Status st = add_builtin_routes(router, **bank, metrics);
+  if (st.ok()) st = add_image_routes(router, **bank, **images, auth, metrics);
   if (st.ok() && options.test_routes) st = add_test_routes(router);
   if (!st.ok()) {
     std::cerr << "imagebank-server: " << st << '\n';

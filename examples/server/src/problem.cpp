@@ -6,29 +6,21 @@
 #include <boost/json/serialize.hpp>
 #include <utility>
 
+#include "imagebank/serve/image_service.hpp"
+
 namespace imagebank::server {
 
 namespace {
 
-struct CodeStatus {
-  ErrorCode code;
-  int status;
-};
-
-// One row per code with a status of its own; new codes (unauthenticated
-// 401, permission_denied 403) are one row each. The first row of a status
-// is also the code a bare HTTP refusal of that status carries.
-constexpr auto kCodeStatus = std::to_array<CodeStatus>({
-    {ErrorCode::kInvalidArgument, 400},
-    {ErrorCode::kNotFound, 404},
-    {ErrorCode::kConflict, 409},
-    {ErrorCode::kLimitExceeded, 413},
-    {ErrorCode::kUnsupportedFormat, 415},
-    {ErrorCode::kCorruptData, 422},
-    {ErrorCode::kInternal, 500},
-    {ErrorCode::kUnavailable, 503},
-    {ErrorCode::kDeadlineExceeded, 504},
-});
+// The library's one mapping of codes to statuses (imagebank::http_status);
+// the codes in ErrorCode order, so the first code of a status is the one a
+// bare HTTP refusal of that status carries.
+constexpr auto kCodes = std::to_array<ErrorCode>(
+    {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kCorruptData,
+     ErrorCode::kUnsupportedFormat, ErrorCode::kLimitExceeded,
+     ErrorCode::kUnavailable, ErrorCode::kConflict, ErrorCode::kInternal,
+     ErrorCode::kDeadlineExceeded, ErrorCode::kUnauthenticated,
+     ErrorCode::kPermissionDenied});
 
 // HTTP-level refusals whose status no code maps to.
 constexpr auto kExtraStatusCode = std::to_array<std::pair<int, ErrorCode>>({
@@ -44,16 +36,11 @@ constexpr auto kExtraStatusCode = std::to_array<std::pair<int, ErrorCode>>({
 
 }  // namespace
 
-int http_status_for(ErrorCode code) noexcept {
-  for (const auto& row : kCodeStatus) {
-    if (row.code == code) return row.status;
-  }
-  return 500;
-}
+int http_status_for(ErrorCode code) noexcept { return http_status(code); }
 
 std::string_view code_name_for_http_status(int status) noexcept {
-  for (const auto& row : kCodeStatus) {
-    if (row.status == status) return code_name(row.code);
+  for (ErrorCode code : kCodes) {
+    if (http_status(code) == status) return code_name(code);
   }
   for (const auto& [s, code] : kExtraStatusCode) {
     if (s == status) return code_name(code);

@@ -18,6 +18,8 @@ TEST(Problem, StatusTable) {
   EXPECT_EQ(http_status_for(ErrorCode::kDeadlineExceeded), 504);
   EXPECT_EQ(http_status_for(ErrorCode::kIoError), 500);
   EXPECT_EQ(http_status_for(ErrorCode::kInternal), 500);
+  EXPECT_EQ(http_status_for(ErrorCode::kUnauthenticated), 401);
+  EXPECT_EQ(http_status_for(ErrorCode::kPermissionDenied), 403);
   EXPECT_EQ(code_name_for_http_status(404), "not_found");
   EXPECT_EQ(code_name_for_http_status(431), "limit_exceeded");
   EXPECT_EQ(code_name_for_http_status(418), "invalid_argument");

@@ -1,0 +1,23 @@
+// Images over HTTP, through the library's ImageService:
+//
+//   GET|HEAD /images/{id}?size=<preset|original>&format=<auto|avif|webp|jpeg>
+//       the negotiated variant (or the original, with byte ranges): ETag,
+//       immutable caching, Vary: Accept, 304 on If-None-Match; allowed by
+//       Auth::allow_image (public, signed URL, or a read key)
+//   GET /api/v1/images/{id}   (read scope) the image's record, its stored
+//       variants, and a signed URL per size
+#pragma once
+
+#include "auth.hpp"
+#include "imagebank/bank/bank.hpp"
+#include "imagebank/serve/image_service.hpp"
+#include "metrics.hpp"
+#include "router.hpp"
+
+namespace imagebank::server {
+
+// `bank`, `images`, `auth` and `metrics` must outlive the router.
+Status add_image_routes(Router& router, Bank& bank, ImageService& images,
+                        Auth& auth, MetricsRegistry& metrics);
+
+}  // namespace imagebank::server
