@@ -4,10 +4,12 @@
 # with the build and test packages. Already-installed pieces are skipped, so a
 # second run touches nothing and needs no network.
 #
-# Usage: scripts/install-deps.sh [--test] [--demo]
+# Usage: scripts/install-deps.sh [--test] [--demo] [--bench]
 #   (no flag)  what building and running imagebank needs
 #   --test     also what the test suite, format check and benchmarks need
 #   --demo     also what scripts/run.sh's demo catalog generator needs
+#   --bench    also the peers and load generator of benchmarks/peers/
+#              serve_vs_nginx.py (nginx, wrk)
 #        scripts/install-deps.sh --test-cmake-packages
 #   installs nothing; prints the CMake package names (find_package) that
 #   only the --test packages provide, one per line, so that scripts/run.sh
@@ -19,13 +21,15 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want_test=0
 want_demo=0
+want_bench=0
 list_cmake=0
 for arg in "$@"; do
   case "$arg" in
     --test) want_test=1 ;;
     --demo) want_demo=1 ;;
+    --bench) want_bench=1 ;;
     --test-cmake-packages) list_cmake=1 ;;
-    *) echo "install-deps: unknown argument '$arg' (use --test, --demo, --test-cmake-packages or nothing)" >&2; exit 2 ;;
+    *) echo "install-deps: unknown argument '$arg' (use --test, --demo, --bench, --test-cmake-packages or nothing)" >&2; exit 2 ;;
   esac
 done
 
@@ -62,8 +66,11 @@ if [ "$list_cmake" = 1 ]; then
   exit 0
 fi
 
+bench_pkgs=(nginx-light wrk)
+
 pkgs=("${build_pkgs[@]}")
 [ "$want_test" = 1 ] && pkgs+=("${test_pkgs[@]}")
+[ "$want_bench" = 1 ] && pkgs+=("${bench_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]%%:*}"; do

@@ -5,13 +5,17 @@
 # (scripts/make-demo-catalog.py: a Carteira de Compras and ~80 studio photos
 # named by SKU, with duplicates, photos without a SKU and a broken file on
 # purpose), then imports the Carteira into a fresh bank, ingests the photos
-# and prints the reports.
+# and prints the reports. With --serve it then starts imagebank-server on the
+# demo bank and serves until Ctrl-C.
 #
-# Usage: scripts/run.sh [PHOTOS_DIR] [--build-only]
+# Usage: scripts/run.sh [PHOTOS_DIR] [--build-only] [--serve]
 #   PHOTOS_DIR    a folder of real photos (JPEG/PNG, at least 20); default
 #                 $IMAGEBANK_CORPUS, else what ../shared/corpus/fetch-photos
 #                 (beside the clone) prints
 #   --build-only  install and build, then stop
+#   --serve       after the demo, start imagebank-server on $IMAGEBANK_LISTEN
+#                 (default 127.0.0.1:8080) and print an admin API key, a
+#                 signed thumbnail URL and example curl lines
 #
 # The build hides from CMake every package that only `install-deps.sh --test`
 # installs, so it uses exactly what the --demo install step provides, on a
@@ -30,9 +34,12 @@ seed=${IMAGEBANK_DEMO_SEED:-2027}
 build=${IMAGEBANK_BUILD_DIR:-build/release}
 photos=${IMAGEBANK_CORPUS:-}
 build_only=0
+serve=0
+listen=${IMAGEBANK_LISTEN:-127.0.0.1:8080}
 for arg in "$@"; do
   case "$arg" in
     --build-only) build_only=1 ;;
+    --serve) serve=1 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run: unknown option '$arg' (see scripts/run.sh --help)" >&2; exit 2 ;;
     *) photos=$arg ;;
@@ -49,9 +56,10 @@ done < <(scripts/install-deps.sh --test-cmake-packages)
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if ! { cmake --preset release -B "$build" "${hide[@]}" \
-  && cmake --build "$build" --target imagebank_cli; } >"$log" 2>&1; then
+  && cmake --build "$build" --target imagebank_cli \
+  && { [ "$serve" = 0 ] || cmake --build "$build" --target imagebank_server; }; } >"$log" 2>&1; then
   cat "$log" >&2
-  echo "run: building the imagebank CLI failed" >&2
+  echo "run: building the imagebank programs failed" >&2
   exit 1
 fi
 imagebank=$build/src/cli/imagebank
@@ -107,3 +115,41 @@ for report in status coverage missing-photos; do
   echo "== report $report"
   "$imagebank" report "$report" --bank "$bank"
 done
+
+[ "$serve" = 1 ] || exit 0
+
+echo
+echo "== imagebank-server on http://$listen (Ctrl-C stops it)"
+server=$build/examples/server/imagebank-server
+key=$("$imagebank" keys create --name demo --scope admin --bank "$bank" --json |
+  "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["key"])')
+# The key that signs image URLs; kept for this run only.
+IMAGEBANK_URL_KEYS="demo:$("$venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+export IMAGEBANK_URL_KEYS
+"$server" --bank "$bank" --listen "$listen" >/dev/null &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"; rm -f "$log"' EXIT
+trap 'exit 0' INT TERM
+url=$("$venv/bin/python" - "$listen" "$key" <<'PY'
+import json, sys, time, urllib.request
+base, key = "http://" + sys.argv[1], sys.argv[2]
+for _ in range(200):
+    try:
+        urllib.request.urlopen(base + "/api/v1/health", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.05)
+req = urllib.request.Request(base + "/api/v1/images/1", headers={"Authorization": "Bearer " + key})
+print(base + json.load(urllib.request.urlopen(req, timeout=10))["urls"]["thumbnail"])
+PY
+)
+cat <<MSG
+API key (admin; shown once):  $key
+signed thumbnail URL:         $url
+
+  curl -s http://$listen/api/v1/health
+  curl -s -H 'Authorization: Bearer $key' http://$listen/api/v1/images/1
+  curl -s -o thumb.avif -H 'Accept: image/avif,image/webp,*/*' '$url'
+  curl -s http://$listen/metrics | grep imagebank_
+MSG
+wait "$pid"

@@ -365,6 +365,19 @@ void init_serve(py::module_& m) {
           py::arg("if_none_match") = "", py::arg("range") = "",
           "The plan for /images/{id}?size=&format= with these request "
           "headers. Never raises for a bad request: see status and error.")
+      .def(
+          "plan_cached",
+          [](ImageService& s, const std::string& id, const std::string& size,
+             const std::string& format, const std::string& accept,
+             const std::string& if_none_match, const std::string& range) {
+            ImageRequest r{id, size, format, accept, if_none_match, range};
+            return s.plan_cached(r);
+          },
+          py::arg("id"), py::kw_only(), py::arg("size") = "original",
+          py::arg("format") = "auto", py::arg("accept") = "",
+          py::arg("if_none_match") = "", py::arg("range") = "",
+          "The plan when memory alone can make it (for an event loop); None "
+          "when the catalog, the storage or an encoder is needed.")
       .def("stats", &ImageService::stats);
 }
 

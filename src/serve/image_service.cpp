@@ -44,6 +44,13 @@ ImagePlan failure(const Status& error) {
   return failure(http_status(error.code()), error);
 }
 
+constexpr int kNeedsIo = 0;
+ImagePlan needs_io() {
+  ImagePlan plan;
+  plan.status = kNeedsIo;
+  return plan;
+}
+
 bool is_sha256_hex(std::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -90,7 +97,10 @@ struct ImageService::State {
   void forget(const ImageRecord& image);
   Result<Located> generate(const ImageRecord& image, const Preset& preset,
                            Format format, const std::string& key);
-  ImagePlan plan(const ImageRequest& request, bool fresh = false);
+  // `cached_only`: answer only from memory; a plan that needs the catalog,
+  // the storage or an encoder comes back with status 0 (kNeedsIo).
+  ImagePlan plan(const ImageRequest& request, bool fresh = false,
+                 bool cached_only = false);
   ImagePlan plan_original(const ImageRecord& image,
                           const ImageRequest& request);
 };
@@ -253,8 +263,8 @@ Result<Located> ImageService::State::generate(const ImageRecord& image,
   return result;
 }
 
-ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh) {
-  if (!fresh) ++plans;
+ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
+                                    bool cached_only) {
   const bool is_original = request.size == kOriginal;
   const Preset* preset = nullptr;
   if (!is_original) {
@@ -280,6 +290,14 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh) {
       return failure(invalid_argument_error("unknown format '" +
                                             request.format.substr(0, 20) +
                                             "' (one of auto" + names + ")"));
+    }
+  }
+  if (cached_only) {
+    std::lock_guard lock(cache_mu);
+    const auto it = cache.find(request.id);
+    if (it == cache.end() || it->second->until_ms <= steady_ms() ||
+        is_original) {
+      return needs_io();
     }
   }
   Result<std::shared_ptr<const CachedImage>> found = lookup(request.id, fresh);
@@ -309,6 +327,7 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh) {
       }
     }
     if (available.empty()) {
+      if (cached_only) return needs_io();
       if (may_be_stale) return State::plan(request, true);
       return failure(not_found_error("image " + std::to_string(image->id) +
                                      " has no " + preset->name + " variant"));
@@ -354,6 +373,7 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh) {
     plan.status = 304;
     return plan;
   }
+  if (!size && cached_only) return needs_io();
   if (!size) {
     Result<BlobInfo> info = blobs->head(key);
     if (info.ok()) {
@@ -424,7 +444,16 @@ Result<std::unique_ptr<ImageService>> ImageService::create(
 }
 
 ImagePlan ImageService::plan(const ImageRequest& request) {
+  ++state_->plans;
   return state_->plan(request);
+}
+
+std::optional<ImagePlan> ImageService::plan_cached(
+    const ImageRequest& request) {
+  ImagePlan plan = state_->plan(request, false, true);
+  if (plan.status == kNeedsIo) return std::nullopt;
+  ++state_->plans;
+  return plan;
 }
 
 ImageServiceStats ImageService::stats() const {

@@ -193,3 +193,14 @@ def test_concurrent_plans_for_one_missing_variant_encode_once(bank: imagebank.Ba
     assert len({p.blob_key for p in plans}) == 1
     # Released GIL and single flight: one encode however the threads raced.
     assert service.stats().variants_generated == 1
+
+
+def test_plan_cached_needs_no_io_once_warm(bank: imagebank.Bank) -> None:
+    image = stored_image(bank)
+    service = core.ImageService(bank.catalog, bank.blobs)
+    assert service.plan_cached(str(image.id), size="grid", format="jpeg") is None
+    assert service.plan(str(image.id), size="grid", format="jpeg").generated
+    assert service.plan(str(image.id), size="grid", format="jpeg").status == 200
+    warm = service.plan_cached(str(image.id), size="grid", format="jpeg")
+    assert warm is not None and warm.status == 200 and not warm.generated
+    assert service.plan_cached(str(image.id)) is None  # originals need the storage

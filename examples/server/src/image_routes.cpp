@@ -11,6 +11,10 @@
 namespace imagebank::server {
 namespace {
 
+// Bodies up to this size are read whole before the answer starts; larger
+// ones (originals) are streamed with bounded memory.
+constexpr std::uint64_t kInMemoryBytes = 256 * 1024;
+
 // How long the signed URLs the API hands out stay valid.
 constexpr std::int64_t kSignedUrlSeconds = 24 * 3600;
 
@@ -25,11 +29,7 @@ std::string header(const Request& r, std::string_view name) {
   return v != nullptr ? *v : std::string();
 }
 
-Response image(Request& request, Bank& bank, ImageService& images, Auth& auth,
-               MetricFamily& served) {
-  if (Status allowed = auth.allow_image(request); !allowed.ok()) {
-    return problem_response(allowed);
-  }
+ImageRequest image_request(const Request& request) {
   ImageRequest ask;
   ask.id = std::string(*request.path_params.find("id"));
   ask.size = param(request, "size", "original");
@@ -37,31 +37,114 @@ Response image(Request& request, Bank& bank, ImageService& images, Auth& auth,
   ask.accept = header(request, "Accept");
   ask.if_none_match = header(request, "If-None-Match");
   ask.range = header(request, "Range");
-  const ImagePlan plan = images.plan(ask);
-  served.add({std::to_string(plan.status),
-              plan.preset == "original" ? "original" : "variant"});
+  return ask;
+}
+
+// The response of a plan whose body (if any) is `body`.
+Response answer(const ImagePlan& plan, std::string body) {
   Response response;
   if (plan.status >= 400) {
     response = problem_response(plan.status, plan.error.message(),
                                 code_name(plan.error.code()));
-  } else if (plan.status == 304) {
-    response.status = 304;
   } else {
-    const std::string key = plan.blob_key;
-    const ByteRange range{plan.offset, plan.length};
-    BlobStore& blobs = bank.blobs();
-    response = Response::stream(
-        plan.status, plan.length,
-        [&blobs, key, range](const BodySink& sink) {
-          return blobs.get(key, sink, range);
-        },
-        plan.content_type);
+    response.status = plan.status;
+    if (plan.status != 304) {
+      response.body = std::move(body);
+      response.headers.set("Content-Type", plan.content_type);
+    }
   }
   for (const auto& [name, value] : plan.headers) {
     response.headers.set(name, value);
   }
   return response;
 }
+
+bool has_body(const ImagePlan& plan) {
+  return plan.status == 200 || plan.status == 206;
+}
+
+}  // namespace
+
+struct ImageRoutes {
+  ImageRoutes(Bank& b, ImageService& i, Auth& a, std::size_t cache_bytes,
+              MetricFamily& s)
+      : bank(b), images(i), auth(a), cache(cache_bytes), served(s) {}
+
+  Bank& bank;
+  ImageService& images;
+  Auth& auth;
+  ByteCache cache;
+  MetricFamily& served;
+
+  void count(const ImagePlan& plan, const char* path) {
+    served.add({std::to_string(plan.status),
+                plan.preset == "original" ? "original" : "variant", path});
+  }
+
+  // On the io thread: a signed (or public) request whose plan and bytes are
+  // in memory. Anything else goes to a worker.
+  std::optional<Result<Response>> fast(Request& request) {
+    if (auth.access() == ImageAccess::kSigned && !request.query.find("sig")) {
+      return std::nullopt;  // a Bearer key may need the catalog
+    }
+    if (Status allowed = auth.allow_image(request); !allowed.ok()) {
+      return Result<Response>(problem_response(allowed));
+    }
+    const std::optional<ImagePlan> plan =
+        images.plan_cached(image_request(request));
+    if (!plan) return std::nullopt;
+    std::shared_ptr<const std::string> bytes;
+    if (has_body(*plan)) {
+      bytes = cache.get(plan->blob_key);
+      if (!bytes) return std::nullopt;
+    }
+    count(*plan, "memory");
+    return Result<Response>(answer(*plan, bytes ? *bytes : std::string()));
+  }
+
+  Response slow(Request& request) {
+    if (Status allowed = auth.allow_image(request); !allowed.ok()) {
+      return problem_response(allowed);
+    }
+    const ImagePlan plan = images.plan(image_request(request));
+    count(plan, "storage");
+    if (!has_body(plan)) return answer(plan, {});
+    if (plan.length > kInMemoryBytes) {
+      const std::string key = plan.blob_key;
+      const ByteRange range{plan.offset, plan.length};
+      BlobStore& blobs = bank.blobs();
+      Response response = Response::stream(
+          plan.status, plan.length,
+          [&blobs, key, range](const BodySink& sink) {
+            return blobs.get(key, sink, range);
+          },
+          plan.content_type);
+      for (const auto& [name, value] : plan.headers) {
+        response.headers.set(name, value);
+      }
+      return response;
+    }
+    // Small (variants): read whole on this worker and sent as one buffer,
+    // kept for the io thread's next answer.
+    auto body = std::make_shared<std::string>();
+    body->reserve(plan.length);
+    Status read = bank.blobs().get(
+        plan.blob_key,
+        [&body](std::span<const std::byte> bytes) {
+          body->append(reinterpret_cast<const char*>(bytes.data()),
+                       bytes.size());
+          return Status();
+        },
+        ByteRange{plan.offset, plan.length});
+    if (!read.ok()) return problem_response(read);
+    if (plan.preset != "original" && plan.status == 200) {
+      cache.put(plan.blob_key, body);
+    }
+    return answer(plan, *body);
+  }
+};
+
+namespace {
 
 std::int64_t now_unix_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -126,10 +209,13 @@ Result<Response> image_record(Request& request, Bank& bank,
 }  // namespace
 
 Status add_image_routes(Router& router, Bank& bank, ImageService& images,
-                        Auth& auth, MetricsRegistry& metrics) {
+                        Auth& auth, MetricsRegistry& metrics,
+                        std::size_t memory_cache_bytes) {
   MetricFamily& served = metrics.counter(
       "imagebank_images_served_total",
-      "Image requests answered, by status and kind", {"status", "kind"});
+      "Image requests answered, by status, kind and where the bytes came "
+      "from (memory: on the io thread; storage: on a worker)",
+      {"status", "kind", "path"});
   MetricFamily& made =
       metrics.gauge("imagebank_variants_generated",
                     "Variants made on demand since the server started");
@@ -139,17 +225,23 @@ Status add_image_routes(Router& router, Bank& bank, ImageService& images,
   MetricFamily& busy =
       metrics.gauge("imagebank_variant_generation_rejected",
                     "Requests answered 503 because the encode queue was full");
-  metrics.add_collector([&images, &made, &joined, &busy] {
+  MetricFamily& cached = metrics.gauge("imagebank_memory_cache_bytes",
+                                       "Bytes of variants kept in memory");
+  auto routes = std::make_shared<ImageRoutes>(bank, images, auth,
+                                              memory_cache_bytes, served);
+  metrics.add_collector([&images, &made, &joined, &busy, &cached, routes] {
     const ImageServiceStats s = images.stats();
     made.set({}, static_cast<double>(s.variants_generated));
     joined.set({}, static_cast<double>(s.generation_joined));
     busy.set({}, static_cast<double>(s.rejected_busy));
+    cached.set({}, static_cast<double>(routes->cache.bytes()));
   });
+  RouteOptions options;
+  options.try_inline = [routes](Request& r) { return routes->fast(r); };
   IMAGEBANK_RETURN_IF_ERROR(router.add(
       "GET", "/images/{id}",
-      [&bank, &images, &auth, &served](Request& r) -> Result<Response> {
-        return image(r, bank, images, auth, served);
-      }));
+      [routes](Request& r) -> Result<Response> { return routes->slow(r); },
+      std::move(options)));
   return router.add("GET", "/api/v1/images/{id}",
                     [&bank, &images, &auth](Request& r) -> Result<Response> {
                       return image_record(r, bank, images, auth);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "auth.hpp"
+#include "byte_cache.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/serve/image_service.hpp"
 #include "metrics.hpp"
@@ -16,8 +17,12 @@
 
 namespace imagebank::server {
 
-// `bank`, `images`, `auth` and `metrics` must outlive the router.
+// The bytes of variants it serves stay in a memory cache of
+// `memory_cache_bytes` (0: none); a request whose plan and bytes are in
+// memory is answered on the io thread. `bank`, `images`, `auth` and
+// `metrics` must outlive the router.
 Status add_image_routes(Router& router, Bank& bank, ImageService& images,
-                        Auth& auth, MetricsRegistry& metrics);
+                        Auth& auth, MetricsRegistry& metrics,
+                        std::size_t memory_cache_bytes);
 
 }  // namespace imagebank::server

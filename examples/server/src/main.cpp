@@ -102,7 +102,9 @@ int serve(ServerOptions options) {
   MetricsRegistry metrics;
   Router router;
   Status st = add_builtin_routes(router, **bank, metrics);
-  if (st.ok()) st = add_image_routes(router, **bank, **images, auth, metrics);
+  if (st.ok())
+    st = add_image_routes(router, **bank, **images, auth, metrics,
+                          options.memory_cache_mb << 20);
   if (st.ok() && options.test_routes) st = add_test_routes(router);
   if (!st.ok()) {
     std::cerr << "imagebank-server: " << st << '\n';

@@ -40,6 +40,9 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "Open connections beyond which new ones get 503")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--memory-cache-mb", options.memory_cache_mb,
+                 "Memory for the bytes of recently served variants (0: none)")
+      ->capture_default_str();
   add_ms_option(app, "--header-timeout-ms", options.header_timeout,
                 "Deadline for a request's header, ms");
   add_ms_option(app, "--request-timeout-ms", options.request_timeout,

@@ -46,6 +46,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
 
   ImageAccess image_access = ImageAccess::kSigned;
+  // The bytes of recently served variants, kept in memory (MiB): a hit is
+  // answered on the io thread, as nginx's open_file_cache keeps files open.
+  std::size_t memory_cache_mb = 64;
   // Origins allowed by CORS ("*": any); empty: no CORS headers.
   std::vector<std::string> cors_origins;
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,12 +32,18 @@ namespace imagebank::server {
 // and may call the catalog and the BlobStore; the others run on an io thread
 // and must not block.
 using Handler = std::function<Result<Response>(Request&)>;
+// Tried first on the io thread, for a blocking route whose answer is often
+// in memory: a response, or nullopt to run the route's handler on the
+// worker pool as usual. Must not block.
+using InlineHandler = std::function<std::optional<Result<Response>>(Request&)>;
 
 struct RouteOptions {
   BodySpec body;  // what body the route takes, and how large
   // false: cheap and non-blocking (no catalog, storage or disk calls), run
   // on the io thread without a trip through the worker pool.
   bool blocking = true;
+  // Set: the fast path of a blocking route (see InlineHandler).
+  InlineHandler try_inline;
 };
 
 // Shorthands: router.add("POST", "/api/v1/batches", create, json_body());

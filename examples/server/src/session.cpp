@@ -355,6 +355,19 @@ void Session::dispatch() {
     respond(invoke(*route_, request_));
     return;
   }
+  if (route_->options.try_inline) {
+    std::optional<Result<Response>> fast;
+    try {
+      fast = route_->options.try_inline(request_);
+    } catch (const std::exception& e) {
+      fast = Result<Response>(
+          internal_error(std::string("handler failed: ") + e.what()));
+    }
+    if (fast) {
+      respond(std::move(*fast));
+      return;
+    }
+  }
   if (!ctx_.workers.try_submit([self = shared_from_this()]() mutable {
         run_on_worker(std::move(self));
       })) {

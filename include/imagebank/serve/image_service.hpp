@@ -112,6 +112,12 @@ class ImageService {
   ImageService& operator=(const ImageService&) = delete;
 
   ImagePlan plan(const ImageRequest& request);
+  // The plan when it can be made from memory alone (the image's entry is
+  // cached and the variant is known to be stored; or the request is bad),
+  // without blocking on the catalog, the storage or an encoder: for an HTTP
+  // stack's event loop. nullopt: call plan() where blocking is fine.
+  // Originals always need plan().
+  std::optional<ImagePlan> plan_cached(const ImageRequest& request);
   ImageServiceStats stats() const;
   const ImageServiceOptions& options() const;
 

@@ -332,3 +332,33 @@ TEST_F(ImageServiceTest, OptionsThatCannotWorkAreRefused) {
 
 }  // namespace
 }  // namespace imagebank::testing
+
+namespace imagebank::testing {
+namespace {
+
+TEST_F(ImageServiceTest, PlanCachedAnswersOnlyFromMemory) {
+  auto svc = service();
+  const ImageRequest grid = request("grid", "image/webp");
+  EXPECT_FALSE(svc->plan_cached(grid).has_value());  // nothing cached yet
+  const ImagePlan made = svc->plan(grid);
+  ASSERT_EQ(made.status, 200) << made.error;
+  // The entry was dropped when the variant was made: the next full plan
+  // caches it, then memory alone answers.
+  ASSERT_EQ(svc->plan(grid).status, 200);
+  const auto cached = svc->plan_cached(grid);
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->status, 200);
+  EXPECT_EQ(cached->blob_key, made.blob_key);
+  EXPECT_EQ(cached->blob_size, made.blob_size);
+  // A variant not made yet needs an encode; an original needs the storage.
+  EXPECT_FALSE(svc->plan_cached(request("zoom", "image/webp")).has_value());
+  EXPECT_FALSE(svc->plan_cached(request("original")).has_value());
+  // A bad request needs nothing.
+  const auto bad = svc->plan_cached(request("huge"));
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(svc->stats().variants_generated, 1u);
+}
+
+}  // namespace
+}  // namespace imagebank::testing

@@ -135,4 +135,24 @@ def test_many_requests_for_one_missing_variant_make_it_once(start_server: Callab
     assert len(bodies) == 1
     assert generated() - before == 1
     metrics = get(s.port, "/metrics").body.decode()
-    assert 'imagebank_images_served_total{status="200",kind="variant"}' in metrics
+    assert 'imagebank_images_served_total{status="200",kind="variant",path="storage"}' in metrics
+
+
+def test_a_warm_variant_is_answered_from_memory(start_server: Callable[..., Server],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IMAGEBANK_URL_KEYS", URL_KEYS)
+    s = start_server()
+    signer = imagebank.UrlSigner([("t1", URL_KEYS.split(":", 1)[1])])
+    url = signer.sign("/images/1?size=small&format=jpeg", 4102444800)
+    bodies = {get(s.port, url).body for _ in range(5)}
+    assert len(bodies) == 1
+    text = get(s.port, "/metrics").body.decode()
+    served = {line.split("{", 1)[1].split("}")[0]: float(line.split()[-1])
+              for line in text.splitlines() if line.startswith("imagebank_images_served_total{")}
+    assert served['status="200",kind="variant",path="storage"'] >= 1
+    assert served['status="200",kind="variant",path="memory"'] >= 1
+    assert float(next(x for x in text.splitlines()
+                      if x.startswith("imagebank_memory_cache_bytes ")).split()[1]) > 0
+    # The memory path checks signatures too.
+    assert get(s.port, url.replace("small", "zoom")).status == 403
+    assert get(s.port, url[: url.index("&sig=")]).status == 401
