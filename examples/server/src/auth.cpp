@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <random>
@@ -29,6 +31,36 @@ std::string bearer(const Request& request) {
   return key;
 }
 
+bool is_b64url(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+Status check_signature_syntax(const Request& request) {
+  if (const auto exp = request.query.find("exp")) {
+    std::int64_t v = 0;
+    const auto [end, ec] =
+        std::from_chars(exp->data(), exp->data() + exp->size(), v);
+    if (exp->empty() || ec != std::errc() || end != exp->data() + exp->size() ||
+        v < 0) {
+      return invalid_argument_error("malformed exp in an image URL");
+    }
+  }
+  if (const auto kid = request.query.find("kid")) {
+    if (kid->empty() || kid->size() > 32 || !is_b64url(*kid)) {
+      return invalid_argument_error("malformed kid in an image URL");
+    }
+  }
+  if (const auto sig = request.query.find("sig")) {
+    if (sig->size() != 43 || !is_b64url(*sig)) {
+      return invalid_argument_error("malformed sig in an image URL");
+    }
+  }
+  return Status();
+}
+
 }  // namespace
 
 Result<ApiKeyRecord> Auth::require(const Request& request, ApiScope needed) {
@@ -41,7 +73,11 @@ Result<ApiKeyRecord> Auth::require(const Request& request, ApiScope needed) {
 }
 
 Status Auth::allow_image(const Request& request) {
-  if (access_ == ImageAccess::kPublic) return Status();
+  if (access_ == ImageAccess::kPublic) {
+    // Public images need no signature, but one that is there must be well
+    // formed (a URL made for a signed deployment).
+    return check_signature_syntax(request);
+  }
   if (request.query.find("sig")) {
     return signer_.verify(request.target, now_unix_s());
   }

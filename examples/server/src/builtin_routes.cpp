@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "openapi_document.hpp"
 #include "problem.hpp"
 
 namespace imagebank::server {
@@ -46,6 +47,14 @@ Status add_builtin_routes(Router& router, Bank& bank,
       "GET", "/api/v1/health",
       [](Request&) -> Result<Response> {
         return Response::json(200, R"({"status":"ok"})");
+      },
+      non_blocking());
+  if (!st.ok()) return st;
+  st = router.add(
+      "GET", "/api/v1/openapi.yaml",
+      [](Request&) -> Result<Response> {
+        return Response::text(200, std::string(openapi_document()),
+                              "application/yaml");
       },
       non_blocking());
   if (!st.ok()) return st;

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <utility>
 
+#include "imagebank/core/text.hpp"
 #include "imagebank/serve/image_service.hpp"
 
 namespace imagebank::server {
@@ -63,7 +64,9 @@ std::string problem_json(int status, std::string_view detail,
   o["type"] = "about:blank";
   o["title"] = reason_phrase(status);
   o["status"] = status;
-  o["detail"] = detail;
+  // Details quote what the client sent, which need not be UTF-8; JSON must
+  // be (invalid bytes are read as Windows-1252, as core/text.hpp does).
+  o["detail"] = to_utf8(detail);
   o["code"] = code;
   return boost::json::serialize(o);
 }

@@ -71,7 +71,8 @@ struct ImageRequest {
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct ImagePlan {
-  // 200, 206, 304; or 400 (bad id/size/format), 404, 406 (nothing the client
+  // 200, 206, 304; or 400 (bad id/size/format), 404 (no such image, variant,
+  // or an original asked for in another format), 406 (nothing the client
   // accepts), 416 (range), 503 (encode queue full), 500 (catalog or storage
   // failure).
   int status = 200;
