@@ -1890,6 +1890,10 @@ class ImageService:
         """
         The plan for /images/{id}?size=&format= with these request headers. Never raises for a bad request: see status and error.
         """
+    def plan_cached(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan | None:
+        """
+        The plan when memory alone can make it (for an event loop); None when the catalog, the storage or an encoder is needed.
+        """
     def stats(self) -> ImageServiceStats:
         ...
 class NamedNearDuplicate:

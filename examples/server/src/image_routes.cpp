@@ -3,9 +3,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
 #include <chrono>
 
+#include "api_support.hpp"
 #include "problem.hpp"
 
 namespace imagebank::server {
@@ -155,27 +155,11 @@ std::int64_t now_unix_s() {
 Result<Response> image_record(Request& request, Bank& bank,
                               ImageService& images, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kRead).status());
-  const std::string id(*request.path_params.find("id"));
-  std::int64_t row = 0;
-  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), row);
-  if (ec != std::errc() || end != id.data() + id.size() || row <= 0) {
-    return invalid_argument_error("bad image id '" + id.substr(0, 40) + "'");
-  }
+  IMAGEBANK_ASSIGN_OR_RETURN(RowId row, path_row_id(request, "image id"));
   IMAGEBANK_ASSIGN_OR_RETURN(ImageRecord img, bank.catalog().get_image(row));
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<VariantRecord> variants,
                              bank.catalog().variants(row));
-  boost::json::object body{{"id", img.id},
-                           {"sha256", img.sha256},
-                           {"format", img.format},
-                           {"width", img.width},
-                           {"height", img.height},
-                           {"bytes", img.bytes},
-                           {"original_name", img.original_name},
-                           {"sku_base", img.sku_base},
-                           {"view", img.view},
-                           {"status", image_status_name(img.status)},
-                           {"created_ms", img.created_ms}};
-  if (img.product_id) body["product_id"] = *img.product_id;
+  boost::json::object body = image_json(img);
   boost::json::array stored;
   for (const VariantRecord& v : variants) {
     stored.push_back({{"preset", v.preset},

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api_routes.hpp"
 #include "auth.hpp"
 #include "builtin_routes.hpp"
 #include "image_routes.hpp"
@@ -102,9 +103,11 @@ int serve(ServerOptions options) {
   MetricsRegistry metrics;
   Router router;
   Status st = add_builtin_routes(router, **bank, metrics);
-  if (st.ok())
+  if (st.ok()) {
     st = add_image_routes(router, **bank, **images, auth, metrics,
                           options.memory_cache_mb << 20);
+  }
+  if (st.ok()) st = add_api_routes(router, **bank, auth);
   if (st.ok() && options.test_routes) st = add_test_routes(router);
   if (!st.ok()) {
     std::cerr << "imagebank-server: " << st << '\n';

@@ -1,0 +1,11 @@
+#include "api_routes.hpp"
+
+namespace imagebank::server {
+
+Status add_api_routes(Router& router, Bank& bank, Auth& auth) {
+  IMAGEBANK_RETURN_IF_ERROR(add_batch_routes(router, bank, auth));
+  IMAGEBANK_RETURN_IF_ERROR(add_image_list_routes(router, bank, auth));
+  return add_report_routes(router, bank, auth);
+}
+
+}  // namespace imagebank::server

@@ -1,0 +1,56 @@
+// What the JSON routes of /api/v1 share: ids in paths, strict query
+// parameters, JSON bodies, the image record as JSON, CSV for spreadsheets.
+// Every check answers invalid_argument (400) naming what was wrong.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_types.hpp"
+#include "imagebank/catalog/types.hpp"
+#include "imagebank/core/result.hpp"
+
+namespace imagebank::server {
+
+// A row id: a positive decimal integer that fits RowId, nothing else ("+1",
+// "1.0", " 1" and "0" are refused). `what` names it in the error.
+Result<RowId> parse_row_id(std::string_view text, std::string_view what);
+// The {id} path parameter as a row id.
+Result<RowId> path_row_id(const Request& request, std::string_view what);
+
+// invalid_argument when the query has a parameter not in `allowed`, or one
+// given twice (which of the two would win is a guess the server won't make).
+Status check_query(const Request& request,
+                   std::initializer_list<std::string_view> allowed);
+// A query parameter's value; nullopt when absent or empty (a form's empty
+// field means "any").
+std::optional<std::string> query_value(const Request& request,
+                                       std::string_view name);
+// "true"/"1" or "false"/"0".
+Result<bool> parse_query_bool(std::string_view text, std::string_view what);
+
+// The request's body as a JSON object (a json_body() route):
+// invalid_argument for malformed JSON or anything but an object.
+Result<boost::json::object> json_object_body(const Request& request);
+
+// An image row as the API shows it (ids of absent links are null).
+boost::json::object image_json(const ImageRecord& image);
+
+Response json_response(int status, const boost::json::value& body);
+
+// One CSV record (RFC 4180: fields with a comma, quote, CR or LF quoted,
+// quotes doubled), CRLF-terminated. A field starting with = + - @ TAB or CR
+// gets a leading apostrophe so a spreadsheet never runs it as a formula.
+std::string csv_record(const std::vector<std::string>& fields);
+// text/csv; charset=utf-8, a UTF-8 BOM before `records` (without it Excel
+// reads the file as Windows-1252 and mangles the accents), offered as a
+// download named `filename`.
+Response csv_response(std::string_view records, std::string_view filename);
+
+}  // namespace imagebank::server
