@@ -28,7 +28,7 @@ Upload throughput (tus vs cp) is not measured: the server has no upload
 endpoints yet.
 
 Usage: serve_vs_nginx.py [--photos N] [--connections 64] [--duration 8]
-                         [--repeats 3]
+                         [--repeats 3] [--memory-cache-mb 64]
 Needs: nginx and wrk (scripts/install-deps.sh --bench), the imagebank and
 imagebank-server programs (IMAGEBANK_CLI_BIN / IMAGEBANK_SERVER_BIN, else
 next to this Python, else build/ci), the imagebank Python package.
@@ -182,6 +182,8 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--duration", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--memory-cache-mb", type=int, default=64,
+                    help="the server's variant byte cache (0: every answer from a worker)")
     args = ap.parse_args()
     for tool in ("nginx", "wrk"):
         if not shutil.which(tool):
@@ -207,7 +209,8 @@ def main() -> None:
         assert len(probe) == size, "nginx does not serve the variant"
         env = dict(os.environ, IMAGEBANK_URL_KEYS=f"k1:{SECRET}")
         server = subprocess.Popen([server_bin, "--bank", str(bank), "--listen",
-                                   f"127.0.0.1:{server_port}", "--max-connections", "4096"],
+                                   f"127.0.0.1:{server_port}", "--max-connections", "4096",
+                                   "--memory-cache-mb", str(args.memory_cache_mb)],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_port(server_port)
         signer = imagebank.UrlSigner([("k1", SECRET)])
@@ -236,7 +239,8 @@ def main() -> None:
                for k, v in runs.items()}
         print(f"stored variant: {variant.preset} {variant.format}, {size} bytes; "
               f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.repeats} runs each, "
-              f"medians; {os.cpu_count()} cores shared by wrk and the server")
+              f"medians; {os.cpu_count()} cores shared by wrk and the server; "
+              f"server memory cache {args.memory_cache_mb} MiB")
         print(f"{'server':<10} {'requests/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
         for k in ("nginx", "imagebank"):
             m = med[k]
