@@ -106,7 +106,7 @@ Result<ImageChange> image_change(const boost::json::object& body) {
         id = v.get_int64();
       } else if (v.is_double() &&
                  std::trunc(v.get_double()) == v.get_double() &&
-                 std::abs(v.get_double()) < 9.0e15) {
+                 std::abs(v.get_double()) <= 9007199254740991.0) {
         // JSON has one number type: 12.0 is the integer 12 (JSON Schema
         // says so too); 12.5 is not an id.
         id = static_cast<std::int64_t>(v.get_double());

@@ -328,6 +328,11 @@ def test_patch_image_status_and_product(api: Server, keys: dict[str, str],
                  {"product_id": 0}, {"product_id": True}, {"colour": "red"}]:
         problem(call(api.port, "PATCH", other, review, body), 400, "invalid_argument")
     problem(call(api.port, "PATCH", other, review, {"product_id": 999999}), 404, "not_found")
+    # JSON has one number type: an integral float is an id, up to 2^53 - 1.
+    problem(call(api.port, "PATCH", other, review, {"product_id": 9007199254740991.0}),
+            404, "not_found")
+    problem(call(api.port, "PATCH", other, review, {"product_id": 9007199254740993.0}),
+            400, "invalid_argument")
     problem(call(api.port, "PATCH", "/api/v1/images/999999", review,
                  {"status": "approved"}), 404, "not_found")
     for bad in ["abc", "0", "-3"]:
