@@ -294,20 +294,26 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
                                             "' (one of auto" + names + ")"));
     }
   }
-  if (cached_only) {
-    std::lock_guard lock(cache_mu);
-    const auto it = cache.find(request.id);
-    if (it == cache.end() || it->second->until_ms <= steady_ms() ||
-        is_original) {
-      return needs_io();
-    }
-  }
-  Result<std::shared_ptr<const CachedImage>> found = lookup(request.id, fresh);
   // A variant missing from a cached entry may have been made since (by
   // ingest or another server): look again before answering 404.
   const bool may_be_stale = !fresh && options.cache_ms > 0;
-  if (!found.ok()) return failure(found.status());
-  const std::shared_ptr<const CachedImage> entry = std::move(found).value();
+  std::shared_ptr<const CachedImage> entry;
+  if (cached_only) {
+    // The entry taken here is the one planned with: a second lookup could
+    // find it expired and go to the catalog on the caller's event loop.
+    if (is_original) return needs_io();
+    std::lock_guard lock(cache_mu);
+    const auto it = cache.find(request.id);
+    if (it == cache.end() || it->second->until_ms <= steady_ms()) {
+      return needs_io();
+    }
+    entry = it->second;
+  } else {
+    Result<std::shared_ptr<const CachedImage>> found =
+        lookup(request.id, fresh);
+    if (!found.ok()) return failure(found.status());
+    entry = std::move(found).value();
+  }
   const ImageRecord* image = &entry->image;
   if (is_original) return plan_original(*image, request);
 
