@@ -454,7 +454,60 @@ void bind_controls(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
           },
           py::arg("batch_id"),
           "Failed jobs go back to the queue (resume() processes them). "
-          "Returns how many.");
+          "Returns how many.")
+      .def(
+          "open_upload_batch",
+          [](Bank& b, std::optional<std::string> collection,
+             std::optional<std::string> brand,
+             std::optional<std::string> season, const std::string& label) {
+            const UploadTarget target{collection.value_or(""),
+                                      brand.value_or(""), season.value_or("")};
+            return released<Batch>(
+                [&] { return b.open_upload_batch(target, label); });
+          },
+          py::kw_only(), py::arg("collection") = py::none(),
+          py::arg("brand") = py::none(), py::arg("season") = py::none(),
+          py::arg("label") = "",
+          "A batch whose files are handed over one by one with "
+          "receive_upload() (as a server receives them), queued and "
+          "receiving until finish_upload(). collection: created when `brand` "
+          "is given; None = keep every photo unmatched. label: a note kept in "
+          "the batch's source ('upload:<label>'; 1 KiB at most).")
+      .def(
+          "receive_upload",
+          [](Bank& b, RowId batch_id, const FsPath& file,
+             const std::string& name, const std::string& sha256,
+             std::optional<Limits> limits) {
+            IngestOptions o;
+            if (limits) o.limits = *limits;
+            return released<Job>([&] {
+              return b.receive_upload(batch_id, file, name, sha256,
+                                      std::move(o));
+            });
+          },
+          py::arg("batch_id"), py::arg("file"), py::arg("name"),
+          py::kw_only(), py::arg("sha256") = "",
+          py::arg("limits") = py::none(),
+          "Receives one uploaded file into an upload batch: stores it as the "
+          "content-addressed original (streamed, never whole in memory) and "
+          "records its job, committed on return. name: the client's name "
+          "(a relative path keeps its folders for the SKU grammar). sha256: "
+          "the file's hex SHA-256 if already computed ('' = read the file to "
+          "hash it). The job is 'received', 'duplicate' (content already in "
+          "the bank) or 'failed' with the reason (empty, over "
+          "limits.max_file_bytes); the same content under the same name is "
+          "one job. InvalidArgumentError for a bad name, NotFoundError for a "
+          "missing file or batch, ConflictError when the batch is not an "
+          "upload batch or no longer receives.")
+      .def(
+          "finish_upload",
+          [](Bank& b, RowId batch_id) {
+            return released<Batch>([&] { return b.finish_upload(batch_id); });
+          },
+          py::arg("batch_id"),
+          "Every file was sent: the upload batch is done once its jobs are "
+          "(resume() or work() processes them). ConflictError for a batch of "
+          "paths or a cancelled one.");
 }
 
 }  // namespace
@@ -498,6 +551,11 @@ void init_ingest(py::module_& m) {
   bind_runs(bank);
   bind_controls(bank);
   bind_option_checks(m);
+  m.def(
+      "is_upload_batch", [](const Batch& b) { return is_upload_batch(b); },
+      py::arg("batch"),
+      "Whether the batch's files come from receive_upload (its source "
+      "starts with 'upload:') rather than from paths.");
   m.def(
       "batch_progress",
       [](JobQueue& queue, RowId batch_id) {

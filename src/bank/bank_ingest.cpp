@@ -27,6 +27,27 @@ Result<WorkReport> Bank::work(IngestOptions options, bool follow) {
   return ingest->work(follow);
 }
 
+Result<Batch> Bank::open_upload_batch(const UploadTarget& target,
+                                      std::string_view label) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest, ingestor());
+  return ingest->open_upload_batch(target, label);
+}
+
+Result<Job> Bank::receive_upload(RowId batch_id,
+                                 const std::filesystem::path& file,
+                                 std::string_view name,
+                                 std::string_view sha256_hex,
+                                 IngestOptions options) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest,
+                             ingestor(std::move(options)));
+  return ingest->receive_upload(batch_id, file, name, sha256_hex);
+}
+
+Result<Batch> Bank::finish_upload(RowId batch_id) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest, ingestor());
+  return ingest->finish_upload(batch_id);
+}
+
 Result<ReconcileReport> Bank::reconcile(std::optional<std::string> collection) {
   IMAGEBANK_ASSIGN_OR_RETURN(auto id, collection_id(collection));
   IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest, ingestor());

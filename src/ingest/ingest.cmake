@@ -6,6 +6,7 @@ imagebank_add_module(ingest
     ingest/process.cpp
     ingest/receive.cpp
     ingest/reconcile.cpp
+    ingest/upload.cpp
     ingest/worker.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::variants imagebank::hash
     imagebank::sku)

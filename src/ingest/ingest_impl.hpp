@@ -80,6 +80,7 @@ struct Ingestor::Impl {
                          std::atomic<std::int64_t>* found);
   Status release_dead_local_workers();
   Result<RowId> resolve_collection();
+  Result<RowId> resolve_collection(const UploadTarget& target);
   std::int64_t retry_at(int attempts);
   void note_error(std::string message);
 };

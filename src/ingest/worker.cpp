@@ -166,18 +166,23 @@ Status Ingestor::Impl::release_dead_local_workers() {
 }
 
 Result<RowId> Ingestor::Impl::resolve_collection() {
-  if (options.collection.empty()) return RowId{0};
-  if (!options.brand.empty()) {
+  return resolve_collection(
+      UploadTarget{options.collection, options.brand, options.season});
+}
+
+Result<RowId> Ingestor::Impl::resolve_collection(const UploadTarget& target) {
+  if (target.collection.empty()) return RowId{0};
+  if (!target.brand.empty()) {
     IMAGEBANK_ASSIGN_OR_RETURN(Brand brand,
-                               catalog->upsert_brand(options.brand));
+                               catalog->upsert_brand(target.brand));
     IMAGEBANK_ASSIGN_OR_RETURN(
-        Collection c, catalog->upsert_collection(brand.id, options.collection,
-                                                 options.season));
+        Collection c, catalog->upsert_collection(brand.id, target.collection,
+                                                 target.season));
     return c.id;
   }
-  Result<Collection> c = catalog->find_collection(options.collection);
+  Result<Collection> c = catalog->find_collection(target.collection);
   if (!c.ok() && c.status().code() == ErrorCode::kNotFound) {
-    return invalid_argument_error("the collection \"" + options.collection +
+    return invalid_argument_error("the collection \"" + target.collection +
                                   "\" does not exist; give its brand to "
                                   "create it");
   }
@@ -439,11 +444,13 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
   if (batch.state == BatchState::kDone && !batch.receiving) return batch;
 
   d.halt_receive = false;
-  std::atomic<bool> receiving{batch.receiving};
+  // An upload batch receives through receive_upload: what is here is
+  // processed, and it stays receiving.
+  std::atomic<bool> receiving{batch.receiving && !is_upload_batch(batch)};
   std::atomic<std::int64_t> found{0};
   Status received;
   std::thread receiver;
-  if (batch.receiving) {
+  if (receiving.load()) {
     receiver = std::thread([&] {
       received = d.receive(batch, found);
       receiving = false;

@@ -431,3 +431,50 @@ def test_custom_presets(bank: imagebank.Bank, photos: pathlib.Path):
     got = {v.preset: (v.format, v.width) for v in bank.catalog.variants(image.id)}
     assert got["tiny"] == ("webp", 64)
     assert got["thumbnail"][0] == "webp"
+
+
+def test_upload_batches(bank: imagebank.Bank, tmp_path: pathlib.Path):
+    carteira = write_carteira(tmp_path / "c.csv", ["ABC123"])
+    bank.import_carteira(carteira, collection="Verão", brand="Aurora")
+    batch = bank.open_upload_batch(collection="Verão", label="estúdio")
+    assert core.is_upload_batch(batch)
+    assert batch.source == "upload:estúdio\n"
+    assert batch.receiving
+
+    data = (DATA / "rgb.jpg").read_bytes()
+    spool = tmp_path / "spool.bin"
+    spool.write_bytes(data)
+    import hashlib
+    digest = hashlib.sha256(data).hexdigest()
+    job = bank.receive_upload(batch.id, spool, "ABC123_FRENTE.jpg", sha256=digest)
+    assert (job.state, job.sha256, job.bytes) == ("received", digest, len(data))
+    # The same content under the same name: the same job.
+    assert bank.receive_upload(batch.id, spool, "ABC123_FRENTE.jpg").id == job.id
+    small = imagebank.Limits()
+    small.max_file_bytes = 10
+    big = bank.receive_upload(batch.id, spool, "grande.jpg", limits=small)
+    assert big.state == "failed" and "grande.jpg" in str(big.error)
+
+    with pytest.raises(imagebank.InvalidArgumentError, match=r"\.\."):
+        bank.receive_upload(batch.id, spool, "a/../b.jpg")
+    with pytest.raises(imagebank.NotFoundError):
+        bank.receive_upload(batch.id, tmp_path / "missing", "a.jpg")
+
+    resumed = bank.resume(batch.id, **FAST)
+    assert resumed.receiving and resumed.state != "done"
+    assert bank.batch(batch.id).counts.done == 1
+    assert not bank.finish_upload(batch.id).receiving
+    assert bank.resume(batch.id, **FAST).state == "done"
+    with pytest.raises(imagebank.ConflictError):
+        bank.receive_upload(batch.id, spool, "ABC123_COSTAS.jpg")
+
+    image = bank.catalog.find_image_by_sha256(digest)
+    assert image.product_id is not None
+
+    photos = tmp_path / "p"
+    photos.mkdir()
+    shutil.copy(DATA / "gray.jpg", photos / "X_01.jpg")
+    from_paths = bank.ingest(photos, **FAST)
+    assert not core.is_upload_batch(from_paths)
+    with pytest.raises(imagebank.ConflictError):
+        bank.finish_upload(from_paths.id)

@@ -95,6 +95,11 @@ struct BodySpec {
 struct UploadedFile {
   std::filesystem::path path;
   std::uint64_t size = 0;
+  std::string sha256;  // of the bytes in the file, hex, computed on the way
+  // false: the client went away (or the deadline passed) mid-body and the
+  // route keeps partial bodies (RouteOptions::keep_partial_body); the
+  // response goes nowhere.
+  bool complete = true;
 };
 
 using RequestBody = std::variant<std::monostate, std::string, UploadedFile>;
@@ -136,6 +141,12 @@ using BodyProducer = std::function<Status(const BodySink&)>;
 struct StreamBody {
   std::optional<std::uint64_t> length;
   BodyProducer produce;
+  // A stream with no end in sight (Server-Sent Events): the producer runs
+  // on a thread of its own, not the worker pool, and the request deadline
+  // does not apply (each write still must finish within request_timeout).
+  // It should write now and then (a comment line) to notice a client gone,
+  // and end when Lifecycle::stopping is set (server_context.hpp).
+  bool long_lived = false;
 };
 
 using ResponseBody = std::variant<std::string, StreamBody>;

@@ -13,6 +13,7 @@
 // Threading: add() before the server starts; match() from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,12 @@ using Handler = std::function<Result<Response>(Request&)>;
 // worker pool as usual. Must not block.
 using InlineHandler = std::function<std::optional<Result<Response>>(Request&)>;
 
+// Run on the worker pool once the header of a request with a body is in,
+// before a byte of the body is read: a response refuses the request early
+// (a wrong key, an upload to a closed batch), nullopt reads the body and
+// runs the handler, which must check again (it is not told this ran).
+using BeforeBody = std::function<std::optional<Response>(Request&)>;
+
 struct RouteOptions {
   BodySpec body;  // what body the route takes, and how large
   // false: cheap and non-blocking (no catalog, storage or disk calls), run
@@ -44,6 +51,15 @@ struct RouteOptions {
   bool blocking = true;
   // Set: the fast path of a blocking route (see InlineHandler).
   InlineHandler try_inline;
+  // Set: checks the header before the body is read (see BeforeBody).
+  BeforeBody before_body;
+  // kFile: a body cut short (the client left, the deadline passed) still
+  // goes to the handler, with UploadedFile::complete false; its response is
+  // dropped. For resumable uploads.
+  bool keep_partial_body = false;
+  // kFile: the body may take this long from the end of the header (instead
+  // of the request deadline); 0: the request deadline.
+  std::chrono::milliseconds body_timeout{0};
 };
 
 // Shorthands: router.add("POST", "/api/v1/batches", create, json_body());

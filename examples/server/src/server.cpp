@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 #include <csignal>
 #include <sstream>
+#include <thread>
 
 namespace imagebank::server {
 
@@ -19,13 +20,18 @@ std::size_t io_thread_count(const ServerOptions& options) {
 }  // namespace
 
 Server::Server(ServerOptions options, const Router& router,
-               MetricsRegistry& metrics)
+               MetricsRegistry& metrics, Lifecycle* life)
     : options_(std::move(options)),
       cors_(options_.cors_origins),
       http_metrics_(metrics),
-      context_{options_,           router,        cors_,
-               workers_,           http_metrics_, connections_,
-               options_.upload_dir},
+      context_{options_,
+               router,
+               cors_,
+               workers_,
+               http_metrics_,
+               connections_,
+               options_.upload_dir,
+               life != nullptr ? *life : own_life_},
       io_(static_cast<int>(io_thread_count(options_))),
       listener_(std::make_shared<Listener>(io_, context_)),
       signals_(io_, SIGINT, SIGTERM),
@@ -64,6 +70,7 @@ void Server::wait_for_signal() {
 void Server::begin_shutdown() {
   if (shutting_down_) return;
   shutting_down_ = true;
+  context_.life.stopping = true;
   listener_->stop();
   grace_.expires_after(options_.shutdown_grace);
   grace_.async_wait([this](boost::system::error_code ec) {
@@ -91,6 +98,13 @@ RunReport Server::run() {
   }
   io_.run();
   for (auto& t : threads) t.join();
+  // Long-lived streams saw `stopping`; their threads reach the bank.
+  const auto until = std::chrono::steady_clock::now() + options_.shutdown_grace;
+  while (context_.life.live_streams.load() > 0 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  abandoned_ += context_.life.live_streams.load();
   return RunReport{abandoned_};
 }
 

@@ -38,7 +38,10 @@ class Server {
  public:
   // `router` and `metrics` must outlive the server; routes are added before
   // listen().
-  Server(ServerOptions options, const Router& router, MetricsRegistry& metrics);
+  // `life` (when given) must outlive the server too: routes made before
+  // it watch its `stopping`.
+  Server(ServerOptions options, const Router& router, MetricsRegistry& metrics,
+         Lifecycle* life = nullptr);
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
   ~Server();
@@ -60,6 +63,7 @@ class Server {
   // sessions), then the io_context drops its pending handlers (and the
   // sessions in them, which still reach the context above it).
   ServerOptions options_;
+  Lifecycle own_life_;
   Cors cors_;
   HttpMetrics http_metrics_;
   Connections connections_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 
@@ -15,6 +16,15 @@
 
 namespace imagebank::server {
 
+// What routes' long-lived work (event streams, ingest workers) watches:
+// made before the routes, handed to the Server.
+struct Lifecycle {
+  // Set when the server begins to shut down: long-lived streams end.
+  std::atomic<bool> stopping{false};
+  // Producers of long-lived streams running on their own threads.
+  std::atomic<std::size_t> live_streams{0};
+};
+
 struct ServerContext {
   const ServerOptions& options;
   const Router& router;
@@ -23,6 +33,7 @@ struct ServerContext {
   HttpMetrics& metrics;
   Connections& connections;
   std::filesystem::path upload_dir;
+  Lifecycle& life;
   std::atomic<std::uint64_t> upload_serial{0};
 };
 

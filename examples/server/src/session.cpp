@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "cors.hpp"
@@ -217,6 +218,40 @@ void Session::on_header(std::string_view block) {
     dispatch();
     return;
   }
+  if (!route_->options.before_body) {
+    continue_with_body();
+    return;
+  }
+  phase_ = Phase::kHandler;
+  const bool queued = ctx_.workers.try_submit([self = shared_from_this()] {
+    std::optional<Response> early;
+    try {
+      early = self->route_->options.before_body(self->request_);
+    } catch (const std::exception& e) {
+      early = problem_response(500, std::string("check failed: ") + e.what());
+    }
+    auto executor = self->stream_.get_executor();
+    asio::post(executor, [self, early = std::move(early)]() mutable {
+      if (early) {
+        self->answer_early(std::move(*early));
+      } else {
+        self->continue_with_body();
+      }
+    });
+  });
+  if (!queued) {
+    Response busy = problem_response(503, "the server is busy; retry");
+    busy.headers.set("Retry-After", "1");
+    answer_early(std::move(busy));
+  }
+}
+
+void Session::answer_early(Response response) {
+  keep_alive_ = keep_alive_ && !has_body();
+  respond(std::move(response));
+}
+
+void Session::continue_with_body() {
   if (!framing_.expect_continue) {
     read_body();
     return;
@@ -247,8 +282,7 @@ bool Session::route_request() {
   // An answer before the body is read keeps the connection only when there
   // is no body to skip.
   const auto answer_early = [this](Response response) {
-    keep_alive_ = keep_alive_ && !has_body();
-    respond(std::move(response));
+    this->answer_early(std::move(response));
   };
   if (ctx_.cors.enabled() &&
       Cors::is_preflight(request_.method, request_.headers)) {
@@ -308,9 +342,12 @@ void Session::read_body() {
   file_parser_.emplace(std::move(*header_parser_));
   file_parser_->body_limit(spec.limit());
   header_parser_.reset();
-  ErrorCode ec;
-  file_parser_->get().body().open(upload_->path.c_str(),
-                                  beast::file_mode::write_new, ec);
+  if (route_->options.body_timeout.count() > 0) {
+    deadline_ = std::chrono::steady_clock::now() + route_->options.body_timeout;
+    stream_.expires_at(deadline_);
+  }
+  std::error_code ec;
+  file_parser_->get().body().open(upload_->path, ec);
   if (ec) {
     keep_alive_ = false;
     respond(problem_response(
@@ -328,6 +365,10 @@ void Session::on_body(ErrorCode ec) {
   }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
       (ec && !is_http_error(ec))) {
+    if (file_parser_ && route_->options.keep_partial_body) {
+      keep_partial_body();
+      return;
+    }
     close_now();  // the client left or the deadline passed
     return;
   }
@@ -339,12 +380,24 @@ void Session::on_body(ErrorCode ec) {
     request_.body = std::move(text_parser_->get().body());
     text_parser_.reset();
   } else if (file_parser_) {
-    file_parser_->get().body().close();
+    auto& body = file_parser_->get().body();
+    body.close();
+    request_.body =
+        UploadedFile{upload_->path, body.size(), body.finish_sha256(), true};
     file_parser_.reset();
-    std::error_code size_ec;
-    const auto size = std::filesystem::file_size(upload_->path, size_ec);
-    request_.body = UploadedFile{upload_->path, size_ec ? 0 : size};
   }
+  dispatch();
+}
+
+// The client left (or ran out of time) mid-body: what arrived goes to the
+// handler, and the connection closes once it is done.
+void Session::keep_partial_body() {
+  auto& body = file_parser_->get().body();
+  body.close();
+  request_.body =
+      UploadedFile{upload_->path, body.size(), body.finish_sha256(), false};
+  file_parser_.reset();
+  keep_alive_ = false;
   dispatch();
 }
 
@@ -384,12 +437,15 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
   Result<Response> result = invoke(*self->route_, self->request_);
   std::shared_ptr<BodyPipe> pipe;
   BodyProducer producer;
+  bool long_lived = false;
   if (result.ok() && !self->request_.is_head()) {
     if (auto* stream = std::get_if<StreamBody>(&result->body)) {
       pipe = std::make_shared<BodyPipe>();
       producer = std::move(stream->produce);
+      long_lived = stream->long_lived;
     }
   }
+  ServerContext& self_context = self->ctx_;
   auto executor = self->stream_.get_executor();
   asio::post(executor, [self = std::move(self), result = std::move(result),
                         pipe]() mutable {
@@ -397,6 +453,24 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
     self->respond(std::move(result));
   });
   if (!producer) return;
+  if (long_lived) {
+    // Its own thread: an event stream must not hold a worker for hours.
+    ServerContext& ctx = self_context;
+    ++ctx.life.live_streams;
+    std::thread([&ctx, pipe, producer = std::move(producer)] {
+      Status status;
+      try {
+        status = producer([&pipe](std::span<const std::byte> data) {
+          return pipe->write(data);
+        });
+      } catch (const std::exception& e) {
+        status = internal_error(std::string("body producer failed: ") + e.what());
+      }
+      pipe->finish(std::move(status));
+      --ctx.life.live_streams;
+    }).detach();
+    return;
+  }
   Status status;
   try {
     status = producer(

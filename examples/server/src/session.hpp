@@ -20,7 +20,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/serializer.hpp>
@@ -35,6 +34,7 @@
 
 #include "body_pipe.hpp"
 #include "framing.hpp"
+#include "hashing_file_body.hpp"
 #include "http_types.hpp"
 #include "imagebank/core/result.hpp"
 #include "router.hpp"
@@ -82,7 +82,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void take_buffered_header();
   void on_header(std::string_view block);
   bool route_request();
+  // Answers before the body is read (kept alive only when there is none).
+  void answer_early(Response response);
+  // After the route's before_body check: 100 Continue, then the body.
+  void continue_with_body();
   void read_body();
+  void keep_partial_body();
   void on_body(ErrorCode ec);
   void dispatch();
   static void run_on_worker(std::shared_ptr<Session> self);
@@ -95,6 +100,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond(Response response);
   // Answers and closes: the connection's framing is no longer trusted.
   void refuse(int status, std::string_view detail);
+  void arm_write_deadline();
   void on_response_written(ErrorCode ec, std::size_t n);
   void pull_stream();
   void on_stream_ready();
@@ -126,7 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Framing framing_;
   std::optional<RequestParser<boost::beast::http::empty_body>> header_parser_;
   std::optional<RequestParser<boost::beast::http::string_body>> text_parser_;
-  std::optional<RequestParser<boost::beast::http::file_body>> file_parser_;
+  std::optional<RequestParser<HashingFileBody>> file_parser_;
   std::optional<TempFile> upload_;
 
   // Its response.
@@ -137,6 +143,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string body_;  // a string body, or the streamed chunk being written
   std::shared_ptr<BodyPipe> pipe_;
   std::optional<std::uint64_t> stream_length_;
+  bool long_lived_ = false;
   std::uint64_t streamed_ = 0;
   std::uint64_t bytes_written_ = 0;
   std::uint64_t drained_ = 0;

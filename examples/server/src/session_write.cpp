@@ -102,6 +102,7 @@ void Session::respond(Response response) {
   } else {
     auto& stream = std::get<StreamBody>(response.body);
     stream_length_ = stream.length;
+    long_lived_ = stream.long_lived;
     if (no_body) {
     } else if (stream.length) {
       message.content_length(*stream.length);
@@ -117,7 +118,7 @@ void Session::respond(Response response) {
   // should not have to work it out.
   if (!keep_alive_) message.set(http::field::connection, "close");
   serializer_.emplace(message);
-  stream_.expires_at(deadline_);
+  arm_write_deadline();
 
   auto self = shared_from_this();
   if (headers_only || streamed) {
@@ -139,6 +140,16 @@ void Session::respond(Response response) {
   http::async_write(stream_, *serializer_, [self](ErrorCode ec, std::size_t n) {
     self->on_response_written(ec, n);
   });
+}
+
+// A long-lived stream has no overall deadline; each of its writes must
+// still finish within request_timeout (a client that stops reading goes).
+void Session::arm_write_deadline() {
+  if (long_lived_) {
+    stream_.expires_after(ctx_.options.request_timeout);
+  } else {
+    stream_.expires_at(deadline_);
+  }
 }
 
 void Session::refuse(int status, std::string_view detail) {
@@ -180,7 +191,7 @@ void Session::on_stream_ready() {
     body.data = body_.data();
     body.size = body_.size();
     body.more = true;
-    stream_.expires_at(deadline_);
+    arm_write_deadline();
     http::async_write(stream_, *serializer_,
                       [self = shared_from_this()](ErrorCode ec, std::size_t n) {
                         self->on_chunk_written(ec, n);
@@ -263,6 +274,7 @@ void Session::reset_request() {
   body_.clear();
   body_.shrink_to_fit();
   stream_length_.reset();
+  long_lived_ = false;
   streamed_ = 0;
   bytes_written_ = 0;
 }

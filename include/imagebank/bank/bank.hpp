@@ -159,6 +159,15 @@ class Bank {
   Result<Batch> resume(RowId batch_id, IngestOptions options = {});
   // Processes every runnable batch in order (follow: wait for more).
   Result<WorkReport> work(IngestOptions options = {}, bool follow = false);
+  // Upload batches (Ingestor::open_upload_batch and the two after it say
+  // what each does): a batch whose files a front end hands over one by one.
+  Result<Batch> open_upload_batch(const UploadTarget& target,
+                                  std::string_view label = {});
+  Result<Job> receive_upload(RowId batch_id, const std::filesystem::path& file,
+                             std::string_view name,
+                             std::string_view sha256_hex = {},
+                             IngestOptions options = {});
+  Result<Batch> finish_upload(RowId batch_id);
   // Links unmatched photos of one collection (or all) to their products.
   Result<ReconcileReport> reconcile(
       std::optional<std::string> collection = std::nullopt);

@@ -108,6 +108,19 @@ struct IngestOptions {
 [[nodiscard]] Result<std::vector<Format>> parse_formats(
     std::span<const std::string> names);
 
+// Where an upload batch files its photos (IngestOptions' fields of the same
+// names, per batch).
+struct UploadTarget {
+  std::string collection;
+  std::string brand;
+  std::string season;
+};
+
+// The source of batches made by Ingestor::open_upload_batch starts with it.
+inline constexpr std::string_view kUploadBatchSource = "upload:";
+// Whether the batch's files come from receive_upload (not from paths).
+bool is_upload_batch(const Batch& batch) noexcept;
+
 // What one worker run did.
 struct WorkReport {
   std::int64_t done = 0;
@@ -151,9 +164,42 @@ class Ingestor {
   // cancelled / still running after stop(); `unavailable` when the storage
   // kept failing (the batch stays resumable).
   Result<Batch> ingest(std::span<const std::filesystem::path> paths);
+  // --- upload batches: files sent by a front end (an HTTP server) ---
+  // Creates an upload batch (queued, receiving) in `target`'s collection
+  // (created when its brand is given; no collection when empty). Its source
+  // is "upload:" and `label`'s first line: a resume() never walks paths for
+  // it, and it receives files only through receive_upload() until
+  // finish_upload() (it is done only after that). invalid_argument for a
+  // label longer than 1 KiB.
+  Result<Batch> open_upload_batch(const UploadTarget& target,
+                                  std::string_view label = {});
+  // Receives one uploaded file into an upload batch that is receiving:
+  // stores it as a content-addressed original (BlobStore::put_file, never
+  // whole in memory) and records its job, committed before this returns.
+  // `sha256_hex` is the file's SHA-256 when the caller computed it on the
+  // way (64 lower-case hex digits; it is not checked again); empty: the file
+  // is read once to hash it. `name` is the name the client gave (a relative
+  // path with '/' is kept: the filename grammar reads parent folders);
+  // backslashes become '/', Latin-1 becomes UTF-8. The job is `received`,
+  // `duplicate` (the content is already in the bank) or `failed` with the
+  // reason (empty file, larger than Limits::max_file_bytes). The same
+  // content under the same name received twice is one job (a client's retry
+  // is harmless). invalid_argument for a bad name (empty, longer than
+  // 1 KiB, control characters, a ".." part) or sha256; not_found for a
+  // missing file or batch; conflict when the batch is not an upload batch
+  // or no longer receives (finished receiving, done or cancelled).
+  Result<Job> receive_upload(RowId batch_id, const std::filesystem::path& file,
+                             std::string_view name,
+                             std::string_view sha256_hex = {});
+  // The client sent every file: the batch is done once its jobs are.
+  // conflict when it is not an upload batch (or is cancelled).
+  Result<Batch> finish_upload(RowId batch_id);
+
   // Picks a batch up where it stopped (after a crash, a reboot, a pause or a
   // storage failure): finishes receiving, returns dead workers' jobs and the
-  // retryable failures to the queue, and processes it to the end.
+  // retryable failures to the queue, and processes it to the end. An upload
+  // batch still receiving has its received jobs processed and stays
+  // receiving.
   Result<Batch> resume(RowId batch_id);
   // Leases and processes jobs of every runnable batch, oldest batch first,
   // until the queue is empty (follow = false) or stop() (follow = true).
