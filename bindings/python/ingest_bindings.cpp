@@ -485,9 +485,8 @@ void bind_controls(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
                                       std::move(o));
             });
           },
-          py::arg("batch_id"), py::arg("file"), py::arg("name"),
-          py::kw_only(), py::arg("sha256") = "",
-          py::arg("limits") = py::none(),
+          py::arg("batch_id"), py::arg("file"), py::arg("name"), py::kw_only(),
+          py::arg("sha256") = "", py::arg("limits") = py::none(),
           "Receives one uploaded file into an upload batch: stores it as the "
           "content-addressed original (streamed, never whole in memory) and "
           "records its job, committed on return. name: the client's name "

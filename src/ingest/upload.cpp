@@ -21,8 +21,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxNameBytes = 1024;
 
 bool is_lower_hex_sha256(std::string_view text) {
-  return text.size() == 64 &&
-         std::all_of(text.begin(), text.end(), [](char c) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
@@ -125,8 +124,7 @@ Result<Batch> Ingestor::open_upload_batch(const UploadTarget& target,
       Batch batch,
       impl_->queue->create_batch(
           collection, std::string(kUploadBatchSource) + first + "\n"));
-  log(LogLevel::kInfo,
-      "upload batch " + std::to_string(batch.id) + " created");
+  log(LogLevel::kInfo, "upload batch " + std::to_string(batch.id) + " created");
   return batch;
 }
 
@@ -180,7 +178,8 @@ Result<Job> Ingestor::receive_upload(RowId batch_id, const fs::path& file,
       IMAGEBANK_ASSIGN_OR_RETURN(
           const std::string key,
           original_blob_key(job.sha256, file_extension(format)));
-      IMAGEBANK_RETURN_IF_ERROR(d.blobs->put_file(key, file).with_context(name));
+      IMAGEBANK_RETURN_IF_ERROR(
+          d.blobs->put_file(key, file).with_context(name));
     }
   }
   if (job.state == JobState::kFailed) d.note_error(job.error.to_string());

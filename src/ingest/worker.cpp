@@ -176,8 +176,8 @@ Result<RowId> Ingestor::Impl::resolve_collection(const UploadTarget& target) {
     IMAGEBANK_ASSIGN_OR_RETURN(Brand brand,
                                catalog->upsert_brand(target.brand));
     IMAGEBANK_ASSIGN_OR_RETURN(
-        Collection c, catalog->upsert_collection(brand.id, target.collection,
-                                                 target.season));
+        Collection c,
+        catalog->upsert_collection(brand.id, target.collection, target.season));
     return c.id;
   }
   Result<Collection> c = catalog->find_collection(target.collection);

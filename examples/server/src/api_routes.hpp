@@ -5,11 +5,19 @@
 //
 // Batches (batch_routes.cpp):
 //   GET  /api/v1/batches                     read    every batch's progress
+//   POST /api/v1/batches                     upload  a new upload batch
 //   GET  /api/v1/batches/{id}                read    progress + review: every
 //                                                    failure with its reason
+//   GET  /api/v1/batches/{id}/events         read    progress as SSE
 //   POST /api/v1/batches/{id}/pause          upload  409 when not allowed
+//   POST /api/v1/batches/{id}/resume         upload
 //   POST /api/v1/batches/{id}/cancel         upload
 //   POST /api/v1/batches/{id}/retry-failed   upload
+//   POST /api/v1/batches/{id}/finish         upload  every file was sent
+// Uploads (upload_routes.cpp):
+//   POST /api/v1/batches/{id}/files          upload  multipart/form-data
+//   OPTIONS|POST /api/v1/uploads, HEAD|PATCH|DELETE /api/v1/uploads/{id}
+//                                            upload  tus 1.0.0
 // Images (image_list_routes.cpp):
 //   GET   /api/v1/images?status=&collection=&sku=&product=&batch=
 //         &unmatched=&after=&limit=          read    {"items", "next"}
@@ -19,16 +27,24 @@
 //   GET  /api/v1/reports/status|coverage|missing-photos   read
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "auth.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "router.hpp"
+#include "server_context.hpp"
 
 namespace imagebank::server {
 
-// `bank` and `auth` must outlive the router.
-Status add_api_routes(Router& router, Bank& bank, Auth& auth);
+// `bank`, `auth` and `life` must outlive the router.
+Status add_api_routes(Router& router, Bank& bank, Auth& auth,
+                      const Lifecycle& life);
 
-Status add_batch_routes(Router& router, Bank& bank, Auth& auth);
+Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
+                        const Lifecycle& life);
+// A batch as the API shows it (the list cuts `source` to its first 1 KiB).
+boost::json::object batch_progress_json(const BatchProgress& p,
+                                        bool whole_source);
 Status add_image_list_routes(Router& router, Bank& bank, Auth& auth);
 Status add_report_routes(Router& router, Bank& bank, Auth& auth);
 

@@ -1,21 +1,25 @@
-// The ingest queue over HTTP: batches, their progress and review, and the
-// moves a person makes (pause, cancel, retry the failed files). Resume is
-// not here: it needs workers in this process.
+// The ingest queue over HTTP: batches (made here for uploads), their
+// progress and review, the moves a person makes (pause, resume, cancel,
+// retry the failed files, finish an upload) and their progress as
+// Server-Sent Events.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
 #include <functional>
+#include <thread>
 
 #include "api_routes.hpp"
 #include "api_support.hpp"
 
 namespace imagebank::server {
-namespace {
 
 // A batch's source is its paths, one a line, up to 16 MiB: the list shows
 // the first lines only; GET /api/v1/batches/{id} shows it whole.
 constexpr std::size_t kListedSourceBytes = 1024;
 
-boost::json::object progress_json(const BatchProgress& p, bool whole_source) {
+boost::json::object batch_progress_json(const BatchProgress& p,
+                                        bool whole_source) {
   const Batch& b = p.batch;
   boost::json::object counts{
       {"received", p.counts.received}, {"leased", p.counts.leased},
@@ -54,6 +58,8 @@ boost::json::object progress_json(const BatchProgress& p, bool whole_source) {
   return o;
 }
 
+namespace {
+
 boost::json::object review_json(const BatchReview& review) {
   boost::json::array near;
   for (const NamedNearDuplicate& d : review.near_duplicates) {
@@ -83,7 +89,8 @@ Result<Response> list(Request& request, Bank& bank, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<BatchProgress> all, bank.batches());
   boost::json::array items;
-  for (const BatchProgress& p : all) items.push_back(progress_json(p, false));
+  for (const BatchProgress& p : all)
+    items.push_back(batch_progress_json(p, false));
   return json_response(200, boost::json::object{{"items", std::move(items)}});
 }
 
@@ -93,7 +100,7 @@ Result<Response> detail(Request& request, Bank& bank, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress progress, bank.batch(id));
   IMAGEBANK_ASSIGN_OR_RETURN(BatchReview review, bank.review(id));
-  boost::json::object body = progress_json(progress, true);
+  boost::json::object body = batch_progress_json(progress, true);
   body["review"] = review_json(review);
   return json_response(200, body);
 }
@@ -109,7 +116,7 @@ Result<Response> change(Request& request, Bank& bank, Auth& auth,
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_ASSIGN_OR_RETURN(boost::json::object body, apply(bank, id));
   IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress progress, bank.batch(id));
-  body["batch"] = progress_json(progress, false);
+  body["batch"] = batch_progress_json(progress, false);
   return json_response(200, body);
 }
 
@@ -128,9 +135,177 @@ Result<boost::json::object> retry_failed(Bank& bank, RowId id) {
   return boost::json::object{{"requeued", requeued}};
 }
 
+Result<boost::json::object> resume(Bank& bank, RowId id) {
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, bank.jobs().get_batch(id));
+  if (batch.state == BatchState::kPaused) {
+    IMAGEBANK_RETURN_IF_ERROR(
+        bank.jobs().set_batch_state(id, BatchState::kQueued).status());
+  } else if (batch.state == BatchState::kDone ||
+             batch.state == BatchState::kCancelled) {
+    return conflict_error("batch " + std::to_string(id) + " is " +
+                          std::string(batch_state_name(batch.state)) +
+                          ": there is nothing to resume");
+  }
+  return boost::json::object{};
+}
+
+Result<boost::json::object> finish(Bank& bank, RowId id) {
+  IMAGEBANK_RETURN_IF_ERROR(bank.finish_upload(id).status());
+  return boost::json::object{};
+}
+
+Result<std::string> optional_text(const boost::json::object& body,
+                                  std::string_view key) {
+  const boost::json::value* v = body.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::string();
+  if (!v->is_string()) {
+    return invalid_argument_error("\"" + std::string(key) +
+                                  "\" must be a string");
+  }
+  std::string text(v->as_string());
+  if (text.size() > 1024) {
+    return invalid_argument_error("\"" + std::string(key) +
+                                  "\" is longer than 1024 bytes");
+  }
+  return text;
+}
+
+// POST /api/v1/batches {"collection", "brand", "season", "label"}: an
+// upload batch, receiving until POST .../finish.
+Result<Response> create(Request& request, Bank& bank, Auth& auth) {
+  IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kUpload).status());
+  IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
+  IMAGEBANK_ASSIGN_OR_RETURN(boost::json::object body,
+                             json_object_body(request));
+  for (const auto& field : body) {
+    const std::string_view key = field.key();
+    if (key != "collection" && key != "brand" && key != "season" &&
+        key != "label") {
+      return invalid_argument_error("unknown field \"" + std::string(key) +
+                                    "\" (collection, brand, season, label)");
+    }
+  }
+  UploadTarget target;
+  IMAGEBANK_ASSIGN_OR_RETURN(target.collection,
+                             optional_text(body, "collection"));
+  IMAGEBANK_ASSIGN_OR_RETURN(target.brand, optional_text(body, "brand"));
+  IMAGEBANK_ASSIGN_OR_RETURN(target.season, optional_text(body, "season"));
+  IMAGEBANK_ASSIGN_OR_RETURN(const std::string label,
+                             optional_text(body, "label"));
+  if (target.collection.empty() &&
+      (!target.brand.empty() || !target.season.empty())) {
+    return invalid_argument_error(
+        "a brand or season needs a collection to go with");
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
+                             bank.open_upload_batch(target, label));
+  IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress progress, bank.batch(batch.id));
+  Response response = json_response(
+      201, boost::json::object{{"batch", batch_progress_json(progress, true)}});
+  response.headers.set("Location",
+                       "/api/v1/batches/" + std::to_string(batch.id));
+  return response;
+}
+
+// One SSE event: the batch's progress, its id the snapshot's counts and
+// state (a client that reconnects with the id it saw gets no repeat).
+std::string progress_event_id(const BatchProgress& p) {
+  const JobCounts& c = p.counts;
+  return std::to_string(c.received) + "." + std::to_string(c.leased) + "." +
+         std::to_string(c.done) + "." + std::to_string(c.duplicate) + "." +
+         std::to_string(c.failed) + "." + std::to_string(c.cancelled) + "." +
+         std::string(batch_state_name(p.batch.state)) + "." +
+         (p.batch.receiving ? "r" : "f");
+}
+
+bool finished(const Batch& b) {
+  return b.state == BatchState::kCancelled ||
+         (b.state == BatchState::kDone && !b.receiving);
+}
+
+Status write_text(const BodySink& sink, std::string_view text) {
+  return sink(std::span<const std::byte>(
+      reinterpret_cast<const std::byte*>(text.data()), text.size()));
+}
+
+// GET /api/v1/batches/{id}/events: text/event-stream of "progress" events
+// (each the batch's JSON) while it changes, then one "end" event once the
+// batch is done or cancelled. A comment every 15 s keeps proxies (and the
+// check for a client gone) awake.
+Result<Response> events(Request& request, Bank& bank, Auth& auth,
+                        const Lifecycle& life) {
+  IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kRead).status());
+  IMAGEBANK_ASSIGN_OR_RETURN(RowId id, path_row_id(request, "batch id"));
+  IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
+  IMAGEBANK_RETURN_IF_ERROR(bank.batch(id).status());  // 404 now, not later
+  std::string last_seen;
+  if (const std::string* h = request.headers.find("Last-Event-ID")) {
+    last_seen = *h;
+  }
+  Response response = Response::stream(
+      200, std::nullopt,
+      [&bank, &life, id, last_seen](const BodySink& sink) -> Status {
+        std::string last = last_seen;
+        IMAGEBANK_RETURN_IF_ERROR(write_text(sink, "retry: 2000\n\n"));
+        auto quiet_since = std::chrono::steady_clock::now();
+        while (!life.stopping.load()) {
+          Result<BatchProgress> p = bank.batch(id);
+          if (!p.ok()) {
+            // The catalog hiccuped: say so as an event, keep trying.
+            boost::json::object err{{"code", code_name(p.status().code())},
+                                    {"detail", p.status().message()}};
+            IMAGEBANK_RETURN_IF_ERROR(write_text(
+                sink,
+                "event: error\ndata: " + boost::json::serialize(err) + "\n\n"));
+          } else {
+            const std::string event_id = progress_event_id(*p);
+            if (event_id != last) {
+              last = event_id;
+              IMAGEBANK_RETURN_IF_ERROR(write_text(
+                  sink,
+                  "id: " + event_id + "\nevent: progress\ndata: " +
+                      boost::json::serialize(batch_progress_json(*p, false)) +
+                      "\n\n"));
+              quiet_since = std::chrono::steady_clock::now();
+            }
+            if (finished(p->batch)) {
+              return write_text(
+                  sink, "event: end\ndata: {\"state\": \"" +
+                            std::string(batch_state_name(p->batch.state)) +
+                            "\"}\n\n");
+            }
+          }
+          if (std::chrono::steady_clock::now() - quiet_since >
+              std::chrono::seconds(15)) {
+            IMAGEBANK_RETURN_IF_ERROR(write_text(sink, ": keep-alive\n\n"));
+            quiet_since = std::chrono::steady_clock::now();
+          }
+          for (int i = 0; i < 5 && !life.stopping.load(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+        }
+        return Status();
+      },
+      "text/event-stream; charset=utf-8");
+  auto& stream = std::get<StreamBody>(response.body);
+  stream.long_lived = true;
+  response.headers.set("Cache-Control", "no-store");
+  response.headers.set("X-Accel-Buffering", "no");
+  return response;
+}
+
 }  // namespace
 
-Status add_batch_routes(Router& router, Bank& bank, Auth& auth) {
+Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
+                        const Lifecycle& life) {
+  IMAGEBANK_RETURN_IF_ERROR(router.add(
+      "POST", "/api/v1/batches",
+      [&bank, &auth](Request& r) { return create(r, bank, auth); },
+      json_body()));
+  IMAGEBANK_RETURN_IF_ERROR(router.add("GET", "/api/v1/batches/{id}/events",
+                                       [&bank, &auth, &life](Request& r) {
+                                         return events(r, bank, auth, life);
+                                       }));
   IMAGEBANK_RETURN_IF_ERROR(
       router.add("GET", "/api/v1/batches",
                  [&bank, &auth](Request& r) { return list(r, bank, auth); }));
@@ -141,6 +316,8 @@ Status add_batch_routes(Router& router, Bank& bank, Auth& auth) {
       {"/api/v1/batches/{id}/pause", pause},
       {"/api/v1/batches/{id}/cancel", cancel},
       {"/api/v1/batches/{id}/retry-failed", retry_failed},
+      {"/api/v1/batches/{id}/resume", resume},
+      {"/api/v1/batches/{id}/finish", finish},
   };
   for (const auto& [pattern, apply] : changes) {
     IMAGEBANK_RETURN_IF_ERROR(

@@ -7,7 +7,15 @@ namespace imagebank::server {
 namespace {
 // Headers a browser may send on API calls beyond the CORS-safelisted ones.
 constexpr std::string_view kAllowedHeaders =
-    "Authorization, Content-Type, Range, If-None-Match";
+    "Authorization, Content-Type, Range, If-None-Match, Last-Event-ID, "
+    "Tus-Resumable, Upload-Length, Upload-Metadata, Upload-Offset, "
+    "Upload-Checksum, Upload-Defer-Length, Upload-Concat, "
+    "X-HTTP-Method-Override";
+// Response headers a page's script may read (tus clients need them).
+constexpr std::string_view kExposedHeaders =
+    "Location, ETag, Retry-After, Tus-Resumable, Tus-Version, Tus-Extension, "
+    "Tus-Max-Size, Tus-Checksum-Algorithm, Upload-Offset, Upload-Length, "
+    "Upload-Expires, Upload-Metadata, Imagebank-Job-Id, Imagebank-Job-State";
 constexpr std::string_view kMaxAgeSeconds = "600";
 }  // namespace
 
@@ -37,6 +45,7 @@ void Cors::decorate(const Headers& request, Headers& response) const {
   if (!any_) response.add("Vary", "Origin");
   if (auto origin = allowed_origin(request)) {
     response.set("Access-Control-Allow-Origin", std::move(*origin));
+    response.set("Access-Control-Expose-Headers", std::string(kExposedHeaders));
   }
 }
 

@@ -50,8 +50,8 @@ struct HashingFileBody {
 
     bool write(const void* data, std::size_t n, std::error_code& ec) {
       const char* p = static_cast<const char*>(data);
-      hasher_.update(std::span<const std::byte>(
-          reinterpret_cast<const std::byte*>(p), n));
+      hasher_.update(
+          std::span<const std::byte>(reinterpret_cast<const std::byte*>(p), n));
       while (n > 0) {
         const ssize_t w = ::write(fd_, p, n);
         if (w < 0) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
+#include <vector>
 
 #include "api_routes.hpp"
 #include "auth.hpp"
@@ -18,7 +20,10 @@
 #include "options.hpp"
 #include "router.hpp"
 #include "server.hpp"
+#include "server_context.hpp"
 #include "test_routes.hpp"
+#include "tus_store.hpp"
+#include "upload_routes.hpp"
 
 namespace {
 
@@ -41,21 +46,33 @@ void raise_descriptor_limit() {
   }
 }
 
-Result<std::filesystem::path> make_upload_dir(const ServerOptions& options) {
+// The upload root: --upload-dir, else uploads/ in the bank directory (so
+// tus uploads survive a restart), else a fresh temporary directory. Its
+// spool/ (request bodies in flight) is emptied at start.
+Result<std::filesystem::path> make_upload_dir(const ServerOptions& options,
+                                              bool* temporary) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (!options.upload_dir.empty()) {
-    std::filesystem::create_directories(options.upload_dir, ec);
-    if (ec) return io_error(options.upload_dir.string() + ": " + ec.message());
-    return options.upload_dir;
+  fs::path root = options.upload_dir;
+  *temporary = false;
+  if (root.empty() && options.db_uri.empty() && options.storage_uri.empty()) {
+    root = (options.bank_dir.empty() ? fs::path(kDefaultBankDir)
+                                     : fs::path(options.bank_dir)) /
+           "uploads";
   }
-  const auto dir = std::filesystem::temp_directory_path(ec) /
-                   ("imagebank-server-" + std::to_string(::getpid()));
-  if (ec) return io_error("no temporary directory: " + ec.message());
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return io_error(dir.string() + ": " + ec.message());
-  // Spooled uploads are the clients' data: no one else reads them.
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ec);
-  return dir;
+  if (root.empty()) {
+    root = fs::temp_directory_path(ec) /
+           ("imagebank-server-" + std::to_string(::getpid()));
+    if (ec) return io_error("no temporary directory: " + ec.message());
+    *temporary = true;
+  }
+  fs::remove_all(root / "spool", ec);
+  fs::create_directories(root / "spool", ec);
+  if (ec) return io_error(root.string() + ": " + ec.message());
+  // Uploads are the clients' data: no one else reads them.
+  fs::permissions(root, fs::perms::owner_all, ec);
+  fs::permissions(root / "spool", fs::perms::owner_all, ec);
+  return root;
 }
 
 int serve(ServerOptions options) {
@@ -72,13 +89,31 @@ int serve(ServerOptions options) {
     std::cerr << "imagebank-server: " << bank.status() << '\n';
     return kExitFailed;
   }
-  const bool own_upload_dir = options.upload_dir.empty();
-  auto upload_dir = make_upload_dir(options);
-  if (!upload_dir.ok()) {
-    std::cerr << "imagebank-server: " << upload_dir.status() << '\n';
+  bool own_upload_dir = false;
+  auto upload_root = make_upload_dir(options, &own_upload_dir);
+  if (!upload_root.ok()) {
+    std::cerr << "imagebank-server: " << upload_root.status() << '\n';
     return kExitFailed;
   }
-  options.upload_dir = *upload_dir;
+  options.upload_dir = *upload_root / "spool";
+
+  IngestOptions ingest_options;
+  ingest_options.workers =
+      options.ingest_workers > 0
+          ? static_cast<std::size_t>(options.ingest_workers)
+          : 0;
+  auto ingestor = (*bank)->ingestor(ingest_options);
+  if (!ingestor.ok()) {
+    std::cerr << "imagebank-server: " << ingestor.status() << '\n';
+    return kExitFailed;
+  }
+  auto tus = TusStore::open(*upload_root / "tus", **ingestor,
+                            std::chrono::hours(options.upload_expiry_hours));
+  if (!tus.ok()) {
+    std::cerr << "imagebank-server: " << tus.status() << '\n';
+    return kExitFailed;
+  }
+  (*tus)->sweep();
 
   bool generated_key = false;
   auto signer = url_signer_from_environment(&generated_key);
@@ -99,6 +134,14 @@ int serve(ServerOptions options) {
   }
   Auth auth((*bank)->api_keys(), std::move(signer).value(),
             options.image_access);
+  UploadContext uploads{**bank,
+                        auth,
+                        **ingestor,
+                        **tus,
+                        options.upload_dir,
+                        options.max_upload_request_mb << 20,
+                        options.upload_timeout};
+  Lifecycle life;
 
   MetricsRegistry metrics;
   Router router;
@@ -107,24 +150,57 @@ int serve(ServerOptions options) {
     st = add_image_routes(router, **bank, **images, auth, metrics,
                           options.memory_cache_mb << 20);
   }
-  if (st.ok()) st = add_api_routes(router, **bank, auth);
+  if (st.ok()) st = add_api_routes(router, **bank, auth, life);
+  if (st.ok()) st = add_upload_routes(router, uploads);
   if (st.ok() && options.test_routes) st = add_test_routes(router);
   if (!st.ok()) {
     std::cerr << "imagebank-server: " << st << '\n';
     return kExitFailed;
   }
 
+  // Ingest workers (processing uploads and queued batches) and the sweeper
+  // of expired tus uploads, until shutdown; SIGTERM leaves leased jobs to
+  // finish (or to expire and be taken again by the next run).
+  std::vector<std::thread> background;
+  if (options.ingest_workers != 0) {
+    background.emplace_back([&] {
+      auto report = (*ingestor)->work(/*follow=*/true);
+      if (!report.ok()) {
+        std::cerr << "imagebank-server: ingest workers stopped: "
+                  << report.status() << '\n';
+      }
+    });
+  }
+  background.emplace_back([&] {
+    auto next = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+    while (!life.stopping.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      if (std::chrono::steady_clock::now() >= next) {
+        (*tus)->sweep();
+        next = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+      }
+    }
+  });
+  auto stop_background = [&] {
+    life.stopping = true;
+    (*ingestor)->stop();
+    for (auto& t : background) t.join();
+    background.clear();
+  };
+
   RunReport report;
   {
-    Server server(options, router, metrics);
+    Server server(options, router, metrics, &life);
     st = server.listen();
     if (!st.ok()) {
+      stop_background();
       std::cerr << "imagebank-server: " << st << '\n';
       return kExitFailed;
     }
     // The first line of stdout: scripts and tests read the port from it.
     std::cout << "listening on " << server.url() << std::endl;
     report = server.run();
+    stop_background();
     if (report.abandoned > 0) {
       std::cerr << "imagebank-server: shutdown grace over, " << report.abandoned
                 << " connection(s) cut\n";
@@ -137,7 +213,7 @@ int serve(ServerOptions options) {
   }
   if (own_upload_dir) {
     std::error_code ec;
-    std::filesystem::remove_all(options.upload_dir, ec);
+    std::filesystem::remove_all(*upload_root, ec);
   }
   std::cerr << "imagebank-server: stopped\n";
   return kExitOk;

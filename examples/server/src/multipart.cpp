@@ -81,9 +81,8 @@ bool parse_params(std::string_view text, std::string& type,
       }
     } else {
       i = text.find(';', j);
-      value = std::string(trim(text.substr(j, i == std::string_view::npos
-                                                  ? std::string_view::npos
-                                                  : i - j)));
+      value = std::string(trim(text.substr(
+          j, i == std::string_view::npos ? std::string_view::npos : i - j)));
     }
     params.emplace_back(key, std::move(value));
   }
@@ -138,9 +137,10 @@ Result<MultipartPart> parse_part_header(std::string_view block) {
     }
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) {
-      return invalid_argument_error("multipart: a part header line has no "
-                                    "name: " +
-                                    std::string(line.substr(0, 80)));
+      return invalid_argument_error(
+          "multipart: a part header line has no "
+          "name: " +
+          std::string(line.substr(0, 80)));
     }
     const std::string name = lower(trim(line.substr(0, colon)));
     const std::string_view value = trim(line.substr(colon + 1));
@@ -235,8 +235,9 @@ class Window {
 Status run(const ReadFn& read, std::string_view boundary,
            const MultipartHandler& handler) {
   if (boundary.empty() || boundary.size() > 70) {
-    return invalid_argument_error("multipart: the boundary must be 1 to 70 "
-                                  "characters");
+    return invalid_argument_error(
+        "multipart: the boundary must be 1 to 70 "
+        "characters");
   }
   // The body is read as if it began with CRLF, so every delimiter,
   // the first included, is CRLF "--" boundary.
@@ -304,7 +305,8 @@ Status run(const ReadFn& read, std::string_view boundary,
         break;
       }
       if (i > 1024) {
-        return invalid_argument_error("multipart: a delimiter line is too long");
+        return invalid_argument_error(
+            "multipart: a delimiter line is too long");
       }
       IMAGEBANK_ASSIGN_OR_RETURN(const bool more, w.fill());
       if (!more) return cut;
@@ -393,8 +395,8 @@ Status parse_multipart(const std::filesystem::path& file,
                        const MultipartHandler& handler) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return io_error(file.string() + ": cannot be read: " +
-                    std::strerror(errno));
+    return io_error(file.string() +
+                    ": cannot be read: " + std::strerror(errno));
   }
   Status status = run(
       [fd, &file](char* out, std::size_t cap) -> Result<std::size_t> {
@@ -413,7 +415,7 @@ Status parse_multipart(const std::filesystem::path& file,
 }
 
 Status parse_multipart_bytes(std::string_view body, std::string_view boundary,
-                       const MultipartHandler& handler) {
+                             const MultipartHandler& handler) {
   std::size_t pos = 0;
   return run(
       [&](char* out, std::size_t cap) -> Result<std::size_t> {

@@ -49,6 +49,6 @@ Status parse_multipart(const std::filesystem::path& file,
 
 // The same over bytes in memory (tests, small bodies).
 Status parse_multipart_bytes(std::string_view body, std::string_view boundary,
-                       const MultipartHandler& handler);
+                             const MultipartHandler& handler);
 
 }  // namespace imagebank::server

@@ -65,8 +65,23 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "Origin allowed to call the API from a browser (repeat; "
                  "'*' for any)");
   app.add_option("--upload-dir", options.upload_dir,
-                 "Where request bodies are spooled (default: a fresh "
-                 "temporary directory)");
+                 "Where request bodies are spooled and resumable uploads "
+                 "kept (default: uploads/ in the --bank directory; with "
+                 "--db/--storage a temporary directory, so tus uploads do "
+                 "not survive a restart)");
+  app.add_option("--workers", options.ingest_workers,
+                 "Ingest worker threads in this process (0: none; run "
+                 "`imagebank worker` elsewhere; default: one per core)");
+  add_ms_option(app, "--upload-timeout-ms", options.upload_timeout,
+                "Deadline for an upload's body (multipart or tus PATCH), ms");
+  app.add_option("--upload-expiry-hours", options.upload_expiry_hours,
+                 "An unfinished tus upload idle this long is removed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-upload-request-mb", options.max_upload_request_mb,
+                 "Largest multipart request (all its files), MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   // Hidden (empty group): only the server's own tests use it.
   app.add_flag("--test-routes", options.test_routes)->group("");
 }

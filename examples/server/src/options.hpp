@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -52,9 +53,15 @@ struct ServerOptions {
   // Origins allowed by CORS ("*": any); empty: no CORS headers.
   std::vector<std::string> cors_origins;
 
-  // Request bodies streamed to disk; empty: a fresh directory under the
-  // system's temporary directory, removed at exit.
+  // Request bodies streamed to disk (spool/) and tus uploads (tus/); empty:
+  // <bank>/uploads with --bank (or the default bank), else a fresh
+  // directory under the system's temporary directory, removed at exit.
   std::filesystem::path upload_dir;
+  // Ingest workers in this process; -1: one per core.
+  int ingest_workers = -1;
+  std::chrono::milliseconds upload_timeout{3'600'000};
+  int upload_expiry_hours = 24;
+  std::uint64_t max_upload_request_mb = 4096;
 
   // Routes under /test/ that the server's own tests drive (slow handlers,
   // uploads, streamed bodies). Never in production.

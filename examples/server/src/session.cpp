@@ -464,7 +464,8 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
           return pipe->write(data);
         });
       } catch (const std::exception& e) {
-        status = internal_error(std::string("body producer failed: ") + e.what());
+        status =
+            internal_error(std::string("body producer failed: ") + e.what());
       }
       pipe->finish(std::move(status));
       --ctx.life.live_streams;

@@ -23,8 +23,7 @@ Result<Parsed> parse(std::string_view body, std::string_view boundary = "XyZ") {
     return Status{};
   };
   h.data = [&](std::span<const std::byte> d) {
-    out.bodies.back().append(reinterpret_cast<const char*>(d.data()),
-                             d.size());
+    out.bodies.back().append(reinterpret_cast<const char*>(d.data()), d.size());
     ++out.chunks;
     return Status{};
   };
@@ -40,9 +39,9 @@ TEST(Multipart, Boundary) {
   EXPECT_FALSE(multipart_boundary("application/json").ok());
   EXPECT_FALSE(multipart_boundary("multipart/form-data").ok());
   EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=").ok());
-  EXPECT_FALSE(
-      multipart_boundary("multipart/form-data; boundary=" + std::string(71, 'a'))
-          .ok());
+  EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=" +
+                                  std::string(71, 'a'))
+                   .ok());
   EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=a{b").ok());
   EXPECT_FALSE(multipart_boundary("multipart/form-data; boundary=\"abc").ok());
 }
@@ -81,9 +80,10 @@ TEST(Multipart, FilesAndFieldsWithPreambleAndEpilogue) {
 TEST(Multipart, DelimitersSplitAcrossReadsAndLargeParts) {
   std::string data(600 * 1024, 'x');
   for (std::size_t i = 0; i < data.size(); i += 997) data[i] = '\r';
-  const std::string body = "--B\r\nContent-Disposition: form-data; name=f; "
-                           "filename=big\r\n\r\n" +
-                           data + "\r\n--B--";
+  const std::string body =
+      "--B\r\nContent-Disposition: form-data; name=f; "
+      "filename=big\r\n\r\n" +
+      data + "\r\n--B--";
   auto r = parse(body, "B");
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->bodies.size(), 1u);

@@ -37,19 +37,17 @@ TEST_F(UploadTest, FilesAreReceivedProcessedAndTheBatchEndsWhenFinished) {
   const auto front_path = spool("a", front);
   const std::string sha = to_hex(sha256(front));
   // Hashed by the caller on the way, or by the library.
-  auto j1 = ingest->receive_upload(batch->id, front_path, "ABC1_FRENTE.jpg",
-                                   sha);
+  auto j1 =
+      ingest->receive_upload(batch->id, front_path, "ABC1_FRENTE.jpg", sha);
   ASSERT_TRUE(j1.ok()) << j1.status();
   EXPECT_EQ(j1->state, JobState::kReceived);
   EXPECT_EQ(j1->sha256, sha);
   EXPECT_EQ(j1->bytes, front.size());
   // A client's retry of the same file is the same job.
-  auto again =
-      ingest->receive_upload(batch->id, front_path, "ABC1_FRENTE.jpg");
+  auto again = ingest->receive_upload(batch->id, front_path, "ABC1_FRENTE.jpg");
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->id, j1->id);
-  auto j2 = ingest->receive_upload(batch->id,
-                                   spool("b", synthetic_photo(12)),
+  auto j2 = ingest->receive_upload(batch->id, spool("b", synthetic_photo(12)),
                                    "pasta\\ABC2_COSTAS.jpg");
   ASSERT_TRUE(j2.ok()) << j2.status();
   EXPECT_EQ(j2->original_name, "pasta/ABC2_COSTAS.jpg");
@@ -114,11 +112,11 @@ TEST_F(UploadTest, BadNamesBatchesAndFilesAreRefusedWithTheReason) {
   EXPECT_EQ(
       ingest->receive_upload(batch->id, file, "a.jpg", "ABC").status().code(),
       ErrorCode::kInvalidArgument);
-  EXPECT_EQ(ingest->receive_upload(batch->id, scratch_.path() / "missing",
-                                   "a.jpg")
-                .status()
-                .code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      ingest->receive_upload(batch->id, scratch_.path() / "missing", "a.jpg")
+          .status()
+          .code(),
+      ErrorCode::kNotFound);
   EXPECT_EQ(ingest->receive_upload(9999, file, "a.jpg").status().code(),
             ErrorCode::kNotFound);
 
@@ -154,10 +152,9 @@ TEST_F(UploadTest, BadNamesBatchesAndFilesAreRefusedWithTheReason) {
   EXPECT_EQ(big->error.code(), ErrorCode::kLimitExceeded);
   EXPECT_NE(big->error.message().find("grande.jpg"), std::string::npos);
 
-  EXPECT_EQ(ingest->open_upload_batch({}, std::string(1025, 'x'))
-                .status()
-                .code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      ingest->open_upload_batch({}, std::string(1025, 'x')).status().code(),
+      ErrorCode::kInvalidArgument);
   EXPECT_EQ(ingest->open_upload_batch({"Nenhuma", "", ""}).status().code(),
             ErrorCode::kInvalidArgument);
 }

@@ -1,0 +1,461 @@
+"""Uploads into imagebank-server with real clients: upload batches made over
+HTTP, multipart files (requests), tus 1.0.0 resumable uploads (tuspy)
+interrupted midway and resumed, also across a server restart, the batch's
+progress as Server-Sent Events to its end (and after a reconnection with
+Last-Event-ID), the in-process ingest workers, and every refusal (before a
+byte of the body is read where the header already says enough)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import pathlib
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from tusclient import client as tus_client
+
+from .conftest import DATA
+from .server_harness import Reader, Response, Server
+from .test_server_api import cli, make_key
+
+TUS = {"Tus-Resumable": "1.0.0"}
+
+
+@pytest.fixture()
+def up_bank(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A bank with the Carteira of T-1/T-2 and one batch of paths (id 1)."""
+    bank = tmp_path / "bank"
+    cli(bank, "carteira", str(DATA / "carteira" / "carteira_tab.tsv"), "--import",
+        "--brand", "Aurora", "--collection", "Verão")
+    cli(bank, "ingest", str(DATA / "gray.png"), "--formats", "jpeg",
+        "--presets", "thumbnail")
+    return bank
+
+
+@pytest.fixture()
+def keys(up_bank: pathlib.Path) -> dict[str, str]:
+    return {scope: make_key(up_bank, f"k-{scope}", scope)
+            for scope in ("read", "upload")}
+
+
+@pytest.fixture()
+def server(server_bin: str, up_bank: pathlib.Path) -> Iterator[Server]:
+    s = Server(server_bin, up_bank, "--workers", "1", "--max-upload-request-mb", "2")
+    yield s
+    code, err = s.terminate()
+    assert code == 0, err
+
+
+def url(s: Server, path: str) -> str:
+    return f"http://127.0.0.1:{s.port}{path}"
+
+
+def auth(key: str, **extra: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}", **extra}
+
+
+def new_batch(s: Server, key: str, **fields: Any) -> dict[str, Any]:
+    body = {"collection": "Verão", **fields}
+    r = requests.post(url(s, "/api/v1/batches"), json=body, headers=auth(key), timeout=10)
+    assert r.status_code == 201, r.text
+    batch: dict[str, Any] = r.json()["batch"]
+    assert r.headers["Location"] == f"/api/v1/batches/{batch['id']}"
+    return batch
+
+
+def batch(s: Server, key: str, batch_id: int) -> dict[str, Any]:
+    r = requests.get(url(s, f"/api/v1/batches/{batch_id}"), headers=auth(key), timeout=10)
+    assert r.status_code == 200, r.text
+    out: dict[str, Any] = r.json()
+    return out
+
+
+def wait_for(s: Server, key: str, batch_id: int, done: Any, seconds: float = 60) -> dict[str, Any]:
+    until = time.monotonic() + seconds
+    while True:
+        b = batch(s, key, batch_id)
+        if done(b):
+            return b
+        assert time.monotonic() < until, b
+        time.sleep(0.1)
+
+
+def raw(s: Server, head: str, body: bytes = b"", close_after: bool = False) -> Response | None:
+    sock = s.connect(timeout=10)
+    sock.sendall(head.encode() + body)
+    if close_after:
+        sock.close()
+        return None
+    try:
+        return Reader(sock).response()
+    finally:
+        sock.close()
+
+
+def problem(r: requests.Response) -> dict[str, Any]:
+    assert r.headers["Content-Type"].startswith("application/problem+json"), r.headers
+    out: dict[str, Any] = r.json()
+    return out
+
+
+# --- batches and multipart ---
+
+def test_multipart_files_are_received_processed_and_the_batch_ends(
+        server: Server, keys: dict[str, str]) -> None:
+    b = new_batch(server, keys["upload"], brand="Aurora", label="estúdio SP")
+    assert (b["state"], b["receiving"], b["source"]) == ("queued", True, "upload:estúdio SP\n")
+    rgb = (DATA / "rgb.jpg").read_bytes()
+    files = [
+        ("file", ("T-1_FRENTE.jpg", rgb, "image/jpeg")),
+        ("file", ("pasta/T-2_COSTAS.png", (DATA / "rgb.png").read_bytes(), "image/png")),
+        ("file", ("../fora.jpg", rgb, "image/jpeg")),
+        ("file", ("notas.txt", b"not a photo", "text/plain")),
+        ("nota", (None, "um campo comum")),
+    ]
+    r = requests.post(url(server, f"/api/v1/batches/{b['id']}/files"), files=files,
+                      headers=auth(keys["upload"]), timeout=30)
+    assert r.status_code == 200, r.text
+    got = {f["name"]: f for f in r.json()["files"]}
+    assert set(got) == {"T-1_FRENTE.jpg", "pasta/T-2_COSTAS.png", "../fora.jpg", "notas.txt"}
+    assert got["T-1_FRENTE.jpg"]["state"] == "received"
+    assert got["T-1_FRENTE.jpg"]["sha256"] == hashlib.sha256(rgb).hexdigest()
+    assert got["T-1_FRENTE.jpg"]["bytes"] == len(rgb)
+    assert got["../fora.jpg"]["error"]["code"] == "invalid_argument"
+    assert "job_id" not in got["../fora.jpg"]
+    assert r.json()["batch"]["counts"]["total"] == 3
+
+    # The in-process workers process what arrived while the batch receives.
+    b1 = wait_for(server, keys["read"], b["id"], lambda x: x["counts"]["done"] + x["counts"]["failed"] == 3)
+    assert b1["receiving"] and b1["state"] != "done"
+    failures = {f["original_name"]: f for f in b1["review"]["failures"]}
+    assert set(failures) == {"notas.txt"}
+    assert failures["notas.txt"]["code"] == "corrupt_data"
+
+    r = requests.post(url(server, f"/api/v1/batches/{b['id']}/finish"), headers=auth(keys["upload"]), timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.json()["batch"]["receiving"] is False
+    wait_for(server, keys["read"], b["id"], lambda x: x["state"] == "done")
+    # Nothing more is taken.
+    r = requests.post(url(server, f"/api/v1/batches/{b['id']}/files"),
+                      files=[("f", ("T-1_02.jpg", rgb))], headers=auth(keys["upload"]), timeout=10)
+    assert r.status_code == 409 and problem(r)["code"] == "conflict"
+
+    images = requests.get(url(server, f"/api/v1/images?batch={b['id']}"), headers=auth(keys["read"]),
+                          timeout=10).json()["items"]
+    names = {i["original_name"]: i for i in images}
+    assert set(names) == {"T-1_FRENTE.jpg", "pasta/T-2_COSTAS.png"}
+    assert names["T-1_FRENTE.jpg"]["product_id"] is not None
+
+    # The same photo again, in a new batch: a duplicate at once.
+    b2 = new_batch(server, keys["upload"])
+    r = requests.post(url(server, f"/api/v1/batches/{b2['id']}/files"),
+                      files=[("f", ("copia.jpg", rgb))], headers=auth(keys["upload"]), timeout=10)
+    dup = r.json()["files"][0]
+    assert dup["state"] == "duplicate" and dup["image_id"] == names["T-1_FRENTE.jpg"]["id"]
+
+
+def test_batch_creation_and_moves_are_checked(server: Server, keys: dict[str, str]) -> None:
+    post = lambda path, key, **kw: requests.post(url(server, path), headers=auth(key), timeout=10, **kw)  # noqa: E731
+    assert post("/api/v1/batches", keys["read"], json={}).status_code == 403
+    assert requests.post(url(server, "/api/v1/batches"), json={}, timeout=10).status_code == 401
+    for body, reason in [({"collection": 5}, "string"), ({"colecao": "x"}, "unknown field"),
+                         ({"brand": "Aurora"}, "needs a collection"),
+                         ({"collection": "Nenhuma"}, "does not exist"),
+                         ({"label": "x" * 1025}, "1024")]:
+        r = post("/api/v1/batches", keys["upload"], json=body)
+        assert r.status_code == 400 and reason in problem(r)["detail"], (body, r.text)
+    r = post("/api/v1/batches", keys["upload"], data=b"[1]", )
+    assert r.status_code == 400
+    b = new_batch(server, keys["upload"], label="")
+    assert b["source"] == "upload:\n"
+    # Pause and resume: the resumed batch is queued for the workers.
+    assert post(f"/api/v1/batches/{b['id']}/pause", keys["upload"]).json()["batch"]["state"] == "paused"
+    assert post(f"/api/v1/batches/{b['id']}/resume", keys["upload"]).json()["batch"]["state"] == "queued"
+    assert post(f"/api/v1/batches/{b['id']}/resume", keys["read"]).status_code == 403
+    # A batch of paths cannot be finished as an upload, nor take files.
+    assert post("/api/v1/batches/1/finish", keys["upload"]).status_code == 409
+    r = post("/api/v1/batches/1/files", keys["upload"], files=[("f", ("a.jpg", b"x"))])
+    assert r.status_code == 409 and "paths" in problem(r)["detail"]
+    assert post("/api/v1/batches/999/finish", keys["upload"]).status_code == 404
+    assert post(f"/api/v1/batches/{b['id']}/cancel", keys["upload"]).status_code == 200
+    assert post(f"/api/v1/batches/{b['id']}/resume", keys["upload"]).status_code == 409
+    assert post(f"/api/v1/batches/{b['id']}/finish", keys["upload"]).status_code == 409
+
+
+def test_multipart_refusals(server: Server, keys: dict[str, str]) -> None:
+    b = new_batch(server, keys["upload"])
+    target = f"/api/v1/batches/{b['id']}/files"
+    ct = "multipart/form-data; boundary=XyZ"
+
+    # Refused from the header alone: the 1 MiB body is never sent.
+    for key, status in [(None, 401), (keys["read"], 403)]:
+        head = (f"POST {target} HTTP/1.1\r\nHost: t\r\nContent-Type: {ct}\r\n"
+                f"Content-Length: 1048576\r\n")
+        if key:
+            head += f"Authorization: Bearer {key}\r\n"
+        r = raw(server, head + "\r\n")
+        assert r is not None and r.status == status
+        assert r.header("Connection") == "close"
+    head = (f"POST /api/v1/batches/999/files HTTP/1.1\r\nHost: t\r\nContent-Type: {ct}\r\n"
+            f"Authorization: Bearer {keys['upload']}\r\nContent-Length: 10\r\n\r\n")
+    r = raw(server, head)
+    assert r is not None and r.status == 404
+    # Over --max-upload-request-mb (2 MiB here): 413 before the body.
+    head = (f"POST {target} HTTP/1.1\r\nHost: t\r\nContent-Type: {ct}\r\n"
+            f"Authorization: Bearer {keys['upload']}\r\nContent-Length: {3 << 20}\r\n\r\n")
+    r = raw(server, head)
+    assert r is not None and r.status == 413
+
+    up = auth(keys["upload"])
+    r = requests.post(url(server, target), data=b"x", headers={**up, "Content-Type": "text/plain"}, timeout=10)
+    assert r.status_code == 400 and "multipart/form-data" in problem(r)["detail"]
+    r = requests.post(url(server, target), data=b"x", headers={**up, "Content-Type": "multipart/form-data"},
+                      timeout=10)
+    assert r.status_code == 400 and "boundary" in problem(r)["detail"]
+    # Malformed after a good file: the good file is kept, and said.
+    good = (b"--XyZ\r\nContent-Disposition: form-data; name=f; filename=T-1_01.jpg\r\n\r\n"
+            + (DATA / "gray.jpg").read_bytes() + b"\r\n")
+    r = requests.post(url(server, target), data=good + b"--XyZ\r\nContent-Type: x\r\n\r\nzz\r\n--XyZ--",
+                      headers={**up, "Content-Type": ct}, timeout=10)
+    assert r.status_code == 400, r.text
+    body = problem(r)
+    assert "no Content-Disposition" in body["detail"]
+    assert [f["name"] for f in body["files"]] == ["T-1_01.jpg"]
+    assert body["files"][0]["state"] == "received"
+    r = requests.post(url(server, target), data=good, headers={**up, "Content-Type": ct}, timeout=10)
+    assert r.status_code == 400 and "closing boundary" in problem(r)["detail"]
+    r = requests.post(url(server, target), files=[("campo", (None, "só um campo"))], headers=up, timeout=10)
+    assert r.status_code == 400 and "no file part" in problem(r)["detail"]
+
+
+# --- tus ---
+
+def tus_create(s: Server, key: str, length: int, **meta: str) -> requests.Response:
+    encoded = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in meta.items())
+    return requests.post(url(s, "/api/v1/uploads"), timeout=10,
+                         headers=auth(key, **TUS, **{"Upload-Length": str(length), "Upload-Metadata": encoded}))
+
+
+def tus_head(s: Server, key: str, location: str) -> requests.Response:
+    return requests.head(url(s, location), headers=auth(key, **TUS), timeout=10)
+
+
+def test_tus_upload_interrupted_then_resumed_across_a_restart(
+        server_bin: str, up_bank: pathlib.Path, keys: dict[str, str], tmp_path: pathlib.Path) -> None:
+    photo = (DATA / "progressive.jpg").read_bytes()
+    path = tmp_path / "T-2_DETALHE.jpg"
+    path.write_bytes(photo)
+    s = Server(server_bin, up_bank, "--workers", "1")
+    try:
+        b = new_batch(s, keys["upload"])
+        r = tus_create(s, keys["upload"], len(photo), batch=str(b["id"]), filename="T-2_DETALHE.jpg")
+        assert r.status_code == 201, r.text
+        location = r.headers["Location"]
+        assert r.headers["Tus-Resumable"] == "1.0.0" and r.headers["Upload-Expires"].endswith("GMT")
+        # The client dies after sending 60% of a PATCH.
+        half = len(photo) * 6 // 10
+        head = (f"PATCH {location} HTTP/1.1\r\nHost: t\r\nTus-Resumable: 1.0.0\r\n"
+                f"Authorization: Bearer {keys['upload']}\r\n"
+                f"Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+                f"Content-Length: {len(photo)}\r\n\r\n")
+        raw(s, head, photo[:half], close_after=True)
+        until = time.monotonic() + 10
+        while tus_head(s, keys["upload"], location).headers["Upload-Offset"] != str(half):
+            assert time.monotonic() < until, "the partial PATCH was not kept"
+            time.sleep(0.05)
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+
+    # A new server on the same bank: the upload is still there.
+    s = Server(server_bin, up_bank, "--workers", "1")
+    try:
+        h = tus_head(s, keys["upload"], location)
+        assert h.status_code == 200
+        assert (h.headers["Upload-Offset"], h.headers["Upload-Length"]) == (str(half), str(len(photo)))
+        assert h.headers["Cache-Control"] == "no-store"
+        # tuspy picks it up from its URL and sends the rest with checksums.
+        c = tus_client.TusClient(url(s, "/api/v1/uploads"), headers=auth(keys["upload"]))
+        uploader = c.uploader(str(path), url=url(s, location), chunk_size=1000, upload_checksum=True)
+        assert uploader.offset == half
+        uploader.upload()
+        h = tus_head(s, keys["upload"], location)
+        assert h.headers["Upload-Offset"] == str(len(photo))
+        job_id = int(h.headers["Imagebank-Job-Id"])
+        assert h.headers["Imagebank-Job-State"] == "received"
+
+        # A second file in one go, through tuspy's creation.
+        other = tmp_path / "other.jpg"
+        other.write_bytes((DATA / "rgb.jpg").read_bytes())
+        up2 = c.uploader(str(other), metadata={"batch": str(b["id"]), "filename": "x",
+                                                "relativePath": "ensaio/T-1_FRENTE.jpg"})
+        up2.upload()
+
+        done = wait_for(s, keys["read"], b["id"], lambda x: x["counts"]["done"] == 2)
+        assert done["counts"]["total"] == 2
+        images = requests.get(url(s, f"/api/v1/images?batch={b['id']}"), headers=auth(keys["read"]),
+                              timeout=10).json()["items"]
+        by_name = {i["original_name"]: i for i in images}
+        assert by_name["T-2_DETALHE.jpg"]["sha256"] == hashlib.sha256(photo).hexdigest()
+        assert "ensaio/T-1_FRENTE.jpg" in by_name
+        assert job_id > 0
+        # Termination.
+        r = tus_create(s, keys["upload"], 10, batch=str(b["id"]), filename="a.jpg")
+        loc = r.headers["Location"]
+        assert requests.delete(url(s, loc), headers=auth(keys["upload"], **TUS), timeout=10).status_code == 204
+        assert tus_head(s, keys["upload"], loc).status_code == 404
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+
+
+def test_tus_refusals(server: Server, keys: dict[str, str]) -> None:
+    up = keys["upload"]
+    r = requests.options(url(server, "/api/v1/uploads"), timeout=10)
+    assert r.status_code == 204
+    assert r.headers["Tus-Version"] == "1.0.0"
+    assert set(r.headers["Tus-Extension"].split(",")) == {"creation", "termination", "checksum", "expiration"}
+    assert r.headers["Tus-Checksum-Algorithm"] == "sha1,sha256"
+    max_size = int(r.headers["Tus-Max-Size"])
+
+    b = new_batch(server, up)
+    ok = {"batch": str(b["id"]), "filename": "T-1_01.jpg"}
+    assert tus_create(server, keys["read"], 10, **ok).status_code == 403
+    r = requests.post(url(server, "/api/v1/uploads"), headers=auth(up, **{"Upload-Length": "10"}), timeout=10)
+    assert r.status_code == 412 and r.headers["Tus-Version"] == "1.0.0"
+    assert tus_create(server, up, max_size + 1, **ok).status_code == 413
+    for meta, reason in [({"filename": "a.jpg"}, "batch"), ({"batch": str(b["id"])}, "filename"),
+                         ({"batch": "1", "filename": "a.jpg"}, "paths"),
+                         ({"batch": "abc", "filename": "a.jpg"}, "batch")]:
+        r = tus_create(server, up, 10, **meta)
+        assert r.status_code in (400, 409) and reason in r.json()["detail"], (meta, r.text)
+        assert r.headers["Tus-Resumable"] == "1.0.0"
+    r = requests.post(url(server, "/api/v1/uploads"), timeout=10,
+                      headers=auth(up, **TUS, **{"Upload-Length": "10", "Upload-Metadata": "batch ***"}))
+    assert r.status_code == 400 and "base64" in r.json()["detail"]
+    r = requests.post(url(server, "/api/v1/uploads"), timeout=10,
+                      headers=auth(up, **TUS, **{"Upload-Length": "-1", "Upload-Metadata": ""}))
+    assert r.status_code == 400
+
+    data = b"0123456789"
+    loc = tus_create(server, up, len(data), **ok).headers["Location"]
+    patch_headers = auth(up, **TUS, **{"Content-Type": "application/offset+octet-stream"})
+    r = requests.patch(url(server, loc), data=data, headers={**patch_headers, "Upload-Offset": "3"}, timeout=10)
+    assert r.status_code == 409 and r.headers["Tus-Resumable"] == "1.0.0"
+    r = requests.patch(url(server, loc), data=data, headers={**patch_headers, "Content-Type": "text/plain",
+                                                             "Upload-Offset": "0"}, timeout=10)
+    assert r.status_code == 415
+    wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    r = requests.patch(url(server, loc), data=data[:4], timeout=10,
+                       headers={**patch_headers, "Upload-Offset": "0", "Upload-Checksum": f"sha256 {wrong}"})
+    assert r.status_code == 460
+    assert tus_head(server, up, loc).headers["Upload-Offset"] == "0"  # dropped
+    r = requests.patch(url(server, loc), data=data[:4], timeout=10,
+                       headers={**patch_headers, "Upload-Offset": "0", "Upload-Checksum": "md5 AAAA"})
+    assert r.status_code == 400
+    good = base64.b64encode(hashlib.sha256(data[:4]).digest()).decode()
+    r = requests.patch(url(server, loc), data=data[:4], timeout=10,
+                       headers={**patch_headers, "Upload-Offset": "0", "Upload-Checksum": f"sha256 {good}"})
+    assert r.status_code == 204 and r.headers["Upload-Offset"] == "4"
+    r = requests.patch(url(server, loc), data=data, headers={**patch_headers, "Upload-Offset": "4"}, timeout=10)
+    assert r.status_code == 413  # past Upload-Length
+    r = requests.patch(url(server, loc), data=data[4:], headers={**patch_headers, "Upload-Offset": "4"}, timeout=10)
+    assert r.status_code == 204 and r.headers["Upload-Offset"] == "10"
+    assert r.headers["Imagebank-Job-State"] == "received"  # it fails when processed: not an image
+    assert requests.head(url(server, loc), headers=auth(up), timeout=10).status_code == 412
+    assert tus_head(server, up, "/api/v1/uploads/0123456789abcdef0123456789abcdef").status_code == 404
+    assert tus_head(server, up, "/api/v1/uploads/..").status_code in (400, 404)
+    # An empty file is a failed job at once.
+    r = tus_create(server, up, 0, **ok)
+    assert r.status_code == 201 and r.headers["Imagebank-Job-State"] == "failed"
+
+
+# --- events ---
+
+def read_events(resp: requests.Response, until: str, into: list[dict[str, Any]]) -> None:
+    event: dict[str, Any] = {}
+    for line in resp.iter_lines(decode_unicode=True):
+        if line == "":
+            if event:
+                into.append(event)
+                if event.get("event") == until:
+                    return
+            event = {}
+            continue
+        if line.startswith(":"):
+            continue
+        field, _, value = line.partition(":")
+        event[field] = value.lstrip(" ")
+
+
+def test_batch_events_follow_the_batch_to_its_end(server: Server, keys: dict[str, str]) -> None:
+    b = new_batch(server, keys["upload"])
+    events: list[dict[str, Any]] = []
+    resp = requests.get(url(server, f"/api/v1/batches/{b['id']}/events"), headers=auth(keys["read"]),
+                        stream=True, timeout=30)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"].startswith("text/event-stream")
+    assert resp.headers["Cache-Control"] == "no-store"
+    reader = threading.Thread(target=read_events, args=(resp, "end", events))
+    reader.start()
+    for name in ("T-1_FRENTE.jpg", "T-1_COSTAS.jpg"):
+        data = (DATA / ("rgb.jpg" if "FRENTE" in name else "progressive.jpg")).read_bytes()
+        r = requests.post(url(server, f"/api/v1/batches/{b['id']}/files"), files=[("f", (name, data))],
+                          headers=auth(keys["upload"]), timeout=10)
+        assert r.status_code == 200
+    requests.post(url(server, f"/api/v1/batches/{b['id']}/finish"), headers=auth(keys["upload"]), timeout=10)
+    reader.join(60)
+    assert not reader.is_alive(), events
+    resp.close()
+    assert events[0] == {"retry": "2000"}
+    progress = [e for e in events if e.get("event") == "progress"]
+    batches = [json.loads(e["data"]) for e in progress]
+    totals = [x["counts"]["done"] for x in batches]
+    assert totals == sorted(totals) and totals[-1] == 2
+    assert batches[-1]["state"] == "done" and batches[-1]["receiving"] is False
+    assert len({e["id"] for e in progress}) == len(progress)  # each a change
+    assert events[-1]["event"] == "end" and json.loads(events[-1]["data"]) == {"state": "done"}
+
+    # Reconnecting with the last id seen: no repeat, just the end.
+    again: list[dict[str, Any]] = []
+    resp = requests.get(url(server, f"/api/v1/batches/{b['id']}/events"), stream=True, timeout=30,
+                        headers=auth(keys["read"], **{"Last-Event-ID": progress[-1]["id"]}))
+    read_events(resp, "end", again)
+    resp.close()
+    assert [e.get("event") for e in again] == [None, "end"]
+    # With an old id: the current state first.
+    again = []
+    resp = requests.get(url(server, f"/api/v1/batches/{b['id']}/events"), stream=True, timeout=30,
+                        headers=auth(keys["read"], **{"Last-Event-ID": progress[0]["id"]}))
+    read_events(resp, "end", again)
+    resp.close()
+    assert [e.get("event") for e in again] == [None, "progress", "end"]
+
+    assert requests.get(url(server, "/api/v1/batches/999/events"), headers=auth(keys["read"]),
+                        timeout=10).status_code == 404
+    assert requests.get(url(server, f"/api/v1/batches/{b['id']}/events"), timeout=10).status_code == 401
+
+
+def test_an_open_event_stream_does_not_hold_up_shutdown(
+        server_bin: str, up_bank: pathlib.Path, keys: dict[str, str]) -> None:
+    s = Server(server_bin, up_bank, "--workers", "0")
+    b = new_batch(s, keys["upload"])
+    streams = [requests.get(url(s, f"/api/v1/batches/{b['id']}/events"), headers=auth(keys["read"]),
+                            stream=True, timeout=30) for _ in range(12)]
+    assert all(r.status_code == 200 for r in streams)
+    # More streams than worker threads (8): the API still answers.
+    assert requests.get(url(s, "/api/v1/batches"), headers=auth(keys["read"]), timeout=5).status_code == 200
+    started = time.monotonic()
+    code, err = s.terminate()
+    assert code == 0, err
+    assert time.monotonic() - started < 5
+    for r in streams:
+        r.close()
