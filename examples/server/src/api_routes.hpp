@@ -23,11 +23,16 @@
 //         &unmatched=&after=&limit=          read    {"items", "next"}
 //   PATCH /api/v1/images/{id}                review  {"status"} and/or
 //                                                    {"product_id"}
+// Carteira (carteira_routes.cpp):
+//   POST /api/v1/carteiras                   upload  multipart: file, brand,
+//                                                    collection, season,
+//                                                    reconcile
 // Reports (report_routes.cpp), JSON or ?format=csv:
 //   GET  /api/v1/reports/status|coverage|missing-photos   read
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <filesystem>
 
 #include "auth.hpp"
 #include "imagebank/bank/bank.hpp"
@@ -42,6 +47,10 @@ Status add_api_routes(Router& router, Bank& bank, Auth& auth,
 
 Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
                         const Lifecycle& life);
+// POST /api/v1/carteiras (carteira_routes.cpp); spreadsheets are spooled
+// under `spool_dir`.
+Status add_carteira_routes(Router& router, Bank& bank, Auth& auth,
+                           const std::filesystem::path& spool_dir);
 // A batch as the API shows it (the list cuts `source` to its first 1 KiB).
 boost::json::object batch_progress_json(const BatchProgress& p,
                                         bool whole_source);

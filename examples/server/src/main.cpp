@@ -152,6 +152,9 @@ int serve(ServerOptions options) {
   }
   if (st.ok()) st = add_api_routes(router, **bank, auth, life);
   if (st.ok()) st = add_upload_routes(router, uploads);
+  if (st.ok()) {
+    st = add_carteira_routes(router, **bank, auth, options.upload_dir);
+  }
   if (st.ok() && options.test_routes) st = add_test_routes(router);
   if (!st.ok()) {
     std::cerr << "imagebank-server: " << st << '\n';

@@ -459,3 +459,65 @@ def test_an_open_event_stream_does_not_hold_up_shutdown(
     assert time.monotonic() - started < 5
     for r in streams:
         r.close()
+
+
+# --- Carteira ---
+
+def post_carteira(s: Server, key: str, path: pathlib.Path | None, name: str | None = None,
+                  **fields: str) -> requests.Response:
+    files: list[tuple[str, Any]] = [(k, (None, v)) for k, v in fields.items()]
+    if path is not None:
+        files.append(("file", (name or path.name, path.read_bytes())))
+    return requests.post(url(s, "/api/v1/carteiras"), files=files, headers=auth(key), timeout=30)
+
+
+def test_a_carteira_uploaded_links_the_photos_that_came_first(
+        server: Server, keys: dict[str, str]) -> None:
+    b = new_batch(server, keys["upload"], collection="Inverno", brand="Aurora")
+    r = requests.post(url(server, f"/api/v1/batches/{b['id']}/files"), headers=auth(keys["upload"]),
+                      files=[("f", ("T-1_FRENTE.jpg", (DATA / "progressive.jpg").read_bytes()))], timeout=30)
+    assert r.status_code == 200
+    wait_for(server, keys["read"], b["id"], lambda x: x["counts"]["done"] == 1)
+    images = requests.get(url(server, f"/api/v1/images?batch={b['id']}"), headers=auth(keys["read"]),
+                          timeout=10).json()["items"]
+    assert images[0]["product_id"] is None
+
+    tsv = DATA / "carteira" / "carteira_tab.tsv"
+    r = post_carteira(server, keys["upload"], tsv, brand="Aurora", collection="Inverno", season="2027")
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["import"]["file"].endswith("carteira_tab.tsv")
+    assert body["import"]["rows"] == 2 and body["import"]["products_created"] == 2
+    assert body["reconcile"]["linked"] == 1
+    image = requests.get(url(server, f"/api/v1/images/{images[0]['id']}"), headers=auth(keys["read"]),
+                         timeout=10).json()
+    assert image["product_id"] is not None
+    # Imported again: updated, not created; reconcile can be left out.
+    r = post_carteira(server, keys["upload"], tsv, brand="Aurora", collection="Inverno", reconcile="false")
+    assert r.status_code == 201
+    assert (r.json()["import"]["products_updated"], r.json()["reconcile"]) == (2, None)
+    # An issue-laden file: the good rows are imported and every issue named.
+    r = post_carteira(server, keys["upload"], DATA / "carteira" / "malformed.xlsx", brand="Aurora",
+                      collection="Inverno")
+    assert r.status_code == 201, r.text
+    issues = r.json()["import"]["issues"]
+    assert any(i["severity"] == "error" and i["sheet"] for i in issues), issues
+
+
+def test_carteira_refusals(server: Server, keys: dict[str, str]) -> None:
+    tsv = DATA / "carteira" / "carteira_tab.tsv"
+    assert post_carteira(server, keys["read"], tsv, brand="A", collection="C").status_code == 403
+    r = requests.post(url(server, "/api/v1/carteiras"), files=[("file", ("a.csv", b"x"))], timeout=10)
+    assert r.status_code == 401
+    cases = [
+        (dict(path=tsv, brand="A"), 400, "required"),
+        (dict(path=None, brand="A", collection="C"), 400, "no spreadsheet"),
+        (dict(path=tsv, name="carteira.pdf", brand="A", collection="C"), 415, ".xlsx"),
+        (dict(path=tsv, brand="A", collection="C", colecao="x"), 400, "unknown field"),
+        (dict(path=tsv, brand="A", collection="C", reconcile="talvez"), 400, "reconcile"),
+        (dict(path=DATA / "carteira" / "truncated.xlsx", brand="A", collection="C"), 422, "truncated.xlsx"),
+        (dict(path=DATA / "carteira" / "zip_bomb.xlsx", brand="A", collection="C"), 413, "zip_bomb.xlsx"),
+    ]
+    for kwargs, status, reason in cases:
+        r = post_carteira(server, keys["upload"], **kwargs)  # type: ignore[arg-type]
+        assert r.status_code == status and reason in problem(r)["detail"], (kwargs, r.text)
