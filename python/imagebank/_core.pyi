@@ -28,7 +28,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1967,6 +1967,10 @@ class Bank:
         ...
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
+    def finish_upload(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
+        """
+        Every file was sent: the upload batch is done once its jobs are (resume() or work() processes them). ConflictError for a batch of paths or a cancelled one.
+        """
     def images(self, *, sku_base: str | None = None, collection: str | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
         """
         Iterates over the matching images in id order. linked: True = only images linked to a product, False = only unlinked ones.
@@ -1987,9 +1991,17 @@ class Bank:
         """
         Iterates over the products without a photo (SKUs sem foto).
         """
+    def open_upload_batch(self, *, collection: str | None = None, brand: str | None = None, season: str | None = None, label: str = '') -> Batch:
+        """
+        A batch whose files are handed over one by one with receive_upload() (as a server receives them), queued and receiving until finish_upload(). collection: created when `brand` is given; None = keep every photo unmatched. label: a note kept in the batch's source ('upload:<label>'; 1 KiB at most).
+        """
     def pause(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
         """
         Workers stop leasing the batch's jobs (those in hand finish); resume() goes on.
+        """
+    def receive_upload(self, batch_id: typing.SupportsInt | typing.SupportsIndex, file: str | bytes | os.PathLike[str] | os.PathLike[bytes], name: str, *, sha256: str = '', limits: Limits | None = None) -> Job:
+        """
+        Receives one uploaded file into an upload batch: stores it as the content-addressed original (streamed, never whole in memory) and records its job, committed on return. name: the client's name (a relative path keeps its folders for the SKU grammar). sha256: the file's hex SHA-256 if already computed ('' = read the file to hash it). The job is 'received', 'duplicate' (content already in the bank) or 'failed' with the reason (empty, over limits.max_file_bytes); the same content under the same name is one job. InvalidArgumentError for a bad name, NotFoundError for a missing file or batch, ConflictError when the batch is not an upload batch or no longer receives.
         """
     def reconcile(self, collection: str | None = None) -> ReconcileReport:
         """
@@ -2241,6 +2253,10 @@ def is_allowed_transition(from_status: str, to_status: str) -> bool:
 def is_supported(format: str) -> bool:
     """
     Whether imagebank decodes and encodes the format.
+    """
+def is_upload_batch(batch: Batch) -> bool:
+    """
+    Whether the batch's files come from receive_upload (its source starts with 'upload:') rather than from paths.
     """
 def is_valid_utf8(data: bytes) -> bool:
     """

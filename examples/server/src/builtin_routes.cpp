@@ -2,6 +2,9 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "openapi_document.hpp"
 #include "problem.hpp"
@@ -39,6 +42,52 @@ Response ready(Bank& bank) {
   return Response::json(200, boost::json::serialize(body));
 }
 
+// Jobs by state over every batch, read at scrape time: the counts of a
+// finished batch are kept until its row changes, so a scrape asks the queue
+// only about the batches still open.
+class JobsByState {
+ public:
+  explicit JobsByState(Bank& bank) : bank_(bank) {}
+
+  Result<JobCounts> total() {
+    std::lock_guard lock(mu_);
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches,
+                               bank_.jobs().list_batches());
+    std::map<RowId, Kept> still;
+    JobCounts sum;
+    for (const Batch& b : batches) {
+      const bool finished =
+          !b.receiving && (b.state == BatchState::kDone ||
+                           b.state == BatchState::kCancelled);
+      JobCounts c;
+      auto it = kept_.find(b.id);
+      if (finished && it != kept_.end() && it->second.updated_ms == b.updated_ms) {
+        c = it->second.counts;
+      } else {
+        IMAGEBANK_ASSIGN_OR_RETURN(c, bank_.jobs().job_counts(b.id));
+      }
+      if (finished) still[b.id] = Kept{b.updated_ms, c};
+      sum.received += c.received;
+      sum.leased += c.leased;
+      sum.done += c.done;
+      sum.duplicate += c.duplicate;
+      sum.failed += c.failed;
+      sum.cancelled += c.cancelled;
+    }
+    kept_ = std::move(still);
+    return sum;
+  }
+
+ private:
+  struct Kept {
+    std::int64_t updated_ms = 0;
+    JobCounts counts;
+  };
+  Bank& bank_;
+  std::mutex mu_;
+  std::map<RowId, Kept> kept_;
+};
+
 }  // namespace
 
 Status add_builtin_routes(Router& router, Bank& bank,
@@ -62,6 +111,19 @@ Status add_builtin_routes(Router& router, Bank& bank,
       router.add("GET", "/api/v1/ready",
                  [&bank](Request&) -> Result<Response> { return ready(bank); });
   if (!st.ok()) return st;
+  auto jobs = std::make_shared<JobsByState>(bank);
+  MetricFamily& by_state = metrics.gauge(
+      "imagebank_jobs", "Ingest jobs by state, over every batch", {"state"});
+  metrics.add_collector([jobs, &by_state] {
+    Result<JobCounts> c = jobs->total();
+    if (!c.ok()) return;  // the catalog is down: /api/v1/ready says so
+    by_state.set({"received"}, static_cast<double>(c->received));
+    by_state.set({"leased"}, static_cast<double>(c->leased));
+    by_state.set({"done"}, static_cast<double>(c->done));
+    by_state.set({"duplicate"}, static_cast<double>(c->duplicate));
+    by_state.set({"failed"}, static_cast<double>(c->failed));
+    by_state.set({"cancelled"}, static_cast<double>(c->cancelled));
+  });
   // Blocking: collectors may ask the catalog.
   return router.add("GET", "/metrics",
                     [&metrics](Request&) -> Result<Response> {

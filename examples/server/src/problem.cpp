@@ -79,8 +79,13 @@ Response problem_response(int status, std::string_view detail,
 }
 
 Response problem_response(const Status& status) {
-  return problem_response(http_status_for(status.code()), status.message(),
-                          code_name(status.code()));
+  Response r = problem_response(http_status_for(status.code()),
+                                status.message(), code_name(status.code()));
+  // RFC 9110 11.6.1: a 401 names the scheme that would do.
+  if (status.code() == ErrorCode::kUnauthenticated) {
+    r.headers.set("WWW-Authenticate", "Bearer realm=\"imagebank\"");
+  }
+  return r;
 }
 
 }  // namespace imagebank::server

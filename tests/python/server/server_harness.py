@@ -23,11 +23,13 @@ def raise_fd_limit(want: int) -> None:
 class Server:
     """A running imagebank-server; `port` comes from its first stdout line."""
 
-    def __init__(self, binary: str, bank: pathlib.Path, *args: str) -> None:
+    def __init__(self, binary: str, bank: pathlib.Path | None, *args: str,
+                 env: dict[str, str] | None = None) -> None:
+        """`bank` None: the args say where the bank is (--db, --storage)."""
+        where = ["--bank", str(bank)] if bank is not None else []
         self.proc = subprocess.Popen(
-            [binary, "--bank", str(bank), "--listen", "127.0.0.1:0",
-             "--test-routes", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [binary, *where, "--listen", "127.0.0.1:0", "--test-routes", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         assert self.proc.stdout is not None
         line = _readline_within(self.proc, 20.0)
         prefix = "listening on http://127.0.0.1:"

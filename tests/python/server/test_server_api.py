@@ -98,6 +98,9 @@ def problem(r: Response, status: int, code: str) -> None:
     assert r.header("content-type") == "application/problem+json"
     body = json.loads(r.body)
     assert body["status"] == status and body["code"] == code, body
+    # A 401 says which scheme would do (RFC 9110); nothing else asks for one.
+    expected = 'Bearer realm="imagebank"' if status == 401 else None
+    assert r.header("www-authenticate") == expected
 
 
 def q(text: str) -> str:
@@ -109,7 +112,9 @@ def test_every_route_needs_a_key_with_its_scope(api: Server, keys: dict[str, str
                            ("POST", "/api/v1/batches/1/pause"), ("GET", "/api/v1/images"),
                            ("PATCH", "/api/v1/images/1"), ("GET", "/api/v1/reports/status"),
                            ("GET", "/api/v1/reports/coverage?format=csv"),
-                           ("GET", "/api/v1/reports/missing-photos")]:
+                           ("GET", "/api/v1/reports/missing-photos"),
+                           ("POST", "/api/v1/batches/1/resume"), ("GET", "/api/v1/batches/1/events"),
+                           ("POST", "/api/v1/batches/1/finish")]:
         problem(call(api.port, method, target), 401, "unauthenticated")
         problem(call(api.port, method, target, key="ib_00000000_" + "A" * 43),
                 401, "unauthenticated")

@@ -130,6 +130,10 @@ def test_metrics(server: Server) -> None:
     assert re.search(r"^imagebank_http_connections_in_flight \d+$", text, re.M)
     assert re.search(r'^imagebank_http_response_bytes_total\{route="/api/v1/health"\} \d+$',
                      text, re.M)
+    # The bank's one ingested photo, and no job in any other state.
+    assert re.search(r'^imagebank_jobs\{state="done"\} [1-9]\d*$', text, re.M)
+    for state in ("received", "leased", "failed", "cancelled"):
+        assert f'imagebank_jobs{{state="{state}"}} 0' in text
 
 
 # (name, request bytes, expected status line)

@@ -113,7 +113,7 @@ def test_multipart_files_are_received_processed_and_the_batch_ends(
     b = new_batch(server, keys["upload"], brand="Aurora", label="estúdio SP")
     assert (b["state"], b["receiving"], b["source"]) == ("queued", True, "upload:estúdio SP\n")
     rgb = (DATA / "rgb.jpg").read_bytes()
-    files = [
+    files: list[tuple[str, Any]] = [
         ("file", ("T-1_FRENTE.jpg", rgb, "image/jpeg")),
         ("file", ("pasta/T-2_COSTAS.png", (DATA / "rgb.png").read_bytes(), "image/png")),
         ("file", ("../fora.jpg", rgb, "image/jpeg")),
@@ -201,18 +201,18 @@ def test_multipart_refusals(server: Server, keys: dict[str, str]) -> None:
                 f"Content-Length: 1048576\r\n")
         if key:
             head += f"Authorization: Bearer {key}\r\n"
-        r = raw(server, head + "\r\n")
-        assert r is not None and r.status == status
-        assert r.header("Connection") == "close"
+        early = raw(server, head + "\r\n")
+        assert early is not None and early.status == status
+        assert early.header("Connection") == "close"
     head = (f"POST /api/v1/batches/999/files HTTP/1.1\r\nHost: t\r\nContent-Type: {ct}\r\n"
             f"Authorization: Bearer {keys['upload']}\r\nContent-Length: 10\r\n\r\n")
-    r = raw(server, head)
-    assert r is not None and r.status == 404
+    early = raw(server, head)
+    assert early is not None and early.status == 404
     # Over --max-upload-request-mb (2 MiB here): 413 before the body.
     head = (f"POST {target} HTTP/1.1\r\nHost: t\r\nContent-Type: {ct}\r\n"
             f"Authorization: Bearer {keys['upload']}\r\nContent-Length: {3 << 20}\r\n\r\n")
-    r = raw(server, head)
-    assert r is not None and r.status == 413
+    early = raw(server, head)
+    assert early is not None and early.status == 413
 
     up = auth(keys["upload"])
     r = requests.post(url(server, target), data=b"x", headers={**up, "Content-Type": "text/plain"}, timeout=10)
@@ -382,7 +382,8 @@ def test_tus_refusals(server: Server, keys: dict[str, str]) -> None:
 
 def read_events(resp: requests.Response, until: str, into: list[dict[str, Any]]) -> None:
     event: dict[str, Any] = {}
-    for line in resp.iter_lines(decode_unicode=True):
+    for raw_line in resp.iter_lines(decode_unicode=True):
+        line = raw_line if isinstance(raw_line, str) else raw_line.decode()
         if line == "":
             if event:
                 into.append(event)
