@@ -56,12 +56,12 @@ class JobsByState {
     std::map<RowId, Kept> still;
     JobCounts sum;
     for (const Batch& b : batches) {
-      const bool finished =
-          !b.receiving && (b.state == BatchState::kDone ||
-                           b.state == BatchState::kCancelled);
+      const bool finished = !b.receiving && (b.state == BatchState::kDone ||
+                                             b.state == BatchState::kCancelled);
       JobCounts c;
       auto it = kept_.find(b.id);
-      if (finished && it != kept_.end() && it->second.updated_ms == b.updated_ms) {
+      if (finished && it != kept_.end() &&
+          it->second.updated_ms == b.updated_ms) {
         c = it->second.counts;
       } else {
         IMAGEBANK_ASSIGN_OR_RETURN(c, bank_.jobs().job_counts(b.id));
