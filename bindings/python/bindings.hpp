@@ -36,8 +36,9 @@ void init_carteira(py::module_& m);
 void init_blob_store(py::module_& m);
 void init_s3(py::module_& m);
 void init_catalog(py::module_& m);
-void init_jobs(py::module_& m);   // after init_catalog
-void init_serve(py::module_& m);  // after init_catalog
+void init_jobs(py::module_& m);             // after init_catalog
+void init_catalog_queries(py::module_& m);  // after init_jobs
+void init_serve(py::module_& m);            // after init_catalog
 void init_bank(py::module_& m);
 void init_ingest(py::module_& m);  // after init_bank
 // Last: the exception classes join the module and __all__ lists every

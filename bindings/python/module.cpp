@@ -21,6 +21,7 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_s3(m);
   imagebank::python::init_catalog(m);
   imagebank::python::init_jobs(m);
+  imagebank::python::init_catalog_queries(m);
   imagebank::python::init_serve(m);
   imagebank::python::init_bank(m);
   imagebank::python::init_ingest(m);

@@ -28,7 +28,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1379,6 +1379,10 @@ class CatalogStore:
         """
         The near-duplicates flagged for review, of one image (either side) or of all, by image id. A page holds every row of its last image: pass that image_id back as after_image_id.
         """
+    def near_duplicates_to_review(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_image_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[NearDuplicatePair]:
+        """
+        The near-duplicate pairs a person has yet to decide on (neither photo rejected, not both approved), of one collection (either photo in it) or all, by image id. A page holds every pair of its last image: pass that image_id back as after_image_id.
+        """
     def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
         ...
     def products_without_photos(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
@@ -1389,6 +1393,10 @@ class CatalogStore:
         ...
     def put_variants(self, image_id: typing.SupportsInt | typing.SupportsIndex, variants: collections.abc.Sequence[VariantRecord]) -> None:
         ...
+    def query_products(self, *, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None, sku_prefix: str | None = None, has_photo: bool | None = None, missing_view: str | None = None, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductSummaryIterator:
+        """
+        Iterates over the products the filters select (combined with AND; None = any), in id order, a page at a time, each a ProductSummary with its photo counts. sku_prefix: SKUs starting with it (case-sensitive); has_photo: with at least one photo (linked, not rejected) or none; missing_view: without a photo of that view.
+        """
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
         ...
     def revoke_api_key(self, prefix: str) -> ApiKeyRecord:
@@ -1725,6 +1733,56 @@ class JobIterator:
     def __iter__(self) -> JobIterator:
         ...
     def __next__(self) -> Job:
+        ...
+class ViewPhotos:
+    """
+    How many photos (linked, not rejected) of one view a product has; view is '' for photos without one.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def photos(self) -> int:
+        ...
+    @property
+    def view(self) -> str:
+        ...
+class ProductSummary:
+    """
+    A product with its photo counts: photos (linked, not rejected, any view) and views (per view, by name).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def photos(self) -> int:
+        ...
+    @property
+    def product(self) -> Product:
+        ...
+    @property
+    def views(self) -> list[ViewPhotos]:
+        ...
+class NearDuplicatePair:
+    """
+    A near-duplicate pair with both photos as stored: image is pair.image_id (the newer photo), other is pair.other_image_id.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def image(self) -> ImageRecord:
+        ...
+    @property
+    def other(self) -> ImageRecord:
+        ...
+    @property
+    def pair(self) -> NearDuplicate:
+        ...
+class ProductSummaryIterator:
+    def __iter__(self) -> ProductSummaryIterator:
+        ...
+    def __next__(self) -> ProductSummary:
         ...
 class ApiKeyRecord:
     """

@@ -69,6 +69,50 @@ struct ImageQuery {
   std::size_t limit = 100;  // 1..10000
 };
 
+// Products by what they hold and what they lack. Filters combine with AND;
+// unset = any. A product "has a photo" of a view when an image of that view
+// that is not rejected is linked to it (as in coverage()). Results in
+// ascending id order.
+struct ProductQuery {
+  std::optional<RowId> collection_id;
+  std::optional<RowId> brand_id;  // products of the brand's collections
+  // SKUs starting with this text, compared character by character and
+  // case-sensitively; a whole SKU matches itself (and longer SKUs it
+  // begins).
+  std::optional<std::string> sku_prefix;
+  // true: at least one photo; false: none.
+  std::optional<bool> has_photo;
+  // Products without a photo of this canonical view ("front", ...).
+  std::optional<std::string> missing_view;
+  RowId after_id = 0;
+  std::size_t limit = 100;  // 1..10000
+};
+
+// How many photos (linked, not rejected) of one view a product has.
+struct ViewPhotos {
+  std::string view;  // canonical view; empty for photos without one
+  std::int64_t photos = 0;
+  friend bool operator==(const ViewPhotos&, const ViewPhotos&) = default;
+};
+
+// A product with its photo counts.
+struct ProductSummary {
+  Product product;
+  std::int64_t photos = 0;        // linked, not rejected, of any view
+  std::vector<ViewPhotos> views;  // the views it has photos of, by name
+  friend bool operator==(const ProductSummary&,
+                         const ProductSummary&) = default;
+};
+
+// A near-duplicate pair with both photos as stored.
+struct NearDuplicatePair {
+  NearDuplicate pair;
+  ImageRecord image;  // pair.image_id (the newer photo)
+  ImageRecord other;  // pair.other_image_id
+  friend bool operator==(const NearDuplicatePair&,
+                         const NearDuplicatePair&) = default;
+};
+
 // Photo coverage of one collection: how many products have at least one
 // photo (linked, not rejected), and per required view.
 struct ViewCoverage {
@@ -195,6 +239,20 @@ class CatalogStore {
   // of all (image_id = nullopt), by image id.
   virtual Result<std::vector<NearDuplicate>> near_duplicates(
       std::optional<RowId> image_id, RowId after_image_id,
+      std::size_t limit) = 0;
+
+  // Products the query selects, with their photo counts, in keyset pages.
+  // invalid_argument for a limit outside 1..10000 or a malformed text.
+  virtual Result<Page<ProductSummary>> query_products(
+      const ProductQuery& query) = 0;
+  // The near-duplicate pairs a person has yet to decide on: neither photo
+  // rejected and not both approved. Of one collection (either photo in it;
+  // not_found for an unknown collection) or of all, by image id, then other
+  // image id and algorithm. A page holds every pair of its last image:
+  // pass that image_id back as after_image_id; a page shorter than `limit`
+  // is the last.
+  virtual Result<std::vector<NearDuplicatePair>> near_duplicates_to_review(
+      std::optional<RowId> collection_id, RowId after_image_id,
       std::size_t limit) = 0;
 
   // --- API keys (the server's; see api_keys.hpp) ---

@@ -75,6 +75,12 @@ class SqlCatalogStore final : public CatalogDatabase {
       std::optional<RowId> image_id, RowId after_image_id,
       std::size_t limit) override;
 
+  Result<Page<ProductSummary>> query_products(
+      const ProductQuery& query) override;
+  Result<std::vector<NearDuplicatePair>> near_duplicates_to_review(
+      std::optional<RowId> collection_id, RowId after_image_id,
+      std::size_t limit) override;
+
   Result<Batch> create_batch(RowId collection_id,
                              std::string_view source) override;
   Result<Batch> get_batch(RowId id) override;

@@ -7,6 +7,7 @@ find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
 add_library(imagebank_catalog_conformance OBJECT
   catalog/api_keys_conformance.cpp
   catalog/catalog_store_conformance.cpp
+  catalog/catalog_queries_conformance.cpp
   catalog/job_queue_conformance.cpp
   catalog/job_queue_failures_conformance.cpp)
 target_link_libraries(imagebank_catalog_conformance PUBLIC imagebank_test_support
