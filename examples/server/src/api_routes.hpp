@@ -28,7 +28,10 @@
 //                                                    collection, season,
 //                                                    reconcile
 // Reports (report_routes.cpp), JSON or ?format=csv:
-//   GET  /api/v1/reports/status|coverage|missing-photos   read
+//   GET  /api/v1/reports/status|coverage|missing-photos|near-duplicates
+//                                                    read
+// Products (product_routes.hpp, registered apart: they need the
+// ImageService for the photos' URLs).
 #pragma once
 
 #include <boost/json/object.hpp>

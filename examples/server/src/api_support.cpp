@@ -78,6 +78,27 @@ Result<bool> parse_query_bool(std::string_view text, std::string_view what) {
                                 "' (true or false)");
 }
 
+Result<std::size_t> parse_page_limit(std::string_view text) {
+  std::size_t limit = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, ec] = std::from_chars(text.data(), end, limit);
+  if (ec != std::errc() || stop != end || limit < 1 || limit > kMaxPageLimit) {
+    return invalid_argument_error("bad limit '" + clip(text) + "' (1.." +
+                                  std::to_string(kMaxPageLimit) + ")");
+  }
+  return limit;
+}
+
+boost::json::object page_json(boost::json::array items, RowId next_after) {
+  boost::json::object body{{"items", std::move(items)}};
+  if (next_after > 0) {
+    body["next"] = std::to_string(next_after);
+  } else {
+    body["next"] = nullptr;
+  }
+  return body;
+}
+
 Result<boost::json::object> json_object_body(const Request& request) {
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(request.text_body(), ec);

@@ -3,6 +3,7 @@
 // Every check answers invalid_argument (400) naming what was wrong.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
@@ -34,6 +35,15 @@ std::optional<std::string> query_value(const Request& request,
                                        std::string_view name);
 // "true"/"1" or "false"/"0".
 Result<bool> parse_query_bool(std::string_view text, std::string_view what);
+
+// Keyset pages of the list routes: `limit` is 1..kMaxPageLimit, 100 when
+// absent; the answer is {"items": [...], "next": cursor or null}.
+inline constexpr std::size_t kDefaultPageLimit = 100;
+inline constexpr std::size_t kMaxPageLimit = 500;
+Result<std::size_t> parse_page_limit(std::string_view text);
+// {"items": items, "next": "<next_after>" or null (0 = the last page)}. The
+// cursor is text: clients pass it back as `after` and read nothing into it.
+boost::json::object page_json(boost::json::array items, RowId next_after);
 
 // The request's body as a JSON object (a json_body() route):
 // invalid_argument for malformed JSON or anything but an object.

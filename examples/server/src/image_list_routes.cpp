@@ -2,7 +2,6 @@
 // to one image (its workflow status, the product it shows).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <charconv>
 #include <cmath>
 
 #include "api_routes.hpp"
@@ -11,27 +10,12 @@
 namespace imagebank::server {
 namespace {
 
-constexpr std::size_t kDefaultLimit = 100;
-constexpr std::size_t kMaxLimit = 500;
-
-Result<std::size_t> parse_limit(std::string_view text) {
-  std::size_t limit = 0;
-  const char* end = text.data() + text.size();
-  const auto [stop, ec] = std::from_chars(text.data(), end, limit);
-  if (ec != std::errc() || stop != end || limit < 1 || limit > kMaxLimit) {
-    return invalid_argument_error("bad limit '" +
-                                  std::string(text.substr(0, 20)) + "' (1.." +
-                                  std::to_string(kMaxLimit) + ")");
-  }
-  return limit;
-}
-
 Result<ImageQuery> image_query(const Request& request, Bank& bank) {
   IMAGEBANK_RETURN_IF_ERROR(
       check_query(request, {"status", "collection", "sku", "product", "batch",
                             "unmatched", "after", "limit"}));
   ImageQuery query;
-  query.limit = kDefaultLimit;
+  query.limit = kDefaultPageLimit;
   if (auto v = query_value(request, "status")) {
     IMAGEBANK_ASSIGN_OR_RETURN(query.status, parse_image_status(*v));
   }
@@ -55,7 +39,7 @@ Result<ImageQuery> image_query(const Request& request, Bank& bank) {
     IMAGEBANK_ASSIGN_OR_RETURN(query.after_id, parse_row_id(*v, "cursor"));
   }
   if (auto v = query_value(request, "limit")) {
-    IMAGEBANK_ASSIGN_OR_RETURN(query.limit, parse_limit(*v));
+    IMAGEBANK_ASSIGN_OR_RETURN(query.limit, parse_page_limit(*v));
   }
   return query;
 }
@@ -67,15 +51,7 @@ Result<Response> list(Request& request, Bank& bank, Auth& auth) {
                              bank.catalog().list_images(query));
   boost::json::array items;
   for (const ImageRecord& img : page.items) items.push_back(image_json(img));
-  // The cursor is the last id of the page, as text: clients pass it back
-  // as `after` and should not read more into it.
-  boost::json::object body{{"items", std::move(items)}};
-  if (page.next_after > 0) {
-    body["next"] = std::to_string(page.next_after);
-  } else {
-    body["next"] = nullptr;
-  }
-  return json_response(200, body);
+  return json_response(200, page_json(std::move(items), page.next_after));
 }
 
 // What a PATCH asks for, checked whole before anything is written.

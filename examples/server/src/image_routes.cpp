@@ -169,6 +169,15 @@ Result<Response> image_record(Request& request, Bank& bank,
                       {"bytes", v.bytes}});
   }
   body["variants"] = std::move(stored);
+  IMAGEBANK_ASSIGN_OR_RETURN(body["urls"], image_urls(img.id, images, auth));
+  return Response::json(200, boost::json::serialize(body));
+}
+
+}  // namespace
+
+Result<boost::json::object> image_urls(RowId image_id,
+                                       const ImageService& images,
+                                       const Auth& auth) {
   // An <img src> works without headers: every size, negotiated, signed.
   boost::json::object urls;
   const std::int64_t expires = now_unix_s() + kSignedUrlSeconds;
@@ -178,7 +187,7 @@ Result<Response> image_record(Request& request, Bank& bank,
   }
   for (const std::string& size : sizes) {
     const std::string target =
-        "/images/" + std::to_string(img.id) + "?size=" + size;
+        "/images/" + std::to_string(image_id) + "?size=" + size;
     if (auth.access() == ImageAccess::kPublic) {
       urls[size] = target;
     } else {
@@ -186,11 +195,8 @@ Result<Response> image_record(Request& request, Bank& bank,
                                  auth.signer().sign(target, expires));
     }
   }
-  body["urls"] = std::move(urls);
-  return Response::json(200, boost::json::serialize(body));
+  return urls;
 }
-
-}  // namespace
 
 Status add_image_routes(Router& router, Bank& bank, ImageService& images,
                         Auth& auth, MetricsRegistry& metrics,

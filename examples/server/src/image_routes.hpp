@@ -8,6 +8,8 @@
 //       variants, and a signed URL per size
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "auth.hpp"
 #include "byte_cache.hpp"
 #include "imagebank/bank/bank.hpp"
@@ -16,6 +18,12 @@
 #include "router.hpp"
 
 namespace imagebank::server {
+
+// Every size of the image (original and each preset) as a URL an <img src>
+// can use: signed for 24 hours, or plain with --public-images.
+Result<boost::json::object> image_urls(RowId image_id,
+                                       const ImageService& images,
+                                       const Auth& auth);
 
 // The bytes of variants it serves stay in a memory cache of
 // `memory_cache_bytes` (0: none); a request whose plan and bytes are in

@@ -18,6 +18,7 @@
 #include "imagebank/version.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
+#include "product_routes.hpp"
 #include "router.hpp"
 #include "server.hpp"
 #include "server_context.hpp"
@@ -151,6 +152,7 @@ int serve(ServerOptions options) {
                           options.memory_cache_mb << 20);
   }
   if (st.ok()) st = add_api_routes(router, **bank, auth, life);
+  if (st.ok()) st = add_product_routes(router, **bank, **images, auth);
   if (st.ok()) st = add_upload_routes(router, uploads);
   if (st.ok()) {
     st = add_carteira_routes(router, **bank, auth, options.upload_dir);

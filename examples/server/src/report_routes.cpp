@@ -1,5 +1,6 @@
-// The catalog's reports (what `imagebank report` prints) as JSON, or as CSV
-// a spreadsheet opens with its accents intact (?format=csv).
+// The catalog's reports (what `imagebank report` prints, and the
+// near-duplicate pairs awaiting review) as JSON, or as CSV a spreadsheet
+// opens with its accents intact (?format=csv).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
@@ -14,6 +15,8 @@ namespace {
 // missing-photos holds its answer in memory: beyond this many products it
 // says `truncated` (a header for CSV) instead of growing without bound.
 constexpr std::size_t kMaxMissingProducts = 100'000;
+// And near-duplicates beyond this many pairs.
+constexpr std::size_t kMaxNearDuplicatePairs = 100'000;
 
 struct ReportAsk {
   std::optional<std::string> collection;
@@ -160,6 +163,65 @@ Result<Response> missing_report(Request& request, Bank& bank, Auth& auth) {
                                                 {"truncated", truncated}});
 }
 
+// The pairs in pages of this many (the catalog's largest page).
+constexpr std::size_t kPairPage = 10'000;
+
+Result<Response> near_duplicate_report(Request& request, Bank& bank,
+                                       Auth& auth) {
+  IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kRead).status());
+  IMAGEBANK_ASSIGN_OR_RETURN(ReportAsk ask,
+                             report_ask(request, {"collection", "format"}));
+  std::optional<RowId> collection_id;
+  if (ask.collection) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Collection c, bank.collection(*ask.collection));
+    collection_id = c.id;
+  }
+  // Held in memory like missing-photos: past kMaxNearDuplicatePairs the
+  // answer says `truncated`. A page ends with its last image whole, so the
+  // count is checked after each page and the extra cut off.
+  std::vector<NearDuplicatePair> pairs;
+  for (RowId after = 0;;) {
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<NearDuplicatePair> page,
+                               bank.catalog().near_duplicates_to_review(
+                                   collection_id, after, kPairPage));
+    const bool last = page.size() < kPairPage;
+    if (!page.empty()) after = page.back().pair.image_id;
+    for (NearDuplicatePair& p : page) pairs.push_back(std::move(p));
+    if (last || pairs.size() > kMaxNearDuplicatePairs) break;
+  }
+  const bool truncated = pairs.size() > kMaxNearDuplicatePairs;
+  if (truncated) pairs.resize(kMaxNearDuplicatePairs);
+  if (ask.csv) {
+    std::string csv =
+        csv_record({"image_id", "image_name", "image_sku", "image_view",
+                    "image_status", "other_image_id", "other_name", "other_sku",
+                    "other_view", "other_status", "distance", "algorithm"});
+    for (const NearDuplicatePair& p : pairs) {
+      csv += csv_record({std::to_string(p.pair.image_id), p.image.original_name,
+                         p.image.sku_base, p.image.view,
+                         std::string(image_status_name(p.image.status)),
+                         std::to_string(p.pair.other_image_id),
+                         p.other.original_name, p.other.sku_base, p.other.view,
+                         std::string(image_status_name(p.other.status)),
+                         std::to_string(p.pair.distance), p.pair.algorithm});
+    }
+    Response r = csv_response(csv, "near-duplicates.csv");
+    if (truncated) r.headers.set("X-Imagebank-Truncated", "true");
+    return r;
+  }
+  boost::json::array items;
+  for (const NearDuplicatePair& p : pairs) {
+    items.push_back({{"image_id", p.pair.image_id},
+                     {"other_image_id", p.pair.other_image_id},
+                     {"distance", p.pair.distance},
+                     {"algorithm", p.pair.algorithm},
+                     {"image", image_json(p.image)},
+                     {"other", image_json(p.other)}});
+  }
+  return json_response(200, boost::json::object{{"items", std::move(items)},
+                                                {"truncated", truncated}});
+}
+
 }  // namespace
 
 Status add_report_routes(Router& router, Bank& bank, Auth& auth) {
@@ -169,9 +231,13 @@ Status add_report_routes(Router& router, Bank& bank, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(router.add(
       "GET", "/api/v1/reports/coverage",
       [&bank, &auth](Request& r) { return coverage_report(r, bank, auth); }));
-  return router.add(
+  IMAGEBANK_RETURN_IF_ERROR(router.add(
       "GET", "/api/v1/reports/missing-photos",
-      [&bank, &auth](Request& r) { return missing_report(r, bank, auth); });
+      [&bank, &auth](Request& r) { return missing_report(r, bank, auth); }));
+  return router.add("GET", "/api/v1/reports/near-duplicates",
+                    [&bank, &auth](Request& r) {
+                      return near_duplicate_report(r, bank, auth);
+                    });
 }
 
 }  // namespace imagebank::server
