@@ -12,6 +12,7 @@ import subprocess
 import sys
 import pytest
 
+from .conftest import DATA, _program
 from .server_harness import Server, get
 from .test_server_images import make_key
 
@@ -37,6 +38,7 @@ def test_schemathesis_finds_no_server_error_or_schema_mismatch(
     # A bank of its own: the fuzzing changes statuses and makes variants.
     bank = tmp_path / "bank"
     shutil.copytree(bank_dir, bank)
+    add_products(bank, tmp_path)
     key = make_key(bank, "admin")
     s = Server(server_bin, bank, "--public-images")
     try:
@@ -44,6 +46,25 @@ def test_schemathesis_finds_no_server_error_or_schema_mismatch(
     finally:
         code, err = s.terminate()
         assert code == 0, err
+
+
+def add_products(bank: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Products from a Carteira, two with photos that are near duplicates
+    of the bank's photo (the same picture), so the products and
+    near-duplicate routes answer with real items."""
+    sheet = tmp_path / "carteira.tsv"
+    sheet.write_text("Código\tNome da Peça\nAB100\tSaia\nAB200\tBlusa\nZZ1\tCinto\n",
+                     encoding="utf-8")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(DATA / "progressive.jpg", photos / "AB100_FRENTE.jpg")
+    shutil.copy(DATA / "gray.jpg", photos / "AB200_COSTAS.jpg")
+    for args in (["carteira", str(sheet), "--import", "--brand", "Aurora",
+                  "--collection", "Verão"],
+                 ["ingest", str(photos), "--collection", "Verão", "--formats", "jpeg",
+                  "--presets", "thumbnail"]):
+        subprocess.run([_program("IMAGEBANK_CLI_BIN", "imagebank"), *args, "--bank",
+                        str(bank)], check=True, capture_output=True, timeout=120)
 
 
 def fuzz(s: Server, key: str, tmp_path: pathlib.Path) -> None:
