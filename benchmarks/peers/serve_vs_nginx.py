@@ -24,8 +24,7 @@ On-demand generation: 100 concurrent requests for a variant no one made yet
 (zoom in AVIF) must cause exactly one encode (imagebank_variants_generated in
 /metrics), and all 100 must get the same bytes.
 
-Upload throughput (tus vs cp) is not measured: the server has no upload
-endpoints yet.
+Upload throughput (tus vs cp): upload_vs_cp.py.
 
 Usage: serve_vs_nginx.py [--photos N] [--connections 64] [--duration 8]
                          [--repeats 3] [--memory-cache-mb 64]

@@ -337,6 +337,10 @@ void Session::read_body() {
     http::async_read(stream_, buffer_, *text_parser_, std::move(on_read));
     return;
   }
+  // Beast reads as much as the buffer has room for (up to 64 KiB): the
+  // header left it a few KiB, which would make a large upload thousands of
+  // tiny reads (each re-arming the timer and epoll). Given back in on_body.
+  buffer_.reserve(kBodyReadBytes);
   const auto serial = ctx_.upload_serial.fetch_add(1);
   upload_.emplace(ctx_.upload_dir / ("upload-" + std::to_string(serial)));
   file_parser_.emplace(std::move(*header_parser_));
@@ -385,6 +389,8 @@ void Session::on_body(ErrorCode ec) {
     request_.body =
         UploadedFile{upload_->path, body.size(), body.finish_sha256(), true};
     file_parser_.reset();
+    // An idle connection keeps a small buffer (pipelined bytes stay).
+    buffer_.shrink_to_fit();
   }
   dispatch();
 }

@@ -42,6 +42,9 @@
 
 namespace imagebank::server {
 
+// Room in the read buffer while a body streams to a file.
+inline constexpr std::size_t kBodyReadBytes = 256 * 1024;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(boost::asio::ip::tcp::socket socket, ServerContext& context);
