@@ -31,7 +31,8 @@ void BM_ParseMultipart(benchmark::State& state) {
   for (std::size_t i = 0; i < parts; ++i) {
     body += "--" + boundary +
             "\r\nContent-Disposition: form-data; name=\"f\"; filename=\"ABC" +
-            std::to_string(i) + "_FRENTE.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
+            std::to_string(i) +
+            "_FRENTE.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n";
     body += random_bytes(part_bytes, static_cast<std::uint32_t>(i));
     body += "\r\n";
   }
