@@ -151,5 +151,14 @@ signed thumbnail URL:         $url
   curl -s -H 'Authorization: Bearer $key' http://$listen/api/v1/images/1
   curl -s -o thumb.avif -H 'Accept: image/avif,image/webp,*/*' '$url'
   curl -s http://$listen/metrics | grep imagebank_
+
+uploads (an upload batch, files by multipart, its progress as events):
+  curl -s -H 'Authorization: Bearer $key' -H 'Content-Type: application/json' \\
+       -d '{"label": "estúdio"}' http://$listen/api/v1/batches
+  curl -s -H 'Authorization: Bearer $key' -F 'f=@ABC123_FRENTE.jpg' http://$listen/api/v1/batches/ID/files
+  curl -sN -H 'Authorization: Bearer $key' http://$listen/api/v1/batches/ID/events
+  curl -s -X POST -H 'Authorization: Bearer $key' http://$listen/api/v1/batches/ID/finish
+resumable uploads: any tus 1.0.0 client at http://$listen/api/v1/uploads
+  (metadata: batch=ID, filename=NAME; header Authorization: Bearer KEY)
 MSG
 wait "$pid"
