@@ -406,6 +406,7 @@ void init_catalog(py::module_& m) {
              std::optional<RowId> collection_id,
              std::optional<RowId> product_id, std::optional<std::string> status,
              std::optional<RowId> batch_id, std::optional<bool> linked,
+             std::optional<RowId> brand_id, std::optional<bool> near_duplicate,
              std::size_t page_size) {
             ImageQuery q;
             q.sku_base = std::move(sku_base);
@@ -414,6 +415,8 @@ void init_catalog(py::module_& m) {
             q.status = status_from_optional(status);
             q.batch_id = batch_id;
             q.linked = linked;
+            q.brand_id = brand_id;
+            q.near_duplicate = near_duplicate;
             q.limit = page_size;
             return image_iterator(s, q);
           },
@@ -421,10 +424,13 @@ void init_catalog(py::module_& m) {
           py::arg("collection_id") = py::none(),
           py::arg("product_id") = py::none(), py::arg("status") = py::none(),
           py::arg("batch_id") = py::none(), py::arg("linked") = py::none(),
-          py::arg("page_size") = 1000,
+          py::arg("brand_id") = py::none(),
+          py::arg("near_duplicate") = py::none(), py::arg("page_size") = 1000,
           "Iterates over the matching images in id order, a page at a time. "
           "linked: True = only images linked to a product, False = only "
-          "unlinked ones (waiting for reconciliation).")
+          "unlinked ones (waiting for reconciliation). brand_id: images of "
+          "the brand's collections. near_duplicate: True = images in a "
+          "near-duplicate pair (either side), False = in none.")
       .def(
           "put_variants",
           [](CatalogStore& s, RowId image_id,

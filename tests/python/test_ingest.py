@@ -478,3 +478,26 @@ def test_upload_batches(bank: imagebank.Bank, tmp_path: pathlib.Path):
     assert not core.is_upload_batch(from_paths)
     with pytest.raises(imagebank.ConflictError):
         bank.finish_upload(from_paths.id)
+
+
+def test_list_images_by_brand_and_near_duplicates(bank: imagebank.Bank, tmp_path: pathlib.Path):
+    # rgb.jpg and gray.jpg are the same picture in colour and in grey: a
+    # near-duplicate pair (pHash distance 0); rgb.png is not near them.
+    a = tmp_path / "a"
+    a.mkdir()
+    shutil.copy(DATA / "rgb.jpg", a / "A1_01.jpg")
+    shutil.copy(DATA / "gray.jpg", a / "A1_02.jpg")
+    b = tmp_path / "b"
+    b.mkdir()
+    shutil.copy(DATA / "orient6.jpg", b / "B1_01.jpg")
+    bank.ingest(a, collection="Verão", brand="Aurora", **FAST)
+    bank.ingest(b, collection="Inverno", brand="Boreal", **FAST)
+    catalog = bank.catalog
+    names = lambda **kw: sorted(i.original_name for i in catalog.list_images(**kw))  # noqa: E731
+    assert names(near_duplicate=True) == ["A1_01.jpg", "A1_02.jpg"]
+    assert names(near_duplicate=False) == ["B1_01.jpg"]
+    aurora = next(x for x in catalog.brands() if x.name == "Aurora")
+    boreal = next(x for x in catalog.brands() if x.name == "Boreal")
+    assert names(brand_id=aurora.id) == ["A1_01.jpg", "A1_02.jpg"]
+    assert names(brand_id=boreal.id, near_duplicate=True) == []
+    assert names(brand_id=9999) == []

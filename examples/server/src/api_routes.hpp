@@ -19,8 +19,8 @@
 //   OPTIONS|POST /api/v1/uploads, HEAD|PATCH|DELETE /api/v1/uploads/{id}
 //                                            upload  tus 1.0.0
 // Images (image_list_routes.cpp):
-//   GET   /api/v1/images?status=&collection=&sku=&product=&batch=
-//         &unmatched=&after=&limit=          read    {"items", "next"}
+//   GET   /api/v1/images?status=&collection=&brand=&sku=&product=&batch=
+//         &unmatched=&near_duplicate=&after=&limit=   read {"items", "next"}
 //   PATCH /api/v1/images/{id}                review  {"status"} and/or
 //                                                    {"product_id"}
 // Carteira (carteira_routes.cpp):

@@ -111,6 +111,15 @@ Result<boost::json::object> json_object_body(const Request& request) {
   return std::move(value.as_object());
 }
 
+Result<RowId> brand_id_by_name(CatalogStore& catalog, std::string_view name) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Brand> brands, catalog.brands());
+  for (const Brand& b : brands) {
+    if (b.name == name) return b.id;
+  }
+  return not_found_error("no brand named '" + std::string(name.substr(0, 100)) +
+                         "'");
+}
+
 boost::json::object image_json(const ImageRecord& img) {
   auto id_or_null = [](const std::optional<RowId>& id) -> boost::json::value {
     if (id) return *id;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http_types.hpp"
+#include "imagebank/catalog/catalog_store.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
 
@@ -48,6 +49,8 @@ boost::json::object page_json(boost::json::array items, RowId next_after);
 // The request's body as a JSON object (a json_body() route):
 // invalid_argument for malformed JSON or anything but an object.
 Result<boost::json::object> json_object_body(const Request& request);
+// The id of the brand named `name` (not_found otherwise).
+Result<RowId> brand_id_by_name(CatalogStore& catalog, std::string_view name);
 
 // An image row as the API shows it (ids of absent links are null).
 boost::json::object image_json(const ImageRecord& image);

@@ -12,8 +12,9 @@ namespace {
 
 Result<ImageQuery> image_query(const Request& request, Bank& bank) {
   IMAGEBANK_RETURN_IF_ERROR(
-      check_query(request, {"status", "collection", "sku", "product", "batch",
-                            "unmatched", "after", "limit"}));
+      check_query(request, {"status", "collection", "brand", "sku", "product",
+                            "batch", "unmatched", "near_duplicate", "after",
+                            "limit"}));
   ImageQuery query;
   query.limit = kDefaultPageLimit;
   if (auto v = query_value(request, "status")) {
@@ -29,6 +30,14 @@ Result<ImageQuery> image_query(const Request& request, Bank& bank) {
   }
   if (auto v = query_value(request, "batch")) {
     IMAGEBANK_ASSIGN_OR_RETURN(query.batch_id, parse_row_id(*v, "batch"));
+  }
+  if (auto v = query_value(request, "brand")) {
+    IMAGEBANK_ASSIGN_OR_RETURN(query.brand_id,
+                               brand_id_by_name(bank.catalog(), *v));
+  }
+  if (auto v = query_value(request, "near_duplicate")) {
+    IMAGEBANK_ASSIGN_OR_RETURN(query.near_duplicate,
+                               parse_query_bool(*v, "near_duplicate"));
   }
   if (auto v = query_value(request, "unmatched")) {
     IMAGEBANK_ASSIGN_OR_RETURN(bool unmatched,

@@ -49,16 +49,6 @@ boost::json::object summary_json(const ProductSummary& s) {
   return out;
 }
 
-Result<RowId> brand_id(Bank& bank, std::string_view name) {
-  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Brand> brands,
-                             bank.catalog().brands());
-  for (const Brand& b : brands) {
-    if (b.name == name) return b.id;
-  }
-  return not_found_error("no brand named '" + std::string(name.substr(0, 100)) +
-                         "'");
-}
-
 Result<ProductQuery> product_query(const Request& request, Bank& bank) {
   IMAGEBANK_RETURN_IF_ERROR(
       check_query(request, {"collection", "brand", "sku", "has_photo",
@@ -70,7 +60,8 @@ Result<ProductQuery> product_query(const Request& request, Bank& bank) {
     query.collection_id = c.id;
   }
   if (auto v = query_value(request, "brand")) {
-    IMAGEBANK_ASSIGN_OR_RETURN(query.brand_id, brand_id(bank, *v));
+    IMAGEBANK_ASSIGN_OR_RETURN(query.brand_id,
+                               brand_id_by_name(bank.catalog(), *v));
   }
   if (auto v = query_value(request, "sku")) query.sku_prefix = *v;
   if (auto v = query_value(request, "has_photo")) {

@@ -65,6 +65,10 @@ struct ImageQuery {
   // true: only images linked to a product; false: only unlinked ones (the
   // photos waiting for reconciliation).
   std::optional<bool> linked;
+  // Images of the brand's collections.
+  std::optional<RowId> brand_id;
+  // true: images in a near-duplicate pair (on either side); false: in none.
+  std::optional<bool> near_duplicate;
   RowId after_id = 0;
   std::size_t limit = 100;  // 1..10000
 };

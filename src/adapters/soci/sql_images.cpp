@@ -261,7 +261,8 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
   long long after = query.after_id,
             collection = query.collection_id.value_or(0),
             product = query.product_id.value_or(0),
-            batch = query.batch_id.value_or(0);
+            batch = query.batch_id.value_or(0),
+            brand = query.brand_id.value_or(0);
   long long limit = static_cast<long long>(query.limit) + 1;
   std::string sku_base = query.sku_base.value_or("");
   std::string status =
@@ -274,6 +275,18 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
   if (query.linked) {
     where += *query.linked ? " AND product_id IS NOT NULL"
                            : " AND product_id IS NULL";
+  }
+  if (query.brand_id) {
+    where +=
+        " AND collection_id IN (SELECT id FROM collections WHERE brand_id = "
+        ":brand)";
+  }
+  if (query.near_duplicate) {
+    // Both sides are indexed (the primary key starts with image_id).
+    where += std::string(*query.near_duplicate ? " AND" : " AND NOT") +
+             " (EXISTS (SELECT 1 FROM near_duplicates n WHERE n.image_id = "
+             "images.id) OR EXISTS (SELECT 1 FROM near_duplicates n WHERE "
+             "n.other_image_id = images.id))";
   }
   Page<ImageRecord> page;
   IMAGEBANK_RETURN_IF_ERROR(read("list_images", [&](soci::session& sql) {
@@ -289,6 +302,7 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
           if (query.product_id) st.exchange(soci::use(product));
           if (query.status) st.exchange(soci::use(status));
           if (query.batch_id) st.exchange(soci::use(batch));
+          if (query.brand_id) st.exchange(soci::use(brand));
           st.exchange(soci::use(limit));
         },
         page.items);

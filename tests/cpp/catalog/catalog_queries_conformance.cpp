@@ -250,4 +250,57 @@ TEST_P(JobQueueConformance, NearDuplicatesToReviewSkipDecidedPairs) {
       << "one approved photo still waits for its pair's decision";
 }
 
+TEST_P(JobQueueConformance, ImagesFilterByBrandAndNearDuplicates) {
+  auto aurora = catalog_->upsert_brand("Aurora");
+  auto boreal = catalog_->upsert_brand("Boreal");
+  ASSERT_TRUE(aurora.ok() && boreal.ok());
+  auto a = catalog_->upsert_collection(aurora->id, "A", "");
+  auto b = catalog_->upsert_collection(boreal->id, "B", "");
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto known = [&](int n, std::optional<RowId> collection) {
+    ImageRecord record = image(n);
+    record.collection_id = collection;
+    auto inserted = catalog_->insert_image(record);
+    EXPECT_TRUE(inserted.ok()) << inserted.status();
+    return inserted.ok() ? inserted->image.id : 0;
+  };
+  const RowId k1 = known(1, a->id), k2 = known(2, b->id),
+              k3 = known(3, std::nullopt), k4 = known(4, a->id);
+  batch_with(*queue_, "/d", 1);
+  auto leased = queue_->lease_jobs(lease("w1", 1));
+  ASSERT_TRUE(leased.ok() && leased->size() == 1u);
+  JobOutcome first = outcome(10);
+  first.image.collection_id = b->id;
+  first.near_duplicates = {{0, k1, 4, "phash"}, {0, k1, 9, "pdq"}};
+  auto done = queue_->complete_job((*leased)[0].id, "w1", first);
+  ASSERT_TRUE(done.ok()) << done.status();
+  const RowId i10 = done->image.id;
+
+  auto ids = [&](ImageQuery q) {
+    std::vector<RowId> out;
+    q.limit = 100;
+    auto page = catalog_->list_images(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok()) {
+      for (const ImageRecord& img : page->items) out.push_back(img.id);
+    }
+    return out;
+  };
+  using Ids = std::vector<RowId>;
+  ImageQuery near;
+  near.near_duplicate = true;  // either side of a pair, each image once
+  EXPECT_EQ(ids(near), (Ids{k1, i10}));
+  near.near_duplicate = false;
+  EXPECT_EQ(ids(near), (Ids{k2, k3, k4}));
+  ImageQuery brand;
+  brand.brand_id = aurora->id;
+  EXPECT_EQ(ids(brand), (Ids{k1, k4}));
+  brand.brand_id = boreal->id;
+  EXPECT_EQ(ids(brand), (Ids{k2, i10}));
+  brand.near_duplicate = true;
+  EXPECT_EQ(ids(brand), (Ids{i10}));
+  brand.brand_id = 9999;
+  EXPECT_TRUE(ids(brand).empty());
+}
+
 }  // namespace imagebank::testing

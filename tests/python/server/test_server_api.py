@@ -229,12 +229,27 @@ def test_image_list_filters_and_pages(api: Server, keys: dict[str, str]) -> None
     assert all_images(api.port, read, "&product=1") == []
     # Empty values mean "any", as a form sends them.
     assert len(all_images(api.port, read, "&status=&sku=")) == len(ids)
+    assert all_images(api.port, read, "&brand=Aurora") == in_collection
+    # Near duplicates: the images on either side of the batches' pairs.
+    paired: set[int] = set()
+    for batch in (1, 2):
+        review = ok_json(call(api.port, "GET", f"/api/v1/batches/{batch}", read))["review"]
+        for pair in review["near_duplicates"]:
+            paired |= {pair["image_id"], pair["other_image_id"]}
+    assert paired, "the test bank has near duplicates"
+    near = [i["id"] for i in all_images(api.port, read, "&near_duplicate=true")]
+    assert near == sorted(paired)
+    rest = [i["id"] for i in all_images(api.port, read, "&near_duplicate=false")]
+    assert rest == [i for i in ids if i not in paired]
+    assert [i["id"] for i in all_images(api.port, read, "&brand=Aurora&near_duplicate=true")] == \
+        sorted(paired & {i["id"] for i in in_collection})
 
     for query, status in [("limit=0", 400), ("limit=501", 400), ("limit=ten", 400),
                           ("limit=-1", 400), ("after=x", 400), ("after=0", 400),
                           ("batch=one", 400), ("product=0", 400), ("status=lost", 400),
                           ("unmatched=maybe", 400), ("colour=red", 400),
-                          ("limit=5&limit=6", 400), ("collection=Nope", 404)]:
+                          ("limit=5&limit=6", 400), ("collection=Nope", 404),
+                          ("brand=Nope", 404), ("near_duplicate=maybe", 400)]:
         r = call(api.port, "GET", f"/api/v1/images?{query}", read)
         assert r.status == status, (query, r.body)
         assert r.header("content-type") == "application/problem+json"
