@@ -11,10 +11,9 @@ namespace imagebank::server {
 namespace {
 
 Result<ImageQuery> image_query(const Request& request, Bank& bank) {
-  IMAGEBANK_RETURN_IF_ERROR(
-      check_query(request, {"status", "collection", "brand", "sku", "product",
-                            "batch", "unmatched", "near_duplicate", "after",
-                            "limit"}));
+  IMAGEBANK_RETURN_IF_ERROR(check_query(
+      request, {"status", "collection", "brand", "sku", "product", "batch",
+                "unmatched", "near_duplicate", "after", "limit"}));
   ImageQuery query;
   query.limit = kDefaultPageLimit;
   if (auto v = query_value(request, "status")) {
