@@ -152,6 +152,29 @@ std::int64_t now_unix_s() {
       .count();
 }
 
+// Near duplicates listed in an image's record (a photo of a hundred
+// near-identical shots lists the first ones).
+constexpr std::size_t kMaxListedNearDuplicates = 1000;
+
+std::string hex64(std::uint64_t v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4)
+    out[static_cast<std::size_t>(i)] = kHex[v & 15];
+  return out;
+}
+
+std::string hex_bytes(const PdqBytes& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
 Result<Response> image_record(Request& request, Bank& bank,
                               ImageService& images, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kRead).status());
@@ -170,6 +193,55 @@ Result<Response> image_record(Request& request, Bank& bank,
   }
   body["variants"] = std::move(stored);
   IMAGEBANK_ASSIGN_OR_RETURN(body["urls"], image_urls(img.id, images, auth));
+  body["hashes"] = boost::json::object{{"phash", hex64(img.phash)},
+                                       {"dhash", hex64(img.dhash)},
+                                       {"pdq", hex_bytes(img.pdq)},
+                                       {"pdq_quality", img.pdq_quality}};
+  // Its near duplicates, from either side of each pair, named from here.
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      std::vector<NearDuplicate> pairs,
+      bank.catalog().near_duplicates(row, 0, kMaxListedNearDuplicates));
+  boost::json::array near;
+  for (const NearDuplicate& d : pairs) {
+    near.push_back(
+        {{"image_id", d.image_id == row ? d.other_image_id : d.image_id},
+         {"distance", d.distance},
+         {"algorithm", d.algorithm}});
+  }
+  body["near_duplicates"] = std::move(near);
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<AiAnalysis> analyses,
+                             bank.catalog().ai_analyses(row));
+  boost::json::array ai;
+  for (const AiAnalysis& a : analyses) {
+    boost::json::array tags;
+    for (const std::string& t : a.tags) tags.push_back(boost::json::value(t));
+    boost::json::object o{{"id", a.id},
+                          {"description", a.description},
+                          {"tags", std::move(tags)},
+                          {"color", a.color},
+                          {"material", a.material},
+                          {"confidence", a.confidence},
+                          {"provider", a.provider},
+                          {"model", a.model},
+                          {"created_ms", a.created_ms}};
+    o["item_position"] = a.item_position ? boost::json::value(*a.item_position)
+                                         : boost::json::value();
+    ai.push_back(std::move(o));
+  }
+  body["analyses"] = std::move(ai);
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<ImageItem> items,
+                             bank.catalog().image_items(row));
+  boost::json::array listed;
+  for (const ImageItem& item : items) {
+    boost::json::object attributes;
+    for (const auto& [k, v] : item.attributes) attributes[k] = v;
+    listed.push_back({{"position", item.position},
+                      {"label", item.label},
+                      {"box", boost::json::array{item.box[0], item.box[1],
+                                                 item.box[2], item.box[3]}},
+                      {"attributes", std::move(attributes)}});
+  }
+  body["items"] = std::move(listed);
   return Response::json(200, boost::json::serialize(body));
 }
 

@@ -237,6 +237,11 @@ def test_image_list_filters_and_pages(api: Server, keys: dict[str, str]) -> None
         for pair in review["near_duplicates"]:
             paired |= {pair["image_id"], pair["other_image_id"]}
     assert paired, "the test bank has near duplicates"
+    # Each image's record names its partners, from whichever side.
+    for image_id in paired:
+        record = ok_json(call(api.port, "GET", f"/api/v1/images/{image_id}", read))
+        partners = {d["image_id"] for d in record["near_duplicates"]}
+        assert partners and image_id not in partners and partners <= paired
     near = [i["id"] for i in all_images(api.port, read, "&near_duplicate=true")]
     assert near == sorted(paired)
     rest = [i["id"] for i in all_images(api.port, read, "&near_duplicate=false")]

@@ -57,6 +57,10 @@ def test_images_need_a_key_or_a_signed_url(signed: Server, bank_dir: pathlib.Pat
     body = json.loads(record.body)
     assert body["id"] == 1 and len(body["sha256"]) == 64
     assert any(v["preset"] == "thumbnail" and v["format"] == "jpeg" for v in body["variants"])
+    stored = imagebank._core.Bank.open(dir=bank_dir).catalog.get_image(1)
+    assert body["hashes"] == {"phash": f"{stored.phash:016x}", "dhash": f"{stored.dhash:016x}",
+                              "pdq": bytes(stored.pdq).hex(), "pdq_quality": stored.pdq_quality}
+    assert (body["near_duplicates"], body["analyses"], body["items"]) == ([], [], [])
     url = body["urls"]["thumbnail"]
     assert "&sig=" in url and "kid=t1" in url
     img = get(signed.port, url, headers="Accept: image/webp,*/*\r\n")
