@@ -551,6 +551,16 @@ void init_ingest(py::module_& m) {
   bind_controls(bank);
   bind_option_checks(m);
   m.def(
+      "normalize_upload_name",
+      [](const std::string& name) {
+        return unwrap(normalize_upload_name(name));
+      },
+      py::arg("name"),
+      "A client's file name as receive_upload keeps it: Latin-1 becomes "
+      "UTF-8, backslashes '/', leading '/' dropped. InvalidArgumentError for "
+      "an empty name, one over 1 KiB, a control character, or an empty, '.' "
+      "or '..' part.");
+  m.def(
       "is_upload_batch", [](const Batch& b) { return is_upload_batch(b); },
       py::arg("batch"),
       "Whether the batch's files come from receive_upload (its source "

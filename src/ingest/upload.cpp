@@ -1,6 +1,7 @@
 // Upload batches: files a front end (the reference server) receives over
 // HTTP and hands over one by one, instead of paths the receive step walks.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,9 +27,9 @@ bool is_lower_hex_sha256(std::string_view text) {
          });
 }
 
-// The client's name as the catalog keeps it: UTF-8, '/' separated, no
-// empty, "." or ".." part, no control character.
-Result<std::string> clean_upload_name(std::string_view raw) {
+}  // namespace
+
+Result<std::string> normalize_upload_name(std::string_view raw) {
   std::string name =
       is_valid_utf8(raw) ? std::string(raw) : windows1252_to_utf8(raw);
   std::replace(name.begin(), name.end(), '\\', '/');
@@ -58,6 +59,8 @@ Result<std::string> clean_upload_name(std::string_view raw) {
   return name;
 }
 
+namespace {
+
 // The file's first bytes (for sniffing) and, when asked, its SHA-256.
 struct Scan {
   std::uint64_t size = 0;
@@ -74,6 +77,14 @@ Result<Scan> scan_file(const fs::path& file, const std::string& name,
     return io_error(name + ": cannot be read: " + std::strerror(err));
   }
   Scan out;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return io_error(name + ": cannot be read: " + std::strerror(err));
+  }
+  // The size from the file itself: without hashing, only its head is read.
+  const auto size = static_cast<std::uint64_t>(st.st_size);
   Sha256Hasher hasher;
   std::vector<std::byte> chunk(1 << 16);
   Status status;
@@ -100,7 +111,11 @@ Result<Scan> scan_file(const fs::path& file, const std::string& name,
   }
   ::close(fd);
   IMAGEBANK_RETURN_IF_ERROR(status);
-  if (hash) out.sha256 = to_hex(hasher.finish());
+  if (hash) {
+    out.sha256 = to_hex(hasher.finish());
+  } else {
+    out.size = size;
+  }
   return out;
 }
 
@@ -133,7 +148,7 @@ Result<Job> Ingestor::receive_upload(RowId batch_id, const fs::path& file,
                                      std::string_view sha256_hex) {
   Impl& d = *impl_;
   IMAGEBANK_ASSIGN_OR_RETURN(const std::string name,
-                             clean_upload_name(raw_name));
+                             normalize_upload_name(raw_name));
   if (!sha256_hex.empty() && !is_lower_hex_sha256(sha256_hex)) {
     return invalid_argument_error(
         name + ": the SHA-256 must be 64 lower-case hex digits");

@@ -4,6 +4,7 @@ controls and reconciliation after a late Carteira import."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pathlib
 import re
@@ -444,7 +445,6 @@ def test_upload_batches(bank: imagebank.Bank, tmp_path: pathlib.Path):
     data = (DATA / "rgb.jpg").read_bytes()
     spool = tmp_path / "spool.bin"
     spool.write_bytes(data)
-    import hashlib
     digest = hashlib.sha256(data).hexdigest()
     job = bank.receive_upload(batch.id, spool, "ABC123_FRENTE.jpg", sha256=digest)
     assert (job.state, job.sha256, job.bytes) == ("received", digest, len(data))
@@ -457,6 +457,15 @@ def test_upload_batches(bank: imagebank.Bank, tmp_path: pathlib.Path):
 
     with pytest.raises(imagebank.InvalidArgumentError, match=r"\.\."):
         bank.receive_upload(batch.id, spool, "a/../b.jpg")
+    assert core.normalize_upload_name("pasta\\Ação.jpg") == "pasta/Ação.jpg"
+    with pytest.raises(imagebank.InvalidArgumentError):
+        core.normalize_upload_name("x\x01.jpg")
+    # The size is the file's also when the SHA-256 comes with it.
+    big_file = tmp_path / "big.bin"
+    big_file.write_bytes(os.urandom(300_000))
+    sized = bank.receive_upload(batch.id, big_file, "big.bin",
+                                sha256=hashlib.sha256(big_file.read_bytes()).hexdigest())
+    assert sized.bytes == 300_000
     with pytest.raises(imagebank.NotFoundError):
         bank.receive_upload(batch.id, tmp_path / "missing", "a.jpg")
 

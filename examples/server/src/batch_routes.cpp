@@ -238,6 +238,11 @@ Result<Response> events(Request& request, Bank& bank, Auth& auth,
   IMAGEBANK_ASSIGN_OR_RETURN(RowId id, path_row_id(request, "batch id"));
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_RETURN_IF_ERROR(bank.batch(id).status());  // 404 now, not later
+  if (life.live_streams.load() >= life.max_streams) {
+    return unavailable_error("too many event streams are open (" +
+                             std::to_string(life.max_streams) +
+                             "); poll GET /api/v1/batches/{id} or retry later");
+  }
   std::string last_seen;
   if (const std::string* h = request.headers.find("Last-Event-ID")) {
     last_seen = *h;
@@ -282,6 +287,8 @@ Result<Response> events(Request& request, Bank& bank, Auth& auth,
           }
           for (int i = 0; i < 5 && !life.stopping.load(); ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            // Ends as soon as the client has gone.
+            IMAGEBANK_RETURN_IF_ERROR(sink(std::span<const std::byte>()));
           }
         }
         return Status();

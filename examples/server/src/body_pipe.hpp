@@ -29,7 +29,8 @@ class BodyPipe {
   BodyPipe& operator=(const BodyPipe&) = delete;
 
   // Producer: appends `data`, blocking while the pipe is full. After
-  // cancel(), `unavailable` (the producer should stop).
+  // cancel(), `unavailable` (the producer should stop). An empty `data`
+  // only asks whether the consumer is still there.
   Status write(std::span<const std::byte> data);
   // Producer: no more data; `status` is the producer's outcome.
   void finish(Status status);

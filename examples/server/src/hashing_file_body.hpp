@@ -30,7 +30,8 @@ struct HashingFileBody {
     value_type(value_type&& other) noexcept
         : fd_(std::exchange(other.fd_, -1)),
           size_(other.size_),
-          hasher_(std::move(other.hasher_)) {}
+          hasher_(std::move(other.hasher_)),
+          write_error_(other.write_error_) {}
     value_type& operator=(value_type&&) = delete;
     ~value_type() { close(); }
 
@@ -46,6 +47,9 @@ struct HashingFileBody {
     }
     // What was written so far, and its SHA-256 (hex). Once only.
     std::uint64_t size() const noexcept { return size_; }
+    // The errno of a failed write (ENOSPC: the disk is full), 0 if none: the
+    // server's fault, not the client's.
+    int write_error() const noexcept { return write_error_; }
     std::string finish_sha256() { return to_hex(hasher_.finish()); }
 
     bool write(const void* data, std::size_t n, std::error_code& ec) {
@@ -56,6 +60,7 @@ struct HashingFileBody {
         const ssize_t w = ::write(fd_, p, n);
         if (w < 0) {
           if (errno == EINTR) continue;
+          write_error_ = errno;
           ec = std::error_code(errno, std::generic_category());
           return false;
         }
@@ -70,6 +75,7 @@ struct HashingFileBody {
     int fd_ = -1;
     std::uint64_t size_ = 0;
     Sha256Hasher hasher_;
+    int write_error_ = 0;
   };
 
   class reader {

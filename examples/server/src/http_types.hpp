@@ -144,7 +144,8 @@ struct StreamBody {
   // A stream with no end in sight (Server-Sent Events): the producer runs
   // on a thread of its own, not the worker pool, and the request deadline
   // does not apply (each write still must finish within request_timeout).
-  // It should write now and then (a comment line) to notice a client gone,
+  // It should call the sink with no bytes now and then (a probe that fails
+  // once the client is gone: the session watches the socket for its close)
   // and end when Lifecycle::stopping is set (server_context.hpp).
   bool long_lived = false;
 };

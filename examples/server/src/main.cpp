@@ -67,11 +67,13 @@ Result<std::filesystem::path> make_upload_dir(const ServerOptions& options,
     if (ec) return io_error("no temporary directory: " + ec.message());
     *temporary = true;
   }
+  const bool made_here = !fs::exists(root, ec);
   fs::remove_all(root / "spool", ec);
   fs::create_directories(root / "spool", ec);
   if (ec) return io_error(root.string() + ": " + ec.message());
-  // Uploads are the clients' data: no one else reads them.
-  fs::permissions(root, fs::perms::owner_all, ec);
+  // Uploads are the clients' data: no one else reads them. A folder the
+  // operator gave keeps its own permissions; what is made here is private.
+  if (made_here) fs::permissions(root, fs::perms::owner_all, ec);
   fs::permissions(root / "spool", fs::perms::owner_all, ec);
   return root;
 }
@@ -143,6 +145,7 @@ int serve(ServerOptions options) {
                         options.max_upload_request_mb << 20,
                         options.upload_timeout};
   Lifecycle life;
+  life.max_streams = options.max_event_streams;
 
   MetricsRegistry metrics;
   Router router;

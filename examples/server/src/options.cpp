@@ -78,6 +78,10 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "An unfinished tus upload idle this long is removed")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-event-streams", options.max_event_streams,
+                 "Batch event streams open at once (a thread each; 503 beyond)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--max-upload-request-mb", options.max_upload_request_mb,
                  "Largest multipart request (all its files), MiB")
       ->capture_default_str()

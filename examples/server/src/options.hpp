@@ -62,6 +62,8 @@ struct ServerOptions {
   std::chrono::milliseconds upload_timeout{3'600'000};
   int upload_expiry_hours = 24;
   std::uint64_t max_upload_request_mb = 4096;
+  // Server-Sent Events streams open at once (a thread each).
+  std::size_t max_event_streams = 64;
 
   // Routes under /test/ that the server's own tests drive (slow handlers,
   // uploads, streamed bodies). Never in production.

@@ -85,6 +85,10 @@ Response problem_response(const Status& status) {
   if (status.code() == ErrorCode::kUnauthenticated) {
     r.headers.set("WWW-Authenticate", "Bearer realm=\"imagebank\"");
   }
+  // Unavailable is for now (a full queue, storage down): when to try again.
+  if (status.code() == ErrorCode::kUnavailable) {
+    r.headers.set("Retry-After", "5");
+  }
   return r;
 }
 

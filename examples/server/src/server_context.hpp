@@ -23,6 +23,8 @@ struct Lifecycle {
   std::atomic<bool> stopping{false};
   // Producers of long-lived streams running on their own threads.
   std::atomic<std::size_t> live_streams{0};
+  // How many may run at once; routes answer 503 beyond (a thread each).
+  std::size_t max_streams = 64;
 };
 
 struct ServerContext {

@@ -7,6 +7,8 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <sstream>
 #include <string>
@@ -367,6 +369,18 @@ void Session::on_body(ErrorCode ec) {
                     std::to_string(route_->options.body.limit()) + " bytes");
     return;
   }
+  if (file_parser_ && file_parser_->get().body().write_error() != 0) {
+    // The disk, not the client: say so (507 when it is full).
+    const int err = file_parser_->get().body().write_error();
+    file_parser_->get().body().close();
+    file_parser_.reset();
+    keep_alive_ = false;
+    respond(problem_response(
+        err == ENOSPC ? 507 : 500,
+        std::string("cannot spool the request body: ") + std::strerror(err),
+        err == ENOSPC ? "unavailable" : "io_error"));
+    return;
+  }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
       (ec && !is_http_error(ec))) {
     if (file_parser_ && route_->options.keep_partial_body) {
@@ -452,6 +466,8 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
     }
   }
   ServerContext& self_context = self->ctx_;
+  // Counted before the session can answer: shutdown waits for it.
+  if (producer && long_lived) ++self_context.life.live_streams;
   auto executor = self->stream_.get_executor();
   asio::post(executor, [self = std::move(self), result = std::move(result),
                         pipe]() mutable {
@@ -462,20 +478,26 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
   if (long_lived) {
     // Its own thread: an event stream must not hold a worker for hours.
     ServerContext& ctx = self_context;
-    ++ctx.life.live_streams;
-    std::thread([&ctx, pipe, producer = std::move(producer)] {
-      Status status;
-      try {
-        status = producer([&pipe](std::span<const std::byte> data) {
-          return pipe->write(data);
-        });
-      } catch (const std::exception& e) {
-        status =
-            internal_error(std::string("body producer failed: ") + e.what());
-      }
-      pipe->finish(std::move(status));
+    try {
+      std::thread([&ctx, pipe, producer = std::move(producer)] {
+        Status status;
+        try {
+          status = producer([&pipe](std::span<const std::byte> data) {
+            return pipe->write(data);
+          });
+        } catch (const std::exception& e) {
+          status =
+              internal_error(std::string("body producer failed: ") + e.what());
+        }
+        pipe->finish(std::move(status));
+        --ctx.life.live_streams;
+      }).detach();
+    } catch (const std::system_error& e) {
+      // No thread to be had: the stream ends (the client reconnects).
+      pipe->finish(unavailable_error(std::string("no thread for a stream: ") +
+                                     e.what()));
       --ctx.life.live_streams;
-    }).detach();
+    }
     return;
   }
   Status status;

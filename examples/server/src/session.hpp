@@ -104,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers and closes: the connection's framing is no longer trusted.
   void refuse(int status, std::string_view detail);
   void arm_write_deadline();
+  void watch_client();
   void on_response_written(ErrorCode ec, std::size_t n);
   void pull_stream();
   void on_stream_ready();

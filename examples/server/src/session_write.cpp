@@ -132,6 +132,7 @@ void Session::respond(Response response) {
                                self->bytes_written_ += n;
                                self->pull_stream();
                              });
+    if (streamed && long_lived_) watch_client();
     return;
   }
   message.body().data = body_.data();
@@ -159,6 +160,24 @@ void Session::refuse(int status, std::string_view detail) {
   }
   deadline_ = std::chrono::steady_clock::now() + kRefusalWriteTime;
   respond(problem_response(status, detail));
+}
+
+// A long-lived stream is only written to: the client closing its end is
+// seen as the socket turning readable with nothing to read, and ends the
+// stream (its producer's next probe fails) instead of waiting for a write.
+void Session::watch_client() {
+  stream_.socket().async_wait(
+      asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this()](ErrorCode ec) {
+        if (ec || !self->long_lived_ || self->phase_ != Phase::kWriting) {
+          return;
+        }
+        ErrorCode e;
+        if (self->stream_.socket().available(e) == 0 || e) {
+          if (self->pipe_) self->pipe_->cancel();
+          self->close_now();
+        }
+      });
 }
 
 void Session::on_response_written(ErrorCode ec, std::size_t n) {

@@ -110,6 +110,16 @@ Result<std::string> digest_file(const fs::path& file, const EVP_MD* md) {
   return std::string(reinterpret_cast<const char*>(out.data()), size);
 }
 
+Result<std::string> digest_bytes(std::string_view data, const EVP_MD* md) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int size = 0;
+  if (EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr) !=
+      1) {
+    return internal_error("cannot compute a digest");
+  }
+  return std::string(reinterpret_cast<const char*>(out.data()), size);
+}
+
 std::string hex_to_bytes(std::string_view hex) {
   std::string out;
   for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
@@ -120,6 +130,18 @@ std::string hex_to_bytes(std::string_view hex) {
 }
 
 }  // namespace
+
+bool permanent_hand_over_failure(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::kConflict:         // the batch stopped receiving
+    case ErrorCode::kInvalidArgument:  // the name is not usable
+    case ErrorCode::kNotFound:         // the batch is gone
+    case ErrorCode::kLimitExceeded:
+      return true;
+    default:
+      return false;
+  }
+}
 
 Result<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) {
@@ -273,11 +295,14 @@ Result<TusUpload> TusStore::load(const std::string& id) {
       u.job_id = job->to_number<RowId>();
       u.job_state = std::string(o.at("job_state").as_string());
     }
+    if (const auto* f = o.if_contains("failure"); f && f->is_string()) {
+      u.failure = std::string(f->as_string());
+    }
   } catch (const std::exception& e) {
     return corrupt_data_error("upload " + id +
                               ": its record is unreadable: " + e.what());
   }
-  if (u.job_id) {
+  if (u.job_id || !u.failure.empty()) {
     u.offset = u.length;
   } else {
     std::error_code size_ec;
@@ -302,6 +327,7 @@ Status TusStore::save(const TusUpload& u) {
     o["job_id"] = *u.job_id;
     o["job_state"] = u.job_state;
   }
+  if (!u.failure.empty()) o["failure"] = u.failure;
   const fs::path tmp = dir_ / (u.id + ".json.tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);
@@ -350,13 +376,29 @@ Result<TusUpload> TusStore::get(std::string_view id) {
   std::lock_guard guard(*lock);
   IMAGEBANK_ASSIGN_OR_RETURN(TusUpload u, load(key));
   if (u.expires_ms < now_ms()) return not_found_error("the upload expired");
+  if (u.complete() && !u.job_id && u.failure.empty()) {
+    // Every byte is here but the batch does not have it yet: a client must
+    // not read "complete" before it does.
+    IMAGEBANK_RETURN_IF_ERROR(hand_over(u, ""));
+  }
   return u;
 }
 
 Status TusStore::hand_over(TusUpload& u, const std::string& sha256) {
   const fs::path part = dir_ / (u.id + ".part");
-  IMAGEBANK_ASSIGN_OR_RETURN(
-      Job job, ingestor_.receive_upload(u.batch_id, part, u.name, sha256));
+  Result<Job> received =
+      ingestor_.receive_upload(u.batch_id, part, u.name, sha256);
+  if (!received.ok()) {
+    if (!permanent_hand_over_failure(received.status().code())) {
+      return received.status();
+    }
+    u.failure = received.status().message();
+    IMAGEBANK_RETURN_IF_ERROR(save(u));
+    std::error_code ec;
+    fs::remove(part, ec);
+    return {};
+  }
+  const Job& job = *received;
   u.job_id = job.id;
   u.job_state = std::string(job_state_name(job.state));
   IMAGEBANK_RETURN_IF_ERROR(save(u));
@@ -374,6 +416,7 @@ Result<TusUpload> TusStore::append(
   std::lock_guard guard(*lock);
   IMAGEBANK_ASSIGN_OR_RETURN(TusUpload u, load(key));
   if (u.expires_ms < now_ms()) return not_found_error("the upload expired");
+  if (!u.failure.empty()) return u;  // over: the route says why
   if (offset != u.offset) {
     return conflict_error("Upload-Offset is " + std::to_string(offset) +
                           " but the upload has " + std::to_string(u.offset) +
@@ -385,11 +428,15 @@ Result<TusUpload> TusStore::append(
   }
   if (checksum) {
     if (!chunk.complete) return u;  // cannot be checked: dropped
+    const EVP_MD* md =
+        checksum->algorithm == "sha256" ? EVP_sha256() : EVP_sha1();
     std::string digest;
-    if (checksum->algorithm == "sha256") {
+    if (chunk.size == 0) {
+      IMAGEBANK_ASSIGN_OR_RETURN(digest, digest_bytes("", md));
+    } else if (checksum->algorithm == "sha256" && !chunk.sha256.empty()) {
       digest = hex_to_bytes(chunk.sha256);
     } else {
-      IMAGEBANK_ASSIGN_OR_RETURN(digest, digest_file(chunk.path, EVP_sha1()));
+      IMAGEBANK_ASSIGN_OR_RETURN(digest, digest_file(chunk.path, md));
     }
     if (digest != checksum->digest) {
       *mismatch = true;
@@ -402,6 +449,14 @@ Result<TusUpload> TusStore::append(
       std::error_code ec;
       fs::rename(chunk.path, part, ec);  // the whole file in one PATCH
       if (ec) return io_error(part.string() + ": " + ec.message());
+      // As durable as an append: the client will not send these again.
+      const int fd = ::open(part.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fdatasync(fd) != 0) {
+        const int err = errno;
+        if (fd >= 0) ::close(fd);
+        return io_error(part.string() + ": " + std::strerror(err));
+      }
+      ::close(fd);
     } else {
       const int fd = ::open(part.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
       if (fd < 0) return io_error(part.string() + ": " + std::strerror(errno));
@@ -447,9 +502,21 @@ Status TusStore::remove(std::string_view id) {
 std::size_t TusStore::sweep() {
   std::vector<std::string> ids;
   std::error_code ec;
+  const auto old_enough = fs::file_time_type::clock::now() - expiry_;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const fs::path p = entry.path();
-    if (p.extension() == ".json") ids.push_back(p.stem().string());
+    const std::string name = p.filename().string();
+    if (p.extension() == ".json") {
+      ids.push_back(p.stem().string());
+      continue;
+    }
+    // A record being written when the server died, or bytes whose record
+    // was never written: nobody can ask for them.
+    std::error_code e;
+    const bool orphan = name.ends_with(".json.tmp") ||
+                        (p.extension() == ".part" &&
+                         !fs::exists(dir_ / (p.stem().string() + ".json"), e));
+    if (orphan && fs::last_write_time(p, e) < old_enough) fs::remove(p, e);
   }
   std::size_t removed = 0;
   const std::int64_t now = now_ms();
@@ -457,14 +524,23 @@ std::size_t TusStore::sweep() {
     auto lock = lock_for(id);
     std::lock_guard guard(*lock);
     Result<TusUpload> u = load(id);
-    if (!u.ok()) continue;
+    if (!u.ok()) {
+      // Unreadable: gone once it is as old as any upload may get.
+      std::error_code e;
+      if (fs::last_write_time(dir_ / (id + ".json"), e) < old_enough) {
+        fs::remove(dir_ / (id + ".part"), e);
+        fs::remove(dir_ / (id + ".json"), e);
+        ++removed;
+      }
+      continue;
+    }
     if (u->expires_ms < now) {
       fs::remove(dir_ / (id + ".part"), ec);
       fs::remove(dir_ / (id + ".json"), ec);
       ++removed;
       continue;
     }
-    if (u->offset == u->length && !u->job_id) {
+    if (u->complete() && !u->job_id && u->failure.empty()) {
       Status st = hand_over(*u, "");
       if (!st.ok()) {
         log(LogLevel::kWarning,

@@ -43,7 +43,15 @@ struct TusUpload {
   // Set once handed to the batch.
   std::optional<RowId> job_id;
   std::string job_state;
+  // Set when the batch refused it for good (it stopped receiving, the name
+  // is not usable): the upload is over, and this says why.
+  std::string failure;
+  bool complete() const noexcept { return offset == length; }
 };
+
+// Whether a hand-over that failed with `code` can never succeed (the batch
+// refused the file), as opposed to storage or catalog trouble (retried).
+bool permanent_hand_over_failure(ErrorCode code) noexcept;
 
 // Upload-Metadata: comma-separated "key base64value" pairs (the value may be
 // absent). invalid_argument for a malformed list, a repeated key or a value
@@ -72,7 +80,10 @@ class TusStore {
   Result<TusUpload> create(std::uint64_t length, RowId batch_id,
                            std::string name, std::string metadata,
                            std::string owner);
-  // not_found for an unknown (or expired and swept) id.
+  // not_found for an unknown (or expired and swept) id. An upload whose
+  // bytes are all in but whose hand-over failed is handed over again here:
+  // its error when that fails again (transient), or the upload with
+  // `failure` set (for good).
   Result<TusUpload> get(std::string_view id);
   // Appends the spooled chunk at `offset` (conflict when it is not the
   // upload's offset; limit_exceeded when it would pass the length). With a
@@ -86,8 +97,9 @@ class TusStore {
                            bool* mismatch);
   // Termination: the upload and its bytes are gone.
   Status remove(std::string_view id);
-  // Removes expired uploads; retries hand-overs that failed. Returns how
-  // many were removed.
+  // Removes expired uploads (and records that cannot be read, leftovers of
+  // a crash, once as old as the expiry); retries hand-overs that failed.
+  // Returns how many uploads were removed.
   std::size_t sweep();
 
   std::chrono::hours expiry() const noexcept { return expiry_; }
@@ -98,6 +110,8 @@ class TusStore {
   std::shared_ptr<std::mutex> lock_for(const std::string& id);
   Result<TusUpload> load(const std::string& id);
   Status save(const TusUpload& upload);
+  // Hands a complete upload to its batch. A permanent failure is recorded
+  // in the upload (and is not an error here); a transient one is returned.
   Status hand_over(TusUpload& upload, const std::string& sha256);
 
   std::filesystem::path dir_;

@@ -278,6 +278,8 @@ Result<Response> tus_create(Request& request, UploadContext& ctx) {
     return invalid_argument_error(
         "Upload-Metadata needs \"filename\" (or \"relativePath\")");
   }
+  // Refused now, not after the bytes came; kept as the batch will keep it.
+  IMAGEBANK_ASSIGN_OR_RETURN(name, normalize_upload_name(name));
   IMAGEBANK_RETURN_IF_ERROR(receiving_batch(ctx.bank, batch_id).status());
   IMAGEBANK_ASSIGN_OR_RETURN(
       TusUpload upload,
@@ -293,12 +295,30 @@ Result<Response> tus_create(Request& request, UploadContext& ctx) {
   return r;
 }
 
-Result<Response> tus_head(Request& request, UploadContext& ctx) {
-  if (auto refused = check_tus_version(request)) return *refused;
-  IMAGEBANK_RETURN_IF_ERROR(
-      ctx.auth.require(request, ApiScope::kUpload).status());
+// The upload of the path's id, if the request's key made it (an admin key
+// may reach any): not_found otherwise, as for an id that does not exist.
+Result<TusUpload> owned_upload(const Request& request, UploadContext& ctx) {
+  IMAGEBANK_ASSIGN_OR_RETURN(ApiKeyRecord key,
+                             ctx.auth.require(request, ApiScope::kUpload));
   IMAGEBANK_ASSIGN_OR_RETURN(TusUpload upload,
                              ctx.tus.get(*request.path_params.find("id")));
+  if (upload.owner != key.prefix &&
+      !api_scopes_allow(key.scopes, ApiScope::kAdmin)) {
+    return not_found_error("no such upload");
+  }
+  return upload;
+}
+
+// An upload its batch refused for good is over: 410 with the reason.
+Response gone(const TusUpload& upload) {
+  return tus_problem(
+      410, "the upload is over: its batch refused it: " + upload.failure);
+}
+
+Result<Response> tus_head(Request& request, UploadContext& ctx) {
+  if (auto refused = check_tus_version(request)) return *refused;
+  IMAGEBANK_ASSIGN_OR_RETURN(TusUpload upload, owned_upload(request, ctx));
+  if (!upload.failure.empty()) return gone(upload);
   Response r = Response::text(200, "");
   r.headers.set("Upload-Offset", std::to_string(upload.offset));
   r.headers.set("Upload-Length", std::to_string(upload.length));
@@ -315,9 +335,10 @@ Result<Response> tus_head(Request& request, UploadContext& ctx) {
 
 // Everything a PATCH is checked for before its body is read (and again
 // after, by the handler).
-Result<std::optional<UploadChecksum>> check_patch(const Request& request,
-                                                  UploadContext& ctx,
-                                                  std::uint64_t& offset) {
+Result<std::optional<UploadChecksum>> check_patch(
+    const Request& request, UploadContext& ctx, std::uint64_t& offset,
+    std::optional<Response>* over) {
+  // The key first: without one, nothing else about the request is told.
   IMAGEBANK_RETURN_IF_ERROR(
       ctx.auth.require(request, ApiScope::kUpload).status());
   const std::string* type = request.headers.find("Content-Type");
@@ -330,12 +351,28 @@ Result<std::optional<UploadChecksum>> check_patch(const Request& request,
   if (const std::string* c = request.headers.find("Upload-Checksum")) {
     IMAGEBANK_ASSIGN_OR_RETURN(checksum, parse_upload_checksum(*c));
   }
-  IMAGEBANK_ASSIGN_OR_RETURN(TusUpload upload,
-                             ctx.tus.get(*request.path_params.find("id")));
+  IMAGEBANK_ASSIGN_OR_RETURN(TusUpload upload, owned_upload(request, ctx));
+  if (!upload.failure.empty()) {
+    *over = gone(upload);
+    return checksum;
+  }
   if (upload.offset != offset) {
     return conflict_error("Upload-Offset is " + std::to_string(offset) +
                           " but the upload has " +
                           std::to_string(upload.offset) + " bytes");
+  }
+  // A body longer than what is left is refused before it is read.
+  if (const std::string* length = request.headers.find("Content-Length")) {
+    std::uint64_t n = 0;
+    const char* end = length->data() + length->size();
+    auto [p, ec] = std::from_chars(length->data(), end, n);
+    if (ec == std::errc() && p == end && n > upload.length - upload.offset) {
+      return limit_exceeded_error(
+          "the body (" + std::to_string(n) +
+          " bytes) passes the upload's "
+          "length: " +
+          std::to_string(upload.length - upload.offset) + " bytes are left");
+    }
   }
   return checksum;
 }
@@ -343,8 +380,10 @@ Result<std::optional<UploadChecksum>> check_patch(const Request& request,
 Result<Response> tus_patch(Request& request, UploadContext& ctx) {
   if (auto refused = check_tus_version(request)) return *refused;
   std::uint64_t offset = 0;
+  std::optional<Response> over;
   IMAGEBANK_ASSIGN_OR_RETURN(std::optional<UploadChecksum> checksum,
-                             check_patch(request, ctx, offset));
+                             check_patch(request, ctx, offset, &over));
+  if (over) return std::move(*over);
   UploadedFile empty;
   const UploadedFile* chunk = request.file_body();
   if (chunk == nullptr) chunk = &empty;
@@ -355,6 +394,7 @@ Result<Response> tus_patch(Request& request, UploadContext& ctx) {
   if (mismatch) {
     return tus_problem(460, "the body does not match its Upload-Checksum");
   }
+  if (!upload.failure.empty()) return gone(upload);
   Response r = Response::text(204, "");
   r.headers.set("Upload-Offset", std::to_string(upload.offset));
   r.headers.set("Upload-Expires", expires_header(upload.expires_ms));
@@ -367,8 +407,7 @@ Result<Response> tus_patch(Request& request, UploadContext& ctx) {
 
 Result<Response> tus_delete(Request& request, UploadContext& ctx) {
   if (auto refused = check_tus_version(request)) return *refused;
-  IMAGEBANK_RETURN_IF_ERROR(
-      ctx.auth.require(request, ApiScope::kUpload).status());
+  IMAGEBANK_RETURN_IF_ERROR(owned_upload(request, ctx).status());
   IMAGEBANK_RETURN_IF_ERROR(ctx.tus.remove(*request.path_params.find("id")));
   return Response::text(204, "");
 }
@@ -403,7 +442,9 @@ Status add_upload_routes(Router& router, UploadContext& ctx) {
   patch.before_body = [&ctx](Request& r) -> std::optional<Response> {
     if (auto refused = check_tus_version(r)) return refused;
     std::uint64_t offset = 0;
-    auto checked = check_patch(r, ctx, offset);
+    std::optional<Response> over;
+    auto checked = check_patch(r, ctx, offset, &over);
+    if (over) return over;
     if (checked.ok()) return std::nullopt;
     return tus_answer(checked.status());
   };

@@ -58,5 +58,18 @@ TEST(BodyPipe, CancelUnblocksTheProducer) {
   EXPECT_EQ(last.code(), ErrorCode::kUnavailable);
 }
 
+TEST(BodyPipe, AnEmptyWriteProbesForTheConsumer) {
+  BodyPipe pipe;
+  EXPECT_TRUE(pipe.write({}).ok());
+  std::string out;
+  bool done = true;
+  Status result;
+  pipe.take(out, done, result);
+  EXPECT_TRUE(out.empty());
+  EXPECT_FALSE(done);
+  pipe.cancel();
+  EXPECT_EQ(pipe.write({}).code(), ErrorCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace imagebank::server

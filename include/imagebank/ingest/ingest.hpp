@@ -116,6 +116,12 @@ struct UploadTarget {
   std::string season;
 };
 
+// A client's file name as receive_upload keeps it: Latin-1 becomes UTF-8,
+// backslashes '/', leading '/' are dropped; invalid_argument for an empty
+// name, one longer than 1 KiB, a control character, or an empty, "." or
+// ".." part. Front ends call it before accepting an upload's bytes.
+[[nodiscard]] Result<std::string> normalize_upload_name(std::string_view raw);
+
 // The source of batches made by Ingestor::open_upload_batch starts with it.
 inline constexpr std::string_view kUploadBatchSource = "upload:";
 // Whether the batch's files come from receive_upload (not from paths).

@@ -139,6 +139,22 @@ TEST_F(UploadTest, BadNamesBatchesAndFilesAreRefusedWithTheReason) {
   EXPECT_EQ(ingest->finish_upload(batch->id).status().code(),
             ErrorCode::kConflict);
 
+  // The size is the file's, also when the caller brings the SHA-256 (only
+  // the head is read then), and the limit holds for it.
+  std::vector<std::byte> big_bytes(300'000);
+  for (std::size_t i = 0; i < big_bytes.size(); ++i) {
+    big_bytes[i] = static_cast<std::byte>((i * 2654435761u) >> 13);
+  }
+  const auto big_file = spool("big", big_bytes);
+  const std::string big_sha = to_hex(sha256(big_bytes));
+  auto open_batch = ingest->open_upload_batch({});
+  ASSERT_TRUE(open_batch.ok()) << open_batch.status();
+  auto sized =
+      ingest->receive_upload(open_batch->id, big_file, "big.bin", big_sha);
+  ASSERT_TRUE(sized.ok()) << sized.status();
+  EXPECT_EQ(sized->bytes, big_bytes.size());
+  EXPECT_EQ(sized->sha256, big_sha);
+
   // A file over the limit is a failed job naming the limit.
   IngestOptions small = options();
   small.limits.max_file_bytes = 100;
@@ -151,6 +167,19 @@ TEST_F(UploadTest, BadNamesBatchesAndFilesAreRefusedWithTheReason) {
   EXPECT_EQ(big->state, JobState::kFailed);
   EXPECT_EQ(big->error.code(), ErrorCode::kLimitExceeded);
   EXPECT_NE(big->error.message().find("grande.jpg"), std::string::npos);
+  auto big_with_sha =
+      (*strict)->receive_upload(b2->id, big_file, "grande2.bin", big_sha);
+  ASSERT_TRUE(big_with_sha.ok()) << big_with_sha.status();
+  EXPECT_EQ(big_with_sha->state, JobState::kFailed);
+  EXPECT_EQ(big_with_sha->error.code(), ErrorCode::kLimitExceeded);
+
+  // Latin-1 Ç becomes UTF-8.
+  EXPECT_EQ(*normalize_upload_name("pasta\\sub/\xC7"
+                                   "ala.jpg"),
+            "pasta/sub/\xC3\x87"
+            "ala.jpg");
+  EXPECT_EQ(*normalize_upload_name("/a.jpg"), "a.jpg");
+  EXPECT_FALSE(normalize_upload_name("a/./b.jpg").ok());
 
   EXPECT_EQ(
       ingest->open_upload_batch({}, std::string(1025, 'x')).status().code(),

@@ -522,3 +522,93 @@ def test_carteira_refusals(server: Server, keys: dict[str, str]) -> None:
     for kwargs, status, reason in cases:
         r = post_carteira(server, keys["upload"], **kwargs)  # type: ignore[arg-type]
         assert r.status_code == status and reason in problem(r)["detail"], (kwargs, r.text)
+
+
+def test_tus_names_owners_and_uploads_their_batch_refused(
+        server: Server, up_bank: pathlib.Path, keys: dict[str, str]) -> None:
+    up = keys["upload"]
+    b = new_batch(server, up)
+    # A Latin-1 name is kept as UTF-8; a name the batch would refuse is
+    # refused before any byte is sent.
+    latin1 = base64.b64encode("Ação.jpg".encode("latin-1")).decode()
+    batch_meta = base64.b64encode(str(b["id"]).encode()).decode()
+    r = requests.post(url(server, "/api/v1/uploads"), timeout=10, headers=auth(
+        up, **TUS, **{"Upload-Length": "3", "Upload-Metadata": f"batch {batch_meta},filename {latin1}"}))
+    assert r.status_code == 201, r.text
+    loc = r.headers["Location"]
+    patch_headers = auth(up, **TUS, **{"Content-Type": "application/offset+octet-stream"})
+    r = requests.patch(url(server, loc), data=b"abc", headers={**patch_headers, "Upload-Offset": "0"},
+                       timeout=10)
+    assert r.status_code == 204, r.text
+    job = requests.get(url(server, f"/api/v1/batches/{b['id']}"), headers=auth(keys["read"]),
+                       timeout=10).json()
+    assert job["counts"]["total"] == 1
+    r = tus_create(server, up, 3, batch=str(b["id"]), filename="../fora.jpg")
+    assert r.status_code == 400 and ".." in r.json()["detail"]
+
+    # Only the key that made an upload (or an admin key) reaches it.
+    loc = tus_create(server, up, 10, batch=str(b["id"]), filename="T-1_02.jpg").headers["Location"]
+    other = make_key(up_bank, "k-other", "upload")
+    assert tus_head(server, other, loc).status_code == 404
+    r = requests.patch(url(server, loc), data=b"0123456789", timeout=10,
+                       headers={**auth(other, **TUS), "Content-Type": "application/offset+octet-stream",
+                                "Upload-Offset": "0"})
+    assert r.status_code == 404
+    assert requests.delete(url(server, loc), headers=auth(other, **TUS), timeout=10).status_code == 404
+    admin = make_key(up_bank, "k-admin", "admin")
+    assert tus_head(server, admin, loc).status_code == 200
+
+    # An empty PATCH with the checksum of nothing is fine (sha256 and sha1).
+    for algorithm, empty in [("sha256", hashlib.sha256(b"").digest()), ("sha1", hashlib.sha1(b"").digest())]:
+        r = requests.patch(url(server, loc), data=b"", timeout=10, headers={
+            **patch_headers, "Upload-Offset": "0",
+            "Upload-Checksum": f"{algorithm} {base64.b64encode(empty).decode()}"})
+        assert r.status_code == 204 and r.headers["Upload-Offset"] == "0", (algorithm, r.text)
+    # A body longer than what is left: 413 from the header alone.
+    head = (f"PATCH {loc} HTTP/1.1\r\nHost: t\r\nTus-Resumable: 1.0.0\r\nAuthorization: Bearer {up}\r\n"
+            "Content-Type: application/offset+octet-stream\r\nUpload-Offset: 0\r\n"
+            "Content-Length: 11\r\n\r\n")
+    early = raw(server, head)
+    assert early is not None and early.status == 413
+
+    # The batch stops receiving mid-upload: the last PATCH is 410 with the
+    # reason, and so is every later HEAD (no client may read "complete").
+    r = requests.patch(url(server, loc), data=b"01234", headers={**patch_headers, "Upload-Offset": "0"},
+                       timeout=10)
+    assert r.status_code == 204
+    assert requests.post(url(server, f"/api/v1/batches/{b['id']}/finish"), headers=auth(up),
+                         timeout=10).status_code == 200
+    r = requests.patch(url(server, loc), data=b"56789", headers={**patch_headers, "Upload-Offset": "5"},
+                       timeout=10)
+    assert r.status_code == 410 and "no longer receives" in r.json()["detail"], r.text
+    assert tus_head(server, up, loc).status_code == 410
+    r = requests.patch(url(server, loc), data=b"x", headers={**patch_headers, "Upload-Offset": "10"},
+                       timeout=10)
+    assert r.status_code == 410
+
+
+def test_event_streams_are_capped(server_bin: str, up_bank: pathlib.Path, keys: dict[str, str]) -> None:
+    s = Server(server_bin, up_bank, "--workers", "0", "--max-event-streams", "2")
+    try:
+        b = new_batch(s, keys["upload"])
+        target = url(s, f"/api/v1/batches/{b['id']}/events")
+        streams = [requests.get(target, headers=auth(keys["read"]), stream=True, timeout=10)
+                   for _ in range(2)]
+        assert [r.status_code for r in streams] == [200, 200]
+        r = requests.get(target, headers=auth(keys["read"]), timeout=10)
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+        streams[0].close()
+        # A closed stream's thread ends at its next write (a keep-alive
+        # comment at the latest): a slot comes back.
+        until = time.monotonic() + 30
+        while True:
+            r = requests.get(target, headers=auth(keys["read"]), stream=True, timeout=10)
+            if r.status_code == 200:
+                r.close()
+                break
+            assert time.monotonic() < until, "no stream slot came back"
+            time.sleep(0.5)
+        streams[1].close()
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
