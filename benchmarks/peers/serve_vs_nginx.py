@@ -249,7 +249,7 @@ def main() -> None:
               f"imagebank p99 {med['imagebank']['p99']:.2f} ms (goal <= 5 ms)")
         print(f"on demand: 100 concurrent requests for a missing zoom AVIF -> {encodes} encode(s), "
               f"{distinct} distinct body(ies), {failed} failed (goal: 1, 1, 0)")
-        print("uploads (tus vs cp): not measured, the server has no upload endpoints yet")
+        print("uploads (tus vs cp): benchmarks/peers/upload_vs_cp.py")
         print(json.dumps({"median": med, "ratio_rps": ratio, "on_demand_encodes": encodes}))
     finally:
         shutil.rmtree(work, ignore_errors=True)
