@@ -84,7 +84,8 @@ struct Upload {
 Result<Response> post_carteira(Request& request, Bank& bank, Auth& auth,
                                const fs::path& spool_dir,
                                std::atomic<std::uint64_t>& serial) {
-  IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kUpload).status());
+  IMAGEBANK_ASSIGN_OR_RETURN(const ApiKeyRecord key,
+                             auth.require(request, ApiScope::kUpload));
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   const std::string* type = request.headers.find("Content-Type");
   IMAGEBANK_ASSIGN_OR_RETURN(const std::string boundary,
@@ -190,8 +191,6 @@ Result<Response> post_carteira(Request& request, Bank& bank, Auth& auth,
     IMAGEBANK_ASSIGN_OR_RETURN(reconcile,
                                parse_query_bool(it->second, "reconcile"));
   }
-  IMAGEBANK_ASSIGN_OR_RETURN(const ApiKeyRecord key,
-                             auth.require(request, ApiScope::kUpload));
   options.actor = "api:" + key.name;
   IMAGEBANK_ASSIGN_OR_RETURN(CarteiraImportResult result,
                              bank.import_carteira(up.file, options));

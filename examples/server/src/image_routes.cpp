@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "api_support.hpp"
+#include "imagebank/hash/perceptual.hpp"
 #include "problem.hpp"
 
 namespace imagebank::server {
@@ -156,14 +157,7 @@ std::int64_t now_unix_s() {
 // near-identical shots lists the first ones).
 constexpr std::size_t kMaxListedNearDuplicates = 1000;
 
-std::string hex64(std::uint64_t v) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, v >>= 4)
-    out[static_cast<std::size_t>(i)] = kHex[v & 15];
-  return out;
-}
-
+// The PDQ bytes are big-endian: their hex is pdq_to_hex()'s form.
 std::string hex_bytes(const PdqBytes& bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
@@ -193,8 +187,8 @@ Result<Response> image_record(Request& request, Bank& bank,
   }
   body["variants"] = std::move(stored);
   IMAGEBANK_ASSIGN_OR_RETURN(body["urls"], image_urls(img.id, images, auth));
-  body["hashes"] = boost::json::object{{"phash", hex64(img.phash)},
-                                       {"dhash", hex64(img.dhash)},
+  body["hashes"] = boost::json::object{{"phash", hash_to_hex(img.phash)},
+                                       {"dhash", hash_to_hex(img.dhash)},
                                        {"pdq", hex_bytes(img.pdq)},
                                        {"pdq_quality", img.pdq_quality}};
   // Its near duplicates, from either side of each pair, named from here.

@@ -480,16 +480,7 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
     ServerContext& ctx = self_context;
     try {
       std::thread([&ctx, pipe, producer = std::move(producer)] {
-        Status status;
-        try {
-          status = producer([&pipe](std::span<const std::byte> data) {
-            return pipe->write(data);
-          });
-        } catch (const std::exception& e) {
-          status =
-              internal_error(std::string("body producer failed: ") + e.what());
-        }
-        pipe->finish(std::move(status));
+        run_producer(producer, *pipe);
         --ctx.life.live_streams;
       }).detach();
     } catch (const std::system_error& e) {
@@ -500,14 +491,18 @@ void Session::run_on_worker(std::shared_ptr<Session> self) {
     }
     return;
   }
+  run_producer(producer, *pipe);
+}
+
+void Session::run_producer(const BodyProducer& producer, BodyPipe& pipe) {
   Status status;
   try {
     status = producer(
-        [&pipe](std::span<const std::byte> data) { return pipe->write(data); });
+        [&pipe](std::span<const std::byte> data) { return pipe.write(data); });
   } catch (const std::exception& e) {
     status = internal_error(std::string("body producer failed: ") + e.what());
   }
-  pipe->finish(std::move(status));
+  pipe.finish(std::move(status));
 }
 
 }  // namespace imagebank::server

@@ -94,6 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_body(ErrorCode ec);
   void dispatch();
   static void run_on_worker(std::shared_ptr<Session> self);
+  // Runs a streamed body's producer into `pipe` and finishes it (an
+  // exception becomes an internal error).
+  static void run_producer(const BodyProducer& producer, BodyPipe& pipe);
   bool has_body() const noexcept {
     return framing_.chunked || framing_.content_length > 0;
   }

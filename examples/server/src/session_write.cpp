@@ -58,9 +58,7 @@ void Session::respond(Result<Response> result) {
     auto pipe = std::make_shared<BodyPipe>();
     const bool queued =
         ctx_.workers.try_submit([pipe, produce = std::move(stream->produce)] {
-          pipe->finish(produce([&pipe](std::span<const std::byte> data) {
-            return pipe->write(data);
-          }));
+          run_producer(produce, *pipe);
         });
     if (!queued) {
       Response busy = problem_response(503, "the server is busy; retry");

@@ -362,11 +362,11 @@ Result<std::optional<UploadChecksum>> check_patch(
                           std::to_string(upload.offset) + " bytes");
   }
   // A body longer than what is left is refused before it is read.
-  if (const std::string* length = request.headers.find("Content-Length")) {
-    std::uint64_t n = 0;
-    const char* end = length->data() + length->size();
-    auto [p, ec] = std::from_chars(length->data(), end, n);
-    if (ec == std::errc() && p == end && n > upload.length - upload.offset) {
+  // (The session has checked its framing: it is a number when present.)
+  if (request.headers.contains("Content-Length")) {
+    IMAGEBANK_ASSIGN_OR_RETURN(const std::uint64_t n,
+                               header_number(request, "Content-Length"));
+    if (n > upload.length - upload.offset) {
       return limit_exceeded_error(
           "the body (" + std::to_string(n) +
           " bytes) passes the upload's "
