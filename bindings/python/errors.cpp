@@ -6,6 +6,8 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -37,7 +39,9 @@ void init_errors(py::module_&) {
       ErrorCode::kLimitExceeded,   ErrorCode::kIoError,
       ErrorCode::kUnavailable,     ErrorCode::kConflict,
       ErrorCode::kInternal,        ErrorCode::kDeadlineExceeded,
-      ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied};
+      ErrorCode::kUnauthenticated, ErrorCode::kPermissionDenied,
+      ErrorCode::kRateLimited,     ErrorCode::kQuotaExhausted,
+      ErrorCode::kRefused};
   for (const py::handle cls : errors.attr("__dict__").attr("values")()) {
     if (!PyType_Check(cls.ptr()) ||
         !PyObject_IsSubclass(cls.ptr(), base.ptr()) ||
@@ -72,6 +76,14 @@ void init_exports(py::module_& m) {
 }
 
 void throw_status(const Status& status) {
+  if (status.retry_after()) {
+    // The instance carries the delay, so it is made here rather than by
+    // PyErr_SetString.
+    py::object error = *error_instance(status);
+    PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())),
+                    error.ptr());
+    throw py::error_already_set();
+  }
   const auto it = classes().find(status.code());
   PyObject* type = it == classes().end() ? g_error : it->second;
   PyErr_SetString(type, status.message().c_str());
@@ -86,16 +98,30 @@ std::optional<ErrorObject> error_instance(const Status& status) {
   if (status.ok()) return std::nullopt;
   const auto it = classes().find(status.code());
   py::handle type(it == classes().end() ? g_error : it->second);
-  return py::reinterpret_steal<ErrorObject>(type(status.message()).release());
+  auto error =
+      py::reinterpret_steal<ErrorObject>(type(status.message()).release());
+  if (const auto delay = status.retry_after()) {
+    error.attr("retry_after") = static_cast<double>(delay->count()) / 1000.0;
+  }
+  return error;
 }
 
 Status status_of(const ErrorObject& error) {
   const std::string code = py::str(error.attr("code"));
   const std::optional<ErrorCode> known = parse_error_code(code);
   // The base class (code "error") or a code this build lacks: internal.
-  return Status(
+  Status status(
       known && *known != ErrorCode::kOk ? *known : ErrorCode::kInternal,
       py::str(error));
+  const py::object delay = py::getattr(error, "retry_after", py::none());
+  if (!delay.is_none()) {
+    const double seconds = delay.cast<double>();
+    if (seconds >= 0 && seconds < 1e9) {
+      status = status.with_retry_after(std::chrono::milliseconds(
+          static_cast<std::int64_t>(seconds * 1000.0 + 0.5)));
+    }
+  }
+  return status;
 }
 
 }  // namespace imagebank::python

@@ -25,5 +25,6 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_serve(m);
   imagebank::python::init_bank(m);
   imagebank::python::init_ingest(m);
+  imagebank::python::init_vision(m);
   imagebank::python::init_exports(m);
 }

@@ -17,6 +17,9 @@ from imagebank.errors import IoError
 from imagebank.errors import LimitExceededError
 from imagebank.errors import NotFoundError
 from imagebank.errors import PermissionDeniedError
+from imagebank.errors import QuotaExhaustedError
+from imagebank.errors import RateLimitedError
+from imagebank.errors import RefusedError
 from imagebank.errors import UnauthenticatedError
 from imagebank.errors import UnavailableError
 from imagebank.errors import UnsupportedFormatError
@@ -28,7 +31,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'ReconcileReport', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'variant_key', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -2184,6 +2187,221 @@ class ReconcileReport:
     @property
     def still_unmatched(self) -> int:
         ...
+class VisionRequest:
+    """
+    What an analyzer is asked for.
+    """
+    locale: str
+    want_items: bool
+    def __init__(self, *, locale: str = 'pt-BR', want_items: bool = True, schema_version: typing.SupportsInt | typing.SupportsIndex = 1, timeout: typing.SupportsFloat | typing.SupportsIndex = 60.0) -> None:
+        ...
+    @property
+    def schema_version(self) -> int:
+        ...
+    @schema_version.setter
+    def schema_version(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def timeout(self) -> float:
+        ...
+class VisionColor:
+    """
+    A colour: its pt-BR name, hex and share.
+    """
+    __hash__: typing.ClassVar[None] = None
+    hex: str
+    name: str
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, name: str, hex: str = '', share: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def share(self) -> float:
+        ...
+    @share.setter
+    def share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class VisionItem:
+    """
+    One piece of a look photo, with its box.
+    """
+    __hash__: typing.ClassVar[None] = None
+    label: str
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, *, label: str = '', box: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"] = [0.0, 0.0, 0.0, 0.0], colors: collections.abc.Sequence[VisionColor] = [], attributes: collections.abc.Mapping[str, str] = {}, confidence: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> None:
+        ...
+    @property
+    def attributes(self) -> dict[str, str]:
+        ...
+    @attributes.setter
+    def attributes(self, arg0: collections.abc.Mapping[str, str]) -> None:
+        ...
+    @property
+    def box(self) -> typing.Annotated[list[float], "FixedSize(4)"]:
+        ...
+    @box.setter
+    def box(self, arg0: typing.Annotated[collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], "FixedSize(4)"]) -> None:
+        ...
+    @property
+    def colors(self) -> list[VisionColor]:
+        ...
+    @colors.setter
+    def colors(self, arg0: collections.abc.Sequence[VisionColor]) -> None:
+        ...
+    @property
+    def confidence(self) -> float:
+        ...
+    @confidence.setter
+    def confidence(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class PhotoQuality:
+    """
+    What a pixel analyzer measured of the photo.
+    """
+    __hash__: typing.ClassVar[None] = None
+    background_hex: str
+    white_background: bool
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self) -> None:
+        ...
+    @property
+    def border_uniformity(self) -> float:
+        ...
+    @border_uniformity.setter
+    def border_uniformity(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def clipped_highlights(self) -> float:
+        ...
+    @clipped_highlights.setter
+    def clipped_highlights(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def clipped_shadows(self) -> float:
+        ...
+    @clipped_shadows.setter
+    def clipped_shadows(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def foreground_share(self) -> float:
+        ...
+    @foreground_share.setter
+    def foreground_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sharpness(self) -> float:
+        ...
+    @sharpness.setter
+    def sharpness(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def white_border_share(self) -> float:
+        ...
+    @white_border_share.setter
+    def white_border_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class VisionResult:
+    """
+    What an analyzer said about one photo.
+    """
+    __hash__: typing.ClassVar[None] = None
+    blurhash: str
+    description: str
+    garment_type: str
+    material: str
+    model: str
+    provider: str
+    quality: PhotoQuality | None
+    raw_json: str
+    style: str
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, *, provider: str = '', model: str = '') -> None:
+        ...
+    @property
+    def colors(self) -> list[VisionColor]:
+        ...
+    @colors.setter
+    def colors(self, arg0: collections.abc.Sequence[VisionColor]) -> None:
+        ...
+    @property
+    def confidence(self) -> float:
+        ...
+    @confidence.setter
+    def confidence(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def input_tokens(self) -> int:
+        ...
+    @input_tokens.setter
+    def input_tokens(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def items(self) -> list[VisionItem]:
+        ...
+    @items.setter
+    def items(self, arg0: collections.abc.Sequence[VisionItem]) -> None:
+        ...
+    @property
+    def output_tokens(self) -> int:
+        ...
+    @output_tokens.setter
+    def output_tokens(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tags(self) -> list[str]:
+        ...
+    @tags.setter
+    def tags(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class VisionImage:
+    """
+    A photo as analyzers receive it: upright, sRGB, long side at most VISION_MAX_SIDE, as a JPEG and as RGB pixels.
+    """
+    def __init__(self, sha256: str, jpeg: typing_extensions.Buffer, *, name: str = '', width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, rgb: typing_extensions.Buffer | None = None) -> None:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def jpeg(self) -> bytes:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+    @property
+    def rgb(self) -> bytes:
+        ...
+    @property
+    def sha256(self) -> str:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class VisionAnalyzer:
+    """
+    Describes photos. Subclass it in Python to plug in your own model: implement provider(), model() and analyze(image, request) -> VisionResult, and raise imagebank errors (RateLimitedError with retry_after, QuotaExhaustedError, RefusedError, UnavailableError, ...) so the chain can act on them.
+    """
+    def __init__(self) -> None:
+        ...
+    def analyze(self, image: VisionImage, request: VisionRequest) -> VisionResult:
+        """
+        Describes one photo; raises the failure's imagebank error.
+        """
+    def analyze_batch(self, images: collections.abc.Sequence[VisionImage], request: VisionRequest) -> list[VisionResult | imagebank.errors.Error]:
+        """
+        Describes several photos in one exchange where the service allows it: a VisionResult or the photo's error, in order.
+        """
+    def max_batch(self) -> int:
+        ...
+    def model(self) -> str:
+        ...
+    def provider(self) -> str:
+        ...
 def _log(level: str, message: str) -> None:
     """
     Write a record through imagebank's sink (as the library itself does).
@@ -2326,6 +2544,10 @@ def log_level() -> str:
     """
     The current minimum level.
     """
+def main_color(result: VisionResult) -> str:
+    """
+    The first colour's name, or "".
+    """
 def make_memory_blob_store() -> BlobStore:
     """
     A fresh in-memory store (uri 'memory:').
@@ -2382,6 +2604,10 @@ def open_sqlite_catalog(path: str | bytes | os.PathLike[str] | os.PathLike[bytes
     """
     Opens (creating and migrating) a SQLite catalog.
     """
+def open_vision_analyzer(uri: str, *, env: collections.abc.Mapping[str, str] | None = None, verify_tls: bool = True, ca_file: str = '') -> VisionAnalyzer:
+    """
+    The analyzer a URI names: openai://MODEL, gemini://MODEL, google-vision://, offline:// (endpoint=, timeout_ms=, key_env= and the provider's own parameters). `env` replaces the process environment for API keys.
+    """
 def original_blob_key(sha256: str, extension: str) -> str:
     """
     'originals/ab/cd/<sha256>.<extension>'.
@@ -2407,6 +2633,14 @@ def parse_formats(formats: str) -> list[str]:
 def parse_s3_uri(uri: str) -> S3Options:
     """
     S3Options from 's3://bucket/prefix?endpoint=...&region=...'; raises InvalidArgumentError naming the problem.
+    """
+def parse_vision_list(list: str) -> list[str]:
+    """
+    The URIs of a --vision list ("openai,gemini,offline").
+    """
+def parse_vision_uri(uri: str) -> tuple[str, str, dict[str, str]]:
+    """
+    (provider, model, params) of an analyzer URI; percent-escapes decoded.
     """
 def pdq(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> tuple[bytes, int]:
     """
@@ -2441,6 +2675,10 @@ def phash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, 
 def pillow_grey(image: Image) -> Image:
     """
     Pillow's convert('L') of decoded pixels (L, LA, RGB or RGBA).
+    """
+def prepare_vision_image(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, sha256: str = '', limits: Limits | None = None) -> VisionImage:
+    """
+    Decodes a photo (shrink-on-load, upright, sRGB), fits it inside VISION_MAX_SIDE and encodes the JPEG services are sent. `sha256` is the original's (computed when empty).
     """
 def probe(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, limits: Limits | None = None) -> ImageInfo:
     """
@@ -2524,9 +2762,17 @@ def validate_preset(preset: Preset) -> None:
     """
     Raises InvalidArgumentError naming the problem if make_variants would refuse the preset (bad name, no box, sizes over 16384, ...).
     """
+def validate_vision_result(result: VisionResult) -> None:
+    """
+    Raises CorruptDataError when a result breaks the analyzer contract (too many items, a box outside the picture, a share outside 0..1, ...).
+    """
 def variant_key(sha256: str, preset: str, format: str) -> str:
     """
     Storage key of a variant made with the default settings.
+    """
+def vision_schemes() -> list[str]:
+    """
+    The providers open_vision_analyzer knows.
     """
 def windows1252_to_utf8(data: bytes) -> str:
     """
@@ -2547,4 +2793,6 @@ JOB_DUPLICATE: imagebank.states.JobState
 JOB_FAILED: imagebank.states.JobState
 JOB_LEASED: imagebank.states.JobState
 JOB_RECEIVED: imagebank.states.JobState
+VISION_MAX_SIDE: int = 1024
+VISION_SCHEMA_VERSION: int = 1
 __version__: str = '0.1.0'

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 
 class Error(Exception):
-    """Base class of every imagebank error."""
+    """Base class of every imagebank error.
+
+    ``retry_after`` is the delay in seconds the failing service asked for
+    before another attempt, or None when it named none.
+    """
 
     code: str = "error"
+    retry_after: float | None = None
 
 
 class InvalidArgumentError(Error, ValueError):
@@ -93,6 +98,27 @@ class PermissionDeniedError(Error, PermissionError):
     code = "permission_denied"
 
 
+class RateLimitedError(Error):
+    """A service asks the caller to slow down (HTTP 429); ``retry_after``
+    says for how long when the service named a delay."""
+
+    code = "rate_limited"
+
+
+class QuotaExhaustedError(Error):
+    """A service's quota is used up: retrying soon will not help; fall back
+    to another service."""
+
+    code = "quota_exhausted"
+
+
+class RefusedError(Error):
+    """A service declined the request on its content policy; the same input
+    will be refused again."""
+
+    code = "refused"
+
+
 __all__ = [
     "ConflictError",
     "CorruptDataError",
@@ -104,6 +130,9 @@ __all__ = [
     "LimitExceededError",
     "NotFoundError",
     "PermissionDeniedError",
+    "QuotaExhaustedError",
+    "RateLimitedError",
+    "RefusedError",
     "UnauthenticatedError",
     "UnavailableError",
     "UnsupportedFormatError",

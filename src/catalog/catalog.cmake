@@ -3,4 +3,5 @@ target_sources(imagebank_catalog PRIVATE
   catalog/api_keys.cpp
   catalog/jobs.cpp
   catalog/memory_blob_store.cpp
-  catalog/types.cpp)
+  catalog/types.cpp
+  catalog/vision.cpp)

@@ -1,5 +1,6 @@
 #include "imagebank/core/status.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -36,6 +37,12 @@ std::string_view code_name(ErrorCode code) noexcept {
       return "unauthenticated";
     case ErrorCode::kPermissionDenied:
       return "permission_denied";
+    case ErrorCode::kRateLimited:
+      return "rate_limited";
+    case ErrorCode::kQuotaExhausted:
+      return "quota_exhausted";
+    case ErrorCode::kRefused:
+      return "refused";
   }
   return "internal";
 }
@@ -47,7 +54,8 @@ std::optional<ErrorCode> parse_error_code(std::string_view name) noexcept {
         ErrorCode::kLimitExceeded, ErrorCode::kIoError, ErrorCode::kUnavailable,
         ErrorCode::kConflict, ErrorCode::kInternal,
         ErrorCode::kDeadlineExceeded, ErrorCode::kUnauthenticated,
-        ErrorCode::kPermissionDenied}) {
+        ErrorCode::kPermissionDenied, ErrorCode::kRateLimited,
+        ErrorCode::kQuotaExhausted, ErrorCode::kRefused}) {
     if (code_name(c) == name) return c;
   }
   return std::nullopt;
@@ -57,7 +65,8 @@ Status::Status(ErrorCode code, std::string message) {
   // An "error" with code kOk would be an OK status carrying a message; keep
   // the invariant that OK means no payload.
   if (code != ErrorCode::kOk) {
-    rep_ = std::make_shared<const Rep>(Rep{code, std::move(message)});
+    rep_ = std::make_shared<const Rep>(
+        Rep{code, std::move(message), std::nullopt});
   }
 }
 
@@ -71,7 +80,22 @@ Status Status::with_context(std::string_view context) const {
   std::string message(context);
   message += ": ";
   message += rep_->message;
-  return Status(rep_->code, std::move(message));
+  Status out(rep_->code, std::move(message));
+  if (rep_->retry_after) return out.with_retry_after(*rep_->retry_after);
+  return out;
+}
+
+std::optional<std::chrono::milliseconds> Status::retry_after() const noexcept {
+  return rep_ ? rep_->retry_after : std::nullopt;
+}
+
+Status Status::with_retry_after(std::chrono::milliseconds delay) const {
+  if (ok()) return *this;
+  Status out;
+  out.rep_ = std::make_shared<const Rep>(
+      Rep{rep_->code, rep_->message,
+          std::max(delay, std::chrono::milliseconds(0))});
+  return out;
 }
 
 std::string Status::to_string() const {
@@ -121,6 +145,15 @@ Status unauthenticated_error(std::string message) {
 }
 Status permission_denied_error(std::string message) {
   return Status(ErrorCode::kPermissionDenied, std::move(message));
+}
+Status rate_limited_error(std::string message) {
+  return Status(ErrorCode::kRateLimited, std::move(message));
+}
+Status quota_exhausted_error(std::string message) {
+  return Status(ErrorCode::kQuotaExhausted, std::move(message));
+}
+Status refused_error(std::string message) {
+  return Status(ErrorCode::kRefused, std::move(message));
 }
 
 namespace detail {

@@ -110,7 +110,11 @@ int http_status(ErrorCode code) noexcept {
     case ErrorCode::kUnsupportedFormat:
       return 415;
     case ErrorCode::kCorruptData:
+    case ErrorCode::kRefused:
       return 422;
+    case ErrorCode::kRateLimited:
+    case ErrorCode::kQuotaExhausted:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kDeadlineExceeded:

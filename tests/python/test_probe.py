@@ -110,6 +110,9 @@ def test_error_hierarchy():
         imagebank.DeadlineExceededError: "deadline_exceeded",
         imagebank.UnauthenticatedError: "unauthenticated",
         imagebank.PermissionDeniedError: "permission_denied",
+        imagebank.RateLimitedError: "rate_limited",
+        imagebank.QuotaExhaustedError: "quota_exhausted",
+        imagebank.RefusedError: "refused",
     }
     for cls, code in codes.items():
         assert issubclass(cls, imagebank.Error)

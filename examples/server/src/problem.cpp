@@ -21,7 +21,8 @@ constexpr auto kCodes = std::to_array<ErrorCode>(
      ErrorCode::kUnsupportedFormat, ErrorCode::kLimitExceeded,
      ErrorCode::kUnavailable, ErrorCode::kConflict, ErrorCode::kInternal,
      ErrorCode::kDeadlineExceeded, ErrorCode::kUnauthenticated,
-     ErrorCode::kPermissionDenied});
+     ErrorCode::kPermissionDenied, ErrorCode::kRateLimited,
+     ErrorCode::kQuotaExhausted, ErrorCode::kRefused});
 
 // HTTP-level refusals whose status no code maps to.
 constexpr auto kExtraStatusCode = std::to_array<std::pair<int, ErrorCode>>({

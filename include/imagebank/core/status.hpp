@@ -5,6 +5,7 @@
 // to a user as it is. Statuses are cheap to copy when OK (no allocation).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -37,6 +38,15 @@ enum class ErrorCode : int {
   // The caller is known but may not do this, or its signed URL does not
   // match (HTTP 403).
   kPermissionDenied,
+  // A service asks the caller to slow down; Status::retry_after says for how
+  // long when the service named a delay (HTTP 429).
+  kRateLimited,
+  // A service's quota (per day, per billing account) is used up: retrying
+  // soon will not help; fall back to another service.
+  kQuotaExhausted,
+  // A service declined the request on its content policy (a vision model's
+  // refusal, a blocked prompt). The same input will be refused again.
+  kRefused,
 };
 
 // "ok", "invalid_argument", "not_found", ... ("internal" for unknown values).
@@ -58,6 +68,13 @@ class [[nodiscard]] Status {
   // the input that failed when an error crosses from a parser to its caller.
   Status with_context(std::string_view context) const;
 
+  // The delay the failing service asked for before another attempt
+  // (rate_limited, unavailable); nullopt when it named none (or OK).
+  std::optional<std::chrono::milliseconds> retry_after() const noexcept;
+  // A copy carrying `delay` as its retry_after (negative delays read as 0);
+  // OK stays OK. with_context keeps it.
+  Status with_retry_after(std::chrono::milliseconds delay) const;
+
   // "ok" or "<code_name>: <message>".
   std::string to_string() const;
 
@@ -72,6 +89,7 @@ class [[nodiscard]] Status {
   struct Rep {
     ErrorCode code;
     std::string message;
+    std::optional<std::chrono::milliseconds> retry_after;
   };
   // Shared and immutable: copying an error status never reallocates.
   std::shared_ptr<const Rep> rep_;
@@ -92,5 +110,8 @@ Status internal_error(std::string message);
 Status deadline_exceeded_error(std::string message);
 Status unauthenticated_error(std::string message);
 Status permission_denied_error(std::string message);
+Status rate_limited_error(std::string message);
+Status quota_exhausted_error(std::string message);
+Status refused_error(std::string message);
 
 }  // namespace imagebank

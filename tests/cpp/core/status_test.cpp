@@ -39,6 +39,10 @@ TEST(Status, FactoriesCarryTheirCode) {
        "unauthenticated"},
       {permission_denied_error("m"), ErrorCode::kPermissionDenied,
        "permission_denied"},
+      {rate_limited_error("m"), ErrorCode::kRateLimited, "rate_limited"},
+      {quota_exhausted_error("m"), ErrorCode::kQuotaExhausted,
+       "quota_exhausted"},
+      {refused_error("m"), ErrorCode::kRefused, "refused"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(c.status.ok());
@@ -48,6 +52,25 @@ TEST(Status, FactoriesCarryTheirCode) {
     EXPECT_EQ(c.status.to_string(), std::string(c.name) + ": m");
     EXPECT_EQ(parse_error_code(c.name), c.code) << c.name;
   }
+}
+
+TEST(Status, RetryAfterIsCarriedThroughContext) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(ok_status().retry_after(), std::nullopt);
+  EXPECT_TRUE(ok_status().with_retry_after(milliseconds(5)).ok());
+  const Status plain = rate_limited_error("slow down");
+  EXPECT_EQ(plain.retry_after(), std::nullopt);
+  const Status delayed = plain.with_retry_after(milliseconds(1500));
+  EXPECT_EQ(delayed.retry_after(), milliseconds(1500));
+  EXPECT_EQ(delayed.code(), ErrorCode::kRateLimited);
+  EXPECT_EQ(delayed.message(), "slow down");
+  EXPECT_EQ(plain.retry_after(), std::nullopt);  // the original is unchanged
+  const Status named = delayed.with_context("openai");
+  EXPECT_EQ(named.message(), "openai: slow down");
+  EXPECT_EQ(named.retry_after(), milliseconds(1500));
+  EXPECT_EQ(
+      unavailable_error("x").with_retry_after(milliseconds(-3)).retry_after(),
+      milliseconds(0));
 }
 
 TEST(Status, CodeNamesParseBack) {

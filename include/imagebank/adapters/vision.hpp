@@ -1,0 +1,87 @@
+// The vision analyzers imagebank ships, opened from a URI:
+//
+//   openai://gpt-4o-mini?detail=low        OpenAI Chat Completions
+//   gemini://gemini-2.5-flash              Google Gemini generateContent
+//   google-vision://                       Google Cloud Vision images:annotate
+//   offline://                             the offline analyzer (no network)
+//
+// Query parameters every remote provider takes:
+//   endpoint=http://127.0.0.1:8080  an OpenAI-compatible or self-hosted
+//                                   server (and the tests' fake servers);
+//                                   default: the provider's public service
+//   timeout_ms=60000                the whole call
+//   key_env=NAME                    the environment variable holding the key
+//                                   (default OPENAI_API_KEY, GEMINI_API_KEY,
+//                                   GOOGLE_API_KEY)
+// and the provider's own (openai: detail=low|high|auto, max_tokens=N).
+// An unknown parameter, an unknown scheme or a missing key is
+// `invalid_argument` naming the URI (keys are never echoed).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagebank/catalog/vision.hpp"
+#include "imagebank/core/limits.hpp"
+#include "imagebank/core/result.hpp"
+#include "imagebank/image/source.hpp"
+
+namespace imagebank {
+
+struct VisionOpenOptions {
+  // Reads an environment variable; unset = the process environment. Tests
+  // pass their own so keys never go through the real environment.
+  std::function<std::optional<std::string>(std::string_view name)> getenv;
+  bool verify_tls = true;
+  std::string ca_file;  // PEM bundle for TLS; empty = the system's
+};
+
+// A parsed analyzer URI: "openai://gpt-4o-mini?detail=low" gives scheme
+// "openai", model "gpt-4o-mini", params {detail: low}. Percent-escapes in
+// the model and the values are decoded; a repeated parameter is
+// `invalid_argument`.
+struct VisionUri {
+  std::string scheme;
+  std::string model;  // empty = the provider's default
+  std::map<std::string, std::string> params;
+};
+Result<VisionUri> parse_vision_uri(std::string_view uri);
+
+// The URIs of a --vision list: "openai,gemini,offline" or full URIs
+// separated by commas; a bare name is "<name>://". Empty entries and
+// duplicates are `invalid_argument`.
+Result<std::vector<std::string>> parse_vision_list(std::string_view list);
+
+// The schemes open_vision_analyzer knows.
+std::vector<std::string> vision_schemes();
+
+Result<std::unique_ptr<VisionAnalyzer>> open_vision_analyzer(
+    std::string_view uri, const VisionOpenOptions& options = {});
+
+// A VisionImage and the bytes it points into.
+struct PreparedVisionImage {
+  std::string sha256;
+  std::string name;
+  std::vector<std::uint8_t> jpeg;  // baseline JPEG, quality 85, 4:2:0
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;  // width * height * 3
+  // A view of this object (valid while it lives and is not changed).
+  VisionImage view() const;
+};
+
+// Decodes `source` (shrink-on-load, upright, sRGB), fits it inside
+// kVisionMaxSide (never enlarged), flattens grey to RGB and alpha onto
+// white, and encodes the JPEG services are sent. `sha256` is the original's
+// (computed from `source` when empty). Errors: decode()'s, naming the source.
+Result<PreparedVisionImage> prepare_vision_image(const Source& source,
+                                                 std::string sha256 = {},
+                                                 const Limits& limits = {});
+
+}  // namespace imagebank
