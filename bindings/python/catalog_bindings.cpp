@@ -146,6 +146,34 @@ void bind_types(py::module_& m) {
       .def_readwrite("label", &ImageItem::label)
       .def_readwrite("box", &ImageItem::box)
       .def_readwrite("attributes", &ImageItem::attributes);
+  py::class_<VisionColor>(m, "VisionColor",
+                          "A colour: its pt-BR name, hex and share.")
+      .def(py::init([](std::string name, std::string hex, double share) {
+             return VisionColor{std::move(name), std::move(hex), share};
+           }),
+           py::arg("name"), py::arg("hex") = "", py::arg("share") = 0.0)
+      .def_readwrite("name", &VisionColor::name)
+      .def_readwrite("hex", &VisionColor::hex)
+      .def_readwrite("share", &VisionColor::share)
+      .def("__eq__", eq_method<VisionColor>())
+      .def("__repr__", [](const VisionColor& c) {
+        return "VisionColor(" + c.name + ", " + c.hex + ", " +
+               std::to_string(c.share) + ")";
+      });
+
+  py::class_<PhotoQuality>(m, "PhotoQuality",
+                           "What a pixel analyzer measured of the photo.")
+      .def(py::init<>())
+      .def_readwrite("background_hex", &PhotoQuality::background_hex)
+      .def_readwrite("white_border_share", &PhotoQuality::white_border_share)
+      .def_readwrite("border_uniformity", &PhotoQuality::border_uniformity)
+      .def_readwrite("white_background", &PhotoQuality::white_background)
+      .def_readwrite("foreground_share", &PhotoQuality::foreground_share)
+      .def_readwrite("sharpness", &PhotoQuality::sharpness)
+      .def_readwrite("clipped_highlights", &PhotoQuality::clipped_highlights)
+      .def_readwrite("clipped_shadows", &PhotoQuality::clipped_shadows)
+      .def("__eq__", eq_method<PhotoQuality>());
+
   py::class_<AiAnalysis>(
       m, "AiAnalysis",
       "What a vision service said; kept apart from Carteira fields.")
@@ -161,7 +189,35 @@ void bind_types(py::module_& m) {
       .def_readwrite("provider", &AiAnalysis::provider)
       .def_readwrite("model", &AiAnalysis::model)
       .def_readwrite("raw_json", &AiAnalysis::raw_json)
-      .def_readonly("created_ms", &AiAnalysis::created_ms);
+      .def_readonly("created_ms", &AiAnalysis::created_ms)
+      .def_readwrite("sha256", &AiAnalysis::sha256)
+      .def_readwrite("schema_version", &AiAnalysis::schema_version)
+      .def_readwrite("garment_type", &AiAnalysis::garment_type)
+      .def_readwrite("style", &AiAnalysis::style)
+      .def_readwrite("colors", &AiAnalysis::colors)
+      .def_readwrite("input_tokens", &AiAnalysis::input_tokens)
+      .def_readwrite("output_tokens", &AiAnalysis::output_tokens)
+      .def_readwrite("quality", &AiAnalysis::quality)
+      .def_readwrite("blurhash", &AiAnalysis::blurhash)
+      .def_property(
+          "error", [](const AiAnalysis& a) { return error_instance(a.error); },
+          [](AiAnalysis& a, const std::optional<ErrorObject>& e) {
+            a.error = e ? status_of(*e) : Status();
+          },
+          "None for an answer; the failure (an imagebank.Error) for a failed "
+          "attempt.");
+  py::class_<AnalysisKey>(m, "AnalysisKey",
+                          "Whose analysis: provider, model, schema version.")
+      .def(py::init(
+               [](std::string provider, std::string model, int schema_version) {
+                 return AnalysisKey{std::move(provider), std::move(model),
+                                    schema_version};
+               }),
+           py::arg("provider"), py::arg("model"), py::arg("schema_version"))
+      .def_readwrite("provider", &AnalysisKey::provider)
+      .def_readwrite("model", &AnalysisKey::model)
+      .def_readwrite("schema_version", &AnalysisKey::schema_version)
+      .def("__eq__", eq_method<AnalysisKey>());
   py::class_<SkuHistory>(m, "SkuHistory",
                          "One SKU change of an image or product.")
       .def_property_readonly("subject",
@@ -407,6 +463,7 @@ void init_catalog(py::module_& m) {
              std::optional<RowId> product_id, std::optional<std::string> status,
              std::optional<RowId> batch_id, std::optional<bool> linked,
              std::optional<RowId> brand_id, std::optional<bool> near_duplicate,
+             std::optional<AnalysisKey> missing_analysis,
              std::size_t page_size) {
             ImageQuery q;
             q.sku_base = std::move(sku_base);
@@ -417,6 +474,7 @@ void init_catalog(py::module_& m) {
             q.linked = linked;
             q.brand_id = brand_id;
             q.near_duplicate = near_duplicate;
+            q.missing_analysis = std::move(missing_analysis);
             q.limit = page_size;
             return image_iterator(s, q);
           },
@@ -425,12 +483,15 @@ void init_catalog(py::module_& m) {
           py::arg("product_id") = py::none(), py::arg("status") = py::none(),
           py::arg("batch_id") = py::none(), py::arg("linked") = py::none(),
           py::arg("brand_id") = py::none(),
-          py::arg("near_duplicate") = py::none(), py::arg("page_size") = 1000,
+          py::arg("near_duplicate") = py::none(),
+          py::arg("missing_analysis") = py::none(), py::arg("page_size") = 1000,
           "Iterates over the matching images in id order, a page at a time. "
           "linked: True = only images linked to a product, False = only "
           "unlinked ones (waiting for reconciliation). brand_id: images of "
           "the brand's collections. near_duplicate: True = images in a "
-          "near-duplicate pair (either side), False = in none.")
+          "near-duplicate pair (either side), False = in none. "
+          "missing_analysis: images with no successful whole-photo analysis "
+          "by that AnalysisKey.")
       .def(
           "put_variants",
           [](CatalogStore& s, RowId image_id,
@@ -478,6 +539,16 @@ void init_catalog(py::module_& m) {
                 [&] { return s.ai_analyses(image_id); });
           },
           py::arg("image_id"))
+      .def(
+          "find_ai_analysis",
+          [](CatalogStore& s, const std::string& sha256,
+             const AnalysisKey& key) {
+            return released<std::optional<AiAnalysis>>(
+                [&] { return s.find_ai_analysis(sha256, key); });
+          },
+          py::arg("sha256"), py::arg("key"),
+          "The newest successful whole-photo analysis of this content by "
+          "`key`, or None (the analysis cache).")
       .def(
           "sku_history",
           [](CatalogStore& s, const std::string& subject, RowId id) {

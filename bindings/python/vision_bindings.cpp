@@ -2,18 +2,25 @@
 // types, prepare_vision_image and open_vision_analyzer.
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
 #include "bindings.hpp"
 #include "catalog_bindings.hpp"
 #include "imagebank/adapters/vision.hpp"
+#include "imagebank/bank/bank.hpp"
 #include "imagebank/catalog/vision.hpp"
+#include "imagebank/ingest/vision_chain.hpp"
 
 namespace imagebank::python {
 namespace {
@@ -80,7 +87,7 @@ class PyVisionAnalyzer : public VisionAnalyzer {
       py::object out = fn(owned_copy(image), request);
       if (!py::isinstance<VisionResult>(out)) {
         return corrupt_data_error(name + ": analyze() returned " +
-                                  std::string(py::str(out.get_type())) +
+                                  std::string(Py_TYPE(out.ptr())->tp_name) +
                                   ", not a VisionResult");
       }
       return out.cast<VisionResult>();
@@ -103,6 +110,80 @@ py::list results_list(std::vector<Result<VisionResult>>&& results) {
     }
   }
   return out;
+}
+
+// A Python list of analyzer names or URIs as URIs ("offline" → "offline://").
+std::vector<std::string> vision_uris(const std::vector<std::string>& given) {
+  std::vector<std::string> out;
+  for (const std::string& g : given) {
+    out.push_back(g.find("://") == std::string::npos ? g + "://" : g);
+  }
+  return out;
+}
+
+using AnalyzeProgressArg =
+    py::typing::Callable<py::object(const AnalyzeProgress&)>;
+
+// Runs Bank::analyze on a C++ thread while this (the Python) thread checks
+// for signals: Ctrl-C stops the run after the photos in hand and raises
+// KeyboardInterrupt; a progress callback's exception does the same.
+AnalyzeReport run_analyze(Bank& bank, AnalyzeOptions options,
+                          const std::optional<AnalyzeProgressArg>& progress) {
+  std::atomic<bool> stop{false};
+  std::exception_ptr error;  // touched with the GIL held
+  options.stop = &stop;
+  if (progress) {
+    options.progress = [&](const AnalyzeProgress& p) {
+      py::gil_scoped_acquire gil;
+      if (error) return;
+      try {
+        (*progress)(p);
+      } catch (...) {
+        error = std::current_exception();
+        stop = true;
+      }
+    };
+  }
+  std::optional<Result<AnalyzeReport>> result;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  {
+    py::gil_scoped_release release;
+    std::thread runner([&] {
+      Result<AnalyzeReport> r = internal_error("unset");
+      try {
+        r = bank.analyze(options);
+      } catch (const std::exception& e) {
+        r = internal_error(std::string("analyze: ") + e.what());
+      }
+      std::lock_guard lock(mu);
+      result.emplace(std::move(r));
+      done = true;
+      cv.notify_all();
+    });
+    std::unique_lock lock(mu);
+    while (!cv.wait_for(lock, std::chrono::milliseconds(50),
+                        [&] { return done; })) {
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) {
+          try {
+            throw py::error_already_set();
+          } catch (...) {
+            if (!error) error = std::current_exception();
+          }
+          stop = true;
+        }
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    runner.join();
+  }
+  if (error) std::rethrow_exception(error);
+  return unwrap(std::move(*result));
 }
 
 }  // namespace
@@ -138,21 +219,6 @@ void init_vision(py::module_& m) {
         return static_cast<double>(r.timeout.count()) / 1000.0;
       });
 
-  py::class_<VisionColor>(m, "VisionColor",
-                          "A colour: its pt-BR name, hex and share.")
-      .def(py::init([](std::string name, std::string hex, double share) {
-             return VisionColor{std::move(name), std::move(hex), share};
-           }),
-           py::arg("name"), py::arg("hex") = "", py::arg("share") = 0.0)
-      .def_readwrite("name", &VisionColor::name)
-      .def_readwrite("hex", &VisionColor::hex)
-      .def_readwrite("share", &VisionColor::share)
-      .def("__eq__", eq_method<VisionColor>())
-      .def("__repr__", [](const VisionColor& c) {
-        return "VisionColor(" + c.name + ", " + c.hex + ", " +
-               std::to_string(c.share) + ")";
-      });
-
   py::class_<VisionItem>(m, "VisionItem",
                          "One piece of a look photo, with its box.")
       .def(py::init([](std::string label, std::array<double, 4> box,
@@ -178,19 +244,6 @@ void init_vision(py::module_& m) {
       .def_readwrite("attributes", &VisionItem::attributes)
       .def_readwrite("confidence", &VisionItem::confidence)
       .def("__eq__", eq_method<VisionItem>());
-
-  py::class_<PhotoQuality>(m, "PhotoQuality",
-                           "What a pixel analyzer measured of the photo.")
-      .def(py::init<>())
-      .def_readwrite("background_hex", &PhotoQuality::background_hex)
-      .def_readwrite("white_border_share", &PhotoQuality::white_border_share)
-      .def_readwrite("border_uniformity", &PhotoQuality::border_uniformity)
-      .def_readwrite("white_background", &PhotoQuality::white_background)
-      .def_readwrite("foreground_share", &PhotoQuality::foreground_share)
-      .def_readwrite("sharpness", &PhotoQuality::sharpness)
-      .def_readwrite("clipped_highlights", &PhotoQuality::clipped_highlights)
-      .def_readwrite("clipped_shadows", &PhotoQuality::clipped_shadows)
-      .def("__eq__", eq_method<PhotoQuality>());
 
   py::class_<VisionResult>(m, "VisionResult",
                            "What an analyzer said about one photo.")
@@ -365,6 +418,202 @@ void init_vision(py::module_& m) {
       "main_color",
       [](const VisionResult& r) { return std::string(main_color(r)); },
       py::arg("result"), "The first colour's name, or \"\".");
+
+  py::class_<VisionLimit>(m, "VisionLimit",
+                          "A provider's rate limits (0 = none).")
+      .def(py::init([](int rpm, std::int64_t tpm, int concurrent) {
+             return VisionLimit{rpm, tpm, concurrent};
+           }),
+           py::kw_only(), py::arg("requests_per_minute") = 0,
+           py::arg("tokens_per_minute") = 0, py::arg("max_concurrent") = 0)
+      .def_readwrite("requests_per_minute", &VisionLimit::requests_per_minute)
+      .def_readwrite("tokens_per_minute", &VisionLimit::tokens_per_minute)
+      .def_readwrite("max_concurrent", &VisionLimit::max_concurrent)
+      .def("__eq__", eq_method<VisionLimit>());
+
+  py::class_<VisionAttempt>(m, "VisionAttempt",
+                            "One analyzer's part in analysing one photo.")
+      .def_readonly("provider", &VisionAttempt::provider)
+      .def_readonly("model", &VisionAttempt::model)
+      .def_property_readonly(
+          "error",
+          [](const VisionAttempt& a) { return error_instance(a.outcome); })
+      .def_readonly("cached", &VisionAttempt::cached)
+      .def_readonly("skipped", &VisionAttempt::skipped)
+      .def_readonly("tries", &VisionAttempt::tries)
+      .def_readonly("elapsed_ms", &VisionAttempt::elapsed_ms);
+
+  py::class_<VisionOutcome>(m, "VisionOutcome",
+                            "What a VisionChain made of one photo.")
+      .def_readonly("result", &VisionOutcome::result)
+      .def_readonly("cached", &VisionOutcome::cached)
+      .def_readonly("attempts", &VisionOutcome::attempts)
+      .def_property_readonly("error", [](const VisionOutcome& o) {
+        return error_instance(o.error);
+      });
+
+  py::class_<VisionChain, std::shared_ptr<VisionChain>>(
+      m, "VisionChain",
+      "Analyzers in order of preference with fallback, retries and "
+      "per-provider rate limits shared by every thread.")
+      .def(py::init(
+               [](const std::vector<std::shared_ptr<VisionAnalyzer>>& analyzers,
+                  const std::map<std::string, VisionLimit>& limits,
+                  int max_tries, double max_wait, double base_backoff) {
+                 std::vector<VisionChain::Entry> entries;
+                 for (const auto& a : analyzers) {
+                   VisionChain::Entry e;
+                   e.analyzer = a;
+                   if (a) {
+                     if (auto it = limits.find(a->provider());
+                         it != limits.end()) {
+                       e.limit = it->second;
+                     }
+                   }
+                   entries.push_back(std::move(e));
+                 }
+                 VisionChainOptions o;
+                 o.max_tries = max_tries;
+                 o.max_wait = std::chrono::milliseconds(
+                     static_cast<std::int64_t>(max_wait * 1000.0));
+                 o.base_backoff = std::chrono::milliseconds(
+                     static_cast<std::int64_t>(base_backoff * 1000.0));
+                 return std::shared_ptr<VisionChain>(
+                     unwrap(VisionChain::create(std::move(entries), o)));
+               }),
+           py::arg("analyzers"), py::kw_only(),
+           py::arg("limits") = std::map<std::string, VisionLimit>{},
+           py::arg("max_tries") = 3, py::arg("max_wait") = 60.0,
+           py::arg("base_backoff") = 0.5, py::keep_alive<1, 2>())
+      .def(
+          "analyze",
+          [](VisionChain& c, const PreparedVisionImage& image,
+             const VisionRequest& request) {
+            py::gil_scoped_release release;
+            return c.analyze(image.view(), request);
+          },
+          py::arg("image"), py::arg("request"),
+          "Asks each analyzer in turn until one answers (see the C++ "
+          "header for what each failure makes the chain do).")
+      .def("given_up", &VisionChain::given_up,
+           "Providers given up on so far, with the reason.");
+
+  py::class_<AnalyzeProgress>(m, "AnalyzeProgress",
+                              "How far an analysis run is.")
+      .def_readonly("selected", &AnalyzeProgress::selected)
+      .def_readonly("done", &AnalyzeProgress::done)
+      .def_readonly("analysed", &AnalyzeProgress::analysed)
+      .def_readonly("cached", &AnalyzeProgress::cached)
+      .def_readonly("failed", &AnalyzeProgress::failed)
+      .def_readonly("input_tokens", &AnalyzeProgress::input_tokens)
+      .def_readonly("output_tokens", &AnalyzeProgress::output_tokens)
+      .def_readonly("elapsed_seconds", &AnalyzeProgress::elapsed_seconds);
+  py::class_<AnalyzeFailure>(m, "AnalyzeFailure",
+                             "A photo no analyzer answered for.")
+      .def_readonly("image_id", &AnalyzeFailure::image_id)
+      .def_readonly("name", &AnalyzeFailure::name)
+      .def_property_readonly("error", [](const AnalyzeFailure& f) {
+        return error_instance(f.error);
+      });
+  py::class_<AnalyzeReport>(m, "AnalyzeReport", "What an analysis run did.")
+      .def_readonly("progress", &AnalyzeReport::progress)
+      .def_readonly("by_provider", &AnalyzeReport::by_provider)
+      .def_readonly("failures", &AnalyzeReport::failures)
+      .def_readonly("given_up", &AnalyzeReport::given_up);
+  py::class_<ColorReview>(m, "ColorReview",
+                          "A photo's AI colour next to its Carteira cor.")
+      .def_readonly("product_id", &ColorReview::product_id)
+      .def_readonly("sku", &ColorReview::sku)
+      .def_readonly("image_id", &ColorReview::image_id)
+      .def_readonly("image_name", &ColorReview::image_name)
+      .def_readonly("view", &ColorReview::view)
+      .def_readonly("carteira_color", &ColorReview::carteira_color)
+      .def_readonly("ai_color", &ColorReview::ai_color)
+      .def_readonly("provider", &ColorReview::provider)
+      .def_readonly("model", &ColorReview::model)
+      .def_readonly("agreement", &ColorReview::agreement);
+  m.def("compare_colors", &compare_colors, py::arg("carteira"), py::arg("ai"),
+        "'agree', 'partial' (same family: azul / azul-marinho), 'disagree', "
+        "or '' when either is empty; accents, case and hyphens aside.");
+
+  py::class_<Bank, std::shared_ptr<Bank>> bank(m.attr("Bank"));
+  bank.def(
+      "analyze",
+      [](Bank& b, const std::vector<std::string>& vision,
+         const std::vector<std::shared_ptr<VisionAnalyzer>>& analyzers,
+         std::optional<RowId> batch, std::optional<std::string> collection,
+         std::optional<std::string> status, const std::vector<RowId>& images,
+         int workers, bool force,
+         const std::map<std::string, VisionLimit>& limits, int max_tries,
+         double max_wait, double timeout, const std::string& locale,
+         bool want_items,
+         const std::optional<std::map<std::string, std::string>>& env,
+         const std::optional<AnalyzeProgressArg>& progress,
+         double progress_interval) {
+        AnalyzeOptions o;
+        o.vision = vision_uris(vision);
+        o.analyzers = analyzers;
+        o.batch_id = batch;
+        o.collection = std::move(collection);
+        if (status) o.status = unwrap(parse_image_status(*status));
+        o.image_ids = images;
+        o.workers = workers;
+        o.force = force;
+        o.limits = limits;
+        o.chain.max_tries = max_tries;
+        if (!(max_wait >= 0 && max_wait < 86400) ||
+            !(timeout > 0 && timeout < 86400) ||
+            !(progress_interval >= 0.01 && progress_interval < 86400)) {
+          check(invalid_argument_error(
+              "max_wait, timeout and progress_interval must be sensible "
+              "numbers of seconds"));
+        }
+        o.chain.max_wait = std::chrono::milliseconds(
+            static_cast<std::int64_t>(max_wait * 1000.0));
+        o.request.timeout = std::chrono::milliseconds(
+            static_cast<std::int64_t>(timeout * 1000.0));
+        o.request.locale = locale;
+        o.request.want_items = want_items;
+        o.progress_interval = std::chrono::milliseconds(
+            static_cast<std::int64_t>(progress_interval * 1000.0));
+        if (env) {
+          o.getenv = [env = *env](
+                         std::string_view name) -> std::optional<std::string> {
+            const auto it = env.find(std::string(name));
+            if (it == env.end()) return std::nullopt;
+            return it->second;
+          };
+        }
+        return run_analyze(b, std::move(o), progress);
+      },
+      py::kw_only(), py::arg("vision") = std::vector<std::string>{"offline"},
+      py::arg("analyzers") = std::vector<std::shared_ptr<VisionAnalyzer>>{},
+      py::arg("batch") = py::none(), py::arg("collection") = py::none(),
+      py::arg("status") = py::none(), py::arg("images") = std::vector<RowId>{},
+      py::arg("workers") = 0, py::arg("force") = false,
+      py::arg("limits") = std::map<std::string, VisionLimit>{},
+      py::arg("max_tries") = 3, py::arg("max_wait") = 60.0,
+      py::arg("timeout") = 60.0, py::arg("locale") = "pt-BR",
+      py::arg("want_items") = true, py::arg("env") = py::none(),
+      py::arg("progress") = py::none(), py::arg("progress_interval") = 0.5,
+      "Describes images with a chain of vision analyzers (`analyzers`, "
+      "Python plug-ins, first; then the `vision` names or URIs: openai, "
+      "gemini, google-vision, offline), storing every answer and failed "
+      "attempt apart from the Carteira's fields. Selection: batch, "
+      "collection, status, images (AND); unless force, images the first "
+      "analyzer has not answered yet, and cached answers cost no call. "
+      "Ctrl-C stops after the photos in hand.");
+  bank.def(
+      "color_review",
+      [](Bank& b, std::optional<std::string> collection,
+         bool disagreements_only) {
+        return released<std::vector<ColorReview>>(
+            [&] { return b.color_review(collection, disagreements_only); });
+      },
+      py::arg("collection") = py::none(), py::kw_only(),
+      py::arg("disagreements_only") = false,
+      "The AI's main colour next to the Carteira's cor for every analysed "
+      "photo linked to a product.");
 }
 
 }  // namespace imagebank::python

@@ -2,9 +2,10 @@
 imagebank_add_module(bank
   SOURCES
     bank/bank.cpp
+    bank/bank_analyze.cpp
     bank/bank_ingest.cpp
     bank/bank_review.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::ingest
     imagebank::serve
   PRIVATE_DEPS imagebank::adapters_soci imagebank::adapters_fs
-    imagebank::adapters_s3)
+    imagebank::adapters_s3 imagebank::adapters_vision)

@@ -24,5 +24,6 @@ CommandRunner add_batch_command(CLI::App& app);
 CommandRunner add_worker_command(CLI::App& app);
 CommandRunner add_reconcile_command(CLI::App& app);
 CommandRunner add_keys_command(CLI::App& app);
+CommandRunner add_analyze_command(CLI::App& app);
 
 }  // namespace imagebank::cli

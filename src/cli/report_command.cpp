@@ -1,6 +1,7 @@
-// imagebank report status|coverage|missing-photos [--bank DIR | --db URI
-// --storage URI] [--collection NAME] [--views LIST] [--csv | --json]:
-// the catalog's reports. missing-photos is the "SKUs sem foto" list.
+// imagebank report status|coverage|missing-photos|colors [--bank DIR | --db
+// URI --storage URI] [--collection NAME] [--views LIST] [--disagreements]
+// [--csv | --json]: the catalog's reports. missing-photos is the "SKUs sem
+// foto" list; colors puts the AI's main colour next to the Carteira's `cor`.
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
@@ -23,6 +24,7 @@ struct ReportOptions {
   BankLocation bank;
   std::string collection;
   std::vector<std::string> views;
+  bool disagreements = false;
   bool csv = false;
   bool json = false;
 };
@@ -190,6 +192,57 @@ int run_missing(Bank& bank, const ReportOptions& o, Output& out) {
   return out.exit_status();
 }
 
+int run_colors(Bank& bank, const ReportOptions& o, Output& out) {
+  std::optional<std::string> collection;
+  if (!o.collection.empty()) collection = o.collection;
+  auto rows = bank.color_review(collection, o.disagreements);
+  if (!rows.ok()) {
+    out.failure("report colors", rows.status());
+    return out.exit_status();
+  }
+  if (o.csv) {
+    csv_line({"sku", "product_id", "image_id", "image", "view", "carteira_cor",
+              "ai_color", "agreement", "provider", "model"});
+  }
+  std::map<std::string, std::int64_t> tally;
+  for (const ColorReview& r : *rows) {
+    ++tally[r.agreement.empty() ? "unknown" : r.agreement];
+    if (o.csv) {
+      csv_line({r.sku, std::to_string(r.product_id), std::to_string(r.image_id),
+                r.image_name, r.view, r.carteira_color, r.ai_color, r.agreement,
+                r.provider, r.model});
+    } else if (out.json()) {
+      out.record({{"type", "color_review"},
+                  {"sku", r.sku},
+                  {"product_id", r.product_id},
+                  {"image_id", r.image_id},
+                  {"image", r.image_name},
+                  {"view", r.view},
+                  {"carteira_cor", r.carteira_color},
+                  {"ai_color", r.ai_color},
+                  {"agreement", r.agreement},
+                  {"provider", r.provider},
+                  {"model", r.model}});
+    } else {
+      char line[512];
+      std::snprintf(line, sizeof line, "%-14s %-24s carteira %-16s ai %-16s %s",
+                    r.sku.c_str(), r.image_name.c_str(),
+                    r.carteira_color.empty() ? "-" : r.carteira_color.c_str(),
+                    r.ai_color.c_str(),
+                    r.agreement.empty() ? "-" : r.agreement.c_str());
+      out.text(line);
+    }
+  }
+  if (!o.csv && !out.json()) {
+    std::string summary = std::to_string(rows->size()) + " photos:";
+    for (const auto& [k, n] : tally) {
+      summary += " " + k + " " + std::to_string(n);
+    }
+    out.text(summary);
+  }
+  return out.exit_status();
+}
+
 }  // namespace
 
 CommandRunner add_report_command(CLI::App& app) {
@@ -200,9 +253,10 @@ CommandRunner add_report_command(CLI::App& app) {
                          "coverage, SKUs without photos");
   command
       ->add_option("report", options->report,
-                   "status, coverage or missing-photos")
+                   "status, coverage, missing-photos or colors")
       ->required()
-      ->check(CLI::IsMember({"status", "coverage", "missing-photos"}));
+      ->check(
+          CLI::IsMember({"status", "coverage", "missing-photos", "colors"}));
   add_bank_options(*command, options->bank);
   command->add_option("--collection", options->collection,
                       "Only this collection (by name)");
@@ -211,6 +265,8 @@ CommandRunner add_report_command(CLI::App& app) {
           "--views", options->views,
           "Views every product needs (coverage; default front,back,detail)")
       ->delimiter(',');
+  command->add_flag("--disagreements", options->disagreements,
+                    "colors: only photos whose AI colour differs");
   auto* csv = command->add_flag("--csv", options->csv,
                                 "CSV on stdout (for spreadsheets)");
   command->add_flag("--json", options->json, "One JSON object per line")
@@ -225,6 +281,7 @@ CommandRunner add_report_command(CLI::App& app) {
     if (options->report == "status") return run_status(**bank, *options, out);
     if (options->report == "coverage")
       return run_coverage(**bank, *options, out);
+    if (options->report == "colors") return run_colors(**bank, *options, out);
     return run_missing(**bank, *options, out);
   };
 }

@@ -7,6 +7,7 @@ imagebank_add_module(ingest
     ingest/receive.cpp
     ingest/reconcile.cpp
     ingest/upload.cpp
+    ingest/vision_chain.cpp
     ingest/worker.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::variants imagebank::hash
     imagebank::sku)

@@ -120,6 +120,53 @@ Result<RowId> brand_id_by_name(CatalogStore& catalog, std::string_view name) {
                          "'");
 }
 
+boost::json::object analysis_json(const AiAnalysis& a) {
+  boost::json::array tags;
+  for (const std::string& t : a.tags) tags.push_back(boost::json::value(t));
+  boost::json::array colors;
+  for (const VisionColor& c : a.colors) {
+    colors.push_back({{"name", c.name}, {"hex", c.hex}, {"share", c.share}});
+  }
+  boost::json::object o{{"id", a.id},
+                        {"description", a.description},
+                        {"tags", std::move(tags)},
+                        {"color", a.color},
+                        {"colors", std::move(colors)},
+                        {"material", a.material},
+                        {"garment_type", a.garment_type},
+                        {"style", a.style},
+                        {"confidence", a.confidence},
+                        {"provider", a.provider},
+                        {"model", a.model},
+                        {"schema_version", a.schema_version},
+                        {"input_tokens", a.input_tokens},
+                        {"output_tokens", a.output_tokens},
+                        {"blurhash", a.blurhash},
+                        {"created_ms", a.created_ms}};
+  o["item_position"] = a.item_position ? boost::json::value(*a.item_position)
+                                       : boost::json::value();
+  if (a.quality) {
+    const PhotoQuality& q = *a.quality;
+    o["quality"] = {{"background_hex", q.background_hex},
+                    {"white_border_share", q.white_border_share},
+                    {"border_uniformity", q.border_uniformity},
+                    {"white_background", q.white_background},
+                    {"foreground_share", q.foreground_share},
+                    {"sharpness", q.sharpness},
+                    {"clipped_highlights", q.clipped_highlights},
+                    {"clipped_shadows", q.clipped_shadows}};
+  } else {
+    o["quality"] = nullptr;
+  }
+  if (a.error.ok()) {
+    o["error"] = nullptr;
+  } else {
+    o["error"] = {{"code", code_name(a.error.code())},
+                  {"message", a.error.message()}};
+  }
+  return o;
+}
+
 boost::json::object image_json(const ImageRecord& img) {
   auto id_or_null = [](const std::optional<RowId>& id) -> boost::json::value {
     if (id) return *id;

@@ -54,6 +54,9 @@ Result<RowId> brand_id_by_name(CatalogStore& catalog, std::string_view name);
 
 // An image row as the API shows it (ids of absent links are null).
 boost::json::object image_json(const ImageRecord& image);
+// A vision analysis (or a failed attempt: "error" {code, message}) as the
+// API shows it.
+boost::json::object analysis_json(const AiAnalysis& analysis);
 
 Response json_response(int status, const boost::json::value& body);
 

@@ -206,22 +206,7 @@ Result<Response> image_record(Request& request, Bank& bank,
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<AiAnalysis> analyses,
                              bank.catalog().ai_analyses(row));
   boost::json::array ai;
-  for (const AiAnalysis& a : analyses) {
-    boost::json::array tags;
-    for (const std::string& t : a.tags) tags.push_back(boost::json::value(t));
-    boost::json::object o{{"id", a.id},
-                          {"description", a.description},
-                          {"tags", std::move(tags)},
-                          {"color", a.color},
-                          {"material", a.material},
-                          {"confidence", a.confidence},
-                          {"provider", a.provider},
-                          {"model", a.model},
-                          {"created_ms", a.created_ms}};
-    o["item_position"] = a.item_position ? boost::json::value(*a.item_position)
-                                         : boost::json::value();
-    ai.push_back(std::move(o));
-  }
+  for (const AiAnalysis& a : analyses) ai.push_back(analysis_json(a));
   body["analyses"] = std::move(ai);
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<ImageItem> items,
                              bank.catalog().image_items(row));

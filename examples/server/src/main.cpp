@@ -10,10 +10,12 @@
 #include <thread>
 #include <vector>
 
+#include "analyze_routes.hpp"
 #include "api_routes.hpp"
 #include "auth.hpp"
 #include "builtin_routes.hpp"
 #include "image_routes.hpp"
+#include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/version.hpp"
 #include "metrics.hpp"
@@ -155,6 +157,11 @@ int serve(ServerOptions options) {
                           options.memory_cache_mb << 20);
   }
   if (st.ok()) st = add_api_routes(router, **bank, auth, life);
+  if (st.ok()) {
+    auto vision = parse_vision_list(options.vision);
+    st = vision.ok() ? add_analyze_routes(router, **bank, auth, *vision)
+                     : vision.status().with_context("--vision");
+  }
   if (st.ok()) st = add_product_routes(router, **bank, **images, auth);
   if (st.ok()) st = add_upload_routes(router, uploads);
   if (st.ok()) {

@@ -64,6 +64,11 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
   app.add_option("--cors-origin", options.cors_origins,
                  "Origin allowed to call the API from a browser (repeat; "
                  "'*' for any)");
+  app.add_option("--vision", options.vision,
+                 "Analyzers for POST /api/v1/images/{id}/analyze, in order: "
+                 "openai, gemini, google-vision, offline or full URIs "
+                 "(keys from OPENAI_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY)")
+      ->capture_default_str();
   app.add_option("--upload-dir", options.upload_dir,
                  "Where request bodies are spooled and resumable uploads "
                  "kept (default: uploads/ in the --bank directory; with "

@@ -52,6 +52,8 @@ struct ServerOptions {
   std::size_t memory_cache_mb = 64;
   // Origins allowed by CORS ("*": any); empty: no CORS headers.
   std::vector<std::string> cors_origins;
+  // Analyzers of POST /api/v1/images/{id}/analyze, in order (--vision).
+  std::string vision = "offline";
 
   // Request bodies streamed to disk (spool/) and tus uploads (tus/); empty:
   // <bank>/uploads with --bank (or the default bank), else a fresh

@@ -12,8 +12,12 @@
 // are thread-safe). Not copyable; close by destroying it.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,8 +31,10 @@
 #include "imagebank/catalog/catalog_database.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
 #include "imagebank/catalog/job_queue.hpp"
+#include "imagebank/catalog/vision.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/ingest/ingest.hpp"
+#include "imagebank/ingest/vision_chain.hpp"
 #include "imagebank/serve/api_keys.hpp"
 
 namespace imagebank {
@@ -87,6 +93,83 @@ struct BatchReview {
   // Every failed job of the batch, by id, with its error.
   std::vector<Job> failed;
 };
+
+// How far an analysis run is.
+struct AnalyzeProgress {
+  std::int64_t selected = 0;  // images chosen so far (grows while paging)
+  std::int64_t done = 0;      // analysed + cached + failed
+  std::int64_t analysed = 0;  // answered by a call
+  std::int64_t cached = 0;    // answered from earlier analyses: no call
+  std::int64_t failed = 0;    // no analyzer answered; the image stays put
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  double elapsed_seconds = 0;
+};
+
+struct AnalyzeFailure {
+  RowId image_id = 0;
+  std::string name;  // the photo's original name
+  Status error;      // the last analyzer's failure
+};
+
+struct AnalyzeReport {
+  AnalyzeProgress progress;
+  // Answers per provider ("offline": 12), calls and cache hits alike.
+  std::map<std::string, std::int64_t> by_provider;
+  std::vector<AnalyzeFailure> failures;  // by image id
+  // Providers the run gave up on (quota, keys): VisionChain::given_up().
+  std::vector<std::string> given_up;
+};
+
+struct AnalyzeOptions {
+  // Analyzer URIs in order of preference (open_vision_analyzer):
+  // "openai://gpt-4o-mini", "gemini://", "google-vision://", "offline://".
+  std::vector<std::string> vision = {"offline://"};
+  // Analyzers made by the caller (a Python plug-in); they come first.
+  std::vector<std::shared_ptr<VisionAnalyzer>> analyzers;
+  // Rate limits by provider name; providers not named have none.
+  std::map<std::string, VisionLimit> limits;
+  VisionChainOptions chain;
+  VisionRequest request;
+  // Which images (filters combine with AND). With none, every image of the
+  // bank. Unless `force`, only images the first analyzer has not answered
+  // for yet at request.schema_version, and an image with any cached answer
+  // of the chain costs no call.
+  std::optional<RowId> batch_id;
+  std::optional<std::string> collection;  // by name
+  std::optional<ImageStatus> status;
+  std::vector<RowId> image_ids;
+  bool force = false;
+  int workers = 0;  // 0: one per core for offline-only chains, else 8
+  // Reads API keys' environment variables; unset = the process's.
+  std::function<std::optional<std::string>(std::string_view)> getenv;
+  // Called from the run's threads (one at a time) at most every
+  // progress_interval, and once at the end.
+  std::function<void(const AnalyzeProgress&)> progress;
+  std::chrono::milliseconds progress_interval{500};
+  // Set to true (from any thread) to stop after the photos in hand.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+// One photo whose AI colour and Carteira colour are set side by side.
+struct ColorReview {
+  RowId product_id = 0;
+  std::string sku;
+  RowId image_id = 0;
+  std::string image_name;
+  std::string view;
+  std::string carteira_color;  // the Carteira's `cor`, as imported
+  std::string ai_color;        // the analysis' main colour
+  std::string provider;
+  std::string model;
+  // "agree" (the same colour, accents, case and hyphens aside), "partial"
+  // (one names the other's family: "azul" / "azul-marinho") or "disagree".
+  std::string agreement;
+};
+
+// How a Carteira colour compares with an AI colour: "agree", "partial" or
+// "disagree" (see ColorReview); "" when either is empty.
+std::string compare_colors(std::string_view carteira, std::string_view ai);
 
 class Bank {
  public:
@@ -184,6 +267,23 @@ class Bank {
   // Failed jobs go back to the queue; resume() processes them. Returns how
   // many.
   Result<std::int64_t> retry_failed(RowId batch_id);
+
+  // Describes images with the vision chain of `options` (see
+  // AnalyzeOptions), storing each answer, and each failed attempt with its
+  // reason, in ai_analyses and image_items; the Carteira's fields are never
+  // written. An image in pending_ai_analysis moves to pending once
+  // analysed; a failure leaves it where it was. Errors: a bad option or
+  // URI (invalid_argument), an unknown collection (not_found), or the
+  // catalog failing; a photo's own failure is in the report.
+  Result<AnalyzeReport> analyze(const AnalyzeOptions& options);
+
+  // The AI's main colour next to the Carteira's `cor`, for every analysed
+  // photo linked to a product (of the collection, when named): the newest
+  // successful whole-photo analysis of each, by SKU, view and image id.
+  // `disagreements_only` keeps "partial" and "disagree" rows.
+  Result<std::vector<ColorReview>> color_review(
+      const std::optional<std::string>& collection,
+      bool disagreements_only = false);
 
  private:
   Result<std::optional<RowId>> collection_id(

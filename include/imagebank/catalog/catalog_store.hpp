@@ -56,6 +56,14 @@ struct CarteiraImportRequest {
 };
 
 // Filters combine with AND; unset = any. Results in ascending id order.
+// Whose analysis: a provider, its model and the answer's schema version.
+struct AnalysisKey {
+  std::string provider;
+  std::string model;
+  int schema_version = 0;
+  friend bool operator==(const AnalysisKey&, const AnalysisKey&) = default;
+};
+
 struct ImageQuery {
   std::optional<std::string> sku_base;
   std::optional<RowId> collection_id;
@@ -69,6 +77,9 @@ struct ImageQuery {
   std::optional<RowId> brand_id;
   // true: images in a near-duplicate pair (on either side); false: in none.
   std::optional<bool> near_duplicate;
+  // Images with no successful whole-photo analysis by this key (the work
+  // an analysis run has left).
+  std::optional<AnalysisKey> missing_analysis;
   RowId after_id = 0;
   std::size_t limit = 100;  // 1..10000
 };
@@ -224,8 +235,16 @@ class CatalogStore {
   virtual Result<std::vector<ImageItem>> put_image_items(
       RowId image_id, std::span<const ImageItem> items) = 0;
   virtual Result<std::vector<ImageItem>> image_items(RowId image_id) = 0;
+  // Records an analysis (or a failed attempt: `error` set); its id and time
+  // are assigned. invalid_argument for text past its limits, a confidence
+  // outside 0..1, an item position out of range or a malformed colour.
   virtual Result<AiAnalysis> add_ai_analysis(const AiAnalysis& analysis) = 0;
+  // The image's analyses and failed attempts, oldest first.
   virtual Result<std::vector<AiAnalysis>> ai_analyses(RowId image_id) = 0;
+  // The newest successful whole-photo analysis of this content by `key`
+  // (any image with that SHA-256), or nullopt: the analysis cache.
+  virtual Result<std::optional<AiAnalysis>> find_ai_analysis(
+      std::string_view sha256, const AnalysisKey& key) = 0;
 
   // --- audit ---
   virtual Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,

@@ -190,21 +190,60 @@ struct ImageItem {
   friend bool operator==(const ImageItem&, const ImageItem&) = default;
 };
 
+// A colour an analyzer named: its name in the request's locale
+// ("azul-marinho"), hex ("#1f2a44", or empty when the analyzer gives none)
+// and share of the garment's area (0..1; 0 = not measured).
+struct VisionColor {
+  std::string name;
+  std::string hex;
+  double share = 0;
+  friend bool operator==(const VisionColor&, const VisionColor&) = default;
+};
+
+// What a pixel analyzer measured about the photograph itself (not the
+// garment): the offline analyzer fills it; services leave it empty.
+struct PhotoQuality {
+  std::string background_hex;     // the border ring's median colour
+  double white_border_share = 0;  // of border pixels near white, 0..1
+  double border_uniformity = 0;   // 1 = one flat colour all round
+  bool white_background = false;  // a studio's white background
+  double foreground_share = 0;    // of the picture, 0..1
+  double sharpness = 0;           // variance of the Laplacian (foreground)
+  double clipped_highlights = 0;  // share of foreground pixels at 255
+  double clipped_shadows = 0;     // share of foreground pixels at 0
+  friend bool operator==(const PhotoQuality&, const PhotoQuality&) = default;
+};
+
 // What a vision service (or the offline analyzer) said about an image or one
 // of its items. Stored apart from the Carteira fields, which it never changes.
+// A failed attempt is stored too (`error` set, the other fields empty), so
+// the image's record says why it was not analysed; caches read only
+// successful rows.
 struct AiAnalysis {
   RowId id = 0;
   RowId image_id = 0;
   std::optional<int> item_position;  // none = the whole photo
   std::string description;
   std::vector<std::string> tags;
-  std::string color;
+  std::string color;  // the main colour's name (colors[0].name), or ""
   std::string material;
   double confidence = 0;  // 0..1
   std::string provider;   // "openai", "google", "offline", ...
   std::string model;
   std::string raw_json;  // the service's answer as received
   std::int64_t created_ms = 0;
+  // The cache key with provider and model: the analysed content and the
+  // answer's schema version (kVisionSchemaVersion when it was made).
+  std::string sha256;
+  int schema_version = 0;
+  std::string garment_type;  // tipo_peca; empty = unknown
+  std::string style;
+  std::vector<VisionColor> colors;
+  std::int64_t input_tokens = 0;
+  std::int64_t output_tokens = 0;
+  std::optional<PhotoQuality> quality;
+  std::string blurhash;
+  Status error;  // OK for an answer; the failure for a failed attempt
   friend bool operator==(const AiAnalysis&, const AiAnalysis&) = default;
 };
 

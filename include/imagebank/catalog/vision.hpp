@@ -79,12 +79,8 @@ struct VisionImage {
   std::span<const std::uint8_t> rgb;
 };
 
-struct VisionColor {
-  std::string name;  // in the request's locale: "azul-marinho", "vinho"
-  std::string hex;   // "#1f2a44"; empty when the analyzer gives none
-  double share = 0;  // of the garment's area, 0..1 (0 = not measured)
-  friend bool operator==(const VisionColor&, const VisionColor&) = default;
-};
+// VisionColor and PhotoQuality are in catalog/types.hpp (AiAnalysis
+// stores them).
 
 struct VisionItem {
   std::string label;            // "vestido", "bolsa", ...; empty when unknown
@@ -93,20 +89,6 @@ struct VisionItem {
   std::map<std::string, std::string> attributes;  // "material", "estampa"...
   double confidence = 0;                          // 0..1
   friend bool operator==(const VisionItem&, const VisionItem&) = default;
-};
-
-// What a pixel analyzer measured about the photograph itself (not the
-// garment): the offline analyzer fills it; services leave it empty.
-struct PhotoQuality {
-  std::string background_hex;     // the border ring's median colour
-  double white_border_share = 0;  // of border pixels near white, 0..1
-  double border_uniformity = 0;   // 1 = one flat colour all round
-  bool white_background = false;  // a studio's white background
-  double foreground_share = 0;    // of the picture, 0..1
-  double sharpness = 0;           // variance of the Laplacian (foreground)
-  double clipped_highlights = 0;  // share of foreground pixels at 255
-  double clipped_shadows = 0;     // share of foreground pixels at 0
-  friend bool operator==(const PhotoQuality&, const PhotoQuality&) = default;
 };
 
 struct VisionResult {

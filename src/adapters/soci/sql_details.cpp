@@ -3,7 +3,9 @@
 #include <soci/soci.h>
 
 #include <cmath>
+#include <functional>
 #include <set>
+#include <string>
 
 #include "adapters/soci/sql_json.hpp"
 #include "adapters/soci/sql_store.hpp"
@@ -189,20 +191,102 @@ Result<std::vector<ImageItem>> SqlCatalogStore::image_items(RowId image_id) {
   return out;
 }
 
-Result<AiAnalysis> SqlCatalogStore::add_ai_analysis(
-    const AiAnalysis& analysis) {
+namespace {
+
+constexpr const char* kAnalysisColumns =
+    "id, image_id, item_position, description, tags, color, material, "
+    "confidence, provider, model, raw_json, created_ms, sha256, "
+    "schema_version, garment_type, style, colors, input_tokens, "
+    "output_tokens, quality, blurhash, error_code, error";
+
+// Reads the rows of `SELECT <kAnalysisColumns> FROM ai_analyses <tail>`.
+Status fetch_analyses(soci::session& sql, const std::string& tail,
+                      const std::function<void(soci::statement&)>& bind,
+                      std::vector<AiAnalysis>& out) {
+  AiAnalysis row;
+  long long id = 0, image = 0, created = 0, in_tokens = 0, out_tokens = 0;
+  int position = 0, schema = 0;
+  soci::indicator position_ind = soci::i_null;
+  std::string tags, colors, quality, error_code, error;
+  soci::statement st(sql);
+  st.exchange(soci::into(id));
+  st.exchange(soci::into(image));
+  st.exchange(soci::into(position, position_ind));
+  st.exchange(soci::into(row.description));
+  st.exchange(soci::into(tags));
+  st.exchange(soci::into(row.color));
+  st.exchange(soci::into(row.material));
+  st.exchange(soci::into(row.confidence));
+  st.exchange(soci::into(row.provider));
+  st.exchange(soci::into(row.model));
+  st.exchange(soci::into(row.raw_json));
+  st.exchange(soci::into(created));
+  st.exchange(soci::into(row.sha256));
+  st.exchange(soci::into(schema));
+  st.exchange(soci::into(row.garment_type));
+  st.exchange(soci::into(row.style));
+  st.exchange(soci::into(colors));
+  st.exchange(soci::into(in_tokens));
+  st.exchange(soci::into(out_tokens));
+  st.exchange(soci::into(quality));
+  st.exchange(soci::into(row.blurhash));
+  st.exchange(soci::into(error_code));
+  st.exchange(soci::into(error));
+  bind(st);
+  st.alloc();
+  st.prepare(std::string("SELECT ") + kAnalysisColumns + " FROM ai_analyses " +
+             tail);
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) {
+    AiAnalysis item = row;
+    item.id = id;
+    item.image_id = image;
+    item.created_ms = created;
+    item.schema_version = schema;
+    item.input_tokens = in_tokens;
+    item.output_tokens = out_tokens;
+    item.item_position = position_ind == soci::i_ok
+                             ? std::optional<int>(position)
+                             : std::nullopt;
+    IMAGEBANK_ASSIGN_OR_RETURN(item.tags, list_from_json(tags));
+    IMAGEBANK_ASSIGN_OR_RETURN(item.colors, colors_from_json(colors));
+    IMAGEBANK_ASSIGN_OR_RETURN(item.quality, quality_from_json(quality));
+    item.error = stored_job_error(error_code, error);
+    out.push_back(std::move(item));
+  }
+  return Status();
+}
+
+Status check_analysis(const AiAnalysis& analysis) {
   IMAGEBANK_RETURN_IF_ERROR(
       check_text("description", analysis.description, 64 * 1024, true));
   IMAGEBANK_RETURN_IF_ERROR(check_text("color", analysis.color, 200, true));
   IMAGEBANK_RETURN_IF_ERROR(
       check_text("material", analysis.material, 200, true));
   IMAGEBANK_RETURN_IF_ERROR(
+      check_text("garment_type", analysis.garment_type, 200, true));
+  IMAGEBANK_RETURN_IF_ERROR(check_text("style", analysis.style, 200, true));
+  IMAGEBANK_RETURN_IF_ERROR(
       check_text("provider", analysis.provider, 100, false));
   IMAGEBANK_RETURN_IF_ERROR(check_text("model", analysis.model, 200, true));
   IMAGEBANK_RETURN_IF_ERROR(
       check_text("raw_json", analysis.raw_json, 1 << 20, true));
+  IMAGEBANK_RETURN_IF_ERROR(check_text("sha256", analysis.sha256, 64, true));
+  IMAGEBANK_RETURN_IF_ERROR(
+      check_text("blurhash", analysis.blurhash, 200, true));
   for (const auto& tag : analysis.tags) {
     IMAGEBANK_RETURN_IF_ERROR(check_text("tag", tag, 200, false));
+  }
+  if (analysis.tags.size() > 200 || analysis.colors.size() > 32) {
+    return invalid_argument_error("AI analysis has too many tags or colours");
+  }
+  for (const auto& c : analysis.colors) {
+    IMAGEBANK_RETURN_IF_ERROR(check_text("colour name", c.name, 200, false));
+    IMAGEBANK_RETURN_IF_ERROR(check_text("colour hex", c.hex, 7, true));
+    if (!std::isfinite(c.share) || c.share < 0 || c.share > 1) {
+      return invalid_argument_error("AI colour share must be within [0, 1]");
+    }
   }
   if (!std::isfinite(analysis.confidence) || analysis.confidence < 0 ||
       analysis.confidence > 1) {
@@ -212,29 +296,54 @@ Result<AiAnalysis> SqlCatalogStore::add_ai_analysis(
                                  *analysis.item_position >= kMaxImageItems)) {
     return invalid_argument_error("AI item position is out of range");
   }
+  if (analysis.input_tokens < 0 || analysis.output_tokens < 0) {
+    return invalid_argument_error("AI token counts must not be negative");
+  }
+  return Status();
+}
+
+}  // namespace
+
+Result<AiAnalysis> SqlCatalogStore::add_ai_analysis(
+    const AiAnalysis& analysis) {
+  IMAGEBANK_RETURN_IF_ERROR(check_analysis(analysis));
   AiAnalysis out = analysis;
   IMAGEBANK_RETURN_IF_ERROR(write("add_ai_analysis", [&](soci::session& sql) {
     IMAGEBANK_RETURN_IF_ERROR(require_image(sql, analysis.image_id));
-    const long long image = analysis.image_id, at = now_ms();
+    const long long image = analysis.image_id, at = now_ms(),
+                    in_tokens = analysis.input_tokens,
+                    out_tokens = analysis.output_tokens;
     int position = analysis.item_position.value_or(0);
+    int schema = analysis.schema_version;
     soci::indicator position_ind =
         analysis.item_position ? soci::i_ok : soci::i_null;
     const std::string tags = to_json(analysis.tags);
+    const std::string colors = to_json(analysis.colors);
+    const std::string quality = to_json(analysis.quality);
+    const std::string error_code = job_error_code(analysis.error);
+    const std::string error = job_error_text(analysis.error.message());
     double confidence = analysis.confidence;
     long long id = 0;
     sql << "INSERT INTO ai_analyses (image_id, item_position, description, "
            "tags, color, material, confidence, provider, model, raw_json, "
-           "created_ms) VALUES (:i, :p, :d, :tg, :c, :m, :cf, :pr, :mo, :r, "
-           ":t) "
+           "created_ms, sha256, schema_version, garment_type, style, colors, "
+           "input_tokens, output_tokens, quality, blurhash, error_code, "
+           "error) VALUES (:i, :p, :d, :tg, :c, :m, :cf, :pr, :mo, :r, :t, "
+           ":sha, :sv, :gt, :st, :co, :it, :ot, :q, :bh, :ec, :er) "
            "RETURNING id",
         soci::use(image), soci::use(position, position_ind),
         soci::use(analysis.description), soci::use(tags),
         soci::use(analysis.color), soci::use(analysis.material),
         soci::use(confidence), soci::use(analysis.provider),
         soci::use(analysis.model), soci::use(analysis.raw_json), soci::use(at),
-        soci::into(id);
+        soci::use(analysis.sha256), soci::use(schema),
+        soci::use(analysis.garment_type), soci::use(analysis.style),
+        soci::use(colors), soci::use(in_tokens), soci::use(out_tokens),
+        soci::use(quality), soci::use(analysis.blurhash), soci::use(error_code),
+        soci::use(error), soci::into(id);
     out.id = id;
     out.created_ms = at;
+    out.error = stored_job_error(error_code, error);
     return Status();
   }));
   return out;
@@ -244,34 +353,36 @@ Result<std::vector<AiAnalysis>> SqlCatalogStore::ai_analyses(RowId image_id) {
   std::vector<AiAnalysis> out;
   IMAGEBANK_RETURN_IF_ERROR(read("ai_analyses", [&](soci::session& sql) {
     out.clear();
-    AiAnalysis row;
     long long key = image_id;
-    int position = 0;
-    soci::indicator position_ind = soci::i_null;
-    std::string tags;
-    soci::statement st =
-        (sql.prepare
-             << "SELECT id, item_position, description, tags, color, "
-                "material, confidence, provider, model, raw_json, "
-                "created_ms FROM ai_analyses WHERE image_id = :i ORDER BY id",
-         soci::into(row.id), soci::into(position, position_ind),
-         soci::into(row.description), soci::into(tags), soci::into(row.color),
-         soci::into(row.material), soci::into(row.confidence),
-         soci::into(row.provider), soci::into(row.model),
-         soci::into(row.raw_json), soci::into(row.created_ms), soci::use(key));
-    st.execute(false);
-    while (st.fetch()) {
-      AiAnalysis item = row;
-      item.image_id = image_id;
-      item.item_position = position_ind == soci::i_ok
-                               ? std::optional<int>(position)
-                               : std::nullopt;
-      IMAGEBANK_ASSIGN_OR_RETURN(item.tags, list_from_json(tags));
-      out.push_back(std::move(item));
-    }
-    return Status();
+    return fetch_analyses(
+        sql, "WHERE image_id = :i ORDER BY id",
+        [&](soci::statement& st) { st.exchange(soci::use(key)); }, out);
   }));
   return out;
+}
+
+Result<std::optional<AiAnalysis>> SqlCatalogStore::find_ai_analysis(
+    std::string_view sha256, const AnalysisKey& key) {
+  std::vector<AiAnalysis> found;
+  IMAGEBANK_RETURN_IF_ERROR(read("find_ai_analysis", [&](soci::session& sql) {
+    found.clear();
+    std::string sha(sha256), provider = key.provider, model = key.model;
+    int schema = key.schema_version;
+    return fetch_analyses(
+        sql,
+        "WHERE sha256 = :s AND provider = :p AND model = :m AND "
+        "schema_version = :v AND item_position IS NULL AND error_code = '' "
+        "ORDER BY id DESC LIMIT 1",
+        [&](soci::statement& st) {
+          st.exchange(soci::use(sha));
+          st.exchange(soci::use(provider));
+          st.exchange(soci::use(model));
+          st.exchange(soci::use(schema));
+        },
+        found);
+  }));
+  if (found.empty()) return std::optional<AiAnalysis>();
+  return std::optional<AiAnalysis>(std::move(found.front()));
 }
 
 Result<std::vector<SkuHistory>> SqlCatalogStore::sku_history(SkuSubject subject,

@@ -288,6 +288,17 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
              "images.id) OR EXISTS (SELECT 1 FROM near_duplicates n WHERE "
              "n.other_image_id = images.id))";
   }
+  std::string analysis_provider, analysis_model;
+  int analysis_schema = 0;
+  if (query.missing_analysis) {
+    analysis_provider = query.missing_analysis->provider;
+    analysis_model = query.missing_analysis->model;
+    analysis_schema = query.missing_analysis->schema_version;
+    where +=
+        " AND NOT EXISTS (SELECT 1 FROM ai_analyses a WHERE a.provider = :ap "
+        "AND a.model = :am AND a.schema_version = :asv AND a.image_id = "
+        "images.id AND a.item_position IS NULL AND a.error_code = '')";
+  }
   Page<ImageRecord> page;
   IMAGEBANK_RETURN_IF_ERROR(read("list_images", [&](soci::session& sql) {
     page.items.clear();
@@ -303,6 +314,11 @@ Result<Page<ImageRecord>> SqlCatalogStore::list_images(
           if (query.status) st.exchange(soci::use(status));
           if (query.batch_id) st.exchange(soci::use(batch));
           if (query.brand_id) st.exchange(soci::use(brand));
+          if (query.missing_analysis) {
+            st.exchange(soci::use(analysis_provider));
+            st.exchange(soci::use(analysis_model));
+            st.exchange(soci::use(analysis_schema));
+          }
           st.exchange(soci::use(limit));
         },
         page.items);

@@ -80,6 +80,12 @@ bool batch_move_allowed(BatchState from, BatchState to) {
   return false;
 }
 
+Status require_batch(soci::session& sql, RowId batch_id) {
+  return load_batch(sql, batch_id).status();
+}
+
+}  // namespace
+
 // A job's failure from its columns. A code this build does not know (a
 // newer one wrote it) reads as internal, the message kept.
 Status stored_job_error(const std::string& code, const std::string& message) {
@@ -91,12 +97,6 @@ Status stored_job_error(const std::string& code, const std::string& message) {
       known && *known != ErrorCode::kOk ? *known : ErrorCode::kInternal,
       message);
 }
-
-Status require_batch(soci::session& sql, RowId batch_id) {
-  return load_batch(sql, batch_id).status();
-}
-
-}  // namespace
 
 // --- shared row helpers ---
 

@@ -83,4 +83,82 @@ Result<std::array<double, 4>> box_from_json(std::string_view text) {
   return out;
 }
 
+std::string to_json(const std::vector<VisionColor>& colors) {
+  json::array array;
+  for (const VisionColor& c : colors) {
+    array.emplace_back(
+        json::object{{"name", c.name}, {"hex", c.hex}, {"share", c.share}});
+  }
+  return json::serialize(array);
+}
+
+Result<std::vector<VisionColor>> colors_from_json(std::string_view text) {
+  if (text.empty()) return std::vector<VisionColor>{};
+  IMAGEBANK_ASSIGN_OR_RETURN(json::value value, parse(text, "colors"));
+  if (!value.is_array()) {
+    return corrupt_data_error("stored colors are not a JSON array");
+  }
+  std::vector<VisionColor> out;
+  for (const auto& item : value.as_array()) {
+    const json::object* o = item.if_object();
+    const json::value* name = o ? o->if_contains("name") : nullptr;
+    const json::value* hex = o ? o->if_contains("hex") : nullptr;
+    const json::value* share = o ? o->if_contains("share") : nullptr;
+    if (!name || !name->is_string() || !hex || !hex->is_string() || !share ||
+        !share->is_number()) {
+      return corrupt_data_error("stored colors hold a malformed colour");
+    }
+    out.push_back(VisionColor{std::string(name->as_string()),
+                              std::string(hex->as_string()),
+                              share->to_number<double>()});
+  }
+  return out;
+}
+
+std::string to_json(const std::optional<PhotoQuality>& quality) {
+  if (!quality) return "";
+  const PhotoQuality& q = *quality;
+  return json::serialize(json::object{
+      {"background_hex", q.background_hex},
+      {"white_border_share", q.white_border_share},
+      {"border_uniformity", q.border_uniformity},
+      {"white_background", q.white_background},
+      {"foreground_share", q.foreground_share},
+      {"sharpness", q.sharpness},
+      {"clipped_highlights", q.clipped_highlights},
+      {"clipped_shadows", q.clipped_shadows},
+  });
+}
+
+Result<std::optional<PhotoQuality>> quality_from_json(std::string_view text) {
+  if (text.empty()) return std::optional<PhotoQuality>();
+  IMAGEBANK_ASSIGN_OR_RETURN(json::value value, parse(text, "quality"));
+  const json::object* o = value.if_object();
+  if (!o) return corrupt_data_error("stored quality is not a JSON object");
+  PhotoQuality q;
+  bool ok = true;
+  const auto number = [&](const char* key, double& into) {
+    const json::value* v = o->if_contains(key);
+    if (!v || !v->is_number()) {
+      ok = false;
+      return;
+    }
+    into = v->to_number<double>();
+  };
+  number("white_border_share", q.white_border_share);
+  number("border_uniformity", q.border_uniformity);
+  number("foreground_share", q.foreground_share);
+  number("sharpness", q.sharpness);
+  number("clipped_highlights", q.clipped_highlights);
+  number("clipped_shadows", q.clipped_shadows);
+  const json::value* hex = o->if_contains("background_hex");
+  const json::value* white = o->if_contains("white_background");
+  if (!ok || !hex || !hex->is_string() || !white || !white->is_bool()) {
+    return corrupt_data_error("stored quality is missing a field");
+  }
+  q.background_hex = std::string(hex->as_string());
+  q.white_background = white->as_bool();
+  return std::optional<PhotoQuality>(q);
+}
+
 }  // namespace imagebank::sql

@@ -4,10 +4,12 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
 
 namespace imagebank::sql {
@@ -19,5 +21,12 @@ std::string to_json(const std::array<double, 4>& values);
 Result<std::map<std::string, std::string>> map_from_json(std::string_view text);
 Result<std::vector<std::string>> list_from_json(std::string_view text);
 Result<std::array<double, 4>> box_from_json(std::string_view text);
+
+// Analyses: [{"name","hex","share"}...] and the photo-quality object ("" =
+// none).
+std::string to_json(const std::vector<VisionColor>& colors);
+Result<std::vector<VisionColor>> colors_from_json(std::string_view text);
+std::string to_json(const std::optional<PhotoQuality>& quality);
+Result<std::optional<PhotoQuality>> quality_from_json(std::string_view text);
 
 }  // namespace imagebank::sql

@@ -225,6 +225,38 @@ const std::vector<Migration>& migrations() {
                 created_ms BIGINT NOT NULL,
                 revoked_ms BIGINT))",
        }},
+      // Vision analyses: the cache key (content, schema version), the
+      // answer's other fields, its cost, and failed attempts with their
+      // reason.
+      {5,
+       {
+           R"(ALTER TABLE ai_analyses ADD COLUMN sha256 TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN schema_version INTEGER
+                NOT NULL DEFAULT 0)",
+           R"(ALTER TABLE ai_analyses ADD COLUMN garment_type TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN style TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN colors TEXT NOT NULL
+                DEFAULT '[]')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN input_tokens BIGINT NOT NULL
+                DEFAULT 0)",
+           R"(ALTER TABLE ai_analyses ADD COLUMN output_tokens BIGINT
+                NOT NULL DEFAULT 0)",
+           R"(ALTER TABLE ai_analyses ADD COLUMN quality TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN blurhash TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN error_code TEXT NOT NULL
+                DEFAULT '')",
+           R"(ALTER TABLE ai_analyses ADD COLUMN error TEXT NOT NULL
+                DEFAULT '')",
+           R"(CREATE INDEX ai_analyses_cache ON ai_analyses(sha256, provider,
+                model, schema_version))",
+           R"(CREATE INDEX ai_analyses_key ON ai_analyses(provider, model,
+                schema_version, image_id))",
+       }},
   };
   return kMigrations;
 }

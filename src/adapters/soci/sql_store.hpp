@@ -63,6 +63,8 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<std::vector<ImageItem>> image_items(RowId image_id) override;
   Result<AiAnalysis> add_ai_analysis(const AiAnalysis& analysis) override;
   Result<std::vector<AiAnalysis>> ai_analyses(RowId image_id) override;
+  Result<std::optional<AiAnalysis>> find_ai_analysis(
+      std::string_view sha256, const AnalysisKey& key) override;
 
   Result<std::vector<SkuHistory>> sku_history(SkuSubject subject,
                                               RowId subject_id) override;
@@ -173,6 +175,10 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
 inline constexpr std::size_t kMaxJobError = 4000;
 std::string job_error_text(std::string_view error);
 std::string job_error_code(const Status& error);
+// A failure from its stored code and message (jobs, analyses). A code this
+// build does not know (a newer one wrote it) reads as internal, the message
+// kept; no code and no message is OK.
+Status stored_job_error(const std::string& code, const std::string& message);
 // A list of ids as one bound parameter: `id_list_param` is its value and
 // `id_list_match` the condition "column is one of them" for the dialect.
 std::string id_list_param(Dialect dialect, std::span<const RowId> ids);

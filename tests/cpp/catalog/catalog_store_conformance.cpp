@@ -511,6 +511,88 @@ TEST_P(CatalogStoreConformance, AiAnalysesNeverTouchCarteiraFields) {
   EXPECT_EQ(store_->add_ai_analysis(ai).status().code(), ErrorCode::kNotFound);
 }
 
+TEST_P(CatalogStoreConformance, AnalysesAreCachedByContentProviderAndSchema) {
+  auto a = store_->insert_image(image(1));
+  auto b = store_->insert_image(image(2));
+  ASSERT_TRUE(a.ok() && b.ok());
+  const AnalysisKey offline{"offline", "offline-1", 1};
+  // Nothing yet: both images are missing it, and the cache is empty.
+  ImageQuery missing;
+  missing.missing_analysis = offline;
+  EXPECT_EQ(store_->list_images(missing)->items.size(), 2u);
+  EXPECT_FALSE(store_->find_ai_analysis(a->image.sha256, offline)->has_value());
+
+  AiAnalysis ai;
+  ai.image_id = a->image.id;
+  ai.sha256 = a->image.sha256;
+  ai.schema_version = 1;
+  ai.provider = "offline";
+  ai.model = "offline-1";
+  ai.description = "Peça em azul-marinho sobre fundo branco.";
+  ai.colors = {{"azul-marinho", "#1f2a44", 0.6}, {"branco", "", 0.4}};
+  ai.color = "azul-marinho";
+  ai.garment_type = "";
+  ai.style = "casual";
+  ai.input_tokens = 120;
+  ai.output_tokens = 30;
+  PhotoQuality q;
+  q.background_hex = "#fefefe";
+  q.white_background = true;
+  q.white_border_share = 0.98;
+  q.sharpness = 412.5;
+  ai.quality = q;
+  ai.blurhash = "LEHV6nWB2yk8pyo0adR*.7kCMdnj";
+  ai.confidence = 0.7;
+  auto stored = store_->add_ai_analysis(ai);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+
+  // A failed attempt is kept with its reason but is no answer.
+  AiAnalysis failed;
+  failed.image_id = b->image.id;
+  failed.sha256 = b->image.sha256;
+  failed.schema_version = 1;
+  failed.provider = "offline";
+  failed.model = "offline-1";
+  failed.error = quota_exhausted_error("offline: quota used up");
+  ASSERT_TRUE(store_->add_ai_analysis(failed).ok());
+
+  auto hit = store_->find_ai_analysis(a->image.sha256, offline);
+  ASSERT_TRUE(hit.ok()) << hit.status();
+  ASSERT_TRUE(hit->has_value());
+  AiAnalysis expected = ai;
+  expected.id = stored->id;
+  expected.created_ms = stored->created_ms;
+  EXPECT_EQ(**hit, expected);  // every field round-trips
+  EXPECT_FALSE(store_->find_ai_analysis(b->image.sha256, offline)->has_value());
+  EXPECT_FALSE(
+      store_->find_ai_analysis(a->image.sha256, {"offline", "offline-1", 2})
+          ->has_value());
+  EXPECT_FALSE(
+      store_->find_ai_analysis(a->image.sha256, {"openai", "offline-1", 1})
+          ->has_value());
+  auto b_rows = store_->ai_analyses(b->image.id);
+  ASSERT_TRUE(b_rows.ok());
+  ASSERT_EQ(b_rows->size(), 1u);
+  EXPECT_EQ((*b_rows)[0].error.code(), ErrorCode::kQuotaExhausted);
+  EXPECT_EQ((*b_rows)[0].error.message(), "offline: quota used up");
+
+  auto left = store_->list_images(missing);
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->items.size(), 1u);
+  EXPECT_EQ(left->items[0].id, b->image.id);
+  missing.missing_analysis->schema_version = 2;
+  EXPECT_EQ(store_->list_images(missing)->items.size(), 2u);
+
+  AiAnalysis bad = ai;
+  bad.colors[0].share = 1.5;
+  EXPECT_EQ(store_->add_ai_analysis(bad).status().code(),
+            ErrorCode::kInvalidArgument);
+  bad = ai;
+  bad.input_tokens = -1;
+  EXPECT_EQ(store_->add_ai_analysis(bad).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST_P(CatalogStoreConformance, ListingPagesWithKeysetsAndFilters) {
   auto f = make_collection(*store_);
   // The images of a batch: the batch comes from the queue of the database.

@@ -132,6 +132,20 @@ TEST_P(JobQueueConformance, MigratesAVersionOneDatabase) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           // Undo migration 5 (the analysis columns of ai_analyses).
+           "DROP INDEX ai_analyses_cache",
+           "DROP INDEX ai_analyses_key",
+           "ALTER TABLE ai_analyses DROP COLUMN sha256",
+           "ALTER TABLE ai_analyses DROP COLUMN schema_version",
+           "ALTER TABLE ai_analyses DROP COLUMN garment_type",
+           "ALTER TABLE ai_analyses DROP COLUMN style",
+           "ALTER TABLE ai_analyses DROP COLUMN colors",
+           "ALTER TABLE ai_analyses DROP COLUMN input_tokens",
+           "ALTER TABLE ai_analyses DROP COLUMN output_tokens",
+           "ALTER TABLE ai_analyses DROP COLUMN quality",
+           "ALTER TABLE ai_analyses DROP COLUMN blurhash",
+           "ALTER TABLE ai_analyses DROP COLUMN error_code",
+           "ALTER TABLE ai_analyses DROP COLUMN error",
            "DROP TABLE api_keys",
            "DROP TABLE near_duplicates",
            "DROP INDEX jobs_batch_source",
@@ -215,6 +229,20 @@ TEST_P(JobQueueConformance, MigratesFailureTextsToCodeAndMessage) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           // Undo migration 5 (the analysis columns of ai_analyses).
+           "DROP INDEX ai_analyses_cache",
+           "DROP INDEX ai_analyses_key",
+           "ALTER TABLE ai_analyses DROP COLUMN sha256",
+           "ALTER TABLE ai_analyses DROP COLUMN schema_version",
+           "ALTER TABLE ai_analyses DROP COLUMN garment_type",
+           "ALTER TABLE ai_analyses DROP COLUMN style",
+           "ALTER TABLE ai_analyses DROP COLUMN colors",
+           "ALTER TABLE ai_analyses DROP COLUMN input_tokens",
+           "ALTER TABLE ai_analyses DROP COLUMN output_tokens",
+           "ALTER TABLE ai_analyses DROP COLUMN quality",
+           "ALTER TABLE ai_analyses DROP COLUMN blurhash",
+           "ALTER TABLE ai_analyses DROP COLUMN error_code",
+           "ALTER TABLE ai_analyses DROP COLUMN error",
            "DROP TABLE api_keys",
            "ALTER TABLE jobs DROP COLUMN error_code",
            "DELETE FROM schema_version WHERE version > 2",
