@@ -148,6 +148,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<ResponseMessage> response_;
   std::optional<ResponseSerializer> serializer_;
   std::string body_;  // a string body, or the streamed chunk being written
+  std::shared_ptr<const std::string> shared_body_;  // a SharedBody's bytes
   std::shared_ptr<BodyPipe> pipe_;
   std::optional<std::uint64_t> stream_length_;
   bool long_lived_ = false;

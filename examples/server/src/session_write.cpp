@@ -88,15 +88,25 @@ void Session::respond(Response response) {
     if (!is_reserved(name)) message.insert(name, value);
   }
   message.set(http::field::server, "imagebank");
-  message.set(http::field::date, http_date());
+  message.set(http::field::date, http_date_now());
 
   const bool no_body = status_has_no_body(response.status);
   const bool headers_only = no_body || request_.is_head();
   bool streamed = false;
+  // What a whole body is sent from: body_ or shared bytes.
+  std::string_view whole;
   if (auto* text = std::get_if<std::string>(&response.body)) {
     body_ = std::move(*text);
     if (!no_body) message.content_length(body_.size());
     if (headers_only) body_.clear();
+    whole = body_;
+  } else if (auto* shared = std::get_if<SharedBody>(&response.body)) {
+    const std::size_t size = shared->bytes ? shared->bytes->size() : 0;
+    if (!no_body) message.content_length(size);
+    if (!headers_only && size > 0) {
+      shared_body_ = std::move(shared->bytes);
+      whole = *shared_body_;
+    }
   } else {
     auto& stream = std::get<StreamBody>(response.body);
     stream_length_ = stream.length;
@@ -133,8 +143,9 @@ void Session::respond(Response response) {
     if (streamed && long_lived_) watch_client();
     return;
   }
-  message.body().data = body_.data();
-  message.body().size = body_.size();
+  // Beast's buffer_body reads through a non-const pointer; nothing writes.
+  message.body().data = const_cast<char*>(whole.data());
+  message.body().size = whole.size();
   message.body().more = false;
   http::async_write(stream_, *serializer_, [self](ErrorCode ec, std::size_t n) {
     self->on_response_written(ec, n);
@@ -290,6 +301,7 @@ void Session::reset_request() {
   response_.reset();
   body_.clear();
   body_.shrink_to_fit();
+  shared_body_.reset();
   stream_length_.reset();
   long_lived_ = false;
   streamed_ = 0;
