@@ -451,7 +451,7 @@ void Session::dispatch() {
 }
 
 // On a worker: the handler, then a streamed body's producer. The session is
-// handed back to its strand before the producer runs, so only the pipe ties
+// handed back to its io thread before the producer runs, so only the pipe ties
 // the two (the session cancels it if the client goes).
 void Session::run_on_worker(std::shared_ptr<Session> self) {
   Result<Response> result = invoke(*self->route_, self->request_);

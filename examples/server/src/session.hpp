@@ -10,9 +10,9 @@
 // streamed bodies chunk by chunk from a BodyPipe. A request that cannot be
 // framed safely is answered and the connection closed.
 //
-// Threading: everything runs on the connection's strand except the handler
-// and a streamed body's producer, which run on a worker and hand back
-// through asio::post.
+// Threading: everything runs on the connection's io thread (the one
+// running its io_context) except the handler and a streamed body's
+// producer, which run on a worker and hand back through asio::post.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -52,7 +52,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
   ~Session();
 
+  // On the session's executor (its io thread).
   void start();
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
   // Graceful stop (any thread): a connection waiting for a request, or in
   // the middle of its header, closes now; one inside a request closes after
   // its response.
