@@ -106,6 +106,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- writing (session_write.cpp) ---
   void respond(Result<Response> result);
   void respond(Response response);
+  // A response whose body is in memory (or absent).
+  void write_whole(const Response& response,
+                   std::optional<std::size_t> content_length,
+                   std::string_view body);
   // Answers and closes: the connection's framing is no longer trusted.
   void refuse(int status, std::string_view detail);
   void arm_write_deadline();
@@ -149,6 +153,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool recorded_ = false;
   std::optional<ResponseMessage> response_;
   std::optional<ResponseSerializer> serializer_;
+  std::string head_;  // a whole response's header (its room is kept)
   std::string body_;  // a string body, or the streamed chunk being written
   std::shared_ptr<const std::string> shared_body_;  // a SharedBody's bytes
   std::shared_ptr<BodyPipe> pipe_;
