@@ -152,12 +152,13 @@ void Listener::accept() {
   // its handlers never run concurrently, different connections' do.
   acceptor_.async_accept(
       next_io(), [self = shared_from_this()](boost::system::error_code ec,
-                                             tcp::socket socket) {
+                                             ConnectionSocket socket) {
         self->on_accept(ec, std::move(socket));
       });
 }
 
-void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::on_accept(boost::system::error_code ec,
+                         ConnectionSocket socket) {
   if (!acceptor_.is_open()) return;
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
@@ -195,7 +196,7 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   accept();
 }
 
-void Listener::reject(tcp::socket socket) {
+void Listener::reject(ConnectionSocket socket) {
   if (rejecting_->load() >= kMaxRejecting) {
     boost::system::error_code ec;
     socket.close(ec);

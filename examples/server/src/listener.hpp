@@ -24,6 +24,7 @@
 
 #include "imagebank/core/result.hpp"
 #include "server_context.hpp"
+#include "session.hpp"
 
 namespace imagebank::server {
 
@@ -44,9 +45,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void on_accept(boost::system::error_code ec,
-                 boost::asio::ip::tcp::socket socket);
-  void reject(boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, ConnectionSocket socket);
+  void reject(ConnectionSocket socket);
 
   boost::asio::io_context& next_io();
 

@@ -36,7 +36,7 @@ bool is_http_error(const boost::system::error_code& ec) {
          http::make_error_code(http::error::end_of_stream).category();
 }
 
-std::string endpoint_text(const asio::ip::tcp::socket& socket) {
+std::string endpoint_text(const ConnectionSocket& socket) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "unknown";
@@ -62,7 +62,7 @@ Session::TempFile::~TempFile() {
   std::filesystem::remove(path, ec);
 }
 
-Session::Session(asio::ip::tcp::socket socket, ServerContext& context)
+Session::Session(ConnectionSocket socket, ServerContext& context)
     : stream_(std::move(socket)), ctx_(context) {
   remote_ = endpoint_text(stream_.socket());
   boost::system::error_code ec;

@@ -15,9 +15,10 @@
 // producer, which run on a worker and hand back through asio::post.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -45,16 +46,24 @@ namespace imagebank::server {
 // Room in the read buffer while a body streams to a file.
 inline constexpr std::size_t kBodyReadBytes = 256 * 1024;
 
+// A connection's socket, bound to its io thread's io_context by type: no
+// type-erased executor copied and destroyed around every operation.
+using ConnectionSocket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                     boost::asio::io_context::executor_type>;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  Session(ConnectionSocket socket, ServerContext& context);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
 
   // On the session's executor (its io thread).
   void start();
-  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  boost::asio::io_context::executor_type executor() {
+    return stream_.get_executor();
+  }
   // Graceful stop (any thread): a connection waiting for a request, or in
   // the middle of its header, closes now; one inside a request closes after
   // its response.
@@ -127,7 +136,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain();
   void close_now();
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::basic_stream<boost::asio::ip::tcp,
+                             boost::asio::io_context::executor_type>
+      stream_;
   boost::beast::flat_buffer buffer_;
   ServerContext& ctx_;
   std::string remote_;
