@@ -244,13 +244,19 @@ def main() -> None:
         for k in ("nginx", "imagebank"):
             m = med[k]
             print(f"{k:<10} {m['rps']:>11.0f} {m['p50']:>8.2f} {m['p99']:>8.2f} {m['errors']:>8.0f}")
+        print("every run (in the order run):")
+        for i, (n, s) in enumerate(zip(runs["nginx"], runs["imagebank"]), 1):
+            print(f"  {i}: nginx {n['rps']:.0f} req/s (p50 {n['p50']:.2f}, p99 {n['p99']:.2f} ms); "
+                  f"imagebank {s['rps']:.0f} req/s (p50 {s['p50']:.2f}, p99 {s['p99']:.2f} ms); "
+                  f"ratio {s['rps'] / n['rps']:.2f}")
         ratio = med["imagebank"]["rps"] / med["nginx"]["rps"]
         print(f"ratio imagebank/nginx requests/s: {ratio:.2f} (goal >= 0.50); "
               f"imagebank p99 {med['imagebank']['p99']:.2f} ms (goal <= 5 ms)")
         print(f"on demand: 100 concurrent requests for a missing zoom AVIF -> {encodes} encode(s), "
               f"{distinct} distinct body(ies), {failed} failed (goal: 1, 1, 0)")
         print("uploads (tus vs cp): benchmarks/peers/upload_vs_cp.py")
-        print(json.dumps({"median": med, "ratio_rps": ratio, "on_demand_encodes": encodes}))
+        print(json.dumps({"median": med, "ratio_rps": ratio, "on_demand_encodes": encodes,
+                          "runs": runs}))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -31,6 +31,23 @@ void init_openssl_once() {
   (void)initialised;
 }
 
+// Given EVP_sha256(), OpenSSL 3 looks the implementation up in its
+// providers (a lock and a table search) on every EVP_DigestInit_ex: a
+// server hashing a short key per request spent more there than hashing.
+// Fetched once instead; kept until the process ends, as OpenSSL's state.
+const EVP_MD* sha256_md() {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  static const EVP_MD* const md = [] {
+    init_openssl_once();
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+#else
+  return EVP_sha256();
+#endif
+}
+
 }  // namespace
 
 struct Sha256Hasher::State {
@@ -38,7 +55,7 @@ struct Sha256Hasher::State {
   State() : ctx((init_openssl_once(), EVP_MD_CTX_new())) {
     // Allocation failure of a few hundred bytes or a missing SHA-256 in
     // libcrypto leaves nothing sensible to return; the process is broken.
-    if (ctx == nullptr || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
+    if (ctx == nullptr || EVP_DigestInit_ex(ctx, sha256_md(), nullptr) != 1) {
       std::abort();
     }
   }
@@ -66,7 +83,7 @@ Sha256Digest Sha256Hasher::finish() {
   Sha256Digest out{};
   unsigned int n = 0;
   EVP_DigestFinal_ex(state_->ctx, out.data(), &n);
-  EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(state_->ctx, sha256_md(), nullptr);
   return out;
 }
 

@@ -79,7 +79,26 @@ Status Auth::allow_image(const Request& request) {
     return check_signature_syntax(request);
   }
   if (request.query.find("sig")) {
-    return signer_.verify(request.target, now_unix_s());
+    const std::int64_t now = now_unix_s();
+    if (const auto expires = verified_.find(request.target);
+        expires && now <= *expires) {
+      return Status();
+    }
+    Status verified = signer_.verify(request.target, now);
+    if (verified.ok()) {
+      // The signed exp (verify read the same first exp from the raw query;
+      // a good signature means it is all digits, so decoding left it as is).
+      const auto exp = request.query.find("exp");
+      std::int64_t expires = 0;
+      if (exp) {
+        const auto [end, ec] =
+            std::from_chars(exp->data(), exp->data() + exp->size(), expires);
+        if (ec == std::errc() && end == exp->data() + exp->size()) {
+          verified_.add(request.target, expires);
+        }
+      }
+    }
+    return verified;
   }
   if (!bearer(request).empty())
     return require(request, ApiScope::kRead).status();

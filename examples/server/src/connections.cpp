@@ -29,10 +29,7 @@ std::size_t Connections::count() const {
   return sessions_.size();
 }
 
-bool Connections::shutting_down() const {
-  std::lock_guard lock(mu_);
-  return shutting_down_;
-}
+bool Connections::shutting_down() const { return shutting_down_.load(); }
 
 void Connections::shutdown_all(std::function<void()> on_empty) {
   std::vector<std::shared_ptr<Session>> live;

@@ -4,6 +4,7 @@
 // Threading: every method from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -29,7 +30,8 @@ class Connections {
  private:
   mutable std::mutex mu_;
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
-  bool shutting_down_ = false;
+  // Written under mu_; read without it by every response (shutting_down).
+  std::atomic<bool> shutting_down_{false};
   std::function<void()> on_empty_;
 };
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -150,7 +151,14 @@ struct StreamBody {
   bool long_lived = false;
 };
 
-using ResponseBody = std::variant<std::string, StreamBody>;
+// Bytes kept elsewhere and shared by every response that sends them (a
+// variant held in memory): written from where they are, never copied. They
+// must not change while shared.
+struct SharedBody {
+  std::shared_ptr<const std::string> bytes;
+};
+
+using ResponseBody = std::variant<std::string, StreamBody, SharedBody>;
 
 struct Response {
   int status = 200;

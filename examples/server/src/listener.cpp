@@ -101,12 +101,19 @@ Result<tcp::endpoint> parse_listen_address(std::string_view address) {
   return tcp::endpoint(ip, static_cast<unsigned short>(port));
 }
 
-Listener::Listener(asio::io_context& io, ServerContext& context)
-    : io_(io),
+Listener::Listener(const std::vector<std::unique_ptr<asio::io_context>>& ios,
+                   ServerContext& context)
+    : ios_(ios),
       ctx_(context),
-      strand_(asio::make_strand(io)),
+      strand_(asio::make_strand(*ios.front())),
       acceptor_(strand_),
       pause_(strand_) {}
+
+asio::io_context& Listener::next_io() {
+  asio::io_context& io = *ios_[next_];
+  next_ = (next_ + 1) % ios_.size();
+  return io;
+}
 
 Status Listener::open(std::string_view address) {
   auto endpoint = parse_listen_address(address);
@@ -141,16 +148,17 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-  // Each connection gets a strand of its own: its handlers never run
-  // concurrently, different connections' do.
-  acceptor_.async_accept(asio::make_strand(io_),
-                         [self = shared_from_this()](
-                             boost::system::error_code ec, tcp::socket socket) {
-                           self->on_accept(ec, std::move(socket));
-                         });
+  // Each connection lives on one io thread's context (the next in turn):
+  // its handlers never run concurrently, different connections' do.
+  acceptor_.async_accept(
+      next_io(), [self = shared_from_this()](boost::system::error_code ec,
+                                             ConnectionSocket socket) {
+        self->on_accept(ec, std::move(socket));
+      });
 }
 
-void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void Listener::on_accept(boost::system::error_code ec,
+                         ConnectionSocket socket) {
   if (!acceptor_.is_open()) return;
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
@@ -181,19 +189,24 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
   ctx_.metrics.connection_opened();
   // Fails only when shutting down: the session closes as it goes.
   if (ctx_.connections.try_add(session, ctx_.options.max_connections)) {
-    session->start();
+    // Started on its own thread: nothing of it runs on two at once.
+    auto executor = session->executor();
+    asio::post(executor, [session = std::move(session)] { session->start(); });
   }
   accept();
 }
 
-void Listener::reject(tcp::socket socket) {
+void Listener::reject(ConnectionSocket socket) {
   if (rejecting_->load() >= kMaxRejecting) {
     boost::system::error_code ec;
     socket.close(ec);
     return;
   }
   rejecting_->fetch_add(1);
-  std::make_shared<Rejection>(std::move(socket), rejecting_)->start();
+  auto executor = socket.get_executor();
+  asio::post(executor,
+             [rejection = std::make_shared<Rejection>(
+                  std::move(socket), rejecting_)] { rejection->start(); });
 }
 
 }  // namespace imagebank::server

@@ -9,7 +9,8 @@
 // are closed at once and accepting pauses briefly rather than spinning.
 //
 // Threading: start()/stop() from any thread; the accept loop runs on its
-// own strand.
+// own strand of the first io_context. Each session is started on the
+// io_context it was given (server.hpp).
 #pragma once
 
 #include <atomic>
@@ -19,9 +20,11 @@
 #include <boost/asio/strand.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "imagebank/core/result.hpp"
 #include "server_context.hpp"
+#include "session.hpp"
 
 namespace imagebank::server {
 
@@ -29,7 +32,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
  public:
   static constexpr std::size_t kMaxRejecting = 64;
 
-  Listener(boost::asio::io_context& io, ServerContext& context);
+  // Listens on the first of `ios`; connections go to each in turn.
+  Listener(const std::vector<std::unique_ptr<boost::asio::io_context>>& ios,
+           ServerContext& context);
 
   // Binds and listens on "host:port" ("[v6]:port"); port 0 picks one.
   Status open(std::string_view address);
@@ -40,11 +45,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void accept();
-  void on_accept(boost::system::error_code ec,
-                 boost::asio::ip::tcp::socket socket);
-  void reject(boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, ConnectionSocket socket);
+  void reject(ConnectionSocket socket);
 
-  boost::asio::io_context& io_;
+  boost::asio::io_context& next_io();
+
+  const std::vector<std::unique_ptr<boost::asio::io_context>>& ios_;
+  std::size_t next_ = 0;  // on the strand
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;

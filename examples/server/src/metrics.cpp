@@ -88,31 +88,45 @@ MetricFamily::MetricFamily(Type type, std::string name, std::string help,
       label_names_(std::move(label_names)),
       buckets_(std::move(buckets)) {}
 
-MetricFamily::Series& MetricFamily::series(const LabelValues& labels) {
-  auto [it, inserted] = series_.try_emplace(labels);
-  if (inserted && type_ == Type::kHistogram) {
-    it->second.counts.assign(buckets_.size() + 1, 0);
+MetricCell::MetricCell(const std::vector<double>& buckets, bool histogram)
+    : buckets_(buckets) {
+  if (histogram) {
+    counts_ =
+        std::make_unique<std::atomic<std::uint64_t>[]>(buckets.size() + 1);
   }
-  return it->second;
+}
+
+void MetricCell::observe(double value) noexcept {
+  std::size_t i = 0;
+  while (i < buckets_.size() && value > buckets_[i]) ++i;
+  counts_[i].fetch_add(1, std::memory_order_relaxed);
+  value_.fetch_add(value, std::memory_order_relaxed);
+}
+
+MetricCell& MetricFamily::series(const LabelValues& labels) {
+  auto [it, inserted] = series_.try_emplace(labels);
+  if (inserted) {
+    it->second.reset(new MetricCell(buckets_, type_ == Type::kHistogram));
+  }
+  return *it->second;
+}
+
+MetricCell& MetricFamily::cell(const LabelValues& labels) {
+  std::lock_guard lock(mu_);
+  return series(labels);
 }
 
 void MetricFamily::add(const LabelValues& labels, double value) {
-  std::lock_guard lock(mu_);
-  series(labels).value += value;
+  cell(labels).add(value);
 }
 
 void MetricFamily::set(const LabelValues& labels, double value) {
   std::lock_guard lock(mu_);
-  series(labels).value = value;
+  series(labels).value_.store(value, std::memory_order_relaxed);
 }
 
 void MetricFamily::observe(const LabelValues& labels, double value) {
-  std::lock_guard lock(mu_);
-  Series& s = series(labels);
-  std::size_t i = 0;
-  while (i < buckets_.size() && value > buckets_[i]) ++i;
-  ++s.counts[i];
-  s.sum += value;
+  cell(labels).observe(value);
 }
 
 void MetricFamily::clear() {
@@ -131,19 +145,22 @@ void MetricFamily::render(std::string& out) const {
   out += ' ';
   out += type_name(type_);
   out += '\n';
-  for (const auto& [labels, s] : series_) {
+  for (const auto& [labels, cell] : series_) {
+    const double value = cell->value_.load(std::memory_order_relaxed);
     if (type_ != Type::kHistogram) {
       out += name_;
       append_labels(out, label_names_, labels);
       out += ' ';
-      append_number(out, s.value);
+      append_number(out, value);
       out += '\n';
       continue;
     }
-    // Buckets are cumulative in the exposition format.
+    // Buckets are cumulative in the exposition format. Read while requests
+    // update them: _count is the sum of the buckets read (consistent with
+    // them); _sum may include an observation more or less.
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i <= buckets_.size(); ++i) {
-      cumulative += s.counts[i];
+      cumulative += cell->counts_[i].load(std::memory_order_relaxed);
       std::string le;
       if (i < buckets_.size()) {
         append_number(le, buckets_[i]);
@@ -161,7 +178,7 @@ void MetricFamily::render(std::string& out) const {
     out += "_sum";
     append_labels(out, label_names_, labels);
     out += ' ';
-    append_number(out, s.sum);
+    append_number(out, value);
     out += '\n';
     out += name_;
     out += "_count";

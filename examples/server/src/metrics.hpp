@@ -9,14 +9,23 @@
 //                                   "Variants served", {"format"});
 //   served.add({"webp"});
 //
+// A series updated on every request is looked up once: cell() gives its
+// handle, whose add()/observe() are a few atomic operations (no lock, no
+// label lookup).
+//
+//   MetricCell& ok = served.cell({"webp"});
+//   ok.add();
+//
 // Gauges that are cheaper to read when scraped than to keep current (jobs
 // by state, connections) are filled by a collector, which render() calls
 // first (on the scraping thread; it may call the catalog).
 //
 // Threading: every method may be called from any thread. Families live as
-// long as the registry; keep the references.
+// long as the registry, cells as long as their family (a gauge's clear()
+// drops them: cells are for counters and histograms); keep the references.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,6 +38,31 @@
 namespace imagebank::server {
 
 using LabelValues = std::vector<std::string>;
+
+class MetricFamily;
+
+// One series of a family (one tuple of label values).
+class MetricCell {
+ public:
+  MetricCell(const MetricCell&) = delete;
+  MetricCell& operator=(const MetricCell&) = delete;
+
+  // Counter: adds `value` (>= 0). Gauge: adds `value` (any sign).
+  void add(double value = 1) noexcept {
+    value_.fetch_add(value, std::memory_order_relaxed);
+  }
+  // Histogram only: counts `value` in its bucket and adds it to the sum.
+  void observe(double value) noexcept;
+
+ private:
+  friend class MetricFamily;
+  MetricCell(const std::vector<double>& buckets, bool histogram);
+
+  const std::vector<double>& buckets_;  // the family's
+  std::atomic<double> value_{0};        // counter / gauge; histogram: sum
+  // Histogram: one per bucket and +Inf (not cumulative).
+  std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;
+};
 
 class MetricFamily {
  public:
@@ -49,18 +83,16 @@ class MetricFamily {
   void set(const LabelValues& labels, double value);
   // Histogram only.
   void observe(const LabelValues& labels, double value);
-  // Gauge: drops every series (a collector refilling the family).
+  // Gauge: drops every series (a collector refilling the family); the
+  // cells handed out go with them.
   void clear();
+  // The series of `labels`, made on first use; the same cell every time.
+  MetricCell& cell(const LabelValues& labels);
 
   void render(std::string& out) const;
 
  private:
-  struct Series {
-    double value = 0;                   // counter / gauge
-    std::vector<std::uint64_t> counts;  // histogram: one per bucket, +Inf
-    double sum = 0;
-  };
-  Series& series(const LabelValues& labels);  // mu_ held
+  MetricCell& series(const LabelValues& labels);  // mu_ held
 
   const Type type_;
   const std::string name_;
@@ -68,7 +100,8 @@ class MetricFamily {
   const std::vector<std::string> label_names_;
   const std::vector<double> buckets_;
   mutable std::mutex mu_;
-  std::map<LabelValues, Series> series_;
+  // Nodes never move: a cell's address is stable until clear().
+  std::map<LabelValues, std::unique_ptr<MetricCell>> series_;
 };
 
 // Prometheus' default buckets, in seconds: 5 ms to 10 s.

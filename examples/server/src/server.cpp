@@ -17,6 +17,16 @@ std::size_t io_thread_count(const ServerOptions& options) {
   return cores == 0 ? 1 : cores;
 }
 
+std::vector<std::unique_ptr<asio::io_context>> make_contexts(
+    std::size_t count) {
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  for (std::size_t i = 0; i < count; ++i) {
+    // One thread runs each: the scheduler may skip waking other threads.
+    ios.push_back(std::make_unique<asio::io_context>(1));
+  }
+  return ios;
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options, const Router& router,
@@ -32,11 +42,13 @@ Server::Server(ServerOptions options, const Router& router,
                connections_,
                options_.upload_dir,
                life != nullptr ? *life : own_life_},
-      io_(static_cast<int>(io_thread_count(options_))),
-      listener_(std::make_shared<Listener>(io_, context_)),
-      signals_(io_, SIGINT, SIGTERM),
-      grace_(io_),
-      workers_(options_.worker_threads, options_.worker_queue) {}
+      ios_(make_contexts(io_thread_count(options_))),
+      listener_(std::make_shared<Listener>(ios_, context_)),
+      signals_(main_io(), SIGINT, SIGTERM),
+      grace_(main_io()),
+      workers_(options_.worker_threads, options_.worker_queue) {
+  for (auto& io : ios_) busy_.push_back(asio::make_work_guard(*io));
+}
 
 Server::~Server() = default;
 
@@ -50,7 +62,11 @@ std::string Server::url() const {
 }
 
 void Server::stop() {
-  asio::post(io_, [this] { begin_shutdown(); });
+  asio::post(main_io(), [this] { begin_shutdown(); });
+}
+
+void Server::stop_io() {
+  for (auto& io : ios_) io->stop();
 }
 
 void Server::wait_for_signal() {
@@ -59,7 +75,7 @@ void Server::wait_for_signal() {
     if (shutting_down_) {
       // Second signal: the operator does not want to wait.
       abandoned_ = connections_.count();
-      io_.stop();
+      stop_io();
       return;
     }
     begin_shutdown();
@@ -76,13 +92,13 @@ void Server::begin_shutdown() {
   grace_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     abandoned_ = connections_.count();
-    io_.stop();
+    stop_io();
   });
   connections_.shutdown_all([this] {
-    asio::post(io_, [this] {
+    asio::post(main_io(), [this] {
       grace_.cancel();
       signals_.cancel();
-      io_.stop();
+      stop_io();
     });
   });
 }
@@ -90,13 +106,12 @@ void Server::begin_shutdown() {
 RunReport Server::run() {
   listener_->start();
   wait_for_signal();
-  const std::size_t count = io_thread_count(options_);
   std::vector<std::thread> threads;
-  threads.reserve(count - 1);
-  for (std::size_t i = 1; i < count; ++i) {
-    threads.emplace_back([this] { io_.run(); });
+  threads.reserve(ios_.size() - 1);
+  for (std::size_t i = 1; i < ios_.size(); ++i) {
+    threads.emplace_back([io = ios_[i].get()] { io->run(); });
   }
-  io_.run();
+  main_io().run();
   for (auto& t : threads) t.join();
   // Long-lived streams saw `stopping`; their threads reach the bank.
   const auto until = std::chrono::steady_clock::now() + options_.shutdown_grace;

@@ -1,5 +1,11 @@
-// Server: the io_context and its threads, the listener, the worker pool and
-// the shutdown sequence.
+// Server: the io threads, the listener, the worker pool and the shutdown
+// sequence.
+//
+// Each io thread runs an io_context of its own, and each connection lives
+// on one of them (handed out in turn at accept): a connection's handlers
+// never run concurrently without a strand, and the threads share no
+// scheduler (no lock handed between them, no wake-ups of each other). The
+// first context also holds the listener, the signals and the grace timer.
 //
 // Shutdown (SIGTERM or SIGINT, or stop()): the listener closes, idle
 // connections close, requests in flight finish and their connections close
@@ -8,6 +14,7 @@
 // A second signal cuts them at once.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -59,16 +66,23 @@ class Server {
   void begin_shutdown();
   void wait_for_signal();
 
+  boost::asio::io_context& main_io() { return *ios_.front(); }
+  void stop_io();
+
   // Destroyed bottom up: the workers join first (their tasks may hold
-  // sessions), then the io_context drops its pending handlers (and the
-  // sessions in them, which still reach the context above it).
+  // sessions), then the io_contexts drop their pending handlers (and the
+  // sessions in them, which still reach the context above them).
   ServerOptions options_;
   Lifecycle own_life_;
   Cors cors_;
   HttpMetrics http_metrics_;
   Connections connections_;
   ServerContext context_;
-  boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> ios_;
+  // Keep the contexts' run() going while they have no connection.
+  std::vector<
+      boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>
+      busy_;
   std::shared_ptr<Listener> listener_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer grace_;

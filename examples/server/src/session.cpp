@@ -36,7 +36,7 @@ bool is_http_error(const boost::system::error_code& ec) {
          http::make_error_code(http::error::end_of_stream).category();
 }
 
-std::string endpoint_text(const asio::ip::tcp::socket& socket) {
+std::string endpoint_text(const ConnectionSocket& socket) {
   boost::system::error_code ec;
   const auto endpoint = socket.remote_endpoint(ec);
   if (ec) return "unknown";
@@ -62,7 +62,7 @@ Session::TempFile::~TempFile() {
   std::filesystem::remove(path, ec);
 }
 
-Session::Session(asio::ip::tcp::socket socket, ServerContext& context)
+Session::Session(ConnectionSocket socket, ServerContext& context)
     : stream_(std::move(socket)), ctx_(context) {
   remote_ = endpoint_text(stream_.socket());
   boost::system::error_code ec;
@@ -451,7 +451,7 @@ void Session::dispatch() {
 }
 
 // On a worker: the handler, then a streamed body's producer. The session is
-// handed back to its strand before the producer runs, so only the pipe ties
+// handed back to its io thread before the producer runs, so only the pipe ties
 // the two (the session cancels it if the client goes).
 void Session::run_on_worker(std::shared_ptr<Session> self) {
   Result<Response> result = invoke(*self->route_, self->request_);

@@ -10,14 +10,15 @@
 // streamed bodies chunk by chunk from a BodyPipe. A request that cannot be
 // framed safely is answered and the connection closed.
 //
-// Threading: everything runs on the connection's strand except the handler
-// and a streamed body's producer, which run on a worker and hand back
-// through asio::post.
+// Threading: everything runs on the connection's io thread (the one
+// running its io_context) except the handler and a streamed body's
+// producer, which run on a worker and hand back through asio::post.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -45,14 +46,24 @@ namespace imagebank::server {
 // Room in the read buffer while a body streams to a file.
 inline constexpr std::size_t kBodyReadBytes = 256 * 1024;
 
+// A connection's socket, bound to its io thread's io_context by type: no
+// type-erased executor copied and destroyed around every operation.
+using ConnectionSocket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp,
+                                     boost::asio::io_context::executor_type>;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  Session(ConnectionSocket socket, ServerContext& context);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
   ~Session();
 
+  // On the session's executor (its io thread).
   void start();
+  boost::asio::io_context::executor_type executor() {
+    return stream_.get_executor();
+  }
   // Graceful stop (any thread): a connection waiting for a request, or in
   // the middle of its header, closes now; one inside a request closes after
   // its response.
@@ -104,6 +115,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // --- writing (session_write.cpp) ---
   void respond(Result<Response> result);
   void respond(Response response);
+  // A response whose body is in memory (or absent).
+  void write_whole(const Response& response,
+                   std::optional<std::size_t> content_length,
+                   std::string_view body);
   // Answers and closes: the connection's framing is no longer trusted.
   void refuse(int status, std::string_view detail);
   void arm_write_deadline();
@@ -121,7 +136,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain();
   void close_now();
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::basic_stream<boost::asio::ip::tcp,
+                             boost::asio::io_context::executor_type>
+      stream_;
   boost::beast::flat_buffer buffer_;
   ServerContext& ctx_;
   std::string remote_;
@@ -147,7 +164,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool recorded_ = false;
   std::optional<ResponseMessage> response_;
   std::optional<ResponseSerializer> serializer_;
+  std::string head_;  // a whole response's header (its room is kept)
   std::string body_;  // a string body, or the streamed chunk being written
+  std::shared_ptr<const std::string> shared_body_;  // a SharedBody's bytes
   std::shared_ptr<BodyPipe> pipe_;
   std::optional<std::uint64_t> stream_length_;
   bool long_lived_ = false;

@@ -1,12 +1,18 @@
 // Session, writing side: a Response onto the wire, then keep-alive or close.
 #include <array>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
+#include <boost/beast/http/status.hpp>
 #include <boost/beast/http/write.hpp>
+#include <charconv>
 #include <iostream>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "http_date.hpp"
@@ -80,6 +86,26 @@ void Session::respond(Response response) {
     keep_alive_ = false;
   }
 
+  const bool no_body = status_has_no_body(response.status);
+  const bool headers_only = no_body || request_.is_head();
+  if (auto* text = std::get_if<std::string>(&response.body)) {
+    body_ = std::move(*text);
+    const std::size_t size = body_.size();
+    if (headers_only) body_.clear();
+    write_whole(response, no_body ? std::nullopt : std::optional(size), body_);
+    return;
+  }
+  if (auto* shared = std::get_if<SharedBody>(&response.body)) {
+    const std::size_t size = shared->bytes ? shared->bytes->size() : 0;
+    std::string_view whole;
+    if (!headers_only && size > 0) {
+      shared_body_ = std::move(shared->bytes);
+      whole = *shared_body_;
+    }
+    write_whole(response, no_body ? std::nullopt : std::optional(size), whole);
+    return;
+  }
+
   response_.emplace();
   ResponseMessage& message = *response_;
   message.version(version_);
@@ -88,29 +114,20 @@ void Session::respond(Response response) {
     if (!is_reserved(name)) message.insert(name, value);
   }
   message.set(http::field::server, "imagebank");
-  message.set(http::field::date, http_date());
+  message.set(http::field::date, http_date_now());
 
-  const bool no_body = status_has_no_body(response.status);
-  const bool headers_only = no_body || request_.is_head();
-  bool streamed = false;
-  if (auto* text = std::get_if<std::string>(&response.body)) {
-    body_ = std::move(*text);
-    if (!no_body) message.content_length(body_.size());
-    if (headers_only) body_.clear();
+  auto& stream = std::get<StreamBody>(response.body);
+  stream_length_ = stream.length;
+  long_lived_ = stream.long_lived;
+  if (no_body) {
+  } else if (stream.length) {
+    message.content_length(*stream.length);
+  } else if (version_ >= 11) {
+    message.chunked(true);
   } else {
-    auto& stream = std::get<StreamBody>(response.body);
-    stream_length_ = stream.length;
-    long_lived_ = stream.long_lived;
-    if (no_body) {
-    } else if (stream.length) {
-      message.content_length(*stream.length);
-    } else if (version_ >= 11) {
-      message.chunked(true);
-    } else {
-      keep_alive_ = false;  // HTTP/1.0: the end of the body is the close
-    }
-    streamed = !headers_only;
+    keep_alive_ = false;  // HTTP/1.0: the end of the body is the close
   }
+  const bool streamed = !headers_only;
   message.keep_alive(keep_alive_);
   // Said even where it is the default (HTTP/1.0): clients and proxies
   // should not have to work it out.
@@ -119,26 +136,75 @@ void Session::respond(Response response) {
   arm_write_deadline();
 
   auto self = shared_from_this();
-  if (headers_only || streamed) {
-    if (pipe_ && !streamed) pipe_->cancel();
-    http::async_write_header(stream_, *serializer_,
-                             [self, streamed](ErrorCode ec, std::size_t n) {
-                               if (!streamed || ec) {
-                                 self->on_response_written(ec, n);
-                                 return;
-                               }
-                               self->bytes_written_ += n;
-                               self->pull_stream();
-                             });
-    if (streamed && long_lived_) watch_client();
-    return;
+  if (pipe_ && !streamed) pipe_->cancel();
+  http::async_write_header(stream_, *serializer_,
+                           [self, streamed](ErrorCode ec, std::size_t n) {
+                             if (!streamed || ec) {
+                               self->on_response_written(ec, n);
+                               return;
+                             }
+                             self->bytes_written_ += n;
+                             self->pull_stream();
+                           });
+  if (streamed && long_lived_) watch_client();
+}
+
+// A body in memory: the header is written here, the way Beast's serializer
+// writes it (status line, the fields in order, then Server, Date,
+// Content-Length and Connection as message.keep_alive() leaves it), and
+// goes out with the body in one gather write. Beast's serializer costs more
+// than the rest of a small cached answer.
+void Session::write_whole(const Response& response,
+                          std::optional<std::size_t> content_length,
+                          std::string_view body) {
+  std::string& head = head_;
+  head.clear();
+  // A refusal (505) answers in the version asked, as Beast's serializer.
+  head += "HTTP/";
+  head += static_cast<char>('0' + version_ / 10 % 10);
+  head += '.';
+  head += static_cast<char>('0' + version_ % 10);
+  head += ' ';
+  char digits[16];
+  const auto status_end =
+      std::to_chars(digits, digits + sizeof digits, response.status).ptr;
+  head.append(digits, status_end);
+  head += ' ';
+  head += http::obsolete_reason(
+      http::int_to_status(static_cast<unsigned>(response.status)));
+  head += "\r\n";
+  for (const auto& [name, value] : response.headers.fields()) {
+    if (is_reserved(name)) continue;
+    head += name;
+    head += ": ";
+    head += value;
+    head += "\r\n";
   }
-  message.body().data = body_.data();
-  message.body().size = body_.size();
-  message.body().more = false;
-  http::async_write(stream_, *serializer_, [self](ErrorCode ec, std::size_t n) {
-    self->on_response_written(ec, n);
-  });
+  head += "Server: imagebank\r\nDate: ";
+  head += http_date_now();
+  head += "\r\n";
+  if (content_length) {
+    const auto end =
+        std::to_chars(digits, digits + sizeof digits, *content_length).ptr;
+    head += "Content-Length: ";
+    head.append(digits, end);
+    head += "\r\n";
+  }
+  // What Beast's keep_alive() leaves: HTTP/1.1 says only close, HTTP/1.0
+  // says keep-alive; close is said even where it is the default.
+  if (!keep_alive_) {
+    head += "Connection: close\r\n";
+  } else if (version_ < 11) {
+    head += "Connection: keep-alive\r\n";
+  }
+  head += "\r\n";
+  arm_write_deadline();
+  const std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(head), asio::buffer(body.data(), body.size())};
+  asio::async_write(stream_, buffers,
+                    [self = shared_from_this()](ErrorCode ec, std::size_t n) {
+                      self->on_response_written(ec, n);
+                    });
 }
 
 // A long-lived stream has no overall deadline; each of its writes must
@@ -290,6 +356,7 @@ void Session::reset_request() {
   response_.reset();
   body_.clear();
   body_.shrink_to_fit();
+  shared_body_.reset();
   stream_length_.reset();
   long_lived_ = false;
   streamed_ = 0;

@@ -24,6 +24,14 @@ struct ParsedTarget {
 };
 
 // `invalid_argument` names the reason.
+//
+// A target of plain characters only (no '%', no '+', no empty, "." or
+// ".." segment, no empty query item: what the server's own URLs look like)
+// is split directly; any other goes through Boost.URL (parse_target_url),
+// with the same result.
 Result<ParsedTarget> parse_target(std::string_view target);
+
+// parse_target() always through Boost.URL's origin-form grammar.
+Result<ParsedTarget> parse_target_url(std::string_view target);
 
 }  // namespace imagebank::server

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace imagebank::server {
 namespace {
 
@@ -37,6 +42,57 @@ TEST(RawHeader, RefusesObsFold) {
   EXPECT_TRUE(check_raw_header("GET / HTTP/1.1\r\nX: a\r\n\tb\r\n\r\n"));
   // Whitespace between the request line and the first field.
   EXPECT_TRUE(check_raw_header("GET / HTTP/1.1\r\n Host: a\r\n\r\n"));
+}
+
+// The check as it was first written (a state machine over every byte):
+// the faster one must refuse the same blocks with the same reason.
+std::optional<std::string> reference_raw_check(std::string_view block) {
+  bool line_start = true;
+  bool first_line = true;
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    const char c = block[i];
+    if (line_start && !first_line && (c == ' ' || c == '\t')) {
+      return "obsolete line folding (obs-fold) in the header";
+    }
+    line_start = false;
+    if (c == '\r') {
+      if (i + 1 >= block.size() || block[i + 1] != '\n') {
+        return "bare CR in the header";
+      }
+      ++i;
+      line_start = true;
+      first_line = false;
+      continue;
+    }
+    if (c == '\n') return "bare LF in the header";
+    const auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && c != '\t') || u == 0x7f) {
+      return "control character in the header";
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(RawHeader, SameVerdictsAsTheReference) {
+  const std::string alphabet("\r\n \t\x7f\x01\0a:\x80\xff", 11);
+  std::uint32_t seed = 7;
+  for (int i = 0; i < 50000; ++i) {
+    std::string block = "GET / HTTP/1.1";
+    seed = seed * 1664525u + 1013904223u;
+    const int len = static_cast<int>(seed >> 28);
+    for (int k = 0; k < len; ++k) {
+      seed = seed * 1664525u + 1013904223u;
+      block += alphabet[(seed >> 16) % alphabet.size()];
+    }
+    if (seed & 1) block += "\r\n\r\n";
+    const auto got = check_raw_header(block);
+    const auto want = reference_raw_check(block);
+    ASSERT_EQ(got.has_value(), want.has_value()) << block;
+    if (got) {
+      EXPECT_EQ(got->status, 400);
+      EXPECT_EQ(got->detail, *want) << block;
+    }
+  }
 }
 
 TEST(RawHeader, RefusesBareCrLfAndControls) {
