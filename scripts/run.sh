@@ -5,8 +5,9 @@
 # (scripts/make-demo-catalog.py: a Carteira de Compras and ~80 studio photos
 # named by SKU, with duplicates, photos without a SKU and a broken file on
 # purpose), then imports the Carteira into a fresh bank, ingests the photos
-# and prints the reports. With --serve it then starts imagebank-server on the
-# demo bank and serves until Ctrl-C.
+# and prints the reports, then describes the photos with the offline vision
+# analyzer and sets its colours beside the Carteira's. With --serve it then
+# starts imagebank-server on the demo bank and serves until Ctrl-C.
 #
 # Usage: scripts/run.sh [PHOTOS_DIR] [--build-only] [--serve]
 #   PHOTOS_DIR    a folder of real photos (JPEG/PNG, at least 20); default
@@ -115,6 +116,14 @@ for report in status coverage missing-photos; do
   echo "== report $report"
   "$imagebank" report "$report" --bank "$bank"
 done
+
+echo
+echo "== analyze --vision offline: colours, background, sharpness (no network)"
+"$imagebank" analyze --vision offline --bank "$bank"
+
+echo
+echo "== report colors: the Carteira's cor next to the analyzer's colour"
+"$imagebank" report colors --bank "$bank"
 
 [ "$serve" = 1 ] || exit 0
 

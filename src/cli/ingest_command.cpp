@@ -1,6 +1,7 @@
 // imagebank ingest PATH... [--bank DIR | --db URI --storage URI]
 //   [--collection NAME] [--brand NAME] [--season S] [--carteira FILE]
-//   [--workers N] [--json]: receive and process a batch of photos.
+//   [--workers N] [--vision LIST] [--json]: receive and process a batch of
+//   photos (then, with --vision, describe them).
 // imagebank worker [--follow]: process every queued batch, oldest first.
 // imagebank reconcile [--collection NAME]: link unmatched photos after a new
 //   Carteira import.
@@ -14,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/ingest_options.hpp"
 #include "cli/output.hpp"
+#include "imagebank/adapters/vision.hpp"
 
 namespace imagebank::cli {
 namespace {
@@ -25,6 +27,7 @@ struct IngestArgs {
   std::string brand;
   std::string season;
   std::string carteira;
+  std::string vision;  // analyse the batch's photos afterwards
   IngestCliOptions ingest;
   bool follow = false;
   bool json = false;
@@ -88,6 +91,42 @@ int run_ingest(const IngestArgs& a) {
              std::string(batch_state_name(ended->state)) +
              "; go on with: imagebank batch resume " +
              std::to_string(batch->id));
+  }
+  // The analysis stage runs after the variants are stored, so a vision
+  // provider that is down never holds them back; `imagebank analyze
+  // --batch ID` picks up what it left.
+  if (!a.vision.empty() && ended->state == BatchState::kDone) {
+    auto uris = parse_vision_list(a.vision);
+    if (!uris.ok()) {
+      out.failure("--vision", uris.status());
+      return kExitUsage;
+    }
+    AnalyzeOptions ao;
+    ao.vision = *uris;
+    ao.batch_id = batch->id;
+    auto report = (*bank)->analyze(ao);
+    if (!report.ok()) {
+      out.failure("analyze", report.status());
+    } else {
+      for (const AnalyzeFailure& f : report->failures) {
+        out.failure(f.name, f.error);
+      }
+      const AnalyzeProgress& p = report->progress;
+      if (out.json()) {
+        out.record({{"type", "analyze"},
+                    {"batch", batch->id},
+                    {"analysed", p.analysed},
+                    {"cached", p.cached},
+                    {"failed", p.failed}});
+      } else {
+        out.text("analyze: " + std::to_string(p.analysed) + " analysed, " +
+                 std::to_string(p.cached) + " cached, " +
+                 std::to_string(p.failed) + " failed" +
+                 (p.failed > 0 ? "; go on with: imagebank analyze --batch " +
+                                     std::to_string(batch->id)
+                               : std::string()));
+      }
+    }
   }
   return out.exit_status();
 }
@@ -184,6 +223,9 @@ CommandRunner add_ingest_command(CLI::App& app) {
   cmd->add_option("--season", a->season, "Season of a new collection");
   cmd->add_option("--carteira", a->carteira,
                   "Import this Carteira into the collection first");
+  cmd->add_option("--vision", a->vision,
+                  "Then describe the batch's photos with these analyzers "
+                  "(as imagebank analyze --vision)");
   add_ingest_options(*cmd, a->ingest);
   cmd->add_flag("--json", a->json, "JSON lines on stdout");
   return [a] { return run_ingest(*a); };
