@@ -96,13 +96,6 @@ void run(benchmark::State& state,
 void BM_OfflineAnalyzer(benchmark::State& state) {
   static const std::vector<PreparedVisionImage> photos = corpus_photos();
   run(state, photos);
-  // Per photo: the figure the budget (5 ms) is about.
-  if (!photos.empty()) {
-    state.counters["ms_per_photo"] =
-        benchmark::Counter(double(photos.size()) * 1e-3,
-                           benchmark::Counter::kIsIterationInvariantRate |
-                               benchmark::Counter::kInvert);
-  }
 }
 BENCHMARK(BM_OfflineAnalyzer)->Unit(benchmark::kMillisecond);
 

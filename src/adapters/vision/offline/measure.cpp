@@ -31,8 +31,11 @@ constexpr std::size_t kRegionSamples = 512;
 constexpr int kBlurHashSide = 64;
 constexpr double kFullContrast = 30.0;  // edge CIEDE2000 for confidence 1
 
-double round_to(double value, double unit) {
-  return std::round(value / unit) * unit;
+// `value` to `decimals` places, as the nearest double to that decimal (so
+// 151.2 prints as 151.2, not 151.20000000000002).
+double round_to(double value, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(value * scale) / scale;
 }
 
 // Area-average reduction of packed RGB to fit `side` on the long side
@@ -365,7 +368,7 @@ Result<Measurements> measure(const std::uint8_t* rgb, int width, int height,
     for (ColourShare& c : colours) {
       if (c.share < kMinColourShare && !m.colours.empty()) break;
       if (static_cast<int>(m.colours.size()) >= options.colors) break;
-      c.share = round_to(c.share, 0.001);
+      c.share = round_to(c.share, 3);
       m.colours.push_back(std::move(c));
     }
 
@@ -410,11 +413,13 @@ Result<Measurements> measure(const std::uint8_t* rgb, int width, int height,
         y0 = std::min(y0, y), y1 = std::max(y1, y);
       }
       Region region;
-      const double left = round_to(double(x0) / w, 0.0001);
-      const double top = round_to(double(y0) / h, 0.0001);
-      region.box = {left, top, round_to(double(x1 + 1) / w, 0.0001) - left,
-                    round_to(double(y1 + 1) / h, 0.0001) - top};
-      region.share = round_to(double(pixels.size()) / double(n), 0.0001);
+      const double left = round_to(double(x0) / w, 4);
+      const double top = round_to(double(y0) / h, 4);
+      // Width and height from the rounded edges, so x + width stays <= 1.
+      region.box = {left, top,
+                    round_to(round_to(double(x1 + 1) / w, 4) - left, 4),
+                    round_to(round_to(double(y1 + 1) / h, 4) - top, 4)};
+      region.share = round_to(double(pixels.size()) / double(n), 4);
       const std::size_t rstep = std::max<std::size_t>(
           1, (pixels.size() + kRegionSamples - 1) / kRegionSamples);
       std::vector<int> cluster_of;
@@ -428,21 +433,21 @@ Result<Measurements> measure(const std::uint8_t* rgb, int width, int height,
            by_name(cluster_of, names, centres, rgb_of, cluster_of.size())) {
         if (c.share < kMinItemColourShare && !region.colours.empty()) break;
         if (region.colours.size() >= 2) break;
-        c.share = round_to(c.share, 0.001);
+        c.share = round_to(c.share, 3);
         region.colours.push_back(std::move(c));
       }
       m.regions.push_back(std::move(region));
     }
     m.confidence = round_to(
-        m.uniformity * std::min(1.0, m.edge_contrast / kFullContrast), 0.001);
+        m.uniformity * std::min(1.0, m.edge_contrast / kFullContrast), 3);
   }
-  m.white_share = round_to(m.white_share, 0.0001);
-  m.uniformity = round_to(m.uniformity, 0.0001);
-  m.foreground_share = round_to(m.foreground_share, 0.0001);
-  m.edge_contrast = round_to(m.edge_contrast, 0.01);
-  m.sharpness = round_to(m.sharpness, 0.01);
-  m.clipped_highlights = round_to(m.clipped_highlights, 0.0001);
-  m.clipped_shadows = round_to(m.clipped_shadows, 0.0001);
+  m.white_share = round_to(m.white_share, 4);
+  m.uniformity = round_to(m.uniformity, 4);
+  m.foreground_share = round_to(m.foreground_share, 4);
+  m.edge_contrast = round_to(m.edge_contrast, 2);
+  m.sharpness = round_to(m.sharpness, 2);
+  m.clipped_highlights = round_to(m.clipped_highlights, 4);
+  m.clipped_shadows = round_to(m.clipped_shadows, 4);
   return m;
 }
 
