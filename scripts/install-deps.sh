@@ -98,6 +98,8 @@ py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>
   "mypy>=2.4"
   # parity references of the hash module (imagehash needs Pillow and scipy)
   "ImageHash==4.3.*" "pdqhash>=0.2.8" "openpyxl>=3.1"
+  # the reference BlurHash encoder the offline analyzer's is checked against
+  "blurhash==1.1.*"
   # the embedding example's framework (examples/python/flask_app.py)
   "Flask>=3.0"
   # imagebank-server: its OpenAPI document checked, the live server fuzzed

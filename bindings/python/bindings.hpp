@@ -42,6 +42,7 @@ void init_serve(py::module_& m);            // after init_catalog
 void init_bank(py::module_& m);
 void init_ingest(py::module_& m);  // after init_bank
 void init_vision(py::module_& m);
+void init_analysis(py::module_& m);
 // Last: the exception classes join the module and __all__ lists every
 // public name; the package re-exports exactly that list.
 void init_exports(py::module_& m);

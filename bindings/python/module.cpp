@@ -26,5 +26,6 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_bank(m);
   imagebank::python::init_ingest(m);
   imagebank::python::init_vision(m);
+  imagebank::python::init_analysis(m);
   imagebank::python::init_exports(m);
 }

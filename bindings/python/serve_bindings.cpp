@@ -355,27 +355,35 @@ void init_serve(py::module_& m) {
           "plan",
           [](ImageService& s, const std::string& id, const std::string& size,
              const std::string& format, const std::string& accept,
-             const std::string& if_none_match, const std::string& range) {
-            ImageRequest r{id, size, format, accept, if_none_match, range};
+             const std::string& if_none_match, const std::string& range,
+             const std::string& background) {
+            ImageRequest r{id,    size,      format, accept, if_none_match,
+                           range, background};
             py::gil_scoped_release release;
             return s.plan(r);
           },
           py::arg("id"), py::kw_only(), py::arg("size") = "original",
           py::arg("format") = "auto", py::arg("accept") = "",
           py::arg("if_none_match") = "", py::arg("range") = "",
-          "The plan for /images/{id}?size=&format= with these request "
-          "headers. Never raises for a bad request: see status and error.")
+          py::arg("background") = "",
+          "The plan for /images/{id}?size=&format=&bg= with these request "
+          "headers (background 'removed': the preset cut out onto "
+          "transparency). Never raises for a bad request: see status and "
+          "error.")
       .def(
           "plan_cached",
           [](ImageService& s, const std::string& id, const std::string& size,
              const std::string& format, const std::string& accept,
-             const std::string& if_none_match, const std::string& range) {
-            ImageRequest r{id, size, format, accept, if_none_match, range};
+             const std::string& if_none_match, const std::string& range,
+             const std::string& background) {
+            ImageRequest r{id,    size,      format, accept, if_none_match,
+                           range, background};
             return s.plan_cached(r);
           },
           py::arg("id"), py::kw_only(), py::arg("size") = "original",
           py::arg("format") = "auto", py::arg("accept") = "",
           py::arg("if_none_match") = "", py::arg("range") = "",
+          py::arg("background") = "",
           "The plan when memory alone can make it (for an event loop); None "
           "when the catalog, the storage or an encoder is needed.")
       .def("stats", &ImageService::stats);

@@ -5,12 +5,17 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <unordered_map>
 
 #include "imagebank/hash/sha256.hpp"
+#include "imagebank/image/background.hpp"
+#include "imagebank/image/decode.hpp"
+#include "imagebank/image/encode.hpp"
 #include "imagebank/image/format.hpp"
+#include "imagebank/image/resize.hpp"
 #include "imagebank/serve/signed_url.hpp"
 #include "imagebank/variants/negotiate.hpp"
 
@@ -18,6 +23,10 @@ namespace imagebank {
 namespace {
 
 constexpr std::string_view kOriginal = "original";
+constexpr std::string_view kRemoved = "removed";
+// Marks a cut-out's key (after the preset name); raise the digit when
+// remove_background's output changes.
+constexpr std::string_view kRemovedKeyMark = ".nobg1";
 
 // A stored variant's identity, as the plan needs it.
 struct Located {
@@ -101,6 +110,14 @@ struct ImageService::State {
   void forget(const ImageRecord& image);
   Result<Located> generate(const ImageRecord& image, const Preset& preset,
                            Format format, const std::string& key);
+  // Single flight and the encode limits around `make` (which stores the
+  // blob under `key`).
+  Result<Located> fly(const std::string& key,
+                      const std::function<Result<Located>()>& make);
+  // The preset with its background removed (background "removed").
+  ImagePlan plan_removed(const ImageRecord& image, const Preset& preset,
+                         std::optional<Format> wanted,
+                         const ImageRequest& request);
   // `cached_only`: answer only from memory; a plan that needs the catalog,
   // the storage or an encoder comes back with status 0 (kNeedsIo).
   ImagePlan plan(const ImageRequest& request, bool fresh = false,
@@ -215,26 +232,7 @@ Result<Located> ImageService::State::generate(const ImageRecord& image,
                                               const Preset& preset,
                                               Format format,
                                               const std::string& key) {
-  std::promise<Result<Located>> promise;
-  {
-    std::unique_lock lock(mu);
-    if (const auto it = flights.find(key); it != flights.end()) {
-      std::shared_future<Result<Located>> pending = it->second;
-      lock.unlock();
-      ++joined;
-      return pending.get();
-    }
-    const auto capacity = static_cast<std::size_t>(options.max_encodes +
-                                                   options.max_waiting_encodes);
-    if (flights.size() >= capacity) {
-      ++rejected;
-      return unavailable_error("the server is busy making other variants");
-    }
-    flights.emplace(key, promise.get_future().share());
-    slot_free.wait(lock, [&] { return running < options.max_encodes; });
-    ++running;
-  }
-  auto run = [&]() -> Result<Located> {
+  return fly(key, [&]() -> Result<Located> {
     IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> original,
                                blobs->get_bytes(image.blob_key));
     VariantOptions vo = options.variants;
@@ -256,8 +254,31 @@ Result<Located> ImageService::State::generate(const ImageRecord& image,
         catalog->put_variants(image.id, std::span(&record, 1)));
     forget(image);
     return Located{key, v.data.size()};
-  };
-  Result<Located> result = run();
+  });
+}
+
+Result<Located> ImageService::State::fly(
+    const std::string& key, const std::function<Result<Located>()>& make) {
+  std::promise<Result<Located>> promise;
+  {
+    std::unique_lock lock(mu);
+    if (const auto it = flights.find(key); it != flights.end()) {
+      std::shared_future<Result<Located>> pending = it->second;
+      lock.unlock();
+      ++joined;
+      return pending.get();
+    }
+    const auto capacity = static_cast<std::size_t>(options.max_encodes +
+                                                   options.max_waiting_encodes);
+    if (flights.size() >= capacity) {
+      ++rejected;
+      return unavailable_error("the server is busy making other variants");
+    }
+    flights.emplace(key, promise.get_future().share());
+    slot_free.wait(lock, [&] { return running < options.max_encodes; });
+    ++running;
+  }
+  Result<Located> result = make();
   if (result.ok()) {
     ++generated;
   } else {
@@ -289,12 +310,24 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
                                             "' (one of " + sizes + ")"));
     }
   }
+  const bool removed = request.background == kRemoved;
+  if (!request.background.empty() && !removed) {
+    return failure(invalid_argument_error(
+        "unknown background '" + request.background.substr(0, 20) +
+        "' (removed, or none for the photo as it is)"));
+  }
+  if (removed && is_original) {
+    return failure(invalid_argument_error(
+        "a removed background needs a size (a preset), not the original"));
+  }
   std::optional<Format> wanted;
   if (request.format != "auto") {
     wanted = format_from_name(request.format);
     const auto& served = options.variants.formats;
-    if (!is_original && (!wanted || std::find(served.begin(), served.end(),
-                                              *wanted) == served.end())) {
+    // A cut-out's formats are checked by plan_removed.
+    if (!is_original && !removed &&
+        (!wanted ||
+         std::find(served.begin(), served.end(), *wanted) == served.end())) {
       std::string names;
       for (Format f : served) names += ", " + std::string(format_name(f));
       return failure(invalid_argument_error("unknown format '" +
@@ -309,7 +342,7 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
   if (cached_only) {
     // The entry taken here is the one planned with: a second lookup could
     // find it expired and go to the catalog on the caller's event loop.
-    if (is_original) return needs_io();
+    if (is_original || removed) return needs_io();
     std::lock_guard lock(cache_mu);
     const auto it = cache.find(request.id);
     if (it == cache.end() || it->second->until_ms <= steady_ms()) {
@@ -324,6 +357,7 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
   }
   const ImageRecord* image = &entry->image;
   if (is_original) return plan_original(*image, request);
+  if (removed) return plan_removed(*image, *preset, wanted, request);
 
   auto stored_of = [&](Format f) -> const VariantRecord* {
     for (const VariantRecord& v : entry->variants) {
@@ -420,6 +454,110 @@ ImagePlan ImageService::State::plan(const ImageRequest& request, bool fresh,
   plan.blob_key = key;
   plan.blob_size = *size;
   plan.length = *size;
+  return plan;
+}
+
+ImagePlan ImageService::State::plan_removed(const ImageRecord& image,
+                                            const Preset& preset,
+                                            std::optional<Format> wanted,
+                                            const ImageRequest& request) {
+  // Formats with alpha: WebP and AVIF where served, PNG always (every
+  // client takes it; it is the fallback negotiation may pick).
+  std::vector<Format> alpha;
+  for (Format f : options.variants.formats) {
+    if (f == Format::kWebp || f == Format::kAvif) alpha.push_back(f);
+  }
+  alpha.push_back(Format::kPng);
+  HeaderList headers;
+  Format format = Format::kPng;
+  if (wanted) {
+    if (std::find(alpha.begin(), alpha.end(), *wanted) == alpha.end()) {
+      std::string names;
+      for (Format f : alpha) names += ", " + std::string(format_name(f));
+      return failure(invalid_argument_error(
+          "a removed background is served as auto" + names + ", not " +
+          request.format.substr(0, 20)));
+    }
+    format = *wanted;
+  } else {
+    const Negotiation n = negotiate(request.accept, alpha);
+    headers.emplace_back("Vary", "Accept");
+    if (!n.acceptable) {
+      ImagePlan plan =
+          failure(406, invalid_argument_error(
+                           "none of the formats served is acceptable to '" +
+                           request.accept.substr(0, 120) + "'"));
+      plan.headers = std::move(headers);
+      return plan;
+    }
+    format = n.format;
+  }
+  ImagePlan plan;
+  plan.image_id = image.id;
+  plan.preset = preset.name;
+  plan.format = std::string(format_name(format));
+  plan.content_type = std::string(mime_type(format));
+  EncodeOptions settings = options.variants.encode_options(format);
+  settings.format = format;
+  Result<std::string> variant =
+      variant_key(image.sha256, preset.name, format, settings);
+  if (!variant.ok()) return failure(variant.status());
+  std::string key = std::move(variant).value();
+  // "variants/<sha256>/<preset>.<tag>.<ext>" -> "<preset>.nobg1.<tag>...".
+  key.insert(key.find('/', key.find('/') + 1) + 1 + preset.name.size(),
+             kRemovedKeyMark);
+  const std::string etag = etag_of_key(key);
+  headers.emplace_back("ETag", etag);
+  headers.emplace_back("Cache-Control", options.cache_control);
+  plan.headers = std::move(headers);
+  if (if_none_match_matches(request.if_none_match, etag)) {
+    ++not_modified;
+    plan.status = 304;
+    return plan;
+  }
+  Result<BlobInfo> info = blobs->head(key);
+  if (info.ok()) {
+    plan.blob_size = info->size;
+  } else if (info.status().code() != ErrorCode::kNotFound) {
+    return failure(info.status());
+  } else if (!options.generate_on_demand) {
+    return failure(not_found_error("image " + std::to_string(image.id) +
+                                   " has no " + preset.name + " " +
+                                   plan.format + " without its background"));
+  } else {
+    Result<Located> made = fly(key, [&]() -> Result<Located> {
+      IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> original,
+                                 blobs->get_bytes(image.blob_key));
+      DecodeOptions decode_options;
+      decode_options.limits = options.variants.limits;
+      decode_options.target_width = preset.geometry.width;
+      decode_options.target_height = preset.geometry.height;
+      IMAGEBANK_ASSIGN_OR_RETURN(Image decoded,
+                                 decode(original, decode_options));
+      ResizeOptions resize;
+      resize.filter = options.variants.filter;
+      resize.pool = options.variants.pool;
+      IMAGEBANK_ASSIGN_OR_RETURN(Image fitted,
+                                 fit_to(decoded, preset.geometry, resize));
+      IMAGEBANK_ASSIGN_OR_RETURN(Image cut, remove_background(fitted));
+      IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> bytes,
+                                 encode(cut, settings));
+      IMAGEBANK_RETURN_IF_ERROR(blobs->put(key, bytes));
+      return Located{key, bytes.size()};
+    });
+    if (!made.ok()) {
+      ImagePlan bad = failure(
+          made.status().with_context("image " + std::to_string(image.id)));
+      if (bad.status == 503) {
+        bad.headers = {{"Retry-After", std::to_string(options.retry_after_s)}};
+      }
+      return bad;
+    }
+    plan.blob_size = made->size;
+    plan.generated = true;
+  }
+  plan.blob_key = key;
+  plan.length = plan.blob_size;
   return plan;
 }
 

@@ -14,6 +14,15 @@
 //                                   (default OPENAI_API_KEY, GEMINI_API_KEY,
 //                                   GOOGLE_API_KEY)
 // and the provider's own (openai: detail=low|high|auto, max_tokens=N).
+// offline:// (model offline-1, the default) needs no key and takes:
+//   colors=3       colours reported, 1-6
+//   tolerance=8    CIEDE2000 from the border's colour that is background,
+//                  1-50
+//   size=256       long side in pixels the photo is measured at, 32-1024
+// It measures the picture (background, colours named in pt-BR, regions,
+// sharpness, exposure, BlurHash) and leaves garment type, material and
+// style unknown; a request whose locale is not Portuguese is
+// `invalid_argument`.
 // An unknown parameter, an unknown scheme or a missing key is
 // `invalid_argument` naming the URI (keys are never echoed).
 #pragma once

@@ -19,6 +19,14 @@
 //   Concurrent requests for one missing variant share one encode (single
 //   flight). At most `max_encodes` run at once and `max_waiting_encodes` more
 //   wait; beyond that the plan is 503 with Retry-After.
+// - background "removed" (the `bg=removed` of a URL: brand logos) serves a
+//   preset with its border-connected background made transparent
+//   (remove_background): PNG, or WebP/AVIF where served and accepted. It is
+//   made on first request like a missing variant (same single flight and
+//   encode limits), stored under the variant's key with ".nobg1" after the
+//   preset name (a preset name has no dot, so it never collides with a
+//   normal variant), and not recorded in the catalog. A border that is not
+//   one colour is 400.
 // - Byte ranges (one range, "bytes=a-b", "a-", "-n") are served for
 //   originals; other Range forms are ignored (a full 200), as RFC 9110 lets.
 //
@@ -66,6 +74,9 @@ struct ImageRequest {
   std::string accept;             // the request's headers, "" when absent
   std::string if_none_match;
   std::string range;
+  // "" as photographed, or "removed" (initialised: brace-initialising
+  // callers may leave it out without -Wmissing-field-initializers).
+  std::string background = "";
 };
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
