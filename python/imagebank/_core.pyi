@@ -31,7 +31,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1145,17 +1145,94 @@ class ImageItem:
     @position.setter
     def position(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
+class VisionColor:
+    """
+    A colour: its pt-BR name, hex and share.
+    """
+    __hash__: typing.ClassVar[None] = None
+    hex: str
+    name: str
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, name: str, hex: str = '', share: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def share(self) -> float:
+        ...
+    @share.setter
+    def share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+class PhotoQuality:
+    """
+    What a pixel analyzer measured of the photo.
+    """
+    __hash__: typing.ClassVar[None] = None
+    background_hex: str
+    white_background: bool
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self) -> None:
+        ...
+    @property
+    def border_uniformity(self) -> float:
+        ...
+    @border_uniformity.setter
+    def border_uniformity(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def clipped_highlights(self) -> float:
+        ...
+    @clipped_highlights.setter
+    def clipped_highlights(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def clipped_shadows(self) -> float:
+        ...
+    @clipped_shadows.setter
+    def clipped_shadows(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def foreground_share(self) -> float:
+        ...
+    @foreground_share.setter
+    def foreground_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def sharpness(self) -> float:
+        ...
+    @sharpness.setter
+    def sharpness(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def white_border_share(self) -> float:
+        ...
+    @white_border_share.setter
+    def white_border_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
 class AiAnalysis:
     """
     What a vision service said; kept apart from Carteira fields.
     """
+    blurhash: str
     color: str
     description: str
+    garment_type: str
     material: str
     model: str
     provider: str
+    quality: PhotoQuality | None
     raw_json: str
+    sha256: str
+    style: str
     def __init__(self) -> None:
+        ...
+    @property
+    def colors(self) -> list[VisionColor]:
+        ...
+    @colors.setter
+    def colors(self, arg0: collections.abc.Sequence[VisionColor]) -> None:
         ...
     @property
     def confidence(self) -> float:
@@ -1167,6 +1244,14 @@ class AiAnalysis:
     def created_ms(self) -> int:
         ...
     @property
+    def error(self) -> imagebank.errors.Error | None:
+        """
+        None for an answer; the failure (an imagebank.Error) for a failed attempt.
+        """
+    @error.setter
+    def error(self, arg1: imagebank.errors.Error | None) -> None:
+        ...
+    @property
     def id(self) -> int:
         ...
     @property
@@ -1176,16 +1261,51 @@ class AiAnalysis:
     def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def input_tokens(self) -> int:
+        ...
+    @input_tokens.setter
+    def input_tokens(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def item_position(self) -> int | None:
         ...
     @item_position.setter
     def item_position(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
         ...
     @property
+    def output_tokens(self) -> int:
+        ...
+    @output_tokens.setter
+    def output_tokens(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def schema_version(self) -> int:
+        ...
+    @schema_version.setter
+    def schema_version(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
     def tags(self) -> list[str]:
         ...
     @tags.setter
     def tags(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class AnalysisKey:
+    """
+    Whose analysis: provider, model, schema version.
+    """
+    __hash__: typing.ClassVar[None] = None
+    model: str
+    provider: str
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, provider: str, model: str, schema_version: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def schema_version(self) -> int:
+        ...
+    @schema_version.setter
+    def schema_version(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
 class SkuHistory:
     """
@@ -1336,6 +1456,10 @@ class CatalogStore:
         ...
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
+    def find_ai_analysis(self, sha256: str, key: AnalysisKey) -> AiAnalysis | None:
+        """
+        The newest successful whole-photo analysis of this content by `key`, or None (the analysis cache).
+        """
     def find_api_key(self, prefix: str) -> ApiKeyRecord:
         ...
     def find_collection(self, name: str) -> Collection:
@@ -1370,9 +1494,9 @@ class CatalogStore:
         ...
     def list_collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
-    def list_images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None, near_duplicate: bool | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
+    def list_images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None, near_duplicate: bool | None = None, missing_analysis: AnalysisKey | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
         """
-        Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation). brand_id: images of the brand's collections. near_duplicate: True = images in a near-duplicate pair (either side), False = in none.
+        Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation). brand_id: images of the brand's collections. near_duplicate: True = images in a near-duplicate pair (either side), False = in none. missing_analysis: images with no successful whole-photo analysis by that AnalysisKey.
         """
     def list_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, *, after_id: typing.SupportsInt | typing.SupportsIndex = 0, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ProductIterator:
         """
@@ -1947,11 +2071,11 @@ class ImageService:
     """
     def __init__(self, catalog: CatalogStore, blobs: BlobStore, *, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], generate_on_demand: bool = True, max_encodes: typing.SupportsInt | typing.SupportsIndex = 2, max_waiting_encodes: typing.SupportsInt | typing.SupportsIndex = 32, retry_after_s: typing.SupportsInt | typing.SupportsIndex = 2, cache_control: str = 'public, max-age=31536000, immutable', cache_ms: typing.SupportsInt | typing.SupportsIndex = 5000, cache_entries: typing.SupportsInt | typing.SupportsIndex = 100000) -> None:
         ...
-    def plan(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '', background: str = '') -> ImagePlan:
+    def plan(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan:
         """
-        The plan for /images/{id}?size=&format=&bg= with these request headers (background 'removed': the preset cut out onto transparency). Never raises for a bad request: see status and error.
+        The plan for /images/{id}?size=&format= with these request headers. Never raises for a bad request: see status and error.
         """
-    def plan_cached(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '', background: str = '') -> ImagePlan | None:
+    def plan_cached(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan | None:
         """
         The plan when memory alone can make it (for an event loop); None when the catalog, the storage or an encoder is needed.
         """
@@ -2014,6 +2138,10 @@ class Bank:
         """
         Opens a bank. With no URI, the defaults inside `dir`: bank.db (SQLite) and files/ (local disk).
         """
+    def analyze(self, *, vision: collections.abc.Sequence[str] = ['offline'], analyzers: collections.abc.Sequence[VisionAnalyzer] = [], batch: typing.SupportsInt | typing.SupportsIndex | None = None, collection: str | None = None, status: str | None = None, images: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [], workers: typing.SupportsInt | typing.SupportsIndex = 0, force: bool = False, limits: collections.abc.Mapping[str, VisionLimit] = {}, max_tries: typing.SupportsInt | typing.SupportsIndex = 3, max_wait: typing.SupportsFloat | typing.SupportsIndex = 60.0, timeout: typing.SupportsFloat | typing.SupportsIndex = 60.0, locale: str = 'pt-BR', want_items: bool = True, env: collections.abc.Mapping[str, str] | None = None, progress: collections.abc.Callable[[AnalyzeProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5) -> AnalyzeReport:
+        """
+        Describes images with a chain of vision analyzers (`analyzers`, Python plug-ins, first; then the `vision` names or URIs: openai, gemini, google-vision, offline), storing every answer and failed attempt apart from the Carteira's fields. Selection: batch, collection, status, images (AND); unless force, images the first analyzer has not answered yet, and cached answers cost no call. Ctrl-C stops after the photos in hand.
+        """
     def batch(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> BatchProgress:
         ...
     def batches(self) -> list[BatchProgress]:
@@ -2026,6 +2154,10 @@ class Bank:
         """
     def collection(self, name: str) -> Collection:
         ...
+    def color_review(self, collection: str | None = None, *, disagreements_only: bool = False) -> list[ColorReview]:
+        """
+        The AI's main colour next to the Carteira's cor for every analysed photo linked to a product.
+        """
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
     def finish_upload(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
@@ -2204,25 +2336,6 @@ class VisionRequest:
     @property
     def timeout(self) -> float:
         ...
-class VisionColor:
-    """
-    A colour: its pt-BR name, hex and share.
-    """
-    __hash__: typing.ClassVar[None] = None
-    hex: str
-    name: str
-    def __eq__(self, arg0: builtins.object) -> bool:
-        ...
-    def __init__(self, name: str, hex: str = '', share: typing.SupportsFloat | typing.SupportsIndex = 0.0) -> None:
-        ...
-    def __repr__(self) -> str:
-        ...
-    @property
-    def share(self) -> float:
-        ...
-    @share.setter
-    def share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
 class VisionItem:
     """
     One piece of a look photo, with its box.
@@ -2256,53 +2369,6 @@ class VisionItem:
         ...
     @confidence.setter
     def confidence(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-class PhotoQuality:
-    """
-    What a pixel analyzer measured of the photo.
-    """
-    __hash__: typing.ClassVar[None] = None
-    background_hex: str
-    white_background: bool
-    def __eq__(self, arg0: builtins.object) -> bool:
-        ...
-    def __init__(self) -> None:
-        ...
-    @property
-    def border_uniformity(self) -> float:
-        ...
-    @border_uniformity.setter
-    def border_uniformity(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def clipped_highlights(self) -> float:
-        ...
-    @clipped_highlights.setter
-    def clipped_highlights(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def clipped_shadows(self) -> float:
-        ...
-    @clipped_shadows.setter
-    def clipped_shadows(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def foreground_share(self) -> float:
-        ...
-    @foreground_share.setter
-    def foreground_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def sharpness(self) -> float:
-        ...
-    @sharpness.setter
-    def sharpness(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
-        ...
-    @property
-    def white_border_share(self) -> float:
-        ...
-    @white_border_share.setter
-    def white_border_share(self, arg0: typing.SupportsFloat | typing.SupportsIndex) -> None:
         ...
 class VisionResult:
     """
@@ -2402,39 +2468,178 @@ class VisionAnalyzer:
         ...
     def provider(self) -> str:
         ...
-class BackgroundMask:
+class VisionLimit:
     """
-    find_background's answer: the border's colour and which pixels are background.
+    A provider's rate limits (0 = none).
     """
-    def __repr__(self) -> str:
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, arg0: builtins.object) -> bool:
+        ...
+    def __init__(self, *, requests_per_minute: typing.SupportsInt | typing.SupportsIndex = 0, tokens_per_minute: typing.SupportsInt | typing.SupportsIndex = 0, max_concurrent: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
         ...
     @property
-    def background(self) -> bytes:
+    def max_concurrent(self) -> int:
+        ...
+    @max_concurrent.setter
+    def max_concurrent(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def requests_per_minute(self) -> int:
+        ...
+    @requests_per_minute.setter
+    def requests_per_minute(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def tokens_per_minute(self) -> int:
+        ...
+    @tokens_per_minute.setter
+    def tokens_per_minute(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class VisionAttempt:
+    """
+    One analyzer's part in analysing one photo.
+    """
+    @property
+    def cached(self) -> bool:
+        ...
+    @property
+    def elapsed_ms(self) -> int:
+        ...
+    @property
+    def error(self) -> imagebank.errors.Error | None:
+        ...
+    @property
+    def model(self) -> str:
+        ...
+    @property
+    def provider(self) -> str:
+        ...
+    @property
+    def skipped(self) -> bool:
+        ...
+    @property
+    def tries(self) -> int:
+        ...
+class VisionOutcome:
+    """
+    What a VisionChain made of one photo.
+    """
+    @property
+    def attempts(self) -> list[VisionAttempt]:
+        ...
+    @property
+    def cached(self) -> bool:
+        ...
+    @property
+    def error(self) -> imagebank.errors.Error | None:
+        ...
+    @property
+    def result(self) -> VisionResult | None:
+        ...
+class VisionChain:
+    """
+    Analyzers in order of preference with fallback, retries and per-provider rate limits shared by every thread.
+    """
+    def __init__(self, analyzers: collections.abc.Sequence[VisionAnalyzer], *, limits: collections.abc.Mapping[str, VisionLimit] = {}, max_tries: typing.SupportsInt | typing.SupportsIndex = 3, max_wait: typing.SupportsFloat | typing.SupportsIndex = 60.0, base_backoff: typing.SupportsFloat | typing.SupportsIndex = 0.5) -> None:
+        ...
+    def analyze(self, image: VisionImage, request: VisionRequest) -> VisionOutcome:
         """
-        width * height bytes, row-major: 1 = background, 0 = foreground.
+        Asks each analyzer in turn until one answers (see the C++ header for what each failure makes the chain do).
         """
-    @property
-    def background_share(self) -> float:
-        ...
-    @property
-    def colour(self) -> tuple[int, int, int]:
+    def given_up(self) -> list[str]:
         """
-        The border ring's median sRGB colour.
+        Providers given up on so far, with the reason.
         """
+class AnalyzeProgress:
+    """
+    How far an analysis run is.
+    """
     @property
-    def height(self) -> int:
+    def analysed(self) -> int:
         ...
     @property
-    def uniformity(self) -> float:
+    def cached(self) -> int:
         ...
     @property
-    def white_background(self) -> bool:
+    def done(self) -> int:
         ...
     @property
-    def white_share(self) -> float:
+    def elapsed_seconds(self) -> float:
         ...
     @property
-    def width(self) -> int:
+    def failed(self) -> int:
+        ...
+    @property
+    def input_tokens(self) -> int:
+        ...
+    @property
+    def output_tokens(self) -> int:
+        ...
+    @property
+    def selected(self) -> int:
+        ...
+class AnalyzeFailure:
+    """
+    A photo no analyzer answered for.
+    """
+    @property
+    def error(self) -> imagebank.errors.Error | None:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @property
+    def name(self) -> str:
+        ...
+class AnalyzeReport:
+    """
+    What an analysis run did.
+    """
+    @property
+    def by_provider(self) -> dict[str, int]:
+        ...
+    @property
+    def failures(self) -> list[AnalyzeFailure]:
+        ...
+    @property
+    def given_up(self) -> list[str]:
+        ...
+    @property
+    def progress(self) -> AnalyzeProgress:
+        ...
+class ColorReview:
+    """
+    A photo's AI colour next to its Carteira cor.
+    """
+    @property
+    def agreement(self) -> str:
+        ...
+    @property
+    def ai_color(self) -> str:
+        ...
+    @property
+    def carteira_color(self) -> str:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @property
+    def image_name(self) -> str:
+        ...
+    @property
+    def model(self) -> str:
+        ...
+    @property
+    def product_id(self) -> int:
+        ...
+    @property
+    def provider(self) -> str:
+        ...
+    @property
+    def sku(self) -> str:
+        ...
+    @property
+    def view(self) -> str:
         ...
 def _log(level: str, message: str) -> None:
     """
@@ -2462,25 +2667,13 @@ def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.Suppor
     """
     The batch with its counts, rate and ETA, read from the queue.
     """
-def blurhash_decode(hash: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, punch: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> Image:
-    """
-    Paints a BlurHash at width x height (RGB, 1-4096 px a side).
-    """
-def blurhash_encode(image: Image, x_components: typing.SupportsInt | typing.SupportsIndex = 4, y_components: typing.SupportsInt | typing.SupportsIndex = 3) -> str:
-    """
-    The BlurHash of an image (components 1-9 each; alpha over white). Pass a small picture: the cost grows with its pixels.
-    """
 def carteira_fields() -> list[str]:
     """
     The canonical field names of a CarteiraRow, in canonical order.
     """
-def ciede2000(x: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex], y: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> float:
+def compare_colors(carteira: str, ai: str) -> str:
     """
-    CIEDE2000 colour difference of two CIELAB colours (lcms2).
-    """
-def colour_names() -> list[tuple[str, tuple[int, int, int]]]:
-    """
-    The pt-BR colour naming table: (name, reference sRGB swatch).
+    'agree', 'partial' (same family: azul / azul-marinho), 'disagree', or '' when either is empty; accents, case and hyphens aside.
     """
 def constant_time_equal(a: bytes, b: bytes) -> bool:
     ...
@@ -2523,10 +2716,6 @@ def encoder_fingerprint(format: str, *, quality: typing.SupportsInt | typing.Sup
 def file_extension(format: str) -> str:
     """
     File extension (no dot) of variants in a format: 'jpg', 'png', 'webp', 'avif'.
-    """
-def find_background(image: Image, *, tolerance: typing.SupportsFloat | typing.SupportsIndex = 8.0) -> BackgroundMask:
-    """
-    The border's colour and the background connected to the border within `tolerance` (CIEDE2000).
     """
 def find_preset(name: str) -> Preset:
     """
@@ -2592,10 +2781,6 @@ def is_valid_utf8(data: bytes) -> bool:
     """
     Whether the bytes are well-formed UTF-8 (no overlongs, no surrogates).
     """
-def lab_to_srgb(lab: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> tuple[int, int, int]:
-    """
-    The sRGB colour nearest a CIELAB one (clipped).
-    """
 def latest_catalog_schema_version() -> int:
     ...
 def log_level() -> str:
@@ -2623,10 +2808,6 @@ def match(filenames: collections.abc.Iterable[str | bytes | os.PathLike[str] | o
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
-    """
-def name_color(lab: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> str:
-    """
-    The pt-BR name of a CIELAB colour: neutrals by lightness (preto, cinza, branco), the rest by the nearest swatch in CIEDE2000.
     """
 def negotiate(accept: str, *, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
     """
@@ -2764,10 +2945,6 @@ def read_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], max_byt
     """
     The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
     """
-def remove_background(image: Image, *, tolerance: typing.SupportsFloat | typing.SupportsIndex = 8.0, feather: typing.SupportsInt | typing.SupportsIndex = 2, enclosed: bool = False, min_uniformity: typing.SupportsFloat | typing.SupportsIndex = 0.6) -> Image:
-    """
-    An RGBA copy with the border-connected background transparent, soft edges and the background colour taken out of them (a logo cut out). InvalidArgumentError when the border is not one colour.
-    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
@@ -2775,10 +2952,6 @@ def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, heigh
 def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
     """
     (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
-    """
-def rgb_hex(rgb: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> str:
-    """
-    '#rrggbb' of an sRGB colour.
     """
 def s3_credentials_from_env() -> S3Credentials:
     """
@@ -2803,14 +2976,6 @@ def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, heig
 def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
-    """
-def srgb_to_lab(rgb: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> tuple[float, float, float]:
-    """
-    CIELAB (D50, as lcms2's sRGB profile gives it) of an sRGB colour.
-    """
-def srgb_to_lab_pixels(rgb: bytes) -> list[tuple[float, float, float]]:
-    """
-    CIELAB of packed RGB pixels (3 bytes each; a trailing partial pixel is ignored).
     """
 def sweep_fs_blob_store_temp_files(root: str | bytes | os.PathLike[str] | os.PathLike[bytes], older_than: typing.SupportsFloat | typing.SupportsIndex) -> FsSweepReport:
     """

@@ -227,7 +227,7 @@ VisionOutcome VisionChain::analyze(const VisionImage& image,
       } else if (hit->has_value()) {
         attempt.cached = true;
         attempt.elapsed_ms = ms_since(start);
-        log(LogLevel::kInfo,
+        log(LogLevel::kDebug,
             "vision " + slot.who + " " + photo + ": cached answer");
         out.attempts.push_back(std::move(attempt));
         out.result = std::move(**hit);
@@ -298,10 +298,11 @@ VisionOutcome VisionChain::analyze(const VisionImage& image,
     attempt.elapsed_ms = ms_since(start);
     attempt.outcome = answered ? Status() : last;
     if (answered) {
-      log(LogLevel::kInfo, "vision " + slot.who + " " + photo + ": answered (" +
-                               std::to_string(attempt.tries) + " call" +
-                               (attempt.tries == 1 ? "" : "s") + ", " +
-                               std::to_string(attempt.elapsed_ms) + " ms)");
+      log(LogLevel::kDebug, "vision " + slot.who + " " + photo +
+                                ": answered (" + std::to_string(attempt.tries) +
+                                " call" + (attempt.tries == 1 ? "" : "s") +
+                                ", " + std::to_string(attempt.elapsed_ms) +
+                                " ms)");
     }
     out.attempts.push_back(std::move(attempt));
     if (answered) {

@@ -37,6 +37,7 @@ ImageRequest image_request(const Request& request) {
   ask.id = std::string(*request.path_params.find("id"));
   ask.size = param(request, "size", "original");
   ask.format = param(request, "format", "auto");
+  ask.background = param(request, "bg", "");
   ask.accept = header(request, "Accept");
   ask.if_none_match = header(request, "If-None-Match");
   ask.range = header(request, "Range");

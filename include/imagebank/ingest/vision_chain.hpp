@@ -16,8 +16,9 @@
 //   given up on for the rest of the chain's life (no more calls, no more
 //   waiting); fall back.
 // - refused, invalid_argument and anything else: fall back for this photo.
-// Every attempt and its outcome is logged (imagebank::log, info/warning)
-// and returned in VisionOutcome::attempts.
+// Every attempt and its outcome is logged (imagebank::log: failures and
+// give-ups as warnings, answers and cache hits at debug) and returned in
+// VisionOutcome::attempts.
 //
 // Rate limits (VisionLimit, per analyzer, 0 = none): requests per minute
 // (spaced evenly), tokens per minute (what answers reported, over a sliding
