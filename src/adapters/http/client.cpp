@@ -53,7 +53,7 @@ bool is_ip_literal(const std::string& host) {
 const std::string* HttpResponse::header(std::string_view name) const {
   const std::string lower_name = lower(name);
   for (const auto& [n, value] : headers) {
-    if (n == lower_name) return &value;
+    if (n.size() == lower_name.size() && lower(n) == lower_name) return &value;
   }
   return nullptr;
 }

@@ -4,3 +4,7 @@ imagebank_add_test(adapters_vision unit
   adapters/vision_open_test.cpp)
 target_link_libraries(adapters_vision_tests PRIVATE imagebank::adapters_vision
   imagebank::image)
+# The remote providers' pure parts (answers, errors, boxes, labels).
+target_sources(adapters_vision_tests PRIVATE adapters/vision_remote_test.cpp)
+target_link_libraries(adapters_vision_tests PRIVATE imagebank::adapters_http
+  Boost::json)

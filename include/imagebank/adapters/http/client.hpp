@@ -67,8 +67,8 @@ struct HttpResponse {
   int status = 0;
   std::vector<NameValue> headers;  // names lowercased
   std::string body;                // unless it went to the sink
-  // The value of a header (name in lowercase), or nullptr.
-  // (Names given in any case are compared in lowercase.)
+  // The value of a header, its name compared without case; nullptr when
+  // absent.
   const std::string* header(std::string_view name) const;
 };
 
