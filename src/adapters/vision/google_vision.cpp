@@ -209,9 +209,12 @@ class CloudVisionAnalyzer final : public VisionAnalyzer {
     std::vector<std::size_t> sent;
     for (std::size_t i = 0; i < images.size(); ++i) {
       Status s = check_prepared_image(images[i], who);
-      out.emplace_back(s.ok() ? Result<VisionResult>(VisionResult{})
-                              : Result<VisionResult>(std::move(s)));
-      if (s.ok()) sent.push_back(i);
+      if (s.ok()) {
+        sent.push_back(i);
+        out.emplace_back(VisionResult{});
+      } else {
+        out.emplace_back(std::move(s));
+      }
     }
     if (sent.empty()) return out;
     std::string label = image_label(images[sent[0]]);
