@@ -396,6 +396,14 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(
 Result<HttpResponse> HttpClient::send(const HttpRequest& request,
                                       const ResponseSink* sink,
                                       std::size_t max_body) {
+  // A timer that has already expired races with operations that complete
+  // at once (a loopback connect): check the deadline before starting.
+  if (Clock::now() >= request.deadline) {
+    return deadline_exceeded_error(endpoint_string(endpoint_) + ": " +
+                                   request.method +
+                                   ": the call's deadline had passed before "
+                                   "it started");
+  }
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<Connection> conn;
     if (round == 0) {
