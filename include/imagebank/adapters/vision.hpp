@@ -8,12 +8,17 @@
 // Query parameters every remote provider takes:
 //   endpoint=http://127.0.0.1:8080  an OpenAI-compatible or self-hosted
 //                                   server (and the tests' fake servers);
-//                                   default: the provider's public service
+//                                   default: the provider's public service.
+//                                   A base URL: with a path (".../v1") the
+//                                   path replaces the provider's version
+//                                   prefix (/v1, /v1beta), as SDKs' base_url
 //   timeout_ms=60000                the whole call
 //   key_env=NAME                    the environment variable holding the key
 //                                   (default OPENAI_API_KEY, GEMINI_API_KEY,
 //                                   GOOGLE_API_KEY)
-// and the provider's own (openai: detail=low|high|auto, max_tokens=N).
+// and the provider's own (openai: detail=low|high|auto, default the
+// service's; max_tokens=N, default 1500). google-vision's model is Cloud
+// Vision's feature model ("builtin/stable" by default).
 // offline:// (model offline-1, the default) needs no key and takes:
 //   colors=3       colours reported, 1-6
 //   tolerance=8    CIEDE2000 from the border's colour that is background,

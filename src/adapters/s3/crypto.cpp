@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <vector>
 
 namespace imagebank::s3 {
 namespace {
@@ -91,6 +92,19 @@ Digest hmac_sha256(std::span<const std::uint8_t> key, std::string_view data) {
     crypto_failure("HMAC-SHA256");
   }
   return out;
+}
+
+Result<std::string> sha256_of(http::BodySource& body) {
+  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
+  Sha256Stream hasher;
+  std::vector<std::byte> buf(256 * 1024);
+  for (;;) {
+    IMAGEBANK_ASSIGN_OR_RETURN(std::size_t n, body.read(buf));
+    if (n == 0) break;
+    hasher.update(std::span(buf).first(n));
+  }
+  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
+  return hasher.finish_hex();
 }
 
 }  // namespace imagebank::s3

@@ -11,6 +11,9 @@
 #include <string>
 #include <string_view>
 
+#include "imagebank/adapters/http/body.hpp"
+#include "imagebank/core/result.hpp"
+
 namespace imagebank::s3 {
 
 using Digest = std::array<std::uint8_t, 32>;
@@ -39,5 +42,8 @@ class Sha256Stream {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// Hex SHA-256 of a whole request body (rewound before and after).
+Result<std::string> sha256_of(http::BodySource& body);
 
 }  // namespace imagebank::s3

@@ -21,7 +21,8 @@ Status abort_multipart_upload(S3Client& client, const std::string& full_key,
   call.key = full_key;
   call.query = {{"uploadId", upload_id}};
   const std::string what = "AbortMultipartUpload " + client.uri_of(full_key);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(call, what));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(call, what));
   // 404: already gone (aborted or completed by an earlier attempt).
   if (response.status / 100 == 2 || response.status == 404) {
     return ok_status();
@@ -37,7 +38,8 @@ Result<std::string> initiate(S3Client& client, const std::string& full_key) {
   call.key = full_key;
   call.query = {{"uploads", ""}};
   const std::string what = "CreateMultipartUpload " + client.uri_of(full_key);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(call, what));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(call, what));
   if (response.status / 100 != 2) return client.error_status(response, what);
   Result<std::string> id = parse_initiate_multipart(response.body);
   if (!id.ok()) return id.status().with_context(what);
@@ -46,7 +48,8 @@ Result<std::string> initiate(S3Client& client, const std::string& full_key) {
 
 Result<std::string> upload_part(S3Client& client, const std::string& full_key,
                                 const std::string& upload_id, int number,
-                                BodySource& body, bool unsigned_payload_ok) {
+                                http::BodySource& body,
+                                bool unsigned_payload_ok) {
   S3Call call;
   call.method = "PUT";
   call.key = full_key;
@@ -56,7 +59,8 @@ Result<std::string> upload_part(S3Client& client, const std::string& full_key,
   call.unsigned_payload_ok = unsigned_payload_ok;
   const std::string what =
       "UploadPart " + std::to_string(number) + " of " + client.uri_of(full_key);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(call, what));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(call, what));
   if (response.status / 100 != 2) return client.error_status(response, what);
   const std::string* etag = response.header("etag");
   if (etag == nullptr || etag->empty() || etag->size() > 1024) {
@@ -74,7 +78,7 @@ Status complete(S3Client& client, const std::string& full_key,
            "</PartNumber><ETag>" + xml_escape(etags[i]) + "</ETag></Part>";
   }
   xml += "</CompleteMultipartUpload>";
-  MemoryBody body(std::as_bytes(std::span(xml.data(), xml.size())));
+  http::MemoryBody body(std::as_bytes(std::span(xml.data(), xml.size())));
   S3Call call;
   call.method = "POST";
   call.key = full_key;
@@ -82,7 +86,8 @@ Status complete(S3Client& client, const std::string& full_key,
   call.headers = {{"content-type", "application/xml"}};
   call.body = &body;
   const std::string what = "CompleteMultipartUpload " + client.uri_of(full_key);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(call, what));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(call, what));
   if (response.status / 100 != 2) return client.error_status(response, what);
   // S3 may answer 200 and still fail: the error is then in the body.
   Result<XmlElement> doc = parse_xml(response.body, what);
@@ -107,7 +112,7 @@ Status multipart_upload(S3Client& client, const std::string& full_key,
   for (std::uint64_t offset = 0; offset < total || etags.empty();
        offset += part_size) {
     const std::uint64_t length = std::min(part_size, total - offset);
-    std::unique_ptr<BodySource> part = make_part(offset, length);
+    std::unique_ptr<http::BodySource> part = make_part(offset, length);
     Result<std::string> etag = upload_part(client, full_key, upload_id,
                                            static_cast<int>(etags.size() + 1),
                                            *part, unsigned_payload_ok);
@@ -135,7 +140,8 @@ Result<std::vector<PendingUpload>> list_multipart_uploads(
   call.query = {{"uploads", ""}};
   if (!full_prefix.empty()) call.query.emplace_back("prefix", full_prefix);
   const std::string what = "ListMultipartUploads " + client.uri_of(full_prefix);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(call, what));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(call, what));
   if (response.status / 100 != 2) return client.error_status(response, what);
   Result<std::vector<PendingUpload>> uploads =
       parse_list_multipart_uploads(response.body);

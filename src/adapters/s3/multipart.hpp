@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
-#include "adapters/s3/body.hpp"
 #include "adapters/s3/s3_client.hpp"
 #include "adapters/s3/xml.hpp"
+#include "imagebank/adapters/http/body.hpp"
 #include "imagebank/core/result.hpp"
 
 namespace imagebank::s3 {
@@ -26,7 +26,7 @@ inline constexpr std::uint64_t kMaxParts = 10'000;
 std::uint64_t choose_part_size(std::uint64_t total, std::uint64_t preferred);
 
 // Makes the body of the part [offset, offset + length).
-using PartSourceFactory = std::function<std::unique_ptr<BodySource>(
+using PartSourceFactory = std::function<std::unique_ptr<http::BodySource>(
     std::uint64_t offset, std::uint64_t length)>;
 
 // Uploads `total` bytes under `full_key` in parts of `part_size`.

@@ -1,26 +1,15 @@
-// The retry policy of S3 requests: which answers are worth another attempt,
-// and how long to wait before it.
+// The retry policy of S3 requests: which answers are worth another attempt
+// (the wait before it is the shared client's backoff_delay).
 #pragma once
 
-#include <chrono>
 #include <string_view>
+
+#include "imagebank/adapters/http/retry.hpp"
 
 namespace imagebank::s3 {
 
-struct RetryPolicy {
-  int max_attempts = 4;
-  std::chrono::milliseconds base{200};
-  std::chrono::milliseconds cap{5000};
-};
-
-// The wait before attempt `attempt + 1` after `attempt` failed (attempt >=
-// 1): uniform in [0, min(cap, base * 2^(attempt-1))] ("full jitter", so a
-// crowd of clients does not retry in lockstep). `unit` is a number in
-// [0, 1) from the caller's random source (tests pass fixed values).
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt,
-                                        double unit);
-// Same, drawing `unit` from a per-thread generator.
-std::chrono::milliseconds backoff_delay(const RetryPolicy& policy, int attempt);
+using http::backoff_delay;
+using http::RetryPolicy;
 
 // 5xx and 429 answers, and the S3 error codes that mean "try again"
 // (some servers send them with a 400).

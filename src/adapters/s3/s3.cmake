@@ -1,15 +1,9 @@
 # The S3-compatible BlobStore (include/imagebank/adapters/s3_blob_store.hpp):
-# SigV4 over OpenSSL, HTTP over Boost.Beast (header-only), XML over expat.
-if(NOT TARGET Boost::headers)
-  find_package(Boost 1.81 CONFIG REQUIRED)
-endif()
-
+# SigV4 over OpenSSL, HTTP through the shared client (adapters_http), XML
+# over expat.
 imagebank_add_module(adapters_s3 DIR adapters/s3
   SOURCES
-    adapters/s3/body.cpp
     adapters/s3/crypto.cpp
-    adapters/s3/endpoint.cpp
-    adapters/s3/http_client.cpp
     adapters/s3/multipart.cpp
     adapters/s3/retry.cpp
     adapters/s3/s3_blob_store.cpp
@@ -19,5 +13,5 @@ imagebank_add_module(adapters_s3 DIR adapters/s3
     adapters/s3/sigv4.cpp
     adapters/s3/xml.cpp
   PUBLIC_DEPS imagebank::catalog
-  PRIVATE_DEPS imagebank_deps::ssl imagebank_deps::crypto
-    imagebank_deps::expat Boost::headers)
+  PRIVATE_DEPS imagebank::adapters_http imagebank_deps::crypto
+    imagebank_deps::expat)

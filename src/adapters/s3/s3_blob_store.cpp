@@ -7,16 +7,16 @@
 #include <charconv>
 #include <limits>
 
-#include "adapters/s3/body.hpp"
 #include "adapters/s3/multipart.hpp"
 #include "adapters/s3/s3_client.hpp"
 #include "adapters/s3/s3_options.hpp"
 #include "adapters/s3/xml.hpp"
+#include "imagebank/adapters/http/body.hpp"
 
 namespace imagebank {
 namespace {
 
-using s3::HttpResponse;
+using http::HttpResponse;
 using s3::S3Call;
 
 constexpr std::size_t kS3MaxKeysPerRequest = 1000;
@@ -90,14 +90,14 @@ class S3BlobStore final : public BlobStore {
   std::string what(std::string_view op, const std::string& full) const {
     return std::string(op) + " " + client_->uri_of(full);
   }
-  Status put_single(const std::string& full, s3::BodySource& body,
+  Status put_single(const std::string& full, http::BodySource& body,
                     bool unsigned_ok);
 
   std::unique_ptr<s3::S3Client> client_;
   std::string uri_;
 };
 
-Status S3BlobStore::put_single(const std::string& full, s3::BodySource& body,
+Status S3BlobStore::put_single(const std::string& full, http::BodySource& body,
                                bool unsigned_ok) {
   S3Call call;
   call.method = "PUT";
@@ -105,7 +105,8 @@ Status S3BlobStore::put_single(const std::string& full, s3::BodySource& body,
   call.body = &body;
   call.unsigned_payload_ok = unsigned_ok;
   const std::string op = what("PUT", full);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client_->call(call, op));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client_->call(call, op));
   if (response.status / 100 != 2) return client_->error_status(response, op);
   return ok_status();
 }
@@ -115,13 +116,13 @@ Status S3BlobStore::put(std::string_view key, std::span<const std::byte> data) {
   const std::string full = full_key(key);
   const auto& config = client_->config();
   if (data.size() <= config.multipart_threshold) {
-    s3::MemoryBody body(data);
+    http::MemoryBody body(data);
     return put_single(full, body, false);
   }
   return s3::multipart_upload(
       *client_, full, data.size(), config.part_size,
       [data](std::uint64_t offset, std::uint64_t length) {
-        return std::make_unique<s3::MemoryBody>(
+        return std::make_unique<http::MemoryBody>(
             data.subspan(static_cast<std::size_t>(offset),
                          static_cast<std::size_t>(length)));
       },
@@ -131,19 +132,19 @@ Status S3BlobStore::put(std::string_view key, std::span<const std::byte> data) {
 Status S3BlobStore::put_file(std::string_view key,
                              const std::filesystem::path& file) {
   IMAGEBANK_RETURN_IF_ERROR(check_key(key));
-  IMAGEBANK_ASSIGN_OR_RETURN(std::shared_ptr<s3::OpenFile> open,
-                             s3::OpenFile::open(file));
+  IMAGEBANK_ASSIGN_OR_RETURN(std::shared_ptr<http::OpenFile> open,
+                             http::OpenFile::open(file));
   const std::string full = full_key(key);
   const auto& config = client_->config();
   const std::uint64_t size = open->size();
   if (size <= config.multipart_threshold) {
-    s3::FileRangeBody body(open, 0, size);
+    http::FileRangeBody body(open, 0, size);
     return put_single(full, body, true);
   }
   return s3::multipart_upload(
       *client_, full, size, config.part_size,
       [open](std::uint64_t offset, std::uint64_t length) {
-        return std::make_unique<s3::FileRangeBody>(open, offset, length);
+        return std::make_unique<http::FileRangeBody>(open, offset, length);
       },
       true);
 }
@@ -155,7 +156,8 @@ Result<BlobInfo> S3BlobStore::head(std::string_view key) {
   call.method = "HEAD";
   call.key = full;
   const std::string op = what("HEAD", full);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client_->call(call, op));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client_->call(call, op));
   if (response.status / 100 != 2) return client_->error_status(response, op);
   BlobInfo info;
   info.key = std::string(key);
@@ -218,8 +220,8 @@ Status S3BlobStore::get(std::string_view key, const BlobSink& sink,
   };
   set_headers(call);
 
-  s3::ResponseSink response_sink;
-  response_sink.on_head = [&](const HttpResponse& head) -> Status {
+  http::ResponseSink response_sink;
+  response_sink.on_head = [&](const http::HttpResponse& head) -> Status {
     const std::uint64_t from = first + delivered;
     if (etag.empty()) {
       if (const std::string* e = head.header("etag")) etag = *e;
@@ -268,7 +270,7 @@ Status S3BlobStore::get(std::string_view key, const BlobSink& sink,
   };
 
   IMAGEBANK_ASSIGN_OR_RETURN(
-      HttpResponse response,
+      http::HttpResponse response,
       client_->call(call, op, &response_sink, s3::kMaxErrorBody, set_headers));
   if (response.status / 100 == 2) return ok_status();
   if (response.status == 416) return check_offset_only();
@@ -285,7 +287,8 @@ Status S3BlobStore::remove(std::string_view key) {
   call.method = "DELETE";
   call.key = full;
   const std::string op = what("DELETE", full);
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client_->call(call, op));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client_->call(call, op));
   if (response.status / 100 == 2) return ok_status();
   if (response.status == 404 &&
       s3::parse_error_body(response.body).code != "NoSuchBucket") {
@@ -334,7 +337,8 @@ Result<BlobListPage> S3BlobStore::list(std::string_view prefix,
     } else if (!start_after.empty()) {
       call.query.emplace_back("start-after", root + std::string(start_after));
     }
-    IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client_->call(call, op));
+    IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                               client_->call(call, op));
     if (response.status / 100 != 2) return client_->error_status(response, op);
     Result<s3::ListObjectsPage> parsed =
         s3::parse_list_objects_v2(response.body);
@@ -383,7 +387,8 @@ Status check_or_create_bucket(s3::S3Client& client, const S3Options& options) {
   probe.method = "GET";
   probe.query = {{"list-type", "2"}, {"max-keys", "1"}};
   const std::string op = "ListObjectsV2 " + client.uri_of("");
-  IMAGEBANK_ASSIGN_OR_RETURN(HttpResponse response, client.call(probe, op));
+  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                             client.call(probe, op));
   if (response.status / 100 == 2) return ok_status();
   if (response.status == 301) {
     const std::string* region = response.header("x-amz-bucket-region");
@@ -402,7 +407,7 @@ Status check_or_create_bucket(s3::S3Client& client, const S3Options& options) {
     xml = "<CreateBucketConfiguration><LocationConstraint>" + options.region +
           "</LocationConstraint></CreateBucketConfiguration>";
   }
-  s3::MemoryBody body(std::as_bytes(std::span(xml.data(), xml.size())));
+  http::MemoryBody body(std::as_bytes(std::span(xml.data(), xml.size())));
   S3Call create;
   create.method = "PUT";
   if (!xml.empty()) create.body = &body;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "adapters/s3/crypto.hpp"
 #include "adapters/s3/xml.hpp"
 
 namespace imagebank::s3 {
@@ -15,7 +16,7 @@ Result<std::unique_ptr<S3Client>> S3Client::create(const S3Config& config) {
   }
   IMAGEBANK_ASSIGN_OR_RETURN(
       client->http_,
-      HttpClient::create(client->connect_endpoint_, config.http));
+      http::HttpClient::create(client->connect_endpoint_, config.http));
   return client;
 }
 
@@ -28,8 +29,8 @@ std::string S3Client::uri_of(std::string_view full_key) const {
   return out;
 }
 
-HttpRequest S3Client::build(const S3Call& call,
-                            const std::string& payload_hash) const {
+http::HttpRequest S3Client::build(const S3Call& call,
+                                  const std::string& payload_hash) const {
   std::string path;
   if (config_.path_style) {
     path = "/" + config_.bucket;
@@ -42,7 +43,7 @@ HttpRequest S3Client::build(const S3Call& call,
   input.canonical_uri = uri_encode(path, true);
   input.query = call.query;
   input.headers = call.headers;
-  input.headers.emplace_back("host", host_header(connect_endpoint_));
+  input.headers.emplace_back("host", http::host_header(connect_endpoint_));
   const auto now = std::chrono::system_clock::now();
   const std::string amz_date = amz_date_from_unix(
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
@@ -59,7 +60,7 @@ HttpRequest S3Client::build(const S3Call& call,
                      "s3", amz_date};
   const Signature sig = sign_v4(input, scope);
 
-  HttpRequest request;
+  http::HttpRequest request;
   request.method = call.method;
   request.target = input.canonical_uri;
   const std::string query = canonical_query_string(call.query);
@@ -73,8 +74,8 @@ HttpRequest S3Client::build(const S3Call& call,
   return request;
 }
 
-Result<HttpResponse> S3Client::call(
-    S3Call& call, std::string_view what, const ResponseSink* sink,
+Result<http::HttpResponse> S3Client::call(
+    S3Call& call, std::string_view what, const http::ResponseSink* sink,
     std::size_t max_body, const std::function<void(S3Call&)>& before_retry) {
   std::string payload_hash = call.payload_hash;
   if (call.body == nullptr) {
@@ -92,10 +93,10 @@ Result<HttpResponse> S3Client::call(
   // gets a retry after some were delivered.
   bool sink_failed = false;
   std::uint64_t delivered = 0;
-  ResponseSink wrapped;
+  http::ResponseSink wrapped;
   if (sink != nullptr) {
     if (sink->on_head) {
-      wrapped.on_head = [&](const HttpResponse& head) {
+      wrapped.on_head = [&](const http::HttpResponse& head) {
         Status s = sink->on_head(head);
         if (!s.ok()) sink_failed = true;
         return s;
@@ -118,8 +119,8 @@ Result<HttpResponse> S3Client::call(
       std::this_thread::sleep_for(backoff_delay(config_.retry, attempt - 1));
       if (before_retry) before_retry(call);
     }
-    const HttpRequest request = build(call, payload_hash);
-    Result<HttpResponse> response = http_->send(
+    const http::HttpRequest request = build(call, payload_hash);
+    Result<http::HttpResponse> response = http_->send(
         request, sink ? &wrapped : nullptr, sink ? kMaxErrorBody : max_body);
     if (!response.ok()) {
       if (sink_failed) return std::move(response).status();
@@ -143,7 +144,7 @@ Result<HttpResponse> S3Client::call(
                            (made == 1 ? "" : "s") + ": " + last_reason);
 }
 
-Status S3Client::error_status(const HttpResponse& response,
+Status S3Client::error_status(const http::HttpResponse& response,
                               std::string_view what) const {
   const S3ErrorBody error = parse_error_body(response.body);
   std::string detail = "HTTP " + std::to_string(response.status);

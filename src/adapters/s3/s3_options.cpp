@@ -87,7 +87,7 @@ Result<S3Config> make_s3_config(const S3Options& options) {
   const std::string endpoint =
       custom_endpoint ? options.endpoint
                       : "https://s3." + options.region + ".amazonaws.com";
-  IMAGEBANK_ASSIGN_OR_RETURN(config.endpoint, parse_endpoint(endpoint));
+  IMAGEBANK_ASSIGN_OR_RETURN(config.endpoint, http::parse_endpoint(endpoint));
   switch (options.addressing) {
     case S3Addressing::kPath:
       config.path_style = true;

@@ -3,8 +3,8 @@
 #include <set>
 #include <string>
 
-#include "adapters/s3/http_client.hpp"
 #include "adapters/s3/s3_options.hpp"
+#include "imagebank/adapters/http/client.hpp"
 #include "imagebank/adapters/s3_blob_store.hpp"
 #include "imagebank/catalog/blob_store.hpp"
 
@@ -66,7 +66,7 @@ Status apply(S3Options& options, std::string_view key,
              const std::string& value) {
   using std::chrono::milliseconds;
   if (key == "endpoint") {
-    IMAGEBANK_RETURN_IF_ERROR(s3::parse_endpoint(value));
+    IMAGEBANK_RETURN_IF_ERROR(http::parse_endpoint(value));
     options.endpoint = value;
   } else if (key == "region") {
     options.region = value;

@@ -87,7 +87,7 @@ class S3Server : public ::testing::Test {
 };
 
 // A part source that fails on its third part, as a disk error would.
-class FailingBody final : public s3::BodySource {
+class FailingBody final : public http::BodySource {
  public:
   explicit FailingBody(std::uint64_t size) : size_(size) {}
   std::uint64_t size() const override { return size_; }
@@ -144,9 +144,9 @@ TEST_F(S3Server, FailedMultipartLeavesNoObjectAndNoPendingUpload) {
   Status s = s3::multipart_upload(
       **client, full_key, 3 * (6u << 20), 6u << 20,
       [&](std::uint64_t,
-          std::uint64_t length) -> std::unique_ptr<s3::BodySource> {
+          std::uint64_t length) -> std::unique_ptr<http::BodySource> {
         if (++parts_made == 3) return std::make_unique<FailingBody>(length);
-        return std::make_unique<s3::MemoryBody>(
+        return std::make_unique<http::MemoryBody>(
             std::span<const std::byte>(data).first(length));
       },
       false);

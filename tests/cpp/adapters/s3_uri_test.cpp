@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "adapters/s3/http_client.hpp"
 #include "adapters/s3/s3_options.hpp"
+#include "imagebank/adapters/http/client.hpp"
 #include "imagebank/adapters/s3_blob_store.hpp"
 
 namespace imagebank {
@@ -104,28 +104,28 @@ TEST(S3Uri, RejectsWhatIsNotValid) {
 }
 
 TEST(S3Endpoint, Forms) {
-  auto plain = s3::parse_endpoint("http://127.0.0.1:9000");
+  auto plain = http::parse_endpoint("http://127.0.0.1:9000");
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_FALSE(plain->tls);
   EXPECT_EQ(plain->host, "127.0.0.1");
   EXPECT_EQ(plain->port, 9000);
-  EXPECT_EQ(s3::host_header(*plain), "127.0.0.1:9000");
+  EXPECT_EQ(http::host_header(*plain), "127.0.0.1:9000");
 
-  auto tls = s3::parse_endpoint("https://s3.us-east-1.amazonaws.com/");
+  auto tls = http::parse_endpoint("https://s3.us-east-1.amazonaws.com/");
   ASSERT_TRUE(tls.ok()) << tls.status();
   EXPECT_TRUE(tls->tls);
   EXPECT_EQ(tls->port, 443);
   // The default port is left out of Host, as clients send it and sign it.
-  EXPECT_EQ(s3::host_header(*tls), "s3.us-east-1.amazonaws.com");
+  EXPECT_EQ(http::host_header(*tls), "s3.us-east-1.amazonaws.com");
 
-  auto v6 = s3::parse_endpoint("http://[::1]:9000");
+  auto v6 = http::parse_endpoint("http://[::1]:9000");
   ASSERT_TRUE(v6.ok()) << v6.status();
   EXPECT_EQ(v6->host, "::1");
-  EXPECT_EQ(s3::host_header(*v6), "[::1]:9000");
-  EXPECT_FALSE(s3::parse_endpoint("http://[::1").ok());
-  EXPECT_FALSE(s3::parse_endpoint("http://[zz]:1").ok());
-  EXPECT_FALSE(s3::parse_endpoint("http://:9000").ok());
-  EXPECT_FALSE(s3::parse_endpoint("http://host:").ok());
+  EXPECT_EQ(http::host_header(*v6), "[::1]:9000");
+  EXPECT_FALSE(http::parse_endpoint("http://[::1").ok());
+  EXPECT_FALSE(http::parse_endpoint("http://[zz]:1").ok());
+  EXPECT_FALSE(http::parse_endpoint("http://:9000").ok());
+  EXPECT_FALSE(http::parse_endpoint("http://host:").ok());
 }
 
 S3Options valid_options() {

@@ -5,3 +5,6 @@ imagebank_add_test(adapters_vision unit
   adapters/vision_offline_test.cpp)
 target_link_libraries(adapters_vision_tests PRIVATE imagebank::adapters_vision
   imagebank::image Boost::json)
+# The remote providers' pure parts (answers, errors, boxes, labels).
+target_sources(adapters_vision_tests PRIVATE adapters/vision_remote_test.cpp)
+target_link_libraries(adapters_vision_tests PRIVATE imagebank::adapters_http)

@@ -1,16 +1,22 @@
-// A small HTTP/1.1 client over Boost.Beast, plain or TLS (OpenSSL), with a
-// deadline on every step and a keep-alive connection pool.
+// The one HTTP/1.1 client the adapters share (S3, the vision providers, and
+// later the URL fetcher): Boost.Beast, plain or TLS (OpenSSL), a timeout on
+// every step, an optional deadline on the whole call, and a keep-alive
+// connection pool. Public so that every adapter module can include it; not
+// part of the Python API (docs/python.md).
 //
-// send() makes exactly one exchange (no retry: that is the S3 layer's
+// send() makes exactly one exchange (no retry: that is each caller's
 // policy), except that a pooled connection the server had already closed is
 // replaced once by a fresh one, transparently. Errors:
-// - `unavailable`: the exchange failed in transit (refused, reset, timed
-//   out, DNS); retrying may succeed.
+// - `unavailable`: the exchange failed in transit (refused, reset, a step
+//   timed out, DNS); retrying may succeed.
+// - `deadline_exceeded`: the request's deadline passed before the answer
+//   was complete.
 // - `io_error`: TLS certificate verification failed, or similar failures
 //   that a retry will not fix.
 // - `corrupt_data`: the server's answer is not valid HTTP, or a body is
 //   larger than the caller allowed.
 // - the sink's own error, unchanged, when the sink refuses a chunk.
+// An HTTP error status (4xx, 5xx) is not an error here: it is the answer.
 //
 // Threading: send() may be called from any number of threads; each call
 // owns one connection (and its io_context) for its duration.
@@ -24,14 +30,17 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
-#include "adapters/s3/body.hpp"
-#include "adapters/s3/endpoint.hpp"
-#include "adapters/s3/sigv4.hpp"
+#include "imagebank/adapters/http/body.hpp"
+#include "imagebank/adapters/http/endpoint.hpp"
 #include "imagebank/core/result.hpp"
 
-namespace imagebank::s3 {
+namespace imagebank::http {
+
+using NameValue = std::pair<std::string, std::string>;
+using Clock = std::chrono::steady_clock;
 
 struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
@@ -49,14 +58,18 @@ struct HttpRequest {
   std::string target;              // "/bucket/key?a=b", already encoded
   std::vector<NameValue> headers;  // Host is added by the client
   BodySource* body = nullptr;      // rewound before sending
+  // The whole call (connection, request, answer) ends by then, else
+  // `deadline_exceeded`; each step is also bounded by the client's timeouts.
+  Clock::time_point deadline = Clock::time_point::max();
 };
 
 struct HttpResponse {
   int status = 0;
   std::vector<NameValue> headers;  // names lowercased
   std::string body;                // unless it went to the sink
-  // The value of a header (name in lowercase), or nullptr.
-  const std::string* header(std::string_view lower_name) const;
+  // The value of a header, its name compared without case; nullptr when
+  // absent.
+  const std::string* header(std::string_view name) const;
 };
 
 using ChunkSink = std::function<Status(std::span<const std::byte>)>;
@@ -84,6 +97,15 @@ class HttpClient {
   Result<HttpResponse> send(const HttpRequest& request,
                             const ResponseSink* sink, std::size_t max_body);
 
+  // A request with a body in memory ("POST", JSON for instance): `target`
+  // already encoded, `headers` besides Host and Content-Length. The answer's
+  // body is collected (at most `max_body` bytes, as in send()).
+  Result<HttpResponse> send_text(std::string_view method,
+                                 std::string_view target,
+                                 std::vector<NameValue> headers,
+                                 std::string_view body, std::size_t max_body,
+                                 Clock::time_point deadline);
+
   const Endpoint& endpoint() const { return endpoint_; }
 
  private:
@@ -96,4 +118,4 @@ class HttpClient {
   std::unique_ptr<Pool> pool_;
 };
 
-}  // namespace imagebank::s3
+}  // namespace imagebank::http

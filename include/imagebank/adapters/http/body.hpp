@@ -1,5 +1,8 @@
 // Request bodies that can be replayed: a retry rewinds and sends the same
 // bytes again, so a body is a source to read from, not a one-shot stream.
+//
+// Part of the one HTTPS client the adapters share; not part of the Python
+// API.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +15,7 @@
 #include "imagebank/core/file.hpp"
 #include "imagebank/core/result.hpp"
 
-namespace imagebank::s3 {
+namespace imagebank::http {
 
 class BodySource {
  public:
@@ -81,7 +84,4 @@ class FileRangeBody final : public BodySource {
   std::uint64_t at_ = 0;
 };
 
-// Hex SHA-256 of the whole source (rewound before and after).
-Result<std::string> sha256_of(BodySource& body);
-
-}  // namespace imagebank::s3
+}  // namespace imagebank::http

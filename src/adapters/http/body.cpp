@@ -1,4 +1,4 @@
-#include "adapters/s3/body.hpp"
+#include "imagebank/adapters/http/body.hpp"
 
 #include <unistd.h>
 
@@ -7,9 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "adapters/s3/crypto.hpp"
-
-namespace imagebank::s3 {
+namespace imagebank::http {
 
 Result<std::size_t> MemoryBody::read(std::span<std::byte> out) {
   const std::size_t n = std::min(out.size(), data_.size() - at_);
@@ -52,17 +50,4 @@ Result<std::size_t> FileRangeBody::read(std::span<std::byte> out) {
   return n;
 }
 
-Result<std::string> sha256_of(BodySource& body) {
-  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
-  Sha256Stream hasher;
-  std::vector<std::byte> buf(256 * 1024);
-  for (;;) {
-    IMAGEBANK_ASSIGN_OR_RETURN(std::size_t n, body.read(buf));
-    if (n == 0) break;
-    hasher.update(std::span(buf).first(n));
-  }
-  IMAGEBANK_RETURN_IF_ERROR(body.rewind());
-  return hasher.finish_hex();
-}
-
-}  // namespace imagebank::s3
+}  // namespace imagebank::http

@@ -1,4 +1,4 @@
-#include "adapters/s3/http_client.hpp"
+#include "imagebank/adapters/http/client.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -18,7 +18,7 @@
 #include <limits>
 #include <mutex>
 
-namespace imagebank::s3 {
+namespace imagebank::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -50,9 +50,10 @@ bool is_ip_literal(const std::string& host) {
 
 }  // namespace
 
-const std::string* HttpResponse::header(std::string_view lower_name) const {
-  for (const auto& [name, value] : headers) {
-    if (name == lower_name) return &value;
+const std::string* HttpResponse::header(std::string_view name) const {
+  const std::string lower_name = lower(name);
+  for (const auto& [n, value] : headers) {
+    if (n.size() == lower_name.size() && lower(n) == lower_name) return &value;
   }
   return nullptr;
 }
@@ -66,9 +67,10 @@ class HttpClient::Connection {
              asio::ssl::context* ssl)
       : endpoint_(endpoint), options_(options), ssl_(ssl) {}
 
-  Status connect();
+  Status connect(Clock::time_point deadline);
   // `stale` is set when the failure looks like a kept-alive connection the
   // server had closed: nothing came back and it was not a timeout.
+  // Also sets the call's deadline (a pooled connection serves many calls).
   Status exchange(const HttpRequest& request, const ResponseSink* sink,
                   std::size_t max_body, HttpResponse& out, bool& stale);
 
@@ -93,6 +95,14 @@ class HttpClient::Connection {
 
   Status transport_error(std::string_view what, const error_code& ec,
                          std::chrono::milliseconds timeout) const;
+  // The sooner of now + `timeout` and the call's deadline.
+  Clock::time_point step_end(std::chrono::milliseconds timeout) const {
+    const auto now = Clock::now();
+    return deadline_ - now < timeout ? deadline_ : now + timeout;
+  }
+
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point call_start_;
 
   Endpoint endpoint_;
   HttpClientOptions options_;
@@ -110,7 +120,15 @@ Status HttpClient::Connection::transport_error(
     std::chrono::milliseconds timeout) const {
   const std::string where =
       endpoint_string(endpoint_) + ": " + std::string(what);
-  if (ec == beast::error::timeout || ec == asio::error::timed_out) {
+  if (ec == beast::error::timeout || ec == asio::error::timed_out ||
+      ec == asio::error::operation_aborted) {
+    if (Clock::now() >= deadline_) {
+      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline_ - call_start_);
+      return deadline_exceeded_error(where + ": no complete answer within " +
+                                     std::to_string(took.count()) +
+                                     " ms (the call's deadline)");
+    }
     return unavailable_error(where + " timed out after " +
                              std::to_string(timeout.count()) + " ms");
   }
@@ -134,13 +152,14 @@ Status HttpClient::Connection::transport_error(
   return unavailable_error(where + " failed: " + ec.message());
 }
 
-Status HttpClient::Connection::connect() {
+Status HttpClient::Connection::connect(Clock::time_point call_deadline) {
+  deadline_ = call_deadline;
+  call_start_ = Clock::now();
   tcp::resolver resolver(ioc_);
   asio::steady_timer timer(ioc_);
   tcp::resolver::results_type results;
   error_code resolve_ec = asio::error::would_block;
-  const auto deadline =
-      std::chrono::steady_clock::now() + options_.connect_timeout;
+  const auto deadline = step_end(options_.connect_timeout);
   timer.expires_at(deadline);
   timer.async_wait([&resolver](error_code ec) {
     if (!ec) resolver.cancel();
@@ -155,6 +174,10 @@ Status HttpClient::Connection::connect() {
   ioc_.run();
   if (resolve_ec) {
     if (resolve_ec == asio::error::operation_aborted) {
+      if (Clock::now() >= deadline_) {
+        return transport_error("resolving the host", beast::error::timeout,
+                               options_.connect_timeout);
+      }
       return unavailable_error(
           endpoint_string(endpoint_) + ": resolving the host timed out after " +
           std::to_string(options_.connect_timeout.count()) + " ms");
@@ -204,6 +227,10 @@ Status HttpClient::Connection::exchange(const HttpRequest& request,
                                         bool& stale) {
   keep_alive_ = false;
   stale = false;
+  if (deadline_ != request.deadline) {
+    deadline_ = request.deadline;
+    call_start_ = Clock::now();
+  }
   if (tls_) return exchange_on(*tls_, request, sink, max_body, out, stale);
   return exchange_on(*plain_, request, sink, max_body, out, stale);
 }
@@ -234,7 +261,7 @@ Status HttpClient::Connection::exchange_on(Stream& stream,
   }
 
   http::request_serializer<http::empty_body> serializer{req};
-  tcp_layer.expires_after(io_timeout);
+  tcp_layer.expires_at(step_end(io_timeout));
   error_code ec = run([&](auto handler) {
     http::async_write_header(stream, serializer, std::move(handler));
   });
@@ -250,7 +277,7 @@ Status HttpClient::Connection::exchange_on(Stream& stream,
     while (sent < body_size) {
       IMAGEBANK_ASSIGN_OR_RETURN(std::size_t n, request.body->read(chunk));
       if (n == 0) return io_error("the request body ended early");
-      tcp_layer.expires_after(io_timeout);
+      tcp_layer.expires_at(step_end(io_timeout));
       ec = run([&](auto handler) {
         asio::async_write(stream, asio::buffer(chunk.data(), n),
                           std::move(handler));
@@ -271,7 +298,7 @@ Status HttpClient::Connection::exchange_on(Stream& stream,
   if (request.method == "HEAD") parser.skip(true);
   const auto header_timeout =
       write_status.ok() ? io_timeout : std::min(io_timeout, kLateAnswerWait);
-  tcp_layer.expires_after(header_timeout);
+  tcp_layer.expires_at(step_end(header_timeout));
   ec = run([&](auto handler) {
     http::async_read_header(stream, buffer_, parser, std::move(handler));
   });
@@ -294,7 +321,7 @@ Status HttpClient::Connection::exchange_on(Stream& stream,
   while (!parser.is_done()) {
     parser.get().body().data = read_buf_.data();
     parser.get().body().size = read_buf_.size();
-    tcp_layer.expires_after(io_timeout);
+    tcp_layer.expires_at(step_end(io_timeout));
     ec = run([&](auto handler) {
       http::async_read(stream, buffer_, parser, std::move(handler));
     });
@@ -369,6 +396,14 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(
 Result<HttpResponse> HttpClient::send(const HttpRequest& request,
                                       const ResponseSink* sink,
                                       std::size_t max_body) {
+  // A timer that has already expired races with operations that complete
+  // at once (a loopback connect): check the deadline before starting.
+  if (Clock::now() >= request.deadline) {
+    return deadline_exceeded_error(endpoint_string(endpoint_) + ": " +
+                                   request.method +
+                                   ": the call's deadline had passed before "
+                                   "it started");
+  }
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<Connection> conn;
     if (round == 0) {
@@ -387,7 +422,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request,
     if (!conn) {
       conn =
           std::make_unique<Connection>(endpoint_, options_, pool_->ssl.get());
-      IMAGEBANK_RETURN_IF_ERROR(conn->connect());
+      IMAGEBANK_RETURN_IF_ERROR(conn->connect(request.deadline));
     }
     HttpResponse response;
     bool stale = false;
@@ -402,11 +437,27 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request,
       }
       return response;
     }
-    if (!(reused && stale)) return status;
+    if (!(reused && stale) || Clock::now() >= request.deadline) return status;
     // The server closed the kept-alive connection before we used it: one
     // fresh connection, not a retry of the request's attempt budget.
   }
   return internal_error("unreachable");
 }
 
-}  // namespace imagebank::s3
+Result<HttpResponse> HttpClient::send_text(std::string_view method,
+                                           std::string_view target,
+                                           std::vector<NameValue> headers,
+                                           std::string_view body,
+                                           std::size_t max_body,
+                                           Clock::time_point deadline) {
+  MemoryBody source(std::as_bytes(std::span(body.data(), body.size())));
+  HttpRequest request;
+  request.method = std::string(method);
+  request.target = std::string(target);
+  request.headers = std::move(headers);
+  request.body = &source;
+  request.deadline = deadline;
+  return send(request, nullptr, max_body);
+}
+
+}  // namespace imagebank::http
