@@ -31,7 +31,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'carteira_fields', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'resize', 'resolve_range', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -2071,11 +2071,11 @@ class ImageService:
     """
     def __init__(self, catalog: CatalogStore, blobs: BlobStore, *, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], generate_on_demand: bool = True, max_encodes: typing.SupportsInt | typing.SupportsIndex = 2, max_waiting_encodes: typing.SupportsInt | typing.SupportsIndex = 32, retry_after_s: typing.SupportsInt | typing.SupportsIndex = 2, cache_control: str = 'public, max-age=31536000, immutable', cache_ms: typing.SupportsInt | typing.SupportsIndex = 5000, cache_entries: typing.SupportsInt | typing.SupportsIndex = 100000) -> None:
         ...
-    def plan(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan:
+    def plan(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '', background: str = '') -> ImagePlan:
         """
-        The plan for /images/{id}?size=&format= with these request headers. Never raises for a bad request: see status and error.
+        The plan for /images/{id}?size=&format=&bg= with these request headers (background 'removed': the preset cut out onto transparency). Never raises for a bad request: see status and error.
         """
-    def plan_cached(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '') -> ImagePlan | None:
+    def plan_cached(self, id: str, *, size: str = 'original', format: str = 'auto', accept: str = '', if_none_match: str = '', range: str = '', background: str = '') -> ImagePlan | None:
         """
         The plan when memory alone can make it (for an event loop); None when the catalog, the storage or an encoder is needed.
         """
@@ -2641,6 +2641,40 @@ class ColorReview:
     @property
     def view(self) -> str:
         ...
+class BackgroundMask:
+    """
+    find_background's answer: the border's colour and which pixels are background.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def background(self) -> bytes:
+        """
+        width * height bytes, row-major: 1 = background, 0 = foreground.
+        """
+    @property
+    def background_share(self) -> float:
+        ...
+    @property
+    def colour(self) -> tuple[int, int, int]:
+        """
+        The border ring's median sRGB colour.
+        """
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def uniformity(self) -> float:
+        ...
+    @property
+    def white_background(self) -> bool:
+        ...
+    @property
+    def white_share(self) -> float:
+        ...
+    @property
+    def width(self) -> int:
+        ...
 def _log(level: str, message: str) -> None:
     """
     Write a record through imagebank's sink (as the library itself does).
@@ -2667,9 +2701,25 @@ def batch_progress(queue: JobQueue, batch_id: typing.SupportsInt | typing.Suppor
     """
     The batch with its counts, rate and ETA, read from the queue.
     """
+def blurhash_decode(hash: str, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, punch: typing.SupportsFloat | typing.SupportsIndex = 1.0) -> Image:
+    """
+    Paints a BlurHash at width x height (RGB, 1-4096 px a side).
+    """
+def blurhash_encode(image: Image, x_components: typing.SupportsInt | typing.SupportsIndex = 4, y_components: typing.SupportsInt | typing.SupportsIndex = 3) -> str:
+    """
+    The BlurHash of an image (components 1-9 each; alpha over white). Pass a small picture: the cost grows with its pixels.
+    """
 def carteira_fields() -> list[str]:
     """
     The canonical field names of a CarteiraRow, in canonical order.
+    """
+def ciede2000(x: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex], y: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> float:
+    """
+    CIEDE2000 colour difference of two CIELAB colours (lcms2).
+    """
+def colour_names() -> list[tuple[str, tuple[int, int, int]]]:
+    """
+    The pt-BR colour naming table: (name, reference sRGB swatch).
     """
 def compare_colors(carteira: str, ai: str) -> str:
     """
@@ -2716,6 +2766,10 @@ def encoder_fingerprint(format: str, *, quality: typing.SupportsInt | typing.Sup
 def file_extension(format: str) -> str:
     """
     File extension (no dot) of variants in a format: 'jpg', 'png', 'webp', 'avif'.
+    """
+def find_background(image: Image, *, tolerance: typing.SupportsFloat | typing.SupportsIndex = 8.0) -> BackgroundMask:
+    """
+    The border's colour and the background connected to the border within `tolerance` (CIEDE2000).
     """
 def find_preset(name: str) -> Preset:
     """
@@ -2781,6 +2835,10 @@ def is_valid_utf8(data: bytes) -> bool:
     """
     Whether the bytes are well-formed UTF-8 (no overlongs, no surrogates).
     """
+def lab_to_srgb(lab: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> tuple[int, int, int]:
+    """
+    The sRGB colour nearest a CIELAB one (clipped).
+    """
 def latest_catalog_schema_version() -> int:
     ...
 def log_level() -> str:
@@ -2808,6 +2866,10 @@ def match(filenames: collections.abc.Iterable[str | bytes | os.PathLike[str] | o
 def mime_type(format: str) -> str:
     """
     The MIME type of a format name, e.g. 'image/webp'.
+    """
+def name_color(lab: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex]) -> str:
+    """
+    The pt-BR name of a CIELAB colour: neutrals by lightness (preto, cinza, branco), the rest by the nearest swatch in CIEDE2000.
     """
 def negotiate(accept: str, *, available: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg']) -> Negotiation:
     """
@@ -2945,6 +3007,10 @@ def read_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], max_byt
     """
     The whole content of the regular file at path. LimitExceededError (naming the file) when it holds more than max_bytes, also if it grows past them while being read; NotFoundError if it does not exist; InvalidArgumentError for a directory, a FIFO or a device (never waited on); IoError if it cannot be read.
     """
+def remove_background(image: Image, *, tolerance: typing.SupportsFloat | typing.SupportsIndex = 8.0, feather: typing.SupportsInt | typing.SupportsIndex = 2, enclosed: bool = False, min_uniformity: typing.SupportsFloat | typing.SupportsIndex = 0.6) -> Image:
+    """
+    An RGBA copy with the border-connected background transparent, soft edges and the background colour taken out of them (a logo cut out). InvalidArgumentError when the border is not one colour.
+    """
 def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, height: typing.SupportsInt | typing.SupportsIndex, *, filter: str = 'lanczos3') -> Image:
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
@@ -2952,6 +3018,10 @@ def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, heigh
 def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
     """
     (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
+    """
+def rgb_hex(rgb: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> str:
+    """
+    '#rrggbb' of an sRGB colour.
     """
 def s3_credentials_from_env() -> S3Credentials:
     """
@@ -2976,6 +3046,14 @@ def shrink_on_load_factor(width: typing.SupportsInt | typing.SupportsIndex, heig
 def sniff_format(head: bytes) -> str:
     """
     The format of an image from its first bytes ('jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic', 'bmp', 'svg', 'jxl' or 'unknown').
+    """
+def srgb_to_lab(rgb: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> tuple[float, float, float]:
+    """
+    CIELAB (D50, as lcms2's sRGB profile gives it) of an sRGB colour.
+    """
+def srgb_to_lab_pixels(rgb: bytes) -> list[tuple[float, float, float]]:
+    """
+    CIELAB of packed RGB pixels (3 bytes each; a trailing partial pixel is ignored).
     """
 def sweep_fs_blob_store_temp_files(root: str | bytes | os.PathLike[str] | os.PathLike[bytes], older_than: typing.SupportsFloat | typing.SupportsIndex) -> FsSweepReport:
     """

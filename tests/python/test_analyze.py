@@ -171,3 +171,38 @@ def test_the_chain_alone_and_bad_options(bank: imagebank.Bank) -> None:
     assert imagebank.compare_colors("Azul Marinho", "azul-marinho") == "agree"
     assert imagebank.compare_colors("AZUL", "azul-marinho") == "partial"
     assert imagebank.compare_colors("Verde", "rosa") == "disagree"
+
+
+def test_a_run_falls_back_from_a_quota_to_the_next_service(
+        bank: imagebank.Bank, caplog: pytest.LogCaptureFixture) -> None:
+    """OpenAI (fake, wire format) answers 429 insufficient_quota: the run
+    gives it up after one call and Gemini (fake) answers every photo; the
+    attempt that failed is stored with its reason, the Carteira untouched."""
+    from vision_fakes import GeminiFake, OpenAIFake
+
+    collection = bank.collection("Verão")
+    before = {p.sku: p.fields for p in bank.catalog.list_products(collection.id)}
+    with OpenAIFake("quota") as openai, GeminiFake() as gemini:
+        report = bank.analyze(
+            vision=[f"openai://gpt-4o-mini?endpoint={openai.url}",
+                    f"gemini://gemini-2.5-flash?endpoint={gemini.url}", "offline"],
+            env={"OPENAI_API_KEY": OpenAIFake.default_key,
+                 "GEMINI_API_KEY": GeminiFake.default_key},
+            workers=1)
+        assert openai.problems == [] and gemini.problems == []
+        assert len(openai.requests) == 1 and len(gemini.requests) == 3
+    assert report.by_provider == {"gemini": 3}
+    assert report.progress.analysed == 3 and report.progress.failed == 0
+    assert report.progress.input_tokens > 0
+    assert len(report.given_up) == 1 and "quota_exhausted" in report.given_up[0]
+    first = min(i.id for i in bank.catalog.list_images())
+    rows = bank.catalog.ai_analyses(first)
+    failed = [r for r in rows if r.error is not None]
+    assert [(r.provider, type(r.error)) for r in failed] == [
+        ("openai", imagebank.QuotaExhaustedError)]
+    answers = [r for r in rows if r.error is None and r.item_position is None]
+    assert [r.provider for r in answers] == ["gemini"]
+    assert answers[0].garment_type and answers[0].colors
+    after = {p.sku: p.fields for p in bank.catalog.list_products(collection.id)}
+    assert after == before
+    assert any("given up" in m for m in caplog.messages)
