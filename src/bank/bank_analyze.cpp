@@ -45,25 +45,6 @@ AiAnalysis to_analysis(const ImageRecord& image, const VisionResult& r,
   return a;
 }
 
-VisionResult to_result(const AiAnalysis& a) {
-  VisionResult r;
-  r.description = a.description;
-  r.tags = a.tags;
-  r.colors = a.colors;
-  r.material = a.material;
-  r.garment_type = a.garment_type;
-  r.style = a.style;
-  r.confidence = a.confidence;
-  r.provider = a.provider;
-  r.model = a.model;
-  r.raw_json = a.raw_json;
-  r.input_tokens = a.input_tokens;
-  r.output_tokens = a.output_tokens;
-  r.quality = a.quality;
-  r.blurhash = a.blurhash;
-  return r;
-}
-
 // The words of a colour name, folded: "Azul-Marinho" → {"azul", "marinho"}.
 std::vector<std::string> color_words(std::string_view name) {
   std::string folded = fold_text(name);
