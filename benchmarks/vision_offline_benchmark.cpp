@@ -16,6 +16,7 @@
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/image/colour.hpp"
 #include "imagebank/image/source.hpp"
+#include "imagebank/ingest/analysis.hpp"
 
 namespace {
 

@@ -3,13 +3,7 @@
 // checks of the options (validate_ingest_options, parse_formats).
 // Registered after init_bank (it adds methods to its Bank class).
 //
-// A long call (ingest, resume, work) runs on a C++ thread while the calling
-// thread waits with the GIL released, waking every 50 ms to run Python's
-// signal handlers: Python runs them only on the main thread, never on the
-// Ingestor's own threads. Ctrl-C (KeyboardInterrupt), any exception a
-// signal handler raises, or a progress callback that raises stops the
-// Ingestor (the jobs in hand finish; the batch stays resumable), and that
-// exception is raised once the C++ call has returned.
+// A long call (ingest, resume, work) is stoppable (stoppable.hpp).
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 #include <pybind11/typing.h>
@@ -32,9 +26,11 @@
 
 #include "bindings.hpp"
 #include "catalog_bindings.hpp"
+#include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/ingest/ingest.hpp"
 #include "imagebank/variants/variants.hpp"
+#include "stoppable.hpp"
 
 namespace imagebank::python {
 namespace {
@@ -45,27 +41,19 @@ using PathArg = std::variant<FsPath, std::vector<FsPath>>;
 using PresetArg = std::variant<std::string, Preset>;
 using ProgressArg = py::typing::Callable<py::object(const BatchProgress&)>;
 
-// The Python side of one long call. Every member but `ingestor` is touched
-// only with the GIL held.
-struct CallState {
+// The Python side of one long Ingestor call: its progress callable and the
+// Ingestor to stop. `progress` is touched only with the GIL held.
+struct CallState : StopState {
+  CallState() {
+    stop = [this] {
+      if (Ingestor* i = ingestor.load()) i->stop();
+    };
+  }
   std::optional<ProgressArg> progress;
-  std::exception_ptr error;  // the first exception; raised after the call
   std::atomic<Ingestor*> ingestor{nullptr};
-
-  // Keeps the exception being handled and stops the run.
-  void fail(std::exception_ptr e) {
-    if (!error) error = std::move(e);
-    if (Ingestor* i = ingestor.load()) i->stop();
-  }
-  // Runs pending signal handlers (a no-op off the main thread).
-  void check_signals() {
-    if (PyErr_CheckSignals() == 0) return;
-    try {
-      throw py::error_already_set();
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  }
+  // The analysis stage's analyzers (None: none), opened by run_ingestor.
+  std::optional<std::vector<std::string>> vision;
+  std::vector<std::shared_ptr<VisionAnalyzer>> analyzers;
 };
 
 // Called on the Ingestor's threads, which hold no GIL.
@@ -81,47 +69,6 @@ ProgressCallback progress_callback(std::shared_ptr<CallState> state) {
       state->fail(std::current_exception());
     }
   };
-}
-
-// Runs call() on a C++ thread (see the top of the file). Called with the
-// GIL held.
-template <typename T>
-T run_stoppable(CallState& state, const std::function<Result<T>()>& call) {
-  std::optional<Result<T>> result;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  {
-    py::gil_scoped_release release;
-    std::thread runner([&] {
-      Result<T> r = internal_error("unset");
-      try {
-        r = call();
-      } catch (const std::exception& e) {
-        r = internal_error(std::string("ingest: ") + e.what());
-      }
-      std::lock_guard lock(mu);
-      result.emplace(std::move(r));
-      done = true;
-      cv.notify_all();
-    });
-    std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::milliseconds(50),
-                        [&] { return done; })) {
-      lock.unlock();
-      {
-        py::gil_scoped_acquire gil;
-        state.check_signals();
-      }
-      lock.lock();
-    }
-    lock.unlock();
-    runner.join();
-  }
-  // A signal that came in the last moments is the caller's as well.
-  state.check_signals();
-  if (state.error) std::rethrow_exception(state.error);
-  return unwrap(std::move(*result));
 }
 
 // Seconds → milliseconds; the range is validate()'s to check (its message
@@ -164,7 +111,10 @@ IngestOptions make_options(
     double lease_seconds, double retry_seconds, int near_radius,
     std::optional<ProgressArg> progress, double progress_interval,
     const std::optional<Limits>& limits, int max_storage_failures,
-    const std::string& worker_name, const std::shared_ptr<CallState>& state) {
+    const std::string& worker_name,
+    std::optional<std::vector<std::string>> vision,
+    std::vector<std::shared_ptr<VisionAnalyzer>> analyzers,
+    std::size_t analysis_workers, const std::shared_ptr<CallState>& state) {
   IngestOptions o;
   o.workers = workers;
   if (presets) o.presets = presets_arg(*presets);
@@ -177,7 +127,17 @@ IngestOptions make_options(
   if (limits) o.limits = *limits;
   o.max_storage_failures = max_storage_failures;
   o.worker_name = worker_name;
+  o.analysis.workers = analysis_workers;
   check(validate(o));
+  for (const auto& a : analyzers) {
+    if (!a) check(invalid_argument_error("analyzers: None is not an analyzer"));
+  }
+  if (vision) {
+    std::string list;
+    for (const std::string& v : *vision) list += (list.empty() ? "" : ",") + v;
+    state->vision = unwrap(parse_vision_list(list));
+  }
+  state->analyzers = std::move(analyzers);
   // Without a callable no callback is installed: Ctrl-C is caught by
   // run_stoppable's wait on the calling thread either way.
   if (progress) {
@@ -197,12 +157,16 @@ auto with_options(F f) {
              double lease_seconds, double retry_seconds, int near_radius,
              std::optional<ProgressArg> progress, double progress_interval,
              std::optional<Limits> limits, int max_storage_failures,
-             const std::string& worker_name) {
+             const std::string& worker_name,
+             std::optional<std::vector<std::string>> vision,
+             std::vector<std::shared_ptr<VisionAnalyzer>> analyzers,
+             std::size_t analysis_workers) {
     auto state = std::make_shared<CallState>();
     IngestOptions o = make_options(
         workers, presets, formats, max_attempts, lease_seconds, retry_seconds,
         near_radius, std::move(progress), progress_interval, limits,
-        max_storage_failures, worker_name, state);
+        max_storage_failures, worker_name, std::move(vision),
+        std::move(analyzers), analysis_workers, state);
     return f(std::forward<Lead>(lead)..., std::move(o), state);
   };
 }
@@ -219,7 +183,9 @@ auto option_args() {
       py::arg("progress_interval") = seconds_of(d.progress_interval),
       py::arg("limits") = py::none(),
       py::arg("max_storage_failures") = d.max_storage_failures,
-      py::arg("worker_name") = d.worker_name);
+      py::arg("worker_name") = d.worker_name, py::arg("vision") = py::none(),
+      py::arg("analyzers") = std::vector<std::shared_ptr<VisionAnalyzer>>{},
+      py::arg("analysis_workers") = d.analysis.workers);
 }
 
 constexpr char kChecked[] =
@@ -246,18 +212,42 @@ std::string options_doc() {
          "seconds and once at the end; if it raises, the run stops "
          "(resumable) and the exception propagates, as does Ctrl-C. "
          "max_storage_failures: storage failures in a row that stop the run. "
-         "worker_name: the lease holder (default host:pid:random).";
+         "worker_name: the lease holder (default host:pid:random). "
+         "vision, analyzers: the analysis stage — each new photo is also "
+         "described by these analyzers (Python plug-ins first, then the "
+         "vision names or URIs: openai, gemini, google-vision, offline) as an "
+         "analyze job of its own, analysis_workers at a time; an analyzer "
+         "that is down never holds the variants back.";
 }
 
-// Creates the Ingestor and runs fn on it, stoppable.
+// Creates the Ingestor (with the analysis stage's chain, if any; for
+// `batch`, its own analyzers when none is given) and runs fn on it,
+// stoppable.
 template <typename T>
 T run_ingestor(const Bank& bank, IngestOptions options,
                const std::shared_ptr<CallState>& state,
-               const std::function<Result<T>(Ingestor&)>& fn) {
+               const std::function<Result<T>(Ingestor&)>& fn,
+               std::optional<RowId> batch = std::nullopt) {
+  if (state->vision || !state->analyzers.empty()) {
+    AnalyzeOptions vision;
+    vision.vision = state->vision.value_or(std::vector<std::string>{});
+    vision.analyzers = state->analyzers;
+    options.analysis.chain = released<std::shared_ptr<VisionChain>>(
+        [&] { return bank.open_vision(vision); });
+    // Plug-ins cannot be reopened by a resume: the label then names the
+    // chain's providers and models.
+    if (state->analyzers.empty()) {
+      for (const std::string& uri : vision.vision) {
+        if (!options.analysis.label.empty()) options.analysis.label += ',';
+        options.analysis.label += uri;
+      }
+    }
+  }
   std::unique_ptr<Ingestor> ingestor = released<std::unique_ptr<Ingestor>>(
-      [&] { return bank.ingestor(std::move(options)); });
+      [&] { return bank.ingestor(std::move(options), batch); });
   state->ingestor = ingestor.get();
-  return run_stoppable<T>(*state, [&] { return fn(*ingestor); });
+  return run_stoppable<T>(
+      *state, [&]() -> Result<T> { return fn(*ingestor); }, "ingest");
 }
 
 std::vector<fs::path> paths_arg(const PathArg& paths) {
@@ -279,7 +269,11 @@ void bind_types(py::module_& m) {
                             "A snapshot of a batch: its row, job counts, "
                             "rate and ETA.")
       .def_readonly("batch", &BatchProgress::batch)
-      .def_readonly("counts", &BatchProgress::counts)
+      .def_readonly("counts", &BatchProgress::counts,
+                    "The files (process jobs) by state.")
+      .def_readonly("analysis", &BatchProgress::analysis,
+                    "The analyses of its new images (analyze jobs) by "
+                    "state.")
       .def_readonly("files_found", &BatchProgress::files_found,
                     "Files found by this process's receive step so far.")
       .def_readonly("rate", &BatchProgress::rate,
@@ -309,7 +303,11 @@ void bind_types(py::module_& m) {
       .def_readonly("duplicates", &WorkReport::duplicates)
       .def_readonly("failed", &WorkReport::failed, "Failed for good.")
       .def_readonly("retried", &WorkReport::retried,
-                    "Failures that will be retried.")
+                    "Failures that will be retried (files and analyses).")
+      .def_readonly("analysed", &WorkReport::analysed,
+                    "Analyze jobs answered (by a call or the cache).")
+      .def_readonly("analysis_failed", &WorkReport::analysis_failed,
+                    "Analyze jobs failed for good.")
       .def_readonly("stopped", &WorkReport::stopped,
                     "A stop or storage failures ended the run.")
       .def_readonly("stop_reason", &WorkReport::stop_reason)
@@ -318,6 +316,8 @@ void bind_types(py::module_& m) {
                ", duplicates=" + std::to_string(r.duplicates) +
                ", failed=" + std::to_string(r.failed) +
                ", retried=" + std::to_string(r.retried) +
+               ", analysed=" + std::to_string(r.analysed) +
+               ", analysis_failed=" + std::to_string(r.analysis_failed) +
                ", stopped=" + (r.stopped ? "True" : "False") + ")";
       });
   py::class_<ReconcileReport>(
@@ -353,9 +353,9 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
   auto resume = with_options<const Bank&, RowId>(
       [](const Bank& b, RowId batch_id, IngestOptions o,
          const std::shared_ptr<CallState>& state) {
-        return run_ingestor<Batch>(b, std::move(o), state, [&](Ingestor& i) {
-          return i.resume(batch_id);
-        });
+        return run_ingestor<Batch>(
+            b, std::move(o), state,
+            [&](Ingestor& i) { return i.resume(batch_id); }, batch_id);
       });
   auto work = with_options<const Bank&, bool>(
       [](const Bank& b, bool follow, IngestOptions o,
@@ -377,7 +377,8 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
       std::string(
           "Goes on with a batch that stopped (crash, pause, Ctrl-C, storage "
           "failure): finishes receiving, requeues dead workers' jobs and "
-          "storage failures, and processes it to the end.") +
+          "storage failures, and processes it to the end; a batch made with "
+          "vision analyzers gets them again when none are given.") +
       options_doc() + kChecked;
   const std::string work_doc =
       std::string(

@@ -15,6 +15,7 @@ namespace {
 // classes are.
 PyObject* g_job_state = nullptr;
 PyObject* g_batch_state = nullptr;
+PyObject* g_job_kind = nullptr;
 
 // Checks that `cls` has exactly the names of `states` (a member for each,
 // no other), and sets <prefix><MEMBER> on `m` for each.
@@ -42,6 +43,7 @@ void init_job_states(py::module_& m) {
   const py::module_ states = py::module_::import("imagebank.states");
   const py::object job_state = states.attr("JobState");
   const py::object batch_state = states.attr("BatchState");
+  const py::object job_kind = states.attr("JobKind");
   static constexpr JobState kJobStates[] = {
       JobState::kReceived,  JobState::kLeased, JobState::kDone,
       JobState::kDuplicate, JobState::kFailed, JobState::kCancelled};
@@ -51,13 +53,18 @@ void init_job_states(py::module_& m) {
   // Exported from _core too, so the package's one export list has them.
   m.attr("JobState") = job_state;
   m.attr("BatchState") = batch_state;
+  m.attr("JobKind") = job_kind;
   check_and_alias(m, job_state, kJobStates, "JOB_");
   check_and_alias(m, batch_state, kBatchStates, "BATCH_");
+  static constexpr JobKind kJobKinds[] = {JobKind::kProcess, JobKind::kAnalyze};
+  check_and_alias(m, job_kind, kJobKinds, "JOB_KIND_");
   g_job_state = job_state.inc_ref().ptr();
   g_batch_state = batch_state.inc_ref().ptr();
+  g_job_kind = job_kind.inc_ref().ptr();
 }
 
 py::handle job_state_class() { return g_job_state; }
 py::handle batch_state_class() { return g_batch_state; }
+py::handle job_kind_class() { return g_job_kind; }
 
 }  // namespace imagebank::python

@@ -1,5 +1,6 @@
-// The casters between the C++ JobState and BatchState and their Python
-// classes, imagebank.states.JobState and BatchState (str enums). A member is
+// The casters between the C++ JobState, BatchState and JobKind and their
+// Python classes, imagebank.states.JobState, BatchState and JobKind (str
+// enums). A member is
 // a str equal to its stored name ("done"), so code comparing states with
 // strings keeps working; a str is accepted wherever a state is (an unknown
 // name raises InvalidArgumentError). Include this header in every file that
@@ -18,6 +19,7 @@ void init_job_states(py::module_& m);
 // The Python classes.
 py::handle job_state_class();
 py::handle batch_state_class();
+py::handle job_kind_class();
 
 template <typename E>
 struct StateEnum;
@@ -41,6 +43,15 @@ struct StateEnum<BatchState> {
     return parse_batch_state(s);
   }
   static py::handle cls() { return batch_state_class(); }
+};
+
+template <>
+struct StateEnum<JobKind> {
+  static constexpr auto kPyName =
+      py::detail::io_name("str", "imagebank.states.JobKind");
+  static std::string_view name(JobKind k) { return job_kind_name(k); }
+  static Result<JobKind> parse(std::string_view s) { return parse_job_kind(s); }
+  static py::handle cls() { return job_kind_class(); }
 };
 
 template <typename E>
@@ -67,4 +78,7 @@ struct type_caster<imagebank::JobState>
 template <>
 struct type_caster<imagebank::BatchState>
     : imagebank::python::StateCaster<imagebank::BatchState> {};
+template <>
+struct type_caster<imagebank::JobKind>
+    : imagebank::python::StateCaster<imagebank::JobKind> {};
 }  // namespace pybind11::detail

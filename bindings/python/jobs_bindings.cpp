@@ -49,6 +49,9 @@ void bind_types(py::module_& m) {
       .def_readonly("state", &Batch::state)
       .def_readonly("source", &Batch::source)
       .def_readonly("receiving", &Batch::receiving)
+      .def_readonly("analysis", &Batch::analysis,
+                    "The analyzers that describe its new images (URIs, "
+                    "comma-separated); '' for none.")
       .def_readonly("created_ms", &Batch::created_ms)
       .def_readonly("updated_ms", &Batch::updated_ms)
       .def("__eq__", eq_method<Batch>(), py::arg("other"))
@@ -64,6 +67,8 @@ void bind_types(py::module_& m) {
                   "as the imagebank.Error subclass of its code, not raised.")
       .def_readonly("id", &Job::id)
       .def_readonly("batch_id", &Job::batch_id)
+      .def_readonly("kind", &Job::kind,
+                    "A JobKind: process (a file) or analyze (its image).")
       .def_readonly("original_name", &Job::original_name)
       .def_readonly("sha256", &Job::sha256)
       .def_readonly("bytes", &Job::bytes)
@@ -134,18 +139,22 @@ void bind_types(py::module_& m) {
       "What JobQueue.lease_jobs asks for: up to max_jobs due jobs for "
       "`worker`, leased for lease_ms, of one batch or of every runnable one.")
       .def(py::init([](std::string worker, std::size_t max_jobs,
-                       std::int64_t lease_ms, std::optional<RowId> batch_id) {
+                       std::int64_t lease_ms, std::optional<RowId> batch_id,
+                       JobKind kind) {
              LeaseOptions o;
              o.worker = std::move(worker);
              o.max_jobs = max_jobs;
              o.lease_ms = lease_ms;
              o.batch_id = batch_id;
+             o.kind = kind;
              return o;
            }),
            py::arg("worker"), py::kw_only(), py::arg("max_jobs") = 1,
            py::arg("lease_ms") = LeaseOptions{}.lease_ms,
-           py::arg("batch_id") = py::none())
+           py::arg("batch_id") = py::none(),
+           py::arg_v("kind", JobKind::kProcess, "'process'"))
       .def_readwrite("worker", &LeaseOptions::worker)
+      .def_readwrite("kind", &LeaseOptions::kind)
       .def_readwrite("max_jobs", &LeaseOptions::max_jobs)
       .def_readwrite("lease_ms", &LeaseOptions::lease_ms)
       .def_readwrite("batch_id", &LeaseOptions::batch_id)
@@ -153,7 +162,8 @@ void bind_types(py::module_& m) {
         return "LeaseOptions(worker=" + quoted(o.worker) +
                ", max_jobs=" + std::to_string(o.max_jobs) +
                ", lease_ms=" + std::to_string(o.lease_ms) +
-               ", batch_id=" + id_or_none(o.batch_id) + ")";
+               ", batch_id=" + id_or_none(o.batch_id) +
+               ", kind=" + quoted(std::string(job_kind_name(o.kind))) + ")";
       });
 
   py::class_<NearDuplicate>(
@@ -235,12 +245,16 @@ using QueueClass = py::class_<JobQueue, std::shared_ptr<JobQueue>>;
 void bind_batches(QueueClass& q) {
   q.def(
        "create_batch",
-       [](JobQueue& c, RowId collection_id, const std::string& source) {
+       [](JobQueue& c, RowId collection_id, const std::string& source,
+          const std::string& analysis) {
          return released<Batch>(
-             [&] { return c.create_batch(collection_id, source); });
+             [&] { return c.create_batch(collection_id, source, analysis); });
        },
-       py::arg("collection_id"), py::arg("source") = "",
-       "A new batch, queued and receiving (collection_id 0: none).")
+       py::arg("collection_id"), py::arg("source") = "", py::kw_only(),
+       py::arg("analysis") = "",
+       "A new batch, queued and receiving (collection_id 0: none). "
+       "analysis: the analyzers that describe its new images ('' for none): "
+       "complete_job queues an analyze job for each.")
       .def(
           "get_batch",
           [](JobQueue& c, RowId id) {
@@ -279,15 +293,18 @@ void bind_batches(QueueClass& q) {
                 [&] { return c.add_jobs(batch_id, jobs); });
           },
           py::arg("batch_id"), py::arg("jobs"),
-          "Adds received files; a source_path the batch already has is kept "
-          "as it was. Returns the stored jobs in input order.")
+          "Adds received files as process jobs; a source_path the batch "
+          "already has is kept as it was. Returns the stored jobs in input "
+          "order.")
       .def(
           "job_source_paths",
           [](JobQueue& c, RowId batch_id) {
             return released<std::vector<std::string>>(
                 [&] { return c.job_source_paths(batch_id); });
           },
-          py::arg("batch_id"))
+          py::arg("batch_id"),
+          "The source paths of the batch's process "
+          "jobs, in id order.")
       .def(
           "get_job",
           [](JobQueue& c, RowId id) {
@@ -320,8 +337,9 @@ void bind_leases(QueueClass& q) {
              [&] { return c.lease_jobs(options); });
        },
        py::arg("options"),
-       "Leases up to options.max_jobs due jobs of runnable batches, counting "
-       "an attempt on each; a queued batch becomes running.")
+       "Leases up to options.max_jobs due jobs of options.kind from "
+       "runnable batches, counting an attempt on each; a queued batch "
+       "becomes running.")
       .def(
           "renew_leases",
           [](JobQueue& c, const std::string& worker,
@@ -342,8 +360,19 @@ void bind_leases(QueueClass& q) {
           py::arg("job_id"), py::arg("worker"), py::arg("outcome"),
           "Ends a leased job: stores its image in the catalog (or finds the "
           "one with that sha256: the job is then a duplicate), variants and "
-          "near-duplicates in one transaction. ConflictError when `worker` no "
-          "longer holds the lease.")
+          "near-duplicates in one transaction, and queues an analyze job "
+          "for a new image when the batch has `analysis`. ConflictError when "
+          "`worker` no longer holds the lease; InvalidArgumentError for an "
+          "analyze job.")
+      .def(
+          "finish_job",
+          [](JobQueue& c, RowId job_id, const std::string& worker) {
+            return released<Job>([&] { return c.finish_job(job_id, worker); });
+          },
+          py::arg("job_id"), py::arg("worker"),
+          "Ends a leased job that commits nothing of its own (an analyze "
+          "job) as done. ConflictError when `worker` no longer holds the "
+          "lease.")
       .def(
           "fail_job",
           [](JobQueue& c, RowId job_id, const std::string& worker,
@@ -385,15 +414,19 @@ void bind_leases(QueueClass& q) {
           },
           py::arg("batch_id"), py::arg("only_retryable") = false,
           "Failed jobs of the batch go back to received with no attempts used "
-          "(only_retryable: only those whose error code is io_error or "
-          "unavailable, the failures a resume may cure). Returns how many.")
+          "(only_retryable: only those whose error code is io_error, "
+          "unavailable or rate_limited, the failures a resume may cure). "
+          "Returns how many.")
       .def(
           "job_counts",
-          [](JobQueue& c, RowId batch_id, std::int64_t since_ms) {
+          [](JobQueue& c, RowId batch_id, std::int64_t since_ms,
+             std::optional<JobKind> kind) {
             return released<JobCounts>(
-                [&] { return c.job_counts(batch_id, since_ms); });
+                [&] { return c.job_counts(batch_id, since_ms, kind); });
           },
-          py::arg("batch_id"), py::arg("since_ms") = 0);
+          py::arg("batch_id"), py::arg("since_ms") = 0, py::kw_only(),
+          py::arg("kind") = py::none(),
+          "The batch's jobs (of one JobKind, or all) by state.");
 }
 
 void bind_queries(py::class_<CatalogStore, std::shared_ptr<CatalogStore>>& s) {

@@ -20,7 +20,9 @@
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/catalog/vision.hpp"
+#include "imagebank/ingest/analysis.hpp"
 #include "imagebank/ingest/vision_chain.hpp"
+#include "stoppable.hpp"
 
 namespace imagebank::python {
 namespace {
@@ -124,66 +126,28 @@ std::vector<std::string> vision_uris(const std::vector<std::string>& given) {
 using AnalyzeProgressArg =
     py::typing::Callable<py::object(const AnalyzeProgress&)>;
 
-// Runs Bank::analyze on a C++ thread while this (the Python) thread checks
-// for signals: Ctrl-C stops the run after the photos in hand and raises
-// KeyboardInterrupt; a progress callback's exception does the same.
+// Runs Bank::analyze stoppable (stoppable.hpp): Ctrl-C stops the run after
+// the photos in hand and raises KeyboardInterrupt; a progress callback's
+// exception does the same.
 AnalyzeReport run_analyze(Bank& bank, AnalyzeOptions options,
                           const std::optional<AnalyzeProgressArg>& progress) {
   std::atomic<bool> stop{false};
-  std::exception_ptr error;  // touched with the GIL held
+  StopState state;
+  state.stop = [&stop] { stop = true; };
   options.stop = &stop;
   if (progress) {
     options.progress = [&](const AnalyzeProgress& p) {
       py::gil_scoped_acquire gil;
-      if (error) return;
+      if (state.error) return;
       try {
         (*progress)(p);
       } catch (...) {
-        error = std::current_exception();
-        stop = true;
+        state.fail(std::current_exception());
       }
     };
   }
-  std::optional<Result<AnalyzeReport>> result;
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  {
-    py::gil_scoped_release release;
-    std::thread runner([&] {
-      Result<AnalyzeReport> r = internal_error("unset");
-      try {
-        r = bank.analyze(options);
-      } catch (const std::exception& e) {
-        r = internal_error(std::string("analyze: ") + e.what());
-      }
-      std::lock_guard lock(mu);
-      result.emplace(std::move(r));
-      done = true;
-      cv.notify_all();
-    });
-    std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::milliseconds(50),
-                        [&] { return done; })) {
-      lock.unlock();
-      {
-        py::gil_scoped_acquire gil;
-        if (PyErr_CheckSignals() != 0) {
-          try {
-            throw py::error_already_set();
-          } catch (...) {
-            if (!error) error = std::current_exception();
-          }
-          stop = true;
-        }
-      }
-      lock.lock();
-    }
-    lock.unlock();
-    runner.join();
-  }
-  if (error) std::rethrow_exception(error);
-  return unwrap(std::move(*result));
+  return run_stoppable<AnalyzeReport>(
+      state, [&] { return bank.analyze(options); }, "analyze");
 }
 
 }  // namespace
@@ -498,6 +462,45 @@ void init_vision(py::module_& m) {
       .def("given_up", &VisionChain::given_up,
            "Providers given up on so far, with the reason.");
 
+  py::class_<ImageAnalysis>(m, "ImageAnalysis",
+                            "What analysing one catalog image came to.")
+      .def_readonly("provider", &ImageAnalysis::provider,
+                    "Who answered ('' when no analyzer did).")
+      .def_readonly("model", &ImageAnalysis::model)
+      .def_readonly("cached", &ImageAnalysis::cached,
+                    "The answer was an earlier one: no call was made.")
+      .def_readonly("input_tokens", &ImageAnalysis::input_tokens)
+      .def_readonly("output_tokens", &ImageAnalysis::output_tokens)
+      .def_property_readonly(
+          "error",
+          [](const ImageAnalysis& a) { return error_instance(a.error); },
+          "Why no analyzer answered (None when one did); the image stays "
+          "where it was.")
+      .def_readonly("retryable", &ImageAnalysis::retryable,
+                    "A later attempt may answer (the analyzer was down, slow "
+                    "or rate limited).")
+      .def_readonly("attempts", &ImageAnalysis::attempts);
+  m.def(
+      "analyze_image",
+      [](const std::shared_ptr<CatalogStore>& catalog,
+         const std::shared_ptr<BlobStore>& blobs,
+         const std::shared_ptr<VisionChain>& chain, const ImageRecord& image,
+         const VisionRequest& request, bool force) {
+        return released<ImageAnalysis>([&] {
+          return analyze_image(*catalog, *blobs, *chain, image, request, force);
+        });
+      },
+      py::arg("catalog"), py::arg("blobs"), py::arg("chain"), py::arg("image"),
+      py::arg_v("request", VisionRequest{}, "VisionRequest()"), py::kw_only(),
+      py::arg("force") = false,
+      "Analyses one catalog image with `chain` and stores the outcome: the "
+      "answer (ai_analyses, image_items), every failed call with its reason, "
+      "and pending_ai_analysis -> pending; the Carteira's fields are never "
+      "written. Unless force, an earlier answer of any analyzer of the "
+      "chain for this content costs nothing. Raises for the catalog's and "
+      "the storage's failures; an analysis that found no answer is an "
+      "ImageAnalysis with its error.");
+
   py::class_<AnalyzeProgress>(m, "AnalyzeProgress",
                               "How far an analysis run is.")
       .def_readonly("selected", &AnalyzeProgress::selected)
@@ -603,6 +606,43 @@ void init_vision(py::module_& m) {
       "collection, status, images (AND); unless force, images the first "
       "analyzer has not answered yet, and cached answers cost no call. "
       "Ctrl-C stops after the photos in hand.");
+  bank.def(
+      "open_vision",
+      [](const Bank& b, const std::vector<std::string>& vision,
+         const std::vector<std::shared_ptr<VisionAnalyzer>>& analyzers,
+         const std::map<std::string, VisionLimit>& limits, int max_tries,
+         double max_wait,
+         const std::optional<std::map<std::string, std::string>>& env) {
+        AnalyzeOptions o;
+        o.vision = vision_uris(vision);
+        o.analyzers = analyzers;
+        o.limits = limits;
+        o.chain.max_tries = max_tries;
+        if (!(max_wait >= 0 && max_wait < 86400)) {
+          check(invalid_argument_error(
+              "max_wait must be a sensible number of seconds"));
+        }
+        o.chain.max_wait = std::chrono::milliseconds(
+            static_cast<std::int64_t>(max_wait * 1000.0));
+        if (env) {
+          o.getenv = [env = *env](
+                         std::string_view name) -> std::optional<std::string> {
+            const auto it = env.find(std::string(name));
+            if (it == env.end()) return std::nullopt;
+            return it->second;
+          };
+        }
+        return released<std::shared_ptr<VisionChain>>(
+            [&] { return b.open_vision(o); });
+      },
+      py::kw_only(), py::arg("vision") = std::vector<std::string>{"offline"},
+      py::arg("analyzers") = std::vector<std::shared_ptr<VisionAnalyzer>>{},
+      py::arg("limits") = std::map<std::string, VisionLimit>{},
+      py::arg("max_tries") = 3, py::arg("max_wait") = 60.0,
+      py::arg("env") = py::none(), py::keep_alive<0, 3>(),
+      "The VisionChain of `analyzers` (Python plug-ins) then the `vision` "
+      "names or URIs, with rate limits by provider, as Bank.analyze makes "
+      "it (for analyze_image).");
   bank.def(
       "color_review",
       [](Bank& b, std::optional<std::string> collection,

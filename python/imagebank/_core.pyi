@@ -25,13 +25,14 @@ from imagebank.errors import UnavailableError
 from imagebank.errors import UnsupportedFormatError
 import imagebank.states
 from imagebank.states import BatchState
+from imagebank.states import JobKind
 from imagebank.states import JobState
 import numpy
 import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1549,19 +1550,23 @@ class JobQueue:
     """
     def add_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, jobs: collections.abc.Sequence[JobInsert]) -> list[Job]:
         """
-        Adds received files; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
+        Adds received files as process jobs; a source_path the batch already has is kept as it was. Returns the stored jobs in input order.
         """
     def complete_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, outcome: JobOutcome) -> ImageInsert:
         """
-        Ends a leased job: stores its image in the catalog (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction. ConflictError when `worker` no longer holds the lease.
+        Ends a leased job: stores its image in the catalog (or finds the one with that sha256: the job is then a duplicate), variants and near-duplicates in one transaction, and queues an analyze job for a new image when the batch has `analysis`. ConflictError when `worker` no longer holds the lease; InvalidArgumentError for an analyze job.
         """
-    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '') -> Batch:
+    def create_batch(self, collection_id: typing.SupportsInt | typing.SupportsIndex, source: str = '', *, analysis: str = '') -> Batch:
         """
-        A new batch, queued and receiving (collection_id 0: none).
+        A new batch, queued and receiving (collection_id 0: none). analysis: the analyzers that describe its new images ('' for none): complete_job queues an analyze job for each.
         """
     def fail_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, error: imagebank.errors.Error, retry_at_ms: typing.SupportsInt | typing.SupportsIndex | None = None) -> Job:
         """
         A leased job failed with `error` (an imagebank.Error instance: its code and message are stored): with retry_at_ms it waits (received) until then, else it is failed for good. ConflictError when `worker` no longer holds the lease.
+        """
+    def finish_job(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str) -> Job:
+        """
+        Ends a leased job that commits nothing of its own (an analyze job) as done. ConflictError when `worker` no longer holds the lease.
         """
     def finish_receiving(self, id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
         """
@@ -1571,17 +1576,21 @@ class JobQueue:
         ...
     def get_job(self, id: typing.SupportsInt | typing.SupportsIndex) -> Job:
         ...
-    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0) -> JobCounts:
-        ...
+    def job_counts(self, batch_id: typing.SupportsInt | typing.SupportsIndex, since_ms: typing.SupportsInt | typing.SupportsIndex = 0, *, kind: str | None = None) -> JobCounts:
+        """
+        The batch's jobs (of one JobKind, or all) by state.
+        """
     def job_source_paths(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> list[str]:
-        ...
+        """
+        The source paths of the batch's process jobs, in id order.
+        """
     def lease_holders(self) -> list[str]:
         """
         The distinct holders of current leases.
         """
     def lease_jobs(self, options: LeaseOptions) -> list[Job]:
         """
-        Leases up to options.max_jobs due jobs of runnable batches, counting an attempt on each; a queued batch becomes running.
+        Leases up to options.max_jobs due jobs of options.kind from runnable batches, counting an attempt on each; a queued batch becomes running.
         """
     def list_batches(self) -> list[Batch]:
         """
@@ -1601,7 +1610,7 @@ class JobQueue:
         """
     def retry_failed_jobs(self, batch_id: typing.SupportsInt | typing.SupportsIndex, only_retryable: bool = False) -> int:
         """
-        Failed jobs of the batch go back to received with no attempts used (only_retryable: only those whose error code is io_error or unavailable, the failures a resume may cure). Returns how many.
+        Failed jobs of the batch go back to received with no attempts used (only_retryable: only those whose error code is io_error, unavailable or rate_limited, the failures a resume may cure). Returns how many.
         """
     def set_batch_state(self, id: typing.SupportsInt | typing.SupportsIndex, state: str) -> Batch:
         """
@@ -1620,6 +1629,11 @@ class Batch:
         ...
     def __repr__(self) -> str:
         ...
+    @property
+    def analysis(self) -> str:
+        """
+        The analyzers that describe its new images (URIs, comma-separated); '' for none.
+        """
     @property
     def collection_id(self) -> int:
         ...
@@ -1673,6 +1687,11 @@ class Job:
     @property
     def image_id(self) -> int | None:
         ...
+    @property
+    def kind(self) -> imagebank.states.JobKind:
+        """
+        A JobKind: process (a file) or analyze (its image).
+        """
     @property
     def lease_until_ms(self) -> int:
         ...
@@ -1729,7 +1748,7 @@ class LeaseOptions:
     What JobQueue.lease_jobs asks for: up to max_jobs due jobs for `worker`, leased for lease_ms, of one batch or of every runnable one.
     """
     worker: str
-    def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> None:
+    def __init__(self, worker: str, *, max_jobs: typing.SupportsInt | typing.SupportsIndex = 1, lease_ms: typing.SupportsInt | typing.SupportsIndex = 300000, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, kind: str = 'process') -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -1738,6 +1757,12 @@ class LeaseOptions:
         ...
     @batch_id.setter
     def batch_id(self, arg0: typing.SupportsInt | typing.SupportsIndex | None) -> None:
+        ...
+    @property
+    def kind(self) -> imagebank.states.JobKind:
+        ...
+    @kind.setter
+    def kind(self, arg0: str) -> None:
         ...
     @property
     def lease_ms(self) -> int:
@@ -2172,9 +2197,9 @@ class Bank:
         """
         Reads a Carteira file and upserts its products into the collection.
         """
-    def ingest(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
+    def ingest(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]], *, collection: str | None = None, brand: str | None = None, season: str | None = None, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> Batch:
         """
-        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Creates a batch of `paths` (files, and folders walked recursively for image files; one path or a list), receives and processes it; returns the batch as it ended (done, or as it was when stopped). collection: the collection whose Carteira photos are matched against (created when `brand` is given; None = keep every photo unmatched). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). vision, analyzers: the analysis stage — each new photo is also described by these analyzers (Python plug-ins first, then the vision names or URIs: openai, gemini, google-vision, offline) as an analyze job of its own, analysis_workers at a time; an analyzer that is down never holds the variants back. The options are checked first, as validate_ingest_options() does.
         """
     def list_collections(self) -> list[Collection]:
         """
@@ -2188,6 +2213,10 @@ class Bank:
         """
         A batch whose files are handed over one by one with receive_upload() (as a server receives them), queued and receiving until finish_upload(). collection: created when `brand` is given; None = keep every photo unmatched. label: a note kept in the batch's source ('upload:<label>'; 1 KiB at most).
         """
+    def open_vision(self, *, vision: collections.abc.Sequence[str] = ['offline'], analyzers: collections.abc.Sequence[VisionAnalyzer] = [], limits: collections.abc.Mapping[str, VisionLimit] = {}, max_tries: typing.SupportsInt | typing.SupportsIndex = 3, max_wait: typing.SupportsFloat | typing.SupportsIndex = 60.0, env: collections.abc.Mapping[str, str] | None = None) -> VisionChain:
+        """
+        The VisionChain of `analyzers` (Python plug-ins) then the `vision` names or URIs, with rate limits by provider, as Bank.analyze makes it (for analyze_image).
+        """
     def pause(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
         """
         Workers stop leasing the batch's jobs (those in hand finish); resume() goes on.
@@ -2200,9 +2229,9 @@ class Bank:
         """
         Links the unmatched photos of one collection (or all) to the products of their collection's Carteira; records SkuHistory (actor 'reconcile').
         """
-    def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> Batch:
+    def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> Batch:
         """
-        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Goes on with a batch that stopped (crash, pause, Ctrl-C, storage failure): finishes receiving, requeues dead workers' jobs and storage failures, and processes it to the end; a batch made with vision analyzers gets them again when none are given. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). vision, analyzers: the analysis stage — each new photo is also described by these analyzers (Python plug-ins first, then the vision names or URIs: openai, gemini, google-vision, offline) as an analyze job of its own, analysis_workers at a time; an analyzer that is down never holds the variants back. The options are checked first, as validate_ingest_options() does.
         """
     def retry_failed(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> int:
         """
@@ -2214,9 +2243,9 @@ class Bank:
         """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
-    def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> WorkReport:
+    def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> WorkReport:
         """
-        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). The options are checked first, as validate_ingest_options() does.
+        Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). vision, analyzers: the analysis stage — each new photo is also described by these analyzers (Python plug-ins first, then the vision names or URIs: openai, gemini, google-vision, offline) as an analyze job of its own, analysis_workers at a time; an analyzer that is down never holds the variants back. The options are checked first, as validate_ingest_options() does.
         """
     @property
     def api_keys(self) -> ApiKeys:
@@ -2234,91 +2263,6 @@ class Bank:
         """
         The ingest queue: batches, jobs, leases.
         """
-class BatchProgress:
-    """
-    A snapshot of a batch: its row, job counts, rate and ETA.
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def at_ms(self) -> int:
-        ...
-    @property
-    def batch(self) -> Batch:
-        ...
-    @property
-    def counts(self) -> JobCounts:
-        ...
-    @property
-    def elapsed_ms(self) -> int:
-        """
-        Since this process started on the batch.
-        """
-    @property
-    def eta_seconds(self) -> float | None:
-        """
-        None while nothing has finished.
-        """
-    @property
-    def files_found(self) -> int:
-        """
-        Files found by this process's receive step so far.
-        """
-    @property
-    def last_error(self) -> str:
-        """
-        '<file>: <code>: <message>' of the latest failure.
-        """
-    @property
-    def rate(self) -> float:
-        """
-        Files finished per second over the last 30 s.
-        """
-class WorkReport:
-    """
-    What one worker run did.
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def done(self) -> int:
-        ...
-    @property
-    def duplicates(self) -> int:
-        ...
-    @property
-    def failed(self) -> int:
-        """
-        Failed for good.
-        """
-    @property
-    def retried(self) -> int:
-        """
-        Failures that will be retried.
-        """
-    @property
-    def stop_reason(self) -> str:
-        ...
-    @property
-    def stopped(self) -> bool:
-        """
-        A stop or storage failures ended the run.
-        """
-class ReconcileReport:
-    """
-    Re-matching of unlinked photos after a Carteira import.
-    """
-    def __repr__(self) -> str:
-        ...
-    @property
-    def examined(self) -> int:
-        ...
-    @property
-    def linked(self) -> int:
-        ...
-    @property
-    def still_unmatched(self) -> int:
-        ...
 class VisionRequest:
     """
     What an analyzer is asked for.
@@ -2550,6 +2494,42 @@ class VisionChain:
         """
         Providers given up on so far, with the reason.
         """
+class ImageAnalysis:
+    """
+    What analysing one catalog image came to.
+    """
+    @property
+    def attempts(self) -> list[VisionAttempt]:
+        ...
+    @property
+    def cached(self) -> bool:
+        """
+        The answer was an earlier one: no call was made.
+        """
+    @property
+    def error(self) -> imagebank.errors.Error | None:
+        """
+        Why no analyzer answered (None when one did); the image stays where it was.
+        """
+    @property
+    def input_tokens(self) -> int:
+        ...
+    @property
+    def model(self) -> str:
+        ...
+    @property
+    def output_tokens(self) -> int:
+        ...
+    @property
+    def provider(self) -> str:
+        """
+        Who answered ('' when no analyzer did).
+        """
+    @property
+    def retryable(self) -> bool:
+        """
+        A later attempt may answer (the analyzer was down, slow or rate limited).
+        """
 class AnalyzeProgress:
     """
     How far an analysis run is.
@@ -2641,6 +2621,108 @@ class ColorReview:
     @property
     def view(self) -> str:
         ...
+class BatchProgress:
+    """
+    A snapshot of a batch: its row, job counts, rate and ETA.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def analysis(self) -> JobCounts:
+        """
+        The analyses of its new images (analyze jobs) by state.
+        """
+    @property
+    def at_ms(self) -> int:
+        ...
+    @property
+    def batch(self) -> Batch:
+        ...
+    @property
+    def counts(self) -> JobCounts:
+        """
+        The files (process jobs) by state.
+        """
+    @property
+    def elapsed_ms(self) -> int:
+        """
+        Since this process started on the batch.
+        """
+    @property
+    def eta_seconds(self) -> float | None:
+        """
+        None while nothing has finished.
+        """
+    @property
+    def files_found(self) -> int:
+        """
+        Files found by this process's receive step so far.
+        """
+    @property
+    def last_error(self) -> str:
+        """
+        '<file>: <code>: <message>' of the latest failure.
+        """
+    @property
+    def rate(self) -> float:
+        """
+        Files finished per second over the last 30 s.
+        """
+class WorkReport:
+    """
+    What one worker run did.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def analysed(self) -> int:
+        """
+        Analyze jobs answered (by a call or the cache).
+        """
+    @property
+    def analysis_failed(self) -> int:
+        """
+        Analyze jobs failed for good.
+        """
+    @property
+    def done(self) -> int:
+        ...
+    @property
+    def duplicates(self) -> int:
+        ...
+    @property
+    def failed(self) -> int:
+        """
+        Failed for good.
+        """
+    @property
+    def retried(self) -> int:
+        """
+        Failures that will be retried (files and analyses).
+        """
+    @property
+    def stop_reason(self) -> str:
+        ...
+    @property
+    def stopped(self) -> bool:
+        """
+        A stop or storage failures ended the run.
+        """
+class ReconcileReport:
+    """
+    Re-matching of unlinked photos after a Carteira import.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def examined(self) -> int:
+        ...
+    @property
+    def linked(self) -> int:
+        ...
+    @property
+    def still_unmatched(self) -> int:
+        ...
 class BackgroundMask:
     """
     find_background's answer: the border's colour and which pixels are background.
@@ -2684,6 +2766,10 @@ def ahash(src: Image | str | os.PathLike[str] | bytes | bytearray | memoryview, 
     64-bit average hash (8x8 pixels against their mean), as an int.
     
     src is encoded image bytes, a str/os.PathLike path, or an imagebank.Image (hashed from its pixels as they are). compat=None gives the fast hashes (shrink-on-load decode, EXIF orientation applied); compat='imagehash' gives exactly what imagehash 4.3 returns with Pillow 13 for the same file or PIL.Image.fromarray(image), as an int equal to int(str(imagehash_result), 16). Errors as decode(): NotFoundError, UnsupportedFormatError, CorruptDataError, LimitExceededError; InvalidArgumentError for another compat value.
+    """
+def analyze_image(catalog: CatalogStore, blobs: BlobStore, chain: VisionChain, image: ImageRecord, request: VisionRequest = ..., *, force: bool = False) -> ImageAnalysis:
+    """
+    Analyses one catalog image with `chain` and stores the outcome: the answer (ai_analyses, image_items), every failed call with its reason, and pending_ai_analysis -> pending; the Carteira's fields are never written. Unless force, an earlier answer of any analyzer of the chain for this content costs nothing. Raises for the catalog's and the storage's failures; an analysis that found no answer is an ImageAnalysis with its error.
     """
 def api_scopes_allow(granted: collections.abc.Sequence[str], needed: str) -> bool:
     """
@@ -3075,9 +3161,9 @@ def validate_blob_key(key: str) -> None:
     """
     Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
     """
-def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '') -> None:
+def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> None:
     """
-    Checks the options Bank.ingest, resume and work take, as they do before they start: raises InvalidArgumentError naming the first one out of range. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random).
+    Checks the options Bank.ingest, resume and work take, as they do before they start: raises InvalidArgumentError naming the first one out of range. workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). vision, analyzers: the analysis stage — each new photo is also described by these analyzers (Python plug-ins first, then the vision names or URIs: openai, gemini, google-vision, offline) as an analyze job of its own, analysis_workers at a time; an analyzer that is down never holds the variants back.
     """
 def validate_preset(preset: Preset) -> None:
     """
@@ -3112,6 +3198,8 @@ JOB_CANCELLED: imagebank.states.JobState
 JOB_DONE: imagebank.states.JobState
 JOB_DUPLICATE: imagebank.states.JobState
 JOB_FAILED: imagebank.states.JobState
+JOB_KIND_ANALYZE: imagebank.states.JobKind
+JOB_KIND_PROCESS: imagebank.states.JobKind
 JOB_LEASED: imagebank.states.JobState
 JOB_RECEIVED: imagebank.states.JobState
 VISION_MAX_SIDE: int = 1024

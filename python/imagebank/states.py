@@ -1,4 +1,5 @@
-"""The ingest queue's states: one enum for jobs, one for batches.
+"""The ingest queue's states (one enum for jobs, one for batches) and its
+job kinds.
 
 A member is a ``str`` equal to the name the catalog stores (``"done"``), so
 a state compares equal to its name and prints as it; wherever a state goes
@@ -36,6 +37,15 @@ class JobState(_StrEnum):
     CANCELLED = "cancelled"
 
 
+class JobKind(_StrEnum):
+    """What a job does: process a received file into an image, or analyze
+    (describe with the batch's vision analyzers) an image a process job
+    made."""
+
+    PROCESS = "process"
+    ANALYZE = "analyze"
+
+
 class BatchState(_StrEnum):
     """A batch's state: queued -> running -> done (once finished), paused
     <-> queued/running, any but done -> cancelled; done -> running only when
@@ -48,4 +58,4 @@ class BatchState(_StrEnum):
     CANCELLED = "cancelled"
 
 
-__all__ = ["BatchState", "JobState"]
+__all__ = ["BatchState", "JobKind", "JobState"]

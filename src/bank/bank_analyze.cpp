@@ -11,6 +11,7 @@
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/core/log.hpp"
 #include "imagebank/core/text.hpp"
+#include "imagebank/ingest/analysis.hpp"
 
 namespace imagebank {
 namespace {
@@ -19,30 +20,6 @@ using Clock = std::chrono::steady_clock;
 
 bool is_offline(const std::string& uri) {
   return uri.rfind("offline://", 0) == 0;
-}
-
-AiAnalysis to_analysis(const ImageRecord& image, const VisionResult& r,
-                       int schema_version) {
-  AiAnalysis a;
-  a.image_id = image.id;
-  a.sha256 = image.sha256;
-  a.schema_version = schema_version;
-  a.description = r.description;
-  a.tags = r.tags;
-  a.colors = r.colors;
-  a.color = std::string(main_color(r));
-  a.material = r.material;
-  a.garment_type = r.garment_type;
-  a.style = r.style;
-  a.confidence = r.confidence;
-  a.provider = r.provider;
-  a.model = r.model;
-  a.raw_json = r.raw_json;
-  a.input_tokens = r.input_tokens;
-  a.output_tokens = r.output_tokens;
-  a.quality = r.quality;
-  a.blurhash = r.blurhash;
-  return a;
 }
 
 // The words of a colour name, folded: "Azul-Marinho" → {"azul", "marinho"}.
@@ -75,6 +52,35 @@ std::string compare_colors(std::string_view carteira, std::string_view ai) {
   return "disagree";
 }
 
+Result<std::shared_ptr<VisionChain>> Bank::open_vision(
+    const AnalyzeOptions& options) const {
+  // The chain: the caller's analyzers, then the URIs'.
+  std::vector<VisionChain::Entry> entries;
+  const auto add = [&](std::shared_ptr<VisionAnalyzer> analyzer) {
+    VisionChain::Entry e;
+    e.analyzer = std::move(analyzer);
+    if (auto it = options.limits.find(e.analyzer->provider());
+        it != options.limits.end()) {
+      e.limit = it->second;
+    }
+    entries.push_back(std::move(e));
+  };
+  for (const auto& a : options.analyzers) {
+    if (!a) return invalid_argument_error("analyze: a null analyzer");
+    add(a);
+  }
+  VisionOpenOptions open;
+  open.getenv = options.getenv;
+  for (const std::string& uri : options.vision) {
+    IMAGEBANK_ASSIGN_OR_RETURN(auto analyzer, open_vision_analyzer(uri, open));
+    add(std::shared_ptr<VisionAnalyzer>(std::move(analyzer)));
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      std::unique_ptr<VisionChain> chain,
+      VisionChain::create(std::move(entries), options.chain));
+  return std::shared_ptr<VisionChain>(std::move(chain));
+}
+
 Result<AnalyzeReport> Bank::analyze(const AnalyzeOptions& options) {
   const Clock::time_point start = Clock::now();
   if (options.workers < 0 || options.workers > 256) {
@@ -83,36 +89,11 @@ Result<AnalyzeReport> Bank::analyze(const AnalyzeOptions& options) {
   if (options.request.schema_version < 1) {
     return invalid_argument_error("analyze: schema_version must be >= 1");
   }
-  // The chain: the caller's analyzers, then the URIs'.
-  std::vector<VisionChain::Entry> entries;
-  for (const auto& a : options.analyzers) {
-    if (!a) return invalid_argument_error("analyze: a null analyzer");
-    VisionChain::Entry e;
-    e.analyzer = a;
-    if (auto it = options.limits.find(a->provider());
-        it != options.limits.end()) {
-      e.limit = it->second;
-    }
-    entries.push_back(std::move(e));
-  }
-  VisionOpenOptions open;
-  open.getenv = options.getenv;
-  bool offline_only = true;
-  for (const std::string& uri : options.vision) {
-    IMAGEBANK_ASSIGN_OR_RETURN(auto analyzer, open_vision_analyzer(uri, open));
-    VisionChain::Entry e;
-    e.analyzer = std::shared_ptr<VisionAnalyzer>(std::move(analyzer));
-    if (auto it = options.limits.find(e.analyzer->provider());
-        it != options.limits.end()) {
-      e.limit = it->second;
-    }
-    offline_only = offline_only && is_offline(uri);
-    entries.push_back(std::move(e));
-  }
-  if (!options.analyzers.empty()) offline_only = false;
-  IMAGEBANK_ASSIGN_OR_RETURN(
-      std::unique_ptr<VisionChain> chain,
-      VisionChain::create(std::move(entries), options.chain));
+  IMAGEBANK_ASSIGN_OR_RETURN(std::shared_ptr<VisionChain> chain,
+                             open_vision(options));
+  const bool offline_only =
+      options.analyzers.empty() &&
+      std::all_of(options.vision.begin(), options.vision.end(), is_offline);
   const std::vector<AnalysisKey> keys =
       chain->keys(options.request.schema_version);
 
@@ -186,112 +167,24 @@ Result<AnalyzeReport> Bank::analyze(const AnalyzeOptions& options) {
   };
 
   const auto analyse_one = [&](const ImageRecord& image) -> Status {
-    // An earlier answer of any analyzer in the chain costs nothing.
-    if (!options.force) {
-      for (const AnalysisKey& key : keys) {
-        IMAGEBANK_ASSIGN_OR_RETURN(
-            auto hit, catalog_->find_ai_analysis(image.sha256, key));
-        if (!hit) continue;
-        std::lock_guard lock(mu);
-        ++report.progress.cached;
-        ++report.progress.done;
-        ++report.by_provider[hit->provider];
-        report_progress(false);
-        return Status();
-      }
-    }
-    Result<PreparedVisionImage> prepared =
-        [&]() -> Result<PreparedVisionImage> {
-      IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> bytes,
-                                 blobs_->get_bytes(image.blob_key));
-      const std::string name =
-          image.original_name.empty() ? image.sha256 : image.original_name;
-      auto source = Source::memory(bytes, name);
-      return prepare_vision_image(*source, image.sha256);
-    }();
-    VisionOutcome outcome;
-    if (prepared.ok()) {
-      outcome = chain->analyze(prepared->view(), options.request);
-    } else {
-      outcome.error = prepared.status();
-    }
-    // Every failed call is kept with its reason, next to the answers.
-    for (const VisionAttempt& attempt : outcome.attempts) {
-      if (attempt.cached || attempt.skipped || attempt.outcome.ok()) continue;
-      AiAnalysis failed;
-      failed.image_id = image.id;
-      failed.sha256 = image.sha256;
-      failed.schema_version = options.request.schema_version;
-      failed.provider = attempt.provider;
-      failed.model = attempt.model;
-      failed.error = attempt.outcome;
-      IMAGEBANK_RETURN_IF_ERROR(catalog_->add_ai_analysis(failed).status());
-    }
-    if (!outcome.result) {
-      std::lock_guard lock(mu);
-      ++report.progress.failed;
-      ++report.progress.done;
-      report.failures.push_back(AnalyzeFailure{
-          image.id, image.original_name,
-          outcome.error.ok() ? unavailable_error("no analyzer answered")
-                             : outcome.error});
-      report_progress(false);
-      return Status();
-    }
-    const VisionResult& r = *outcome.result;
-    IMAGEBANK_RETURN_IF_ERROR(catalog_
-                                  ->add_ai_analysis(to_analysis(
-                                      image, r, options.request.schema_version))
-                                  .status());
-    if (!r.items.empty()) {
-      std::vector<ImageItem> items;
-      for (std::size_t i = 0; i < r.items.size(); ++i) {
-        ImageItem item;
-        item.image_id = image.id;
-        item.position = static_cast<int>(i);
-        item.label = r.items[i].label;
-        item.box = r.items[i].box;
-        item.attributes = r.items[i].attributes;
-        items.push_back(std::move(item));
-      }
-      IMAGEBANK_RETURN_IF_ERROR(
-          catalog_->put_image_items(image.id, items).status());
-      for (std::size_t i = 0; i < r.items.size(); ++i) {
-        const VisionItem& vi = r.items[i];
-        AiAnalysis a;
-        a.image_id = image.id;
-        a.item_position = static_cast<int>(i);
-        a.sha256 = image.sha256;
-        a.schema_version = options.request.schema_version;
-        a.description = vi.label;
-        a.colors = vi.colors;
-        a.color = vi.colors.empty() ? std::string() : vi.colors.front().name;
-        if (auto m = vi.attributes.find("material"); m != vi.attributes.end()) {
-          a.material = m->second;
-        }
-        a.confidence = vi.confidence;
-        a.provider = r.provider;
-        a.model = r.model;
-        IMAGEBANK_RETURN_IF_ERROR(catalog_->add_ai_analysis(a).status());
-      }
-    }
-    if (image.status == ImageStatus::kPendingAiAnalysis) {
-      Result<ImageRecord> moved =
-          catalog_->set_image_status(image.id, ImageStatus::kPending);
-      // Someone else moved it meanwhile: their decision stands.
-      if (!moved.ok() && moved.status().code() != ErrorCode::kConflict) {
-        return moved.status();
-      }
-    }
+    IMAGEBANK_ASSIGN_OR_RETURN(ImageAnalysis done,
+                               analyze_image(*catalog_, *blobs_, *chain, image,
+                                             options.request, options.force));
     std::lock_guard lock(mu);
     ++report.progress.done;
-    ++report.by_provider[r.provider];
-    if (outcome.cached) {
-      ++report.progress.cached;
+    if (!done.error.ok()) {
+      ++report.progress.failed;
+      report.failures.push_back(
+          AnalyzeFailure{image.id, image.original_name, done.error});
     } else {
-      ++report.progress.analysed;
-      report.progress.input_tokens += r.input_tokens;
-      report.progress.output_tokens += r.output_tokens;
+      ++report.by_provider[done.provider];
+      if (done.cached) {
+        ++report.progress.cached;
+      } else {
+        ++report.progress.analysed;
+        report.progress.input_tokens += done.input_tokens;
+        report.progress.output_tokens += done.output_tokens;
+      }
     }
     report_progress(false);
     return Status();

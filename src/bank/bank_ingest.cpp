@@ -1,10 +1,34 @@
 // Bank's ingest calls: thin wrappers that put an Ingestor on the bank's
 // stores, and the batch queue's controls.
+#include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
+#include "imagebank/core/log.hpp"
 
 namespace imagebank {
 
-Result<std::unique_ptr<Ingestor>> Bank::ingestor(IngestOptions options) const {
+Result<std::unique_ptr<Ingestor>> Bank::ingestor(
+    IngestOptions options, std::optional<RowId> batch_id) const {
+  if (batch_id && !options.analysis.chain) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, jobs_->get_batch(*batch_id));
+    if (!batch.analysis.empty()) {
+      Result<std::shared_ptr<VisionChain>> chain =
+          [&]() -> Result<std::shared_ptr<VisionChain>> {
+        AnalyzeOptions vision;
+        IMAGEBANK_ASSIGN_OR_RETURN(vision.vision,
+                                   parse_vision_list(batch.analysis));
+        return open_vision(vision);
+      }();
+      if (chain.ok()) {
+        options.analysis.chain = *chain;
+        options.analysis.label = batch.analysis;
+      } else {
+        log(LogLevel::kWarning,
+            "batch " + std::to_string(*batch_id) + ": its analyzers (" +
+                batch.analysis + ") cannot be opened, so its analyses wait: " +
+                chain.status().to_string());
+      }
+    }
+  }
   return Ingestor::create(catalog_, jobs_, blobs_, std::move(options));
 }
 
@@ -17,7 +41,7 @@ Result<Batch> Bank::ingest(std::span<const std::filesystem::path> paths,
 
 Result<Batch> Bank::resume(RowId batch_id, IngestOptions options) {
   IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> ingest,
-                             ingestor(std::move(options)));
+                             ingestor(std::move(options), batch_id));
   return ingest->resume(batch_id);
 }
 

@@ -33,6 +33,18 @@ Result<JobState> parse_job_state(std::string_view name) {
       "' (expected received, leased, done, duplicate, failed or cancelled)");
 }
 
+std::string_view job_kind_name(JobKind kind) noexcept {
+  return kind == JobKind::kAnalyze ? "analyze" : "process";
+}
+
+Result<JobKind> parse_job_kind(std::string_view name) {
+  if (name == "process") return JobKind::kProcess;
+  if (name == "analyze") return JobKind::kAnalyze;
+  return invalid_argument_error("unknown job kind '" +
+                                std::string(name.substr(0, 32)) +
+                                "' (expected process or analyze)");
+}
+
 std::string_view batch_state_name(BatchState state) noexcept {
   switch (state) {
     case BatchState::kQueued:

@@ -56,9 +56,14 @@ int run_batch(const BatchArgs& a) {
     return out.exit_status();
   }
   if (a.action == "resume") {
+    if (Status s = attach_vision(b, a.ingest, *options); !s.ok()) {
+      out.failure(what, s);
+      return kExitUsage;
+    }
     auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
     watch_progress(*options, out, handle);
-    auto ingestor = b.ingestor(*options);
+    // Without --vision, a batch made with analysis gets its own analyzers.
+    auto ingestor = b.ingestor(*options, a.id);
     if (!ingestor.ok()) {
       out.failure(what, ingestor.status());
       return kExitUsage;

@@ -1,7 +1,8 @@
 // imagebank ingest PATH... [--bank DIR | --db URI --storage URI]
 //   [--collection NAME] [--brand NAME] [--season S] [--carteira FILE]
 //   [--workers N] [--vision LIST] [--json]: receive and process a batch of
-//   photos (then, with --vision, describe them).
+//   photos (with --vision, each new photo is also described, as an analyze
+//   job of its own).
 // imagebank worker [--follow]: process every queued batch, oldest first.
 // imagebank reconcile [--collection NAME]: link unmatched photos after a new
 //   Carteira import.
@@ -15,7 +16,6 @@
 #include "cli/commands.hpp"
 #include "cli/ingest_options.hpp"
 #include "cli/output.hpp"
-#include "imagebank/adapters/vision.hpp"
 
 namespace imagebank::cli {
 namespace {
@@ -27,7 +27,6 @@ struct IngestArgs {
   std::string brand;
   std::string season;
   std::string carteira;
-  std::string vision;  // analyse the batch's photos afterwards
   IngestCliOptions ingest;
   bool follow = false;
   bool json = false;
@@ -67,6 +66,10 @@ int run_ingest(const IngestArgs& a) {
   options->collection = a.collection;
   options->brand = a.brand;
   options->season = a.season;
+  if (Status s = attach_vision(**bank, a.ingest, *options); !s.ok()) {
+    out.failure("ingest", s);
+    return kExitUsage;
+  }
   auto ingestor = (*bank)->ingestor(*options);
   if (!ingestor.ok()) {
     out.failure("ingest", ingestor.status());
@@ -92,42 +95,6 @@ int run_ingest(const IngestArgs& a) {
              "; go on with: imagebank batch resume " +
              std::to_string(batch->id));
   }
-  // The analysis stage runs after the variants are stored, so a vision
-  // provider that is down never holds them back; `imagebank analyze
-  // --batch ID` picks up what it left.
-  if (!a.vision.empty() && ended->state == BatchState::kDone) {
-    auto uris = parse_vision_list(a.vision);
-    if (!uris.ok()) {
-      out.failure("--vision", uris.status());
-      return kExitUsage;
-    }
-    AnalyzeOptions ao;
-    ao.vision = *uris;
-    ao.batch_id = batch->id;
-    auto report = (*bank)->analyze(ao);
-    if (!report.ok()) {
-      out.failure("analyze", report.status());
-    } else {
-      for (const AnalyzeFailure& f : report->failures) {
-        out.failure(f.name, f.error);
-      }
-      const AnalyzeProgress& p = report->progress;
-      if (out.json()) {
-        out.record({{"type", "analyze"},
-                    {"batch", batch->id},
-                    {"analysed", p.analysed},
-                    {"cached", p.cached},
-                    {"failed", p.failed}});
-      } else {
-        out.text("analyze: " + std::to_string(p.analysed) + " analysed, " +
-                 std::to_string(p.cached) + " cached, " +
-                 std::to_string(p.failed) + " failed" +
-                 (p.failed > 0 ? "; go on with: imagebank analyze --batch " +
-                                     std::to_string(batch->id)
-                               : std::string()));
-      }
-    }
-  }
   return out.exit_status();
 }
 
@@ -142,6 +109,10 @@ int run_worker(const IngestArgs& a) {
   if (!bank.ok()) {
     out.failure("bank", bank.status());
     return kExitSomeFailed;
+  }
+  if (Status s = attach_vision(**bank, a.ingest, *options); !s.ok()) {
+    out.failure("worker", s);
+    return kExitUsage;
   }
   auto handle = std::make_shared<std::atomic<Ingestor*>>(nullptr);
   watch_progress(*options, out, handle);
@@ -163,6 +134,8 @@ int run_worker(const IngestArgs& a) {
                 {"duplicate", report->duplicates},
                 {"failed", report->failed},
                 {"retried", report->retried},
+                {"analysed", report->analysed},
+                {"analysis_failed", report->analysis_failed},
                 {"stopped", report->stopped},
                 {"stop_reason", report->stop_reason}});
   } else {
@@ -171,6 +144,10 @@ int run_worker(const IngestArgs& a) {
         std::to_string(report->done) + " stored, " +
         std::to_string(report->duplicates) + " duplicates, " +
         std::to_string(report->failed) + " failed" +
+        (report->analysed + report->analysis_failed > 0
+             ? ", " + std::to_string(report->analysed) + " analysed, " +
+                   std::to_string(report->analysis_failed) + " analyses failed"
+             : std::string()) +
         (report->stopped ? " (stopped: " + report->stop_reason + ")" : ""));
   }
   if (report->stopped && !report->stop_reason.starts_with("stopped on")) {
@@ -223,9 +200,6 @@ CommandRunner add_ingest_command(CLI::App& app) {
   cmd->add_option("--season", a->season, "Season of a new collection");
   cmd->add_option("--carteira", a->carteira,
                   "Import this Carteira into the collection first");
-  cmd->add_option("--vision", a->vision,
-                  "Then describe the batch's photos with these analyzers "
-                  "(as imagebank analyze --vision)");
   add_ingest_options(*cmd, a->ingest);
   cmd->add_flag("--json", a->json, "JSON lines on stdout");
   return [a] { return run_ingest(*a); };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "imagebank/adapters/vision.hpp"
 #include "imagebank/core/log.hpp"
 
 namespace imagebank::cli {
@@ -74,6 +76,12 @@ std::int64_t finished(const JobCounts& c) {
   return c.done + c.duplicate + c.failed + c.cancelled;
 }
 
+boost::json::object counts_json(const JobCounts& c) {
+  return {{"total", c.total()}, {"received", c.received},
+          {"leased", c.leased}, {"done", c.done},
+          {"failed", c.failed}, {"cancelled", c.cancelled}};
+}
+
 // While a bar is on the terminal, a log line first clears it (the next
 // progress tick draws it again below).
 std::atomic<bool> g_bar_drawn{false};
@@ -120,6 +128,7 @@ class ProgressView {
                             {"rate", p.rate},
                             {"elapsed_ms", p.elapsed_ms}};
       if (p.eta_seconds) o["eta_seconds"] = *p.eta_seconds;
+      if (p.analysis.total() > 0) o["analysis"] = counts_json(p.analysis);
       Output(true).record(o);
       return;
     }
@@ -127,7 +136,14 @@ class ProgressView {
     std::snprintf(rate, sizeof rate, "%.1f img/s", p.rate);
     const std::string eta =
         p.eta_seconds ? "ETA " + duration(*p.eta_seconds) : "ETA --";
-    const bool complete = end == total && !p.batch.receiving;
+    const bool complete =
+        end == total && !p.batch.receiving && p.analysis.open() == 0;
+    // "  AI 12/40": analyses finished of those queued so far.
+    const std::string ai = p.analysis.total() > 0
+                               ? "  AI " +
+                                     std::to_string(finished(p.analysis)) +
+                                     "/" + std::to_string(p.analysis.total())
+                               : std::string();
     if (complete && shown_complete_) return;  // the end is shown once
     shown_complete_ = complete;
     if (tty_) {
@@ -145,7 +161,7 @@ class ProgressView {
           std::to_string(end) + "/" + std::to_string(total) +
           (p.batch.receiving ? "+" : "") + " " + pct + "  " + rate + "  " +
           eta + "  failed " + std::to_string(p.counts.failed) + "  dup " +
-          std::to_string(p.counts.duplicate);
+          std::to_string(p.counts.duplicate) + ai;
       if (complete) line += "\n";
       std::fputs(line.c_str(), stderr);
       std::fflush(stderr);
@@ -161,7 +177,7 @@ class ProgressView {
             "/" + std::to_string(total) + (p.batch.receiving ? "+" : "") +
             " finished (done " + std::to_string(p.counts.done) +
             ", duplicate " + std::to_string(p.counts.duplicate) + ", failed " +
-            std::to_string(p.counts.failed) + "), " + rate + ", " + eta);
+            std::to_string(p.counts.failed) + "), " + rate + ", " + eta + ai);
   }
 
   ~ProgressView() {
@@ -195,6 +211,7 @@ IngestCliOptions::IngestCliOptions() {
   retry_seconds = static_cast<double>(d.retry_delay.count()) / 1000;
   near_radius = d.near_radius;
   limits = d.limits;
+  analysis_workers = d.analysis.workers;
 }
 
 void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
@@ -222,6 +239,15 @@ void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
                      "pHash distance of near duplicates (-1: off; default " +
                          std::to_string(o.near_radius) + ")");
   add_limit_options(command, o.limits);
+  command.add_option(
+      "--vision", o.vision,
+      "Describe each new photo with these analyzers, in order of preference "
+      "(openai, gemini, google-vision, offline, or full URIs), as analyze "
+      "jobs beside the files: an analyzer that is down never holds the "
+      "variants back");
+  command.add_option("--analysis-workers", o.analysis_workers,
+                     "Analyses in flight at once (default " +
+                         std::to_string(o.analysis_workers) + ")");
 }
 
 Result<IngestOptions> make_ingest_options(const IngestCliOptions& o) {
@@ -240,8 +266,42 @@ Result<IngestOptions> make_ingest_options(const IngestCliOptions& o) {
     options.presets.push_back(std::move(p));
   }
   IMAGEBANK_ASSIGN_OR_RETURN(options.formats, parse_formats(o.formats));
+  options.analysis.workers = o.analysis_workers;
   IMAGEBANK_RETURN_IF_ERROR(validate(options));
+  if (!o.vision.empty()) {
+    // Unknown providers are usage errors, found before the bank is opened
+    // (keys are checked when the analyzers are opened).
+    Result<std::vector<std::string>> uris = parse_vision_list(o.vision);
+    IMAGEBANK_RETURN_IF_ERROR(uris.status().with_context("--vision"));
+    const std::vector<std::string> known = vision_schemes();
+    for (const std::string& uri : *uris) {
+      IMAGEBANK_ASSIGN_OR_RETURN(VisionUri parsed, parse_vision_uri(uri));
+      if (std::find(known.begin(), known.end(), parsed.scheme) == known.end()) {
+        std::string names;
+        for (const std::string& k : known)
+          names += (names.empty() ? "" : ", ") + k;
+        return invalid_argument_error("--vision: unknown provider '" +
+                                      parsed.scheme + "' (" + names + ")");
+      }
+    }
+  }
   return options;
+}
+
+Status attach_vision(const Bank& bank, const IngestCliOptions& flags,
+                     IngestOptions& options) {
+  if (flags.vision.empty()) return {};
+  AnalyzeOptions vision;
+  IMAGEBANK_ASSIGN_OR_RETURN(vision.vision, parse_vision_list(flags.vision));
+  Result<std::shared_ptr<VisionChain>> chain = bank.open_vision(vision);
+  IMAGEBANK_RETURN_IF_ERROR(chain.status().with_context("--vision"));
+  options.analysis.chain = *chain;
+  options.analysis.label.clear();
+  for (const std::string& uri : vision.vision) {
+    if (!options.analysis.label.empty()) options.analysis.label += ',';
+    options.analysis.label += uri;
+  }
+  return {};
 }
 
 void watch_progress(IngestOptions& options, Output& out,
@@ -283,6 +343,10 @@ void print_batch(const BatchProgress& p, Output& out) {
                           {"cancelled", p.counts.cancelled},
                           {"rate", p.rate}};
     if (p.eta_seconds) o["eta_seconds"] = *p.eta_seconds;
+    if (!p.batch.analysis.empty()) {
+      o["analyzers"] = p.batch.analysis;
+      o["analysis"] = counts_json(p.analysis);
+    }
     out.record(o);
     return;
   }
@@ -302,6 +366,12 @@ void print_batch(const BatchProgress& p, Output& out) {
   }
   if (p.rate > 0) line += "  " + std::string(rate);
   if (p.eta_seconds) line += "  ETA " + duration(*p.eta_seconds);
+  if (!p.batch.analysis.empty()) {
+    line += "\n  analysis (" + p.batch.analysis + "): done " +
+            std::to_string(p.analysis.done) + ", failed " +
+            std::to_string(p.analysis.failed) + ", waiting " +
+            std::to_string(p.analysis.open());
+  }
   out.text(line);
 }
 
@@ -357,9 +427,10 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
   print_review(*review, out);
   for (const Job& job : review->failed) {
     // The message names the file.
-    out.failure(job.source_path, job.error.ok()
-                                     ? internal_error("failed (no reason kept)")
-                                     : job.error);
+    out.failure(
+        job.kind == JobKind::kAnalyze ? "analysis of " + job.source_path
+                                      : job.source_path,
+        job.error.ok() ? internal_error("failed (no reason kept)") : job.error);
   }
 }
 

@@ -28,12 +28,19 @@ struct IngestCliOptions {
   double retry_seconds;
   int near_radius;
   Limits limits;
+  // The analysis stage: analyzers (a --vision list) and their threads.
+  std::string vision;
+  std::size_t analysis_workers;
 };
 
 void add_ingest_options(CLI::App& command, IngestCliOptions& options);
 // The flags as IngestOptions, checked by the library's validate() (so a
 // command fails as a usage error before it touches the bank).
 Result<IngestOptions> make_ingest_options(const IngestCliOptions& options);
+// Opens the --vision analyzers (if any) into options.analysis, their URIs
+// as the batch's label. Errors name the flag.
+Status attach_vision(const Bank& bank, const IngestCliOptions& flags,
+                     IngestOptions& options);
 // Shows progress on `out`; Ctrl-C (SIGINT, SIGTERM) asks the ingestor to
 // stop after the files in hand. `ingestor` is set once made.
 void watch_progress(IngestOptions& options, Output& out,

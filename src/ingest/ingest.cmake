@@ -1,7 +1,9 @@
 # Ingest: two-phase resumable batches over the catalog and blob interfaces.
 imagebank_add_module(ingest
   SOURCES
+    ingest/analysis.cpp
     ingest/near_index.cpp
+    ingest/prepare_vision.cpp
     ingest/options.cpp
     ingest/process.cpp
     ingest/receive.cpp

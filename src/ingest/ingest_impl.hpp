@@ -66,6 +66,20 @@ struct Ingestor::Impl {
   // Processes one leased job to its end (complete or fail). Returns the
   // failure that counts against the storage (io_error, unavailable) or OK.
   Status process(const Job& job, const std::string& holder, WorkReport& report);
+
+  // --- analysis.cpp ---
+  // Analyses the image of one leased analyze job and ends the job (done, or
+  // failed / retried with the reason). Returns the failure that counts
+  // against the storage (the catalog's or the blob store's) or OK.
+  Status analyse(const Job& job, const std::string& holder, WorkReport& report);
+  // Whether this Ingestor runs analyze jobs (it has a chain).
+  bool analyses() const noexcept { return options.analysis.chain != nullptr; }
+  // What a new batch records as Batch::analysis: empty without a chain.
+  std::string analysis_label() const;
+  // The kinds of jobs this Ingestor runs (nullopt: every kind).
+  std::optional<JobKind> runnable_kinds() const noexcept {
+    return analyses() ? std::nullopt : std::optional(JobKind::kProcess);
+  }
   Result<std::shared_ptr<const CollectionSkus>> collection_skus(
       RowId collection_id, bool reload);
 

@@ -96,6 +96,18 @@ Status validate(const IngestOptions& o) {
   for (const Format f : o.formats) {
     IMAGEBANK_RETURN_IF_ERROR(parse_format(format_name(f)).status());
   }
+  if (o.analysis.workers < 1 || o.analysis.workers > 64) {
+    return invalid_argument_error(
+        "analysis.workers must be within 1..64, not " +
+        std::to_string(o.analysis.workers));
+  }
+  if (o.analysis.request.schema_version < 1) {
+    return invalid_argument_error(
+        "analysis.request.schema_version must be at least 1");
+  }
+  if (o.analysis.label.size() > 4096) {
+    return invalid_argument_error("analysis.label is longer than 4 KiB");
+  }
   return {};
 }
 

@@ -223,6 +223,8 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
   image.batch_id = job.batch_id;
   image.blob_key = *original;
   if (batch->collection_id != 0) image.collection_id = batch->collection_id;
+  // Its analyze job moves it on to pending once the analyzers answered.
+  if (!batch->analysis.empty()) image.status = ImageStatus::kPendingAiAnalysis;
 
   std::shared_ptr<const CollectionSkus> known;
   if (batch->collection_id != 0) {

@@ -137,8 +137,9 @@ Result<Batch> Ingestor::open_upload_batch(const UploadTarget& target,
                              impl_->resolve_collection(target));
   IMAGEBANK_ASSIGN_OR_RETURN(
       Batch batch,
-      impl_->queue->create_batch(
-          collection, std::string(kUploadBatchSource) + first + "\n"));
+      impl_->queue->create_batch(collection,
+                                 std::string(kUploadBatchSource) + first + "\n",
+                                 impl_->analysis_label()));
   log(LogLevel::kInfo, "upload batch " + std::to_string(batch.id) + " created");
   return batch;
 }

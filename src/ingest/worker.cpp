@@ -89,8 +89,11 @@ Result<BatchProgress> batch_progress(JobQueue& queue, RowId batch_id) {
   IMAGEBANK_ASSIGN_OR_RETURN(out.batch, queue.get_batch(batch_id));
   const std::int64_t window =
       std::clamp<std::int64_t>(out.at_ms - out.batch.created_ms, 1000, 30'000);
-  IMAGEBANK_ASSIGN_OR_RETURN(out.counts,
-                             queue.job_counts(batch_id, out.at_ms - window));
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      out.counts,
+      queue.job_counts(batch_id, out.at_ms - window, JobKind::kProcess));
+  IMAGEBANK_ASSIGN_OR_RETURN(out.analysis,
+                             queue.job_counts(batch_id, 0, JobKind::kAnalyze));
   out.elapsed_ms = out.at_ms - out.batch.created_ms;
   out.rate = static_cast<double>(out.counts.finished_since) * 1000.0 /
              static_cast<double>(window);
@@ -129,6 +132,18 @@ const std::string& Ingestor::worker_name() const noexcept {
   return impl_->worker;
 }
 void Ingestor::stop() noexcept { impl_->stop = true; }
+
+std::string Ingestor::Impl::analysis_label() const {
+  if (!analyses()) return {};
+  if (!options.analysis.label.empty()) return options.analysis.label;
+  std::string out;
+  for (const AnalysisKey& key :
+       options.analysis.chain->keys(options.analysis.request.schema_version)) {
+    if (!out.empty()) out += ',';
+    out += key.provider + ":" + key.model;
+  }
+  return out;
+}
 
 void Ingestor::Impl::note_error(std::string message) {
   std::lock_guard lock(mu);
@@ -200,10 +215,17 @@ Result<bool> Ingestor::Impl::drained(std::optional<RowId> batch_id, bool follow,
     IMAGEBANK_ASSIGN_OR_RETURN(Batch b, queue->get_batch(*batch_id));
     if (!runnable(b)) return true;
     if (receiving != nullptr && receiving->load()) return false;
-    if (!b.receiving) return try_done(b.id);
-    // Receiving stopped here without finishing (it failed or was halted):
-    // done once the jobs received so far are.
-    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, queue->job_counts(b.id));
+    if (!b.receiving && try_done(b.id)) return true;
+    if (!b.receiving) {
+      IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c,
+                                 queue->job_counts(b.id, 0, runnable_kinds()));
+      return c.open() == 0;
+    }
+    // Receiving stopped here without finishing (it failed or was halted),
+    // or analyses wait for an analyzer this Ingestor lacks: over once the
+    // jobs it can run are.
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c,
+                               queue->job_counts(b.id, 0, runnable_kinds()));
     return c.open() == 0;
   }
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Batch> batches, queue->list_batches());
@@ -211,8 +233,10 @@ Result<bool> Ingestor::Impl::drained(std::optional<RowId> batch_id, bool follow,
   for (const Batch& b : batches) {
     if (!runnable(b) || (!b.receiving && try_done(b.id))) continue;
     // A batch still receiving is received by the process ingesting it (the
-    // files are on its disk); a worker only waits for the jobs there are.
-    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c, queue->job_counts(b.id));
+    // files are on its disk); a worker only waits for the jobs there are
+    // of the kinds it runs.
+    IMAGEBANK_ASSIGN_OR_RETURN(JobCounts c,
+                               queue->job_counts(b.id, 0, runnable_kinds()));
     if (c.open() > 0) open = true;
   }
   return !open && !follow;
@@ -241,9 +265,10 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     finished = true;
   };
 
-  auto worker_loop = [&](std::size_t index) {
+  auto worker_loop = [&](std::size_t index, JobKind kind) {
     WorkReport mine;
     LeaseOptions lease;
+    lease.kind = kind;
     // Each thread holds its leases under a name of its own, so the store
     // tells apart two threads that ever get the same job.
     lease.worker = worker + "/" + std::to_string(index);
@@ -279,7 +304,9 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
         }
         Status storage;
         try {
-          storage = process(job, lease.worker, mine);
+          storage = kind == JobKind::kAnalyze
+                        ? analyse(job, lease.worker, mine)
+                        : process(job, lease.worker, mine);
         } catch (const std::exception& e) {
           // Out of memory on a huge photo, and the like: the job fails (and
           // is retried); the process goes on.
@@ -309,6 +336,8 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     total.duplicates += mine.duplicates;
     total.failed += mine.failed;
     total.retried += mine.retried;
+    total.analysed += mine.analysed;
+    total.analysis_failed += mine.analysis_failed;
   };
 
   // Two helpers beside the workers: the heartbeat renews the leases in hand
@@ -377,7 +406,16 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
   });
 
   std::vector<std::thread> pool;
-  for (std::size_t i = 0; i < threads; ++i) pool.emplace_back(worker_loop, i);
+  for (std::size_t i = 0; i < threads; ++i) {
+    pool.emplace_back(worker_loop, i, JobKind::kProcess);
+  }
+  // The analysis stage's threads lease analyze jobs only: a provider that
+  // is slow or down never takes a thread from the files.
+  if (analyses()) {
+    for (std::size_t i = 0; i < options.analysis.workers; ++i) {
+      pool.emplace_back(worker_loop, threads + i, JobKind::kAnalyze);
+    }
+  }
   for (std::thread& t : pool) t.join();
   {
     std::lock_guard lock(beat_mu);
@@ -413,8 +451,9 @@ Result<Batch> Ingestor::enqueue(std::span<const fs::path> paths) {
   }
   IMAGEBANK_ASSIGN_OR_RETURN(const RowId collection,
                              impl_->resolve_collection());
-  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
-                             impl_->queue->create_batch(collection, source));
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      Batch batch,
+      impl_->queue->create_batch(collection, source, impl_->analysis_label()));
   log(LogLevel::kInfo, "batch " + std::to_string(batch.id) + " created");
   return batch;
 }

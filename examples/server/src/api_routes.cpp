@@ -3,8 +3,9 @@
 namespace imagebank::server {
 
 Status add_api_routes(Router& router, Bank& bank, Auth& auth,
-                      const Lifecycle& life) {
-  IMAGEBANK_RETURN_IF_ERROR(add_batch_routes(router, bank, auth, life));
+                      const Lifecycle& life, Ingestor& uploads) {
+  IMAGEBANK_RETURN_IF_ERROR(
+      add_batch_routes(router, bank, auth, life, uploads));
   IMAGEBANK_RETURN_IF_ERROR(add_image_list_routes(router, bank, auth));
   return add_report_routes(router, bank, auth);
 }

@@ -44,12 +44,14 @@
 
 namespace imagebank::server {
 
-// `bank`, `auth` and `life` must outlive the router.
+// `bank`, `auth`, `life` and `uploads` must outlive the router. Upload
+// batches are opened by `uploads` (the server's Ingestor: with its analysis
+// stage, when --analyze-uploads gives it one).
 Status add_api_routes(Router& router, Bank& bank, Auth& auth,
-                      const Lifecycle& life);
+                      const Lifecycle& life, Ingestor& uploads);
 
 Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
-                        const Lifecycle& life);
+                        const Lifecycle& life, Ingestor& uploads);
 // POST /api/v1/carteiras (carteira_routes.cpp); spreadsheets are spooled
 // under `spool_dir`.
 Status add_carteira_routes(Router& router, Bank& bank, Auth& auth,

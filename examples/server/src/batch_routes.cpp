@@ -26,10 +26,17 @@ boost::json::object batch_progress_json(const BatchProgress& p,
       {"done", p.counts.done},         {"duplicate", p.counts.duplicate},
       {"failed", p.counts.failed},     {"cancelled", p.counts.cancelled},
       {"total", p.counts.total()}};
+  // The analyses of its new photos (analyze jobs), apart from the files.
+  boost::json::object analysis{
+      {"received", p.analysis.received},   {"leased", p.analysis.leased},
+      {"done", p.analysis.done},           {"failed", p.analysis.failed},
+      {"cancelled", p.analysis.cancelled}, {"total", p.analysis.total()}};
   boost::json::object o{{"id", b.id},
                         {"state", batch_state_name(b.state)},
                         {"receiving", b.receiving},
                         {"counts", std::move(counts)},
+                        {"analyzers", b.analysis},
+                        {"analysis", std::move(analysis)},
                         {"rate", p.rate},
                         {"elapsed_ms", p.elapsed_ms},
                         {"last_error", p.last_error},
@@ -73,6 +80,7 @@ boost::json::object review_json(const BatchReview& review) {
   boost::json::array failed;
   for (const Job& job : review.failed) {
     failed.push_back({{"job_id", job.id},
+                      {"kind", job_kind_name(job.kind)},
                       {"original_name", job.original_name},
                       {"attempts", job.attempts},
                       {"code", code_name(job.error.code())},
@@ -172,7 +180,8 @@ Result<std::string> optional_text(const boost::json::object& body,
 
 // POST /api/v1/batches {"collection", "brand", "season", "label"}: an
 // upload batch, receiving until POST .../finish.
-Result<Response> create(Request& request, Bank& bank, Auth& auth) {
+Result<Response> create(Request& request, Bank& bank, Ingestor& uploads,
+                        Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kUpload).status());
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_ASSIGN_OR_RETURN(boost::json::object body,
@@ -198,7 +207,7 @@ Result<Response> create(Request& request, Bank& bank, Auth& auth) {
         "a brand or season needs a collection to go with");
   }
   IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
-                             bank.open_upload_batch(target, label));
+                             uploads.open_upload_batch(target, label));
   IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress progress, bank.batch(batch.id));
   Response response = json_response(
       201, boost::json::object{{"batch", batch_progress_json(progress, true)}});
@@ -304,10 +313,12 @@ Result<Response> events(Request& request, Bank& bank, Auth& auth,
 }  // namespace
 
 Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
-                        const Lifecycle& life) {
+                        const Lifecycle& life, Ingestor& uploads) {
   IMAGEBANK_RETURN_IF_ERROR(router.add(
       "POST", "/api/v1/batches",
-      [&bank, &auth](Request& r) { return create(r, bank, auth); },
+      [&bank, &uploads, &auth](Request& r) {
+        return create(r, bank, uploads, auth);
+      },
       json_body()));
   IMAGEBANK_RETURN_IF_ERROR(router.add("GET", "/api/v1/batches/{id}/events",
                                        [&bank, &auth, &life](Request& r) {

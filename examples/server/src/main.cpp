@@ -107,6 +107,27 @@ int serve(ServerOptions options) {
       options.ingest_workers > 0
           ? static_cast<std::size_t>(options.ingest_workers)
           : 0;
+  auto vision = parse_vision_list(options.vision);
+  if (!vision.ok()) {
+    std::cerr << "imagebank-server: --vision: " << vision.status() << '\n';
+    return kExitUsage;
+  }
+  if (options.analyze_uploads) {
+    AnalyzeOptions analyzers;
+    analyzers.vision = *vision;
+    auto chain = (*bank)->open_vision(analyzers);
+    if (!chain.ok()) {
+      std::cerr << "imagebank-server: --vision: " << chain.status() << '\n';
+      return kExitUsage;
+    }
+    ingest_options.analysis.chain = *chain;
+    for (const std::string& uri : *vision) {
+      if (!ingest_options.analysis.label.empty()) {
+        ingest_options.analysis.label += ',';
+      }
+      ingest_options.analysis.label += uri;
+    }
+  }
   auto ingestor = (*bank)->ingestor(ingest_options);
   if (!ingestor.ok()) {
     std::cerr << "imagebank-server: " << ingestor.status() << '\n';
@@ -156,12 +177,8 @@ int serve(ServerOptions options) {
     st = add_image_routes(router, **bank, **images, auth, metrics,
                           options.memory_cache_mb << 20);
   }
-  if (st.ok()) st = add_api_routes(router, **bank, auth, life);
-  if (st.ok()) {
-    auto vision = parse_vision_list(options.vision);
-    st = vision.ok() ? add_analyze_routes(router, **bank, auth, *vision)
-                     : vision.status().with_context("--vision");
-  }
+  if (st.ok()) st = add_api_routes(router, **bank, auth, life, **ingestor);
+  if (st.ok()) st = add_analyze_routes(router, **bank, auth, *vision);
   if (st.ok()) st = add_product_routes(router, **bank, **images, auth);
   if (st.ok()) st = add_upload_routes(router, uploads);
   if (st.ok()) {

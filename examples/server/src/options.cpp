@@ -69,6 +69,10 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
                  "openai, gemini, google-vision, offline or full URIs "
                  "(keys from OPENAI_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY)")
       ->capture_default_str();
+  app.add_flag("--analyze-uploads", options.analyze_uploads,
+               "Also analyse every new photo of an upload batch with the "
+               "--vision analyzers, as a job of its own beside the file (an "
+               "analyzer that is down never holds the variants back)");
   app.add_option("--upload-dir", options.upload_dir,
                  "Where request bodies are spooled and resumable uploads "
                  "kept (default: uploads/ in the --bank directory; with "

@@ -54,6 +54,9 @@ struct ServerOptions {
   std::vector<std::string> cors_origins;
   // Analyzers of POST /api/v1/images/{id}/analyze, in order (--vision).
   std::string vision = "offline";
+  // Every new photo of an upload batch is also analysed by them, as an
+  // analyze job of its own (--analyze-uploads).
+  bool analyze_uploads = false;
 
   // Request bodies streamed to disk (spool/) and tus uploads (tus/); empty:
   // <bank>/uploads with --bank (or the default bank), else a fresh

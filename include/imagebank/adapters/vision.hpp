@@ -78,24 +78,7 @@ std::vector<std::string> vision_schemes();
 Result<std::unique_ptr<VisionAnalyzer>> open_vision_analyzer(
     std::string_view uri, const VisionOpenOptions& options = {});
 
-// A VisionImage and the bytes it points into.
-struct PreparedVisionImage {
-  std::string sha256;
-  std::string name;
-  std::vector<std::uint8_t> jpeg;  // baseline JPEG, quality 85, 4:2:0
-  int width = 0;
-  int height = 0;
-  std::vector<std::uint8_t> rgb;  // width * height * 3
-  // A view of this object (valid while it lives and is not changed).
-  VisionImage view() const;
-};
-
-// Decodes `source` (shrink-on-load, upright, sRGB), fits it inside
-// kVisionMaxSide (never enlarged), flattens grey to RGB and alpha onto
-// white, and encodes the JPEG services are sent. `sha256` is the original's
-// (computed from `source` when empty). Errors: decode()'s, naming the source.
-Result<PreparedVisionImage> prepare_vision_image(const Source& source,
-                                                 std::string sha256 = {},
-                                                 const Limits& limits = {});
+// The picture every analyzer is sent (prepare_vision_image) is made by
+// imagebank/ingest/analysis.hpp.
 
 }  // namespace imagebank

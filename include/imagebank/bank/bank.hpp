@@ -234,11 +234,18 @@ class Bank {
 
   // --- ingest (imagebank/ingest/ingest.hpp says how it stays crash-proof) ---
   // An Ingestor on this bank's stores (to call stop() from elsewhere).
-  Result<std::unique_ptr<Ingestor>> ingestor(IngestOptions options = {}) const;
+  // With `batch_id` (to resume it): when options.analysis has no chain and
+  // the batch was made with analysis (Batch::analysis holds its analyzers'
+  // URIs), those analyzers are opened again; when they cannot be (a key
+  // unset), the files go on and the analyses wait, with a warning.
+  Result<std::unique_ptr<Ingestor>> ingestor(
+      IngestOptions options = {},
+      std::optional<RowId> batch_id = std::nullopt) const;
   // Creates a batch of `paths`, receives and processes it to the end.
   Result<Batch> ingest(std::span<const std::filesystem::path> paths,
                        IngestOptions options = {});
-  // Goes on with a batch that stopped (crash, pause, storage failure).
+  // Goes on with a batch that stopped (crash, pause, storage failure), with
+  // its own analyzers when options.analysis has none (ingestor()).
   Result<Batch> resume(RowId batch_id, IngestOptions options = {});
   // Processes every runnable batch in order (follow: wait for more).
   Result<WorkReport> work(IngestOptions options = {}, bool follow = false);
@@ -276,6 +283,11 @@ class Bank {
   // URI (invalid_argument), an unknown collection (not_found), or the
   // catalog failing; a photo's own failure is in the report.
   Result<AnalyzeReport> analyze(const AnalyzeOptions& options);
+  // The vision chain AnalyzeOptions name (its analyzers, URIs, limits and
+  // chain options; the selection is not read), for IngestOptions::analysis.
+  // Errors: open_vision_analyzer's and VisionChain::create's.
+  Result<std::shared_ptr<VisionChain>> open_vision(
+      const AnalyzeOptions& options) const;
 
   // The AI's main colour next to the Carteira's `cor`, for every analysed
   // photo linked to a product (of the collection, when named): the newest

@@ -48,8 +48,11 @@ class JobQueue {
 
   // --- batches ---
   // A new batch, queued and receiving. collection_id 0 = no collection.
+  // `analysis` (Batch::analysis): the analyzers that describe its new
+  // images; empty for none.
   virtual Result<Batch> create_batch(RowId collection_id,
-                                     std::string_view source) = 0;
+                                     std::string_view source,
+                                     std::string_view analysis = {}) = 0;
   virtual Result<Batch> get_batch(RowId id) = 0;
   // Every batch, by id.
   virtual Result<std::vector<Batch>> list_batches() = 0;
@@ -63,13 +66,13 @@ class JobQueue {
   virtual Result<Batch> finish_receiving(RowId id) = 0;
 
   // --- jobs ---
-  // Adds received files (state received, duplicate with image_id, or failed
-  // with its error); a source_path the batch already has is kept as it was.
-  // Returns the stored jobs in input order. conflict when the batch is done
-  // or cancelled.
+  // Adds received files as process jobs (state received, duplicate with
+  // image_id, or failed with its error); a source_path the batch already has is
+  // kept as it was. Returns the stored jobs in input order. conflict when the
+  // batch is done or cancelled.
   virtual Result<std::vector<Job>> add_jobs(
       RowId batch_id, std::span<const JobInsert> jobs) = 0;
-  // The source paths of the batch's jobs, in id order.
+  // The source paths of the batch's process jobs, in id order.
   virtual Result<std::vector<std::string>> job_source_paths(RowId batch_id) = 0;
   virtual Result<Job> get_job(RowId id) = 0;
   // The batch's jobs (of one state, or all) with id > after_id, in id order;
@@ -79,8 +82,9 @@ class JobQueue {
                                       RowId after_id, std::size_t limit) = 0;
 
   // --- leases ---
-  // Leases up to max_jobs received jobs that are due (lease_until_ms has
-  // passed) from runnable batches, counting an attempt on each. Concurrent
+  // Leases up to max_jobs received jobs of options.kind that are due
+  // (lease_until_ms has passed) from runnable batches, counting an attempt
+  // on each. Concurrent
   // callers never get the same job (PostgreSQL: they skip each other's rows
   // with FOR UPDATE SKIP LOCKED). A queued batch becomes running.
   virtual Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) = 0;
@@ -91,12 +95,18 @@ class JobQueue {
                                             std::int64_t lease_ms) = 0;
   // Ends a leased job: inserts its image into the catalog (or finds the
   // existing one with that sha256: the job is then a duplicate), records
-  // variants and near-duplicates of a new image, and marks the job, all in
+  // variants and near-duplicates of a new image, queues an analyze job for
+  // a new image when the batch has `analysis`, and marks the job, all in
   // one transaction. conflict when `worker` no longer holds the lease
-  // (nothing is written).
+  // (nothing is written); invalid_argument for a job that is not a process
+  // job.
   virtual Result<ImageInsert> complete_job(RowId job_id,
                                            std::string_view worker,
                                            const JobOutcome& outcome) = 0;
+  // Ends a leased job that commits nothing of its own (an analyze job: its
+  // answer is stored, idempotently, before) as done. conflict when `worker`
+  // no longer holds the lease.
+  virtual Result<Job> finish_job(RowId job_id, std::string_view worker) = 0;
   // A leased job failed with `error` (not OK; stored as its code and its
   // message). retry_at_ms set: it waits (received) until then; nullopt: it
   // is failed for good. conflict when `worker` no longer holds the lease.
@@ -115,7 +125,8 @@ class JobQueue {
   virtual Result<std::vector<std::string>> lease_holders() = 0;
   // Failed jobs of the batch go back to received with no attempts used and
   // their error cleared. only_retryable: only those whose error code says a
-  // resume may cure them — io_error and unavailable (the storage). Not
+  // resume may cure them — io_error and unavailable (the storage, or an
+  // analyzer that was down), rate_limited (an analyzer's). Not
   // deadline_exceeded: the worker already retried it max_attempts times, so
   // it stays failed until retried on purpose (only_retryable false). Files
   // refused when they were received (never leased) stay failed. A done
@@ -123,10 +134,11 @@ class JobQueue {
   // for a cancelled batch.
   virtual Result<std::int64_t> retry_failed_jobs(RowId batch_id,
                                                  bool only_retryable) = 0;
-  // The batch's jobs by state; finished_since counts those that finished at
-  // or after since_ms.
-  virtual Result<JobCounts> job_counts(RowId batch_id,
-                                       std::int64_t since_ms = 0) = 0;
+  // The batch's jobs (of one kind, or all) by state; finished_since counts
+  // those that finished at or after since_ms.
+  virtual Result<JobCounts> job_counts(
+      RowId batch_id, std::int64_t since_ms = 0,
+      std::optional<JobKind> kind = std::nullopt) = 0;
 };
 
 }  // namespace imagebank

@@ -34,6 +34,21 @@ std::string_view job_state_name(JobState state) noexcept;
 // invalid_argument for any other name.
 Result<JobState> parse_job_state(std::string_view name);
 
+// What a job does. A process job takes one received file through decode,
+// hashes, matching and variants to an image; an analyze job describes the
+// image a process job made with the batch's vision analyzers (queued by
+// complete_job when the batch asks for analysis). Each kind is leased on its
+// own, so analyzers that are down never hold variants back. Stored as the
+// names below.
+enum class JobKind : int {
+  kProcess = 0,
+  kAnalyze,
+};
+// "process", "analyze".
+std::string_view job_kind_name(JobKind kind) noexcept;
+// invalid_argument for any other name.
+Result<JobKind> parse_job_kind(std::string_view name);
+
 // A batch's way: queued → running → done (once finished), paused ⇄
 // queued/running, any but done → cancelled; done → running only when
 // retry_failed_jobs re-queues. Stored as the names below.
@@ -60,6 +75,10 @@ struct Batch {
   std::string source;
   // Files are still being received (set until finish_receiving).
   bool receiving = true;
+  // The vision analyzers that describe the batch's new images, as a front
+  // end names them (URIs, comma-separated; at most 4 KiB); empty: no
+  // analysis. Each image a process job adds to the bank gets an analyze job.
+  std::string analysis;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   friend bool operator==(const Batch&, const Batch&) = default;
@@ -68,10 +87,12 @@ struct Batch {
 struct Job {
   RowId id = 0;
   RowId batch_id = 0;
+  JobKind kind = JobKind::kProcess;
   std::string original_name;
   std::string sha256;
   std::uint64_t bytes = 0;
-  std::string source_path;  // unique in the batch
+  // Unique in the batch per kind: an analyze job has its process job's path.
+  std::string source_path;
   JobState state = JobState::kReceived;
   int attempts = 0;
   std::string worker;  // the lease holder while leased
@@ -79,6 +100,7 @@ struct Job {
   // Why it failed (its code and message, which names the file): set when
   // failed, and while received waiting for a retry; OK otherwise.
   Status error;
+  // The image made (process) or to describe (analyze; set from the start).
   std::optional<RowId> image_id;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
@@ -101,6 +123,7 @@ struct JobInsert {
 
 struct LeaseOptions {
   std::string worker;  // the lease holder ("host:pid:nonce"); required
+  JobKind kind = JobKind::kProcess;  // only jobs of this kind
   std::size_t max_jobs = 1;
   std::int64_t lease_ms = 5 * 60 * 1000;
   // Only jobs of this batch; else any batch that is queued or running,

@@ -47,6 +47,7 @@
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/image/format.hpp"
+#include "imagebank/ingest/vision_chain.hpp"
 #include "imagebank/variants/variants.hpp"
 
 namespace imagebank {
@@ -54,7 +55,8 @@ namespace imagebank {
 // A snapshot of a batch, as progress callbacks and `batch status` see it.
 struct BatchProgress {
   Batch batch;
-  JobCounts counts;
+  JobCounts counts;              // the files (process jobs)
+  JobCounts analysis;            // analyses of its new images (analyze jobs)
   std::int64_t files_found = 0;  // by this process's receive step (its walk)
   double rate = 0;               // files finished per second over the last 30 s
   std::optional<double> eta_seconds;  // unknown while nothing has finished
@@ -90,6 +92,24 @@ struct IngestOptions {
   std::chrono::milliseconds progress_interval{500};
   // Who holds leases; empty = "<host>:<pid>:<random>".
   std::string worker_name;
+
+  // The analysis stage: each new image of a batch made with `analysis.chain`
+  // set gets an analyze job (JobKind::kAnalyze), leased apart from the files
+  // by analysis.workers threads of its own, so an analyzer that is down
+  // never holds the variants back. A failed analysis is retried like a
+  // storage failure when the analyzer may answer later (unavailable,
+  // rate_limited after its Retry-After, deadline_exceeded), else failed with
+  // its reason; the image stays where it was. An Ingestor without a chain
+  // leaves analyze jobs waiting: the batch stays running until one with a
+  // chain (Bank::resume opens the batch's own) finishes them.
+  struct Analysis {
+    std::shared_ptr<VisionChain> chain;  // null: no analysis stage
+    // What new batches record as Batch::analysis (the analyzers' URIs,
+    // comma-separated); empty: the chain's "provider:model" list.
+    std::string label;
+    VisionRequest request;
+    std::size_t workers = 2;  // analyze jobs in flight at once: 1..64
+  } analysis;
 };
 
 // The one check of ingest options, which Ingestor::create runs and front
@@ -97,7 +117,9 @@ struct IngestOptions {
 // (max_attempts 1..100, lease 0.2 s..7 days, retry_delay 0..1 day,
 // progress_interval 10 ms..1 h, max_storage_failures >= 1, near_radius
 // -1..HashIndex::kMaxRadius64, at least one preset and one format, each
-// usable). The collection, brand and paths are checked when a batch is made.
+// usable, analysis.workers 1..64, analysis.request's schema_version >= 1,
+// analysis.label at most 4 KiB). The collection, brand and paths are checked
+// when a batch is made.
 [[nodiscard]] Status validate(const IngestOptions& options);
 
 // The variant formats of a list such as "avif,webp,jpeg" (format_name()'s
@@ -132,8 +154,11 @@ struct WorkReport {
   std::int64_t done = 0;
   std::int64_t duplicates = 0;
   std::int64_t failed = 0;   // for good (as this worker recorded them)
-  std::int64_t retried = 0;  // failures that will be retried
-  bool stopped = false;      // stop() or storage failures ended the run
+  std::int64_t retried = 0;  // failures that will be retried (both kinds)
+  // Analyze jobs: answered (by a call or the cache), failed for good.
+  std::int64_t analysed = 0;
+  std::int64_t analysis_failed = 0;
+  bool stopped = false;  // stop() or storage failures ended the run
   std::string stop_reason;
 };
 

@@ -12,12 +12,13 @@ namespace imagebank::sql {
 namespace {
 
 constexpr char kJobColumns[] =
-    "id, batch_id, original_name, sha256, bytes, source_path, state, "
+    "id, batch_id, kind, original_name, sha256, bytes, source_path, state, "
     "attempts, worker, lease_until_ms, error_code, error, image_id, "
     "created_ms, updated_ms";
 
 constexpr char kBatchColumns[] =
-    "id, collection_id, state, source, receiving, created_ms, updated_ms";
+    "id, collection_id, state, source, receiving, analysis, created_ms, "
+    "updated_ms";
 
 Status fetch_batches(soci::session& sql, const std::string& tail,
                      const std::function<void(soci::statement&)>& bind,
@@ -25,13 +26,14 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
   long long id = 0, collection = 0, created = 0, updated = 0;
   int receiving = 0;
   soci::indicator collection_ind = soci::i_null;
-  std::string state, source;
+  std::string state, source, analysis;
   soci::statement st(sql);
   st.exchange(soci::into(id));
   st.exchange(soci::into(collection, collection_ind));
   st.exchange(soci::into(state));
   st.exchange(soci::into(source));
   st.exchange(soci::into(receiving));
+  st.exchange(soci::into(analysis));
   st.exchange(soci::into(created));
   st.exchange(soci::into(updated));
   bind(st);
@@ -52,6 +54,7 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
     b.state = *parsed;
     b.source = source;
     b.receiving = receiving != 0;
+    b.analysis = analysis;
     b.created_ms = created;
     b.updated_ms = updated;
     out.push_back(std::move(b));
@@ -107,10 +110,11 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
             updated = 0;
   int attempts = 0;
   soci::indicator image_ind = soci::i_null;
-  std::string name, sha, path, state, worker, error_code, error;
+  std::string kind, name, sha, path, state, worker, error_code, error;
   soci::statement st(sql);
   st.exchange(soci::into(id));
   st.exchange(soci::into(batch));
+  st.exchange(soci::into(kind));
   st.exchange(soci::into(name));
   st.exchange(soci::into(sha));
   st.exchange(soci::into(bytes));
@@ -133,6 +137,13 @@ Status fetch_jobs(soci::session& sql, const std::string& tail,
     Job j;
     j.id = id;
     j.batch_id = batch;
+    Result<JobKind> parsed_kind = parse_job_kind(kind);
+    if (!parsed_kind.ok()) {
+      return corrupt_data_error(
+          "job " + std::to_string(id) +
+          " is of an unknown kind: " + parsed_kind.status().message());
+    }
+    j.kind = *parsed_kind;
     j.original_name = name;
     j.sha256 = sha;
     j.bytes = static_cast<std::uint64_t>(bytes);
@@ -312,7 +323,7 @@ Result<std::vector<std::string>> SqlCatalogStore::job_source_paths(
     std::string path;
     soci::statement st =
         (sql.prepare << "SELECT source_path FROM jobs WHERE batch_id = :b "
-                        "ORDER BY id",
+                        "AND kind = 'process' ORDER BY id",
          soci::into(path), soci::use(key));
     st.execute(false);
     while (st.fetch()) out.push_back(path);
@@ -383,8 +394,8 @@ Result<std::int64_t> SqlCatalogStore::retry_failed_jobs(RowId batch_id,
                             "lease_until_ms = 0, error_code = '', error = '', "
                             "worker = '', updated_ms = :t WHERE batch_id = :b "
                             "AND state = 'failed' AND attempts > 0") +
-                            (only_retryable ? " AND error_code IN "
-                                              "('io_error', 'unavailable')"
+                            (only_retryable ? " AND error_code IN ('io_error', "
+                                              "'unavailable', 'rate_limited')"
                                             : ""),
          soci::use(at), soci::use(key));
     st.execute(true);
@@ -400,8 +411,12 @@ Result<std::int64_t> SqlCatalogStore::retry_failed_jobs(RowId batch_id,
 }
 
 Result<JobCounts> SqlCatalogStore::job_counts(RowId batch_id,
-                                              std::int64_t since_ms) {
+                                              std::int64_t since_ms,
+                                              std::optional<JobKind> kind) {
   JobCounts out;
+  // Every kind: a kind no job has, so the filter passes every row.
+  const std::string only(kind ? job_kind_name(*kind) : "");
+  const int all = kind ? 0 : 1;
   IMAGEBANK_RETURN_IF_ERROR(read("job_counts", [&](soci::session& sql) {
     out = JobCounts{};
     IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
@@ -409,8 +424,9 @@ Result<JobCounts> SqlCatalogStore::job_counts(RowId batch_id,
     std::string state;
     soci::statement st =
         (sql.prepare << "SELECT state, COUNT(*) FROM jobs WHERE batch_id = :b "
-                        "GROUP BY state",
-         soci::into(state), soci::into(count), soci::use(key));
+                        "AND (kind = :k OR :a = 1) GROUP BY state",
+         soci::into(state), soci::into(count), soci::use(key), soci::use(only),
+         soci::use(all));
     st.execute(false);
     while (st.fetch()) {
       Result<JobState> parsed = parse_job_state(state);
@@ -441,9 +457,11 @@ Result<JobCounts> SqlCatalogStore::job_counts(RowId batch_id,
       }
     }
     count = 0;
-    sql << "SELECT COUNT(*) FROM jobs WHERE batch_id = :b AND state IN "
-           "('done', 'duplicate', 'failed') AND updated_ms >= :s",
-        soci::into(count), soci::use(key), soci::use(since);
+    sql << "SELECT COUNT(*) FROM jobs WHERE batch_id = :b AND (kind = :k "
+           "OR :a = 1) AND state IN ('done', 'duplicate', 'failed') AND "
+           "updated_ms >= :s",
+        soci::into(count), soci::use(key), soci::use(only), soci::use(all),
+        soci::use(since);
     out.finished_since = count;
     return Status();
   }));

@@ -79,7 +79,7 @@ Status insert_jobs_sqlite(soci::session& sql, long long batch,
                       "sha256, bytes, state, error_code, error, image_id, "
                       "created_ms, updated_ms) VALUES (:b, :p, :o, :s, :y, "
                       ":st, :c, :e, :i, :t, :t2) ON CONFLICT (batch_id, "
-                      "source_path) DO NOTHING",
+                      "kind, source_path) DO NOTHING",
        soci::use(batch), soci::use(path), soci::use(name), soci::use(sha),
        soci::use(bytes), soci::use(state), soci::use(code), soci::use(error),
        soci::use(image, image_ind), soci::use(at), soci::use(at));
@@ -145,7 +145,7 @@ Status insert_jobs_postgres(soci::session& sql, long long batch,
            "CAST(:a3 AS bigint[]), CAST(:a4 AS text[]), CAST(:a5 AS text[]), "
            "CAST(:a6 AS text[]), CAST(:a7 AS bigint[])) "
            "AS u(p, o, s, y, st, c, e, i) "
-           "ON CONFLICT (batch_id, source_path) DO NOTHING",
+           "ON CONFLICT (batch_id, kind, source_path) DO NOTHING",
         soci::use(batch), soci::use(at), soci::use(at), soci::use(a_paths),
         soci::use(a_names), soci::use(a_shas), soci::use(bytes),
         soci::use(a_states), soci::use(a_codes), soci::use(a_errors),
@@ -206,7 +206,8 @@ Result<std::vector<Job>> SqlCatalogStore::add_jobs(
     std::vector<Job> stored;
     IMAGEBANK_RETURN_IF_ERROR(fetch_jobs(
         sql,
-        std::string("WHERE batch_id = :b AND source_path ") +
+        std::string("WHERE batch_id = :b AND kind = 'process' AND "
+                    "source_path ") +
             (pg ? "= ANY(CAST(:p AS text[]))"
                 : "IN (SELECT value FROM json_each(:p))"),
         [&](soci::statement& st) {

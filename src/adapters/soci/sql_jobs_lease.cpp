@@ -123,6 +123,7 @@ Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
     const long long at = now_ms(), until = at + options.lease_ms,
                     limit = static_cast<long long>(options.max_jobs),
                     batch = options.batch_id.value_or(0);
+    const std::string kind(job_kind_name(options.kind));
     // PostgreSQL: rows another leaser has locked are skipped, and a row
     // leased by a transaction that committed meanwhile fails the state
     // recheck on locking. SQLite: the write transaction already holds the
@@ -132,6 +133,7 @@ Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
       long long id = 0;
       soci::statement st(sql);
       st.exchange(soci::into(id));
+      st.exchange(soci::use(kind));
       st.exchange(soci::use(at));
       if (options.batch_id) st.exchange(soci::use(batch));
       st.exchange(soci::use(limit));
@@ -139,8 +141,9 @@ Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
       st.prepare(
           std::string(
               "SELECT j.id FROM jobs j JOIN batches b ON b.id = j.batch_id "
-              "WHERE j.state = 'received' AND j.lease_until_ms <= :now AND "
-              "b.state IN ('queued', 'running')") +
+              "WHERE j.state = 'received' AND j.kind = :k AND "
+              "j.lease_until_ms <= :now AND b.state IN ('queued', "
+              "'running')") +
           (options.batch_id ? " AND j.batch_id = :b" : "") +
           " ORDER BY j.batch_id, j.id LIMIT :n" +
           (dialect == Dialect::kPostgres ? " FOR UPDATE OF j SKIP LOCKED"
@@ -212,6 +215,14 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
   IMAGEBANK_RETURN_IF_ERROR(write("complete_job", [&](soci::session& sql) {
     const long long at = now_ms(), id = job_id;
     IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
+    std::string kind;
+    sql << "SELECT kind FROM jobs WHERE id = :i", soci::into(kind),
+        soci::use(id);
+    if (kind != job_kind_name(JobKind::kProcess)) {
+      return invalid_argument_error("job " + std::to_string(job_id) +
+                                    " is an " + kind +
+                                    " job: it ends with finish_job");
+    }
     std::vector<ImageInsert> stored;
     IMAGEBANK_RETURN_IF_ERROR(insert_images_in(
         pool_->dialect(), sql, std::span<const ImageRecord>(&outcome.image, 1),
@@ -222,6 +233,15 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
           write_variants(sql, out.image.id, outcome.variants));
       IMAGEBANK_RETURN_IF_ERROR(write_near_duplicates(
           sql, out.image.id, outcome.near_duplicates, at));
+      // The new image's analysis, when its batch asks for one.
+      const long long image = out.image.id;
+      sql << "INSERT INTO jobs (batch_id, kind, source_path, original_name, "
+             "sha256, bytes, state, image_id, created_ms, updated_ms) SELECT "
+             "j.batch_id, 'analyze', j.source_path, j.original_name, "
+             "j.sha256, j.bytes, 'received', :m, :t, :t2 FROM jobs j JOIN "
+             "batches b ON b.id = j.batch_id WHERE j.id = :i AND b.analysis "
+             "<> '' ON CONFLICT (batch_id, kind, source_path) DO NOTHING",
+          soci::use(image), soci::use(at), soci::use(at), soci::use(id);
     }
     const std::string state(
         job_state_name(out.duplicate ? JobState::kDuplicate : JobState::kDone));
@@ -230,6 +250,22 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
            "error_code = '', error = '', lease_until_ms = 0, updated_ms = :t "
            "WHERE id = :i",
         soci::use(state), soci::use(image), soci::use(at), soci::use(id);
+    return Status();
+  }));
+  return out;
+}
+
+Result<Job> SqlCatalogStore::finish_job(RowId job_id, std::string_view worker) {
+  IMAGEBANK_RETURN_IF_ERROR(check_worker(worker));
+  const std::string holder(worker);
+  Job out;
+  IMAGEBANK_RETURN_IF_ERROR(write("finish_job", [&](soci::session& sql) {
+    const long long at = now_ms(), id = job_id;
+    IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
+    sql << "UPDATE jobs SET state = 'done', worker = '', error_code = '', "
+           "error = '', lease_until_ms = 0, updated_ms = :t WHERE id = :i",
+        soci::use(at), soci::use(id);
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_job(sql, job_id));
     return Status();
   }));
   return out;

@@ -257,6 +257,23 @@ const std::vector<Migration>& migrations() {
            R"(CREATE INDEX ai_analyses_key ON ai_analyses(provider, model,
                 schema_version, image_id))",
        }},
+      // Job kinds: a batch may ask for its new images to be described by
+      // vision analyzers, each as an analyze job of its own beside the
+      // process job that made the image. Paths are unique per kind, and
+      // leasing scans the received jobs of one kind.
+      {6,
+       {
+           R"(ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL
+                DEFAULT 'process')",
+           R"(ALTER TABLE batches ADD COLUMN analysis TEXT NOT NULL
+                DEFAULT '')",
+           R"(DROP INDEX jobs_batch_source)",
+           R"(CREATE UNIQUE INDEX jobs_batch_source
+                ON jobs(batch_id, kind, source_path))",
+           R"(DROP INDEX jobs_state_batch)",
+           R"(CREATE INDEX jobs_state_kind ON jobs(state, kind, batch_id,
+                id))",
+       }},
   };
   return kMigrations;
 }

@@ -323,14 +323,17 @@ Result<Collection> SqlCatalogStore::find_collection(std::string_view name) {
 }
 
 Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
-                                            std::string_view source) {
+                                            std::string_view source,
+                                            std::string_view analysis) {
   IMAGEBANK_RETURN_IF_ERROR(
       check_text("batch source", source, 16u << 20, true));
+  IMAGEBANK_RETURN_IF_ERROR(check_text("batch analysis", analysis, 4096, true));
   Batch out;
   out.collection_id = collection_id;
   out.state = BatchState::kQueued;
   out.source = std::string(source);
   out.receiving = true;
+  out.analysis = std::string(analysis);
   const std::string state(batch_state_name(out.state));
   IMAGEBANK_RETURN_IF_ERROR(write("create_batch", [&](soci::session& sql) {
     const long long collection = collection_id, at = now_ms();
@@ -338,10 +341,11 @@ Result<Batch> SqlCatalogStore::create_batch(RowId collection_id,
         collection_id != 0 ? soci::i_ok : soci::i_null;
     long long id = 0;
     sql << "INSERT INTO batches (collection_id, state, source, receiving, "
-           "created_ms, updated_ms) VALUES (:c, :s, :src, 1, :t, :t2) "
-           "RETURNING id",
+           "analysis, created_ms, updated_ms) VALUES (:c, :s, :src, 1, :a, "
+           ":t, :t2) RETURNING id",
         soci::use(collection, collection_ind), soci::use(state),
-        soci::use(out.source), soci::use(at), soci::use(at), soci::into(id);
+        soci::use(out.source), soci::use(out.analysis), soci::use(at),
+        soci::use(at), soci::into(id);
     out.id = id;
     out.created_ms = out.updated_ms = at;
     return Status();

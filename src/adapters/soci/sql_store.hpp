@@ -83,8 +83,8 @@ class SqlCatalogStore final : public CatalogDatabase {
       std::optional<RowId> collection_id, RowId after_image_id,
       std::size_t limit) override;
 
-  Result<Batch> create_batch(RowId collection_id,
-                             std::string_view source) override;
+  Result<Batch> create_batch(RowId collection_id, std::string_view source,
+                             std::string_view analysis = {}) override;
   Result<Batch> get_batch(RowId id) override;
   Result<std::vector<Batch>> list_batches() override;
   Result<Batch> set_batch_state(RowId id, BatchState state) override;
@@ -101,6 +101,7 @@ class SqlCatalogStore final : public CatalogDatabase {
                                     std::int64_t lease_ms) override;
   Result<ImageInsert> complete_job(RowId job_id, std::string_view worker,
                                    const JobOutcome& outcome) override;
+  Result<Job> finish_job(RowId job_id, std::string_view worker) override;
   Result<Job> fail_job(RowId job_id, std::string_view worker,
                        const Status& error,
                        std::optional<std::int64_t> retry_at_ms) override;
@@ -110,7 +111,9 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<std::vector<std::string>> lease_holders() override;
   Result<std::int64_t> retry_failed_jobs(RowId batch_id,
                                          bool only_retryable) override;
-  Result<JobCounts> job_counts(RowId batch_id, std::int64_t since_ms) override;
+  Result<JobCounts> job_counts(
+      RowId batch_id, std::int64_t since_ms = 0,
+      std::optional<JobKind> kind = std::nullopt) override;
 
   Result<Page<Product>> products_without_photos(
       std::optional<RowId> collection_id, RowId after_id,

@@ -3,7 +3,6 @@
 imagebank_add_module(adapters_vision DIR adapters/vision
   SOURCES
     adapters/vision/open.cpp
-    adapters/vision/prepare.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::image
   PRIVATE_DEPS imagebank::hash Boost::json)
 include(adapters/vision/remote.cmake)

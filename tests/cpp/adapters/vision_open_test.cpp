@@ -1,16 +1,12 @@
-// Analyzer URIs, --vision lists and the photo every analyzer receives.
+// Analyzer URIs and --vision lists.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "imagebank/adapters/vision.hpp"
-#include "imagebank/image/decode.hpp"
-#include "support/test_support.hpp"
 
 namespace imagebank {
 namespace {
-
-using testing::data_path;
 
 TEST(VisionUri, ParsesProviderModelAndParams) {
   auto u = parse_vision_uri(
@@ -51,44 +47,6 @@ TEST(VisionOpen, UnknownProvidersAndMissingKeysAreNamed) {
   EXPECT_NE(unknown.status().message().find("unknown provider 'claude'"),
             std::string::npos);
   EXPECT_NE(unknown.status().message().find("offline"), std::string::npos);
-}
-
-TEST(VisionPrepare, FitsUprightAndEncodes) {
-  auto source = Source::file(data_path("orient6.jpg"));
-  ASSERT_TRUE(source.ok());
-  auto prepared = prepare_vision_image(**source);
-  ASSERT_TRUE(prepared.ok()) << prepared.status();
-  const auto upright = decode(data_path("orient6.jpg"));
-  ASSERT_TRUE(upright.ok());
-  EXPECT_EQ(prepared->width, static_cast<int>(upright->width()));
-  EXPECT_EQ(prepared->height, static_cast<int>(upright->height()));
-  EXPECT_EQ(prepared->rgb.size(),
-            static_cast<std::size_t>(prepared->width) * prepared->height * 3);
-  EXPECT_EQ(prepared->sha256.size(), 64u);
-  ASSERT_GT(prepared->jpeg.size(), 2u);
-  EXPECT_EQ(prepared->jpeg[0], 0xFF);
-  EXPECT_EQ(prepared->jpeg[1], 0xD8);
-  const VisionImage view = prepared->view();
-  EXPECT_EQ(view.rgb.data(), prepared->rgb.data());
-  EXPECT_EQ(view.name, prepared->name);
-}
-
-TEST(VisionPrepare, AlphaIsFlattenedOntoWhite) {
-  auto source = Source::file(data_path("gray_alpha.png"));
-  ASSERT_TRUE(source.ok());
-  auto prepared = prepare_vision_image(**source, std::string(64, 'a'));
-  ASSERT_TRUE(prepared.ok()) << prepared.status();
-  EXPECT_EQ(prepared->sha256, std::string(64, 'a'));
-  EXPECT_EQ(prepared->rgb.size(),
-            static_cast<std::size_t>(prepared->width) * prepared->height * 3);
-}
-
-TEST(VisionPrepare, DamagedInputIsNamed) {
-  const std::vector<std::byte> junk(100, std::byte{0x42});
-  auto source = Source::memory(junk, "junk.jpg");
-  auto prepared = prepare_vision_image(*source);
-  EXPECT_FALSE(prepared.ok());
-  EXPECT_NE(prepared.status().message().find("junk.jpg"), std::string::npos);
 }
 
 }  // namespace

@@ -581,4 +581,113 @@ TEST_P(JobQueueConformance, JobCountsAndPagesFollowTheJobs) {
             ErrorCode::kInvalidArgument);
 }
 
+TEST_P(JobQueueConformance, NewImagesOfAnAnalysedBatchGetAnalyzeJobs) {
+  auto plain = queue_->create_batch(0, "plain");
+  auto analysed = queue_->create_batch(0, "analysed", "offline://,openai://");
+  ASSERT_TRUE(plain.ok() && analysed.ok()) << analysed.status();
+  EXPECT_EQ(plain->analysis, "");
+  EXPECT_EQ(analysed->analysis, "offline://,openai://");
+  auto reread = queue_->get_batch(analysed->id);
+  ASSERT_TRUE(reread.ok());
+  EXPECT_EQ(reread->analysis, "offline://,openai://");
+  EXPECT_EQ(
+      queue_->create_batch(0, "x", std::string(5000, 'a')).status().code(),
+      ErrorCode::kInvalidArgument);
+  ASSERT_TRUE(queue_->add_jobs(plain->id, files("/p", 1)).ok());
+  ASSERT_TRUE(queue_->add_jobs(analysed->id, files("/a", 2)).ok());
+
+  // A process lease never hands out analyze jobs, and the other way round.
+  LeaseOptions analyze = lease("a1", 10, std::nullopt);
+  analyze.kind = JobKind::kAnalyze;
+  auto none = queue_->lease_jobs(analyze);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+  auto leased = queue_->lease_jobs(lease("w1", 10, std::nullopt));
+  ASSERT_TRUE(leased.ok()) << leased.status();
+  ASSERT_EQ(leased->size(), 3u);
+  for (const Job& j : *leased) EXPECT_EQ(j.kind, JobKind::kProcess);
+
+  // The plain batch's image gets no analysis; the analysed batch's new
+  // image does; a duplicate (content already stored) does not.
+  ASSERT_TRUE(queue_->complete_job((*leased)[0].id, "w1", outcome(1)).ok());
+  ASSERT_TRUE(queue_->complete_job((*leased)[1].id, "w1", outcome(2)).ok());
+  auto dup = queue_->complete_job((*leased)[2].id, "w1", outcome(2));
+  ASSERT_TRUE(dup.ok()) << dup.status();
+  EXPECT_TRUE(dup->duplicate);
+  auto plain_counts = queue_->job_counts(plain->id, 0, JobKind::kAnalyze);
+  ASSERT_TRUE(plain_counts.ok());
+  EXPECT_EQ(plain_counts->total(), 0);
+  auto counts = queue_->job_counts(analysed->id, 0, JobKind::kAnalyze);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->received, 1);
+  EXPECT_EQ(counts->total(), 1);
+  auto files_counts = queue_->job_counts(analysed->id, 0, JobKind::kProcess);
+  ASSERT_TRUE(files_counts.ok());
+  EXPECT_EQ(files_counts->done, 1);
+  EXPECT_EQ(files_counts->duplicate, 1);
+  auto all = queue_->job_counts(analysed->id);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->total(), 3);
+  // The batch is not done while its analysis waits.
+  ASSERT_TRUE(queue_->finish_receiving(analysed->id).ok());
+  EXPECT_EQ(
+      queue_->set_batch_state(analysed->id, BatchState::kDone).status().code(),
+      ErrorCode::kConflict);
+  // Receiving the same path again adds nothing (paths are per kind), and a
+  // resume walks only the files.
+  auto paths = queue_->job_source_paths(analysed->id);
+  ASSERT_TRUE(paths.ok());
+  EXPECT_EQ(paths->size(), 2u);
+
+  auto job = queue_->lease_jobs(analyze);
+  ASSERT_TRUE(job.ok()) << job.status();
+  ASSERT_EQ(job->size(), 1u);
+  const Job& a = job->front();
+  EXPECT_EQ(a.kind, JobKind::kAnalyze);
+  EXPECT_EQ(a.source_path, (*leased)[1].source_path);
+  EXPECT_EQ(a.sha256, (*leased)[1].sha256);
+  auto made = queue_->get_job((*leased)[1].id);
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(a.image_id, made->image_id);
+  // An analyze job commits no image, and only its holder ends it.
+  EXPECT_EQ(queue_->complete_job(a.id, "a1", outcome(3)).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(queue_->finish_job(a.id, "a2").status().code(),
+            ErrorCode::kConflict);
+  auto finished = queue_->finish_job(a.id, "a1");
+  ASSERT_TRUE(finished.ok()) << finished.status();
+  EXPECT_EQ(finished->state, JobState::kDone);
+  EXPECT_EQ(finished->worker, "");
+  EXPECT_EQ(queue_->finish_job(a.id, "a1").status().code(),
+            ErrorCode::kConflict);
+  auto done = queue_->set_batch_state(analysed->id, BatchState::kDone);
+  ASSERT_TRUE(done.ok()) << done.status();
+}
+
+TEST_P(JobQueueConformance, RateLimitedAnalysesAreRetriedOnResume) {
+  auto batch = queue_->create_batch(0, "analysed", "gemini://");
+  ASSERT_TRUE(batch.ok());
+  ASSERT_TRUE(queue_->add_jobs(batch->id, files("/a", 1)).ok());
+  auto leased = queue_->lease_jobs(lease("w1", 1, batch->id));
+  ASSERT_TRUE(leased.ok() && leased->size() == 1u);
+  ASSERT_TRUE(queue_->complete_job(leased->front().id, "w1", outcome(4)).ok());
+  LeaseOptions analyze = lease("a1", 1, batch->id);
+  analyze.kind = JobKind::kAnalyze;
+  auto job = queue_->lease_jobs(analyze);
+  ASSERT_TRUE(job.ok() && job->size() == 1u);
+  auto failed =
+      queue_->fail_job(job->front().id, "a1",
+                       rate_limited_error("gemini: slow down"), std::nullopt);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->state, JobState::kFailed);
+  EXPECT_EQ(failed->error.code(), ErrorCode::kRateLimited);
+  auto retried = queue_->retry_failed_jobs(batch->id, true);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(*retried, 1);
+  auto again = queue_->get_job(job->front().id);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->state, JobState::kReceived);
+  EXPECT_EQ(again->kind, JobKind::kAnalyze);
+}
+
 }  // namespace imagebank::testing

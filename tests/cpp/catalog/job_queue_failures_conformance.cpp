@@ -126,35 +126,57 @@ TEST_P(JobQueueConformance, AJobWhoseHoldersKeepDyingFails) {
             ErrorCode::kInvalidArgument);
 }
 
+namespace {
+
+// The statements that take a database of the latest schema back to
+// `version`: each later migration undone, newest first.
+std::vector<std::string> undo_migrations_after(int version) {
+  std::vector<std::string> out;
+  const auto add = [&](std::initializer_list<const char*> statements) {
+    out.insert(out.end(), statements.begin(), statements.end());
+  };
+  if (version < 6) {  // job kinds, a batch's analysis
+    add({"DROP INDEX jobs_state_kind", "DROP INDEX jobs_batch_source",
+         "CREATE UNIQUE INDEX jobs_batch_source ON jobs(batch_id, "
+         "source_path)",
+         "CREATE INDEX jobs_state_batch ON jobs(state, batch_id, id)",
+         "ALTER TABLE jobs DROP COLUMN kind",
+         "ALTER TABLE batches DROP COLUMN analysis"});
+  }
+  if (version < 5) {  // the analysis columns of ai_analyses
+    add({"DROP INDEX ai_analyses_cache", "DROP INDEX ai_analyses_key"});
+    for (const char* column :
+         {"sha256", "schema_version", "garment_type", "style", "colors",
+          "input_tokens", "output_tokens", "quality", "blurhash", "error_code",
+          "error"}) {
+      out.push_back(std::string("ALTER TABLE ai_analyses DROP COLUMN ") +
+                    column);
+    }
+  }
+  if (version < 4) add({"DROP TABLE api_keys"});
+  if (version < 3) add({"ALTER TABLE jobs DROP COLUMN error_code"});
+  if (version < 2) {
+    add({"DROP TABLE near_duplicates", "DROP INDEX jobs_batch_source",
+         "DROP INDEX jobs_state_batch", "ALTER TABLE jobs DROP COLUMN worker",
+         "ALTER TABLE jobs DROP COLUMN source_path",
+         "ALTER TABLE batches DROP COLUMN receiving"});
+  }
+  out.push_back("DELETE FROM schema_version WHERE version > " +
+                std::to_string(version));
+  return out;
+}
+
+}  // namespace
+
 // A database made by the first release (schema version 1) is migrated when
 // opened: batches keep receiving, old jobs get a source_path of their own.
 TEST_P(JobQueueConformance, MigratesAVersionOneDatabase) {
   queue_.reset();
   catalog_.reset();
+  for (const std::string& statement : undo_migrations_after(1)) {
+    db_.exec(statement);
+  }
   for (const char* statement : {
-           // Undo migration 5 (the analysis columns of ai_analyses).
-           "DROP INDEX ai_analyses_cache",
-           "DROP INDEX ai_analyses_key",
-           "ALTER TABLE ai_analyses DROP COLUMN sha256",
-           "ALTER TABLE ai_analyses DROP COLUMN schema_version",
-           "ALTER TABLE ai_analyses DROP COLUMN garment_type",
-           "ALTER TABLE ai_analyses DROP COLUMN style",
-           "ALTER TABLE ai_analyses DROP COLUMN colors",
-           "ALTER TABLE ai_analyses DROP COLUMN input_tokens",
-           "ALTER TABLE ai_analyses DROP COLUMN output_tokens",
-           "ALTER TABLE ai_analyses DROP COLUMN quality",
-           "ALTER TABLE ai_analyses DROP COLUMN blurhash",
-           "ALTER TABLE ai_analyses DROP COLUMN error_code",
-           "ALTER TABLE ai_analyses DROP COLUMN error",
-           "DROP TABLE api_keys",
-           "DROP TABLE near_duplicates",
-           "DROP INDEX jobs_batch_source",
-           "DROP INDEX jobs_state_batch",
-           "ALTER TABLE jobs DROP COLUMN error_code",
-           "ALTER TABLE jobs DROP COLUMN worker",
-           "ALTER TABLE jobs DROP COLUMN source_path",
-           "ALTER TABLE batches DROP COLUMN receiving",
-           "DELETE FROM schema_version WHERE version > 1",
            "INSERT INTO batches (state, source, created_ms, updated_ms) "
            "VALUES ('running', 'old', 1, 1)",
            "INSERT INTO jobs (batch_id, original_name, sha256, bytes, state, "
@@ -228,24 +250,10 @@ TEST_P(JobQueueConformance, MigratesFailureTextsToCodeAndMessage) {
   const Batch b = batch_with(*queue_, "/m", 7);
   queue_.reset();
   catalog_.reset();
+  for (const std::string& statement : undo_migrations_after(2)) {
+    db_.exec(statement);
+  }
   for (const char* statement : {
-           // Undo migration 5 (the analysis columns of ai_analyses).
-           "DROP INDEX ai_analyses_cache",
-           "DROP INDEX ai_analyses_key",
-           "ALTER TABLE ai_analyses DROP COLUMN sha256",
-           "ALTER TABLE ai_analyses DROP COLUMN schema_version",
-           "ALTER TABLE ai_analyses DROP COLUMN garment_type",
-           "ALTER TABLE ai_analyses DROP COLUMN style",
-           "ALTER TABLE ai_analyses DROP COLUMN colors",
-           "ALTER TABLE ai_analyses DROP COLUMN input_tokens",
-           "ALTER TABLE ai_analyses DROP COLUMN output_tokens",
-           "ALTER TABLE ai_analyses DROP COLUMN quality",
-           "ALTER TABLE ai_analyses DROP COLUMN blurhash",
-           "ALTER TABLE ai_analyses DROP COLUMN error_code",
-           "ALTER TABLE ai_analyses DROP COLUMN error",
-           "DROP TABLE api_keys",
-           "ALTER TABLE jobs DROP COLUMN error_code",
-           "DELETE FROM schema_version WHERE version > 2",
            "UPDATE jobs SET state = 'failed', attempts = 1, error = "
            "'io_error: /m/00000.jpg: disk full' WHERE source_path = "
            "'/m/00000.jpg'",

@@ -550,6 +550,70 @@ TEST(Cli, IngestBatchWorkerAndReconcile) {
   std::filesystem::remove_all(dir);
 }
 
+// --vision on ingest: each new photo is analysed as a job of its own; the
+// batch shows its analysis beside its files, and analyze finds nothing
+// left to do.
+TEST(Cli, IngestWithVisionAnalysesEachNewPhotoAsAJob) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_vision_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto photos = dir / "photos";
+  std::filesystem::create_directories(photos);
+  std::filesystem::copy_file(testing::data_path("rgb.jpg"),
+                             photos / "001234_FRENTE.jpg");
+  std::filesystem::copy_file(testing::data_path("rgb.png"),
+                             photos / "001234_COSTAS.png");
+  const std::string bank = (dir / "bank").string();
+  const std::vector<std::string> quick = {"--formats", "jpeg",   "--presets",
+                                          "thumbnail", "--bank", bank};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.end(), quick.begin(), quick.end());
+    return args;
+  };
+
+  // A bad list or count is a usage error, found before the bank is made.
+  auto bad = run(with({"ingest", photos.string(), "--vision", "nope"}));
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("--vision"), std::string::npos) << bad.err;
+  bad = run(with({"ingest", photos.string(), "--vision", "offline",
+                  "--analysis-workers", "0"}));
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("analysis.workers"), std::string::npos) << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(bank));
+
+  auto ingest =
+      run(with({"ingest", photos.string(), "--vision", "offline", "--json"}));
+  ASSERT_EQ(ingest.status, 0) << ingest.err;
+  bool saw_batch = false;
+  for (const auto& line : json_lines(ingest.out)) {
+    if (line.at("type").as_string() != "batch") continue;
+    saw_batch = true;
+    EXPECT_EQ(line.at("state").as_string(), "done");
+    EXPECT_EQ(line.at("done").as_int64(), 2);
+    EXPECT_EQ(line.at("total").as_int64(), 2);  // files, not analyses
+    EXPECT_EQ(line.at("analyzers").as_string(), "offline://");
+    const auto& analysis = line.at("analysis").as_object();
+    EXPECT_EQ(analysis.at("done").as_int64(), 2);
+    EXPECT_EQ(analysis.at("failed").as_int64(), 0);
+  }
+  EXPECT_TRUE(saw_batch) << ingest.out;
+
+  auto status = run({"batch", "status", "1", "--bank", bank});
+  ASSERT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("analysis (offline://): done 2, failed 0, "
+                            "waiting 0"),
+            std::string::npos)
+      << status.out;
+  // Everything is analysed already: nothing is selected, nothing called.
+  auto analyze =
+      run({"analyze", "--vision", "offline", "--bank", bank, "--json"});
+  ASSERT_EQ(analyze.status, 0) << analyze.err;
+  auto records = json_lines(analyze.out);
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.back().at("analysed").as_int64(), 0) << analyze.out;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace imagebank
 

@@ -13,6 +13,7 @@ import json
 import pathlib
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -612,3 +613,55 @@ def test_event_streams_are_capped(server_bin: str, up_bank: pathlib.Path, keys: 
     finally:
         code, err = s.terminate()
         assert code == 0, err
+
+
+def test_uploads_are_analysed_as_jobs_of_their_own(
+        server_bin: str, up_bank: pathlib.Path, keys: dict[str, str]) -> None:
+    """--analyze-uploads: each new photo of an upload batch also gets an
+    analyze job (offline here); the batch shows them apart from its files and
+    ends once both are done; the photo moves on from pending_ai_analysis."""
+    s = Server(server_bin, up_bank, "--workers", "1", "--analyze-uploads",
+               "--vision", "offline")
+    try:
+        b = new_batch(s, keys["upload"])
+        assert b["analyzers"] == "offline://"
+        assert b["analysis"]["total"] == 0
+        files: list[tuple[str, Any]] = [
+            ("file", ("T-1_FRENTE.jpg", (DATA / "rgb.jpg").read_bytes(), "image/jpeg")),
+            ("file", ("T-2_COSTAS.png", (DATA / "rgb.png").read_bytes(), "image/png")),
+        ]
+        r = requests.post(url(s, f"/api/v1/batches/{b['id']}/files"), files=files,
+                          headers=auth(keys["upload"]), timeout=30)
+        assert r.status_code == 200, r.text
+        r = requests.post(url(s, f"/api/v1/batches/{b['id']}/finish"),
+                          headers=auth(keys["upload"]), timeout=10)
+        assert r.status_code == 200, r.text
+        done = wait_for(s, keys["read"], b["id"], lambda x: x["state"] == "done")
+        assert done["counts"]["done"] == 2 and done["counts"]["total"] == 2
+        assert done["analysis"]["done"] == 2 and done["analysis"]["total"] == 2
+        images = requests.get(url(s, f"/api/v1/images?batch={b['id']}"),
+                              headers=auth(keys["read"]), timeout=10).json()["items"]
+        assert len(images) == 2
+        for image in images:
+            assert image["status"] == "pending"
+            record = requests.get(url(s, f"/api/v1/images/{image['id']}"),
+                                  headers=auth(keys["read"]), timeout=10).json()
+            providers = [a["provider"] for a in record["analyses"]
+                         if a["item_position"] is None and a["error"] is None]
+            assert providers == ["offline"]
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+    # Without the flag an upload batch asks for no analysis.
+    s = Server(server_bin, up_bank, "--workers", "1")
+    try:
+        plain = new_batch(s, keys["upload"])
+        assert plain["analyzers"] == "" and plain["analysis"]["total"] == 0
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+    # A --vision list that cannot be opened stops the server at start.
+    bad = subprocess.run([server_bin, "--bank", str(up_bank), "--listen", "127.0.0.1:0",
+                          "--analyze-uploads", "--vision", "nope"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--vision" in bad.stderr, bad.stderr

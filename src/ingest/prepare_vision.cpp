@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstring>
 
-#include "imagebank/adapters/vision.hpp"
 #include "imagebank/hash/sha256.hpp"
 #include "imagebank/image/decode.hpp"
 #include "imagebank/image/encode.hpp"
 #include "imagebank/image/resize.hpp"
+#include "imagebank/ingest/analysis.hpp"
 
 namespace imagebank {
 namespace {
