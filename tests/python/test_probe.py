@@ -195,7 +195,7 @@ def test_limits_object():
     assert lim.max_dimension == 16_384
     assert lim.max_file_bytes == 50_000_000
     assert lim.jpeg_max_scans == 100
-    assert lim.jpeg_warnings_fatal is True
+    assert lim.fail_on == "error"
     assert lim.max_metadata_bytes == 1 << 20
     assert lim.max_frames == 1
     assert lim.decode_deadline == pytest.approx(10.0)

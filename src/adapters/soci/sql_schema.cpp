@@ -257,6 +257,13 @@ const std::vector<Migration>& migrations() {
            R"(CREATE INDEX ai_analyses_key ON ai_analyses(provider, model,
                 schema_version, image_id))",
        }},
+      // Decoding policy: what the original needed tolerated (issue 20).
+      // Numbered apart from the job-kinds migration being added alongside.
+      {7,
+       {
+           R"(ALTER TABLE images ADD COLUMN decode_tolerance TEXT NOT NULL
+                DEFAULT '')",
+       }},
   };
   return kMigrations;
 }

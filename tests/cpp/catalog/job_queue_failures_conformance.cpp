@@ -132,6 +132,8 @@ TEST_P(JobQueueConformance, MigratesAVersionOneDatabase) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           // Undo migration 7 (the decoding policy's record).
+           "ALTER TABLE images DROP COLUMN decode_tolerance",
            // Undo migration 5 (the analysis columns of ai_analyses).
            "DROP INDEX ai_analyses_cache",
            "DROP INDEX ai_analyses_key",
@@ -229,6 +231,8 @@ TEST_P(JobQueueConformance, MigratesFailureTextsToCodeAndMessage) {
   queue_.reset();
   catalog_.reset();
   for (const char* statement : {
+           // Undo migration 7 (the decoding policy's record).
+           "ALTER TABLE images DROP COLUMN decode_tolerance",
            // Undo migration 5 (the analysis columns of ai_analyses).
            "DROP INDEX ai_analyses_cache",
            "DROP INDEX ai_analyses_key",
