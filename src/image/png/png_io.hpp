@@ -35,8 +35,8 @@ class PngDecoder {
   std::uint32_t tolerated() const { return tolerated_; }
 
  private:
-  // Checks the CRC of every critical chunk (libspng does not check the
-  // last IDAT's): corrupt_data down to FailOn::kError, recorded below.
+  // Checks the CRC libspng misses (the last IDAT's): corrupt_data down to
+  // FailOn::kError; below it every critical chunk's, recorded.
   Status check_critical_crcs(const Limits& limits);
 
   spng_ctx* ctx_ = nullptr;

@@ -160,6 +160,30 @@ Bytes png_bad_idat_crc() {
   return out;
 }
 
+// The PNG with its image data split into two IDAT chunks, the CRC of one
+// (0 or 1) damaged: libspng checks the first itself, not the last.
+Bytes png_two_idats_bad_crc(int bad) {
+  Bytes out;
+  for (const Bytes& c : png_chunks(encoded(Format::kPng))) {
+    if (!chunk_is(c, "IDAT")) {
+      out.insert(out.end(), c.begin(), c.end());
+      continue;
+    }
+    const Bytes data(c.begin() + 8, c.end() - 4);
+    const std::size_t half = data.size() / 2;
+    Bytes parts[2] = {
+        png_chunk("IDAT",
+                  Bytes(data.begin(),
+                        data.begin() + static_cast<std::ptrdiff_t>(half))),
+        png_chunk("IDAT",
+                  Bytes(data.begin() + static_cast<std::ptrdiff_t>(half),
+                        data.end()))};
+    parts[bad] = with_bad_crc(parts[bad]);
+    for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  }
+  return out;
+}
+
 // ---- AVIF ----------------------------------------------------------------
 
 // rgb.avif with its `pixi` property renamed to a type nobody knows, as
@@ -351,6 +375,15 @@ TEST(DecodePolicy, PngAncillaryChunkWithBadCrcIsDroppedAndRecorded) {
 }
 
 TEST(DecodePolicy, PngImageDataCrcRefusedUnlessTruncatedOrNone) {
+  for (int bad : {0, 1}) {
+    const Bytes b = png_two_idats_bad_crc(bad);
+    Result<ImageInfo> r = decode_info(b, FailOn::kError);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), ErrorCode::kCorruptData) << r.status();
+    Result<ImageInfo> t = decode_info(b, FailOn::kTruncated);
+    ASSERT_TRUE(t.ok()) << bad << ": " << t.status();
+    EXPECT_EQ(t->tolerated, kTol(Tolerance::kCorruptData)) << bad;
+  }
   const Bytes b = png_bad_idat_crc();
   for (FailOn l : {FailOn::kError, FailOn::kWarning}) {
     Result<ImageInfo> r = decode_info(b, l);
