@@ -29,7 +29,8 @@ def encoded(fmt: str, tint: int = 128) -> bytes:
 
 def _segment_end(b: bytes, marker: bytes) -> int:
     at = b.index(marker)
-    return at + 2 + struct.unpack(">H", b[at + 2:at + 4])[0]
+    length: int = struct.unpack(">H", b[at + 2:at + 4])[0]
+    return at + 2 + length
 
 
 def jpeg_extraneous_bytes() -> bytes:

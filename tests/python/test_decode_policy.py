@@ -11,6 +11,7 @@ import pytest
 
 import imagebank
 import decode_cases as dc
+from conftest import DATA
 
 core = imagebank._core
 
@@ -98,7 +99,7 @@ def test_png_classes():
 def test_avif_without_pixi():
     b = dc.avif_without_pixi()
     assert imagebank.probe(b).tolerated == ["avif_not_strict"]
-    assert imagebank.decode(b) == imagebank.decode(dc.DATA / "rgb.avif")
+    assert imagebank.decode(b) == imagebank.decode(DATA / "rgb.avif")
     with pytest.raises(imagebank.CorruptDataError):
         imagebank.probe(b, limits=lim("warning"))
 
@@ -137,6 +138,6 @@ def test_ingest_records_the_tolerance(tmp_path: pathlib.Path):
     strict = core.Bank.open(dir=tmp_path / "strict")
     b2 = strict.ingest(photos, workers=1, formats=["jpeg"], presets=["thumbnail"],
                        limits=lim("warning"))
-    failed = strict.jobs.list_jobs(b2.id, state="failed")
+    failed = list(strict.jobs.list_jobs(b2.id, state="failed"))
     assert [j.original_name for j in failed] == ["ABC1_01.jpg"]
     assert isinstance(failed[0].error, imagebank.CorruptDataError)

@@ -57,6 +57,7 @@ def test_to_dict_matches_cli_keys():
         "icc": True,
         "frames": 1,
         "bytes": os.path.getsize(DATA / "icc_exif.webp"),
+        "tolerated": [],
     }
     assert "orientation=8" in repr(info)
     assert (info.display_width, info.display_height) == (48, 64)
