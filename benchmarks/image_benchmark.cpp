@@ -106,6 +106,30 @@ fs::path big_photo() {
   return dir ? fs::path(dir) / "Elephants_5640x3172.jpg" : fs::path();
 }
 
+// Decode of the largest corpus PNG (2 MB, whole-file CRC and inflate):
+// counters are bytes of the file per second.
+void BM_DecodePngCorpus(benchmark::State& state) {
+  const char* dir = std::getenv("IMAGEBANK_CORPUS");
+  const fs::path path = dir ? fs::path(dir) / "Gulp.png" : fs::path();
+  if (path.empty() || !fs::exists(path)) {
+    state.SkipWithError("set IMAGEBANK_CORPUS");
+    return;
+  }
+  const std::vector<char> bytes = read_bytes(path);
+  const auto span = std::as_bytes(std::span(bytes));
+  for (auto _ : state) {
+    auto image = imagebank::decode(span);
+    if (!image.ok()) {
+      state.SkipWithError("decode failed");
+      return;
+    }
+    benchmark::DoNotOptimize(image);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes.size()) *
+                          state.iterations());
+}
+BENCHMARK(BM_DecodePngCorpus)->Unit(benchmark::kMillisecond);
+
 // Decode of the 18 MP JPEG at scale 1/arg (shrink-on-load); counters are
 // megapixels of the source per second.
 void BM_DecodeJpeg18MP(benchmark::State& state) {

@@ -20,7 +20,7 @@ endmacro()
 _imagebank_pkg(jpeg libjpeg)
 _imagebank_pkg(turbojpeg libturbojpeg)
 _imagebank_pkg(hwy libhwy)
-_imagebank_pkg(spng spng)
+_imagebank_pkg(spng "spng;zlib")  # zlib: PNG chunk CRCs
 _imagebank_pkg(webp "libwebp;libwebpdemux;libwebpmux")
 _imagebank_pkg(avif libavif)
 _imagebank_pkg(lcms2 lcms2)

@@ -93,6 +93,9 @@ void bind_types(py::module_& m) {
             std::copy(s.begin(), s.end(), r.pdq.begin());
           })
       .def_readwrite("pdq_quality", &ImageRecord::pdq_quality)
+      .def_readwrite("decode_tolerance", &ImageRecord::decode_tolerance,
+                     "What the decoding policy let through in the original "
+                     "(e.g. 'jpeg_extraneous_bytes'); empty for a clean file.")
       .def_readwrite("width", &ImageRecord::width)
       .def_readwrite("height", &ImageRecord::height)
       .def_readwrite("format", &ImageRecord::format)

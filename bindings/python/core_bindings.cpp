@@ -133,6 +133,16 @@ void init_files(py::module_& m) {
       "path is left as it was and no temporary file remains.");
 }
 
+FailOn parse_fail_on(const std::string& name) {
+  const std::optional<FailOn> level = fail_on_from_name(name);
+  if (!level) {
+    check(invalid_argument_error(
+        "fail_on must be 'none', 'truncated', 'error' or 'warning', got '" +
+        name + "'"));
+  }
+  return *level;
+}
+
 }  // namespace
 
 void init_core(py::module_& m) {
@@ -141,7 +151,7 @@ void init_core(py::module_& m) {
                      "refuses it. Defaults suit catalog photography.")
       .def(py::init([](std::uint64_t max_pixels, std::uint32_t max_dimension,
                        std::uint64_t max_file_bytes,
-                       std::uint32_t jpeg_max_scans, bool jpeg_warnings_fatal,
+                       std::uint32_t jpeg_max_scans, const std::string& fail_on,
                        std::uint64_t max_metadata_bytes,
                        std::uint32_t max_frames, double decode_deadline) {
              if (decode_deadline <= 0) {
@@ -153,7 +163,7 @@ void init_core(py::module_& m) {
              l.max_dimension = max_dimension;
              l.max_file_bytes = max_file_bytes;
              l.jpeg_max_scans = jpeg_max_scans;
-             l.jpeg_warnings_fatal = jpeg_warnings_fatal;
+             l.fail_on = parse_fail_on(fail_on);
              l.max_metadata_bytes = max_metadata_bytes;
              l.max_frames = max_frames;
              l.decode_deadline = std::chrono::milliseconds(
@@ -164,7 +174,7 @@ void init_core(py::module_& m) {
            py::arg("max_dimension") = Limits{}.max_dimension,
            py::arg("max_file_bytes") = Limits{}.max_file_bytes,
            py::arg("jpeg_max_scans") = Limits{}.jpeg_max_scans,
-           py::arg("jpeg_warnings_fatal") = Limits{}.jpeg_warnings_fatal,
+           py::arg("fail_on") = std::string(fail_on_name(Limits{}.fail_on)),
            py::arg("max_metadata_bytes") = Limits{}.max_metadata_bytes,
            py::arg("max_frames") = Limits{}.max_frames,
            py::arg("decode_deadline") =
@@ -173,7 +183,16 @@ void init_core(py::module_& m) {
       .def_readwrite("max_dimension", &Limits::max_dimension)
       .def_readwrite("max_file_bytes", &Limits::max_file_bytes)
       .def_readwrite("jpeg_max_scans", &Limits::jpeg_max_scans)
-      .def_readwrite("jpeg_warnings_fatal", &Limits::jpeg_warnings_fatal)
+      .def_property(
+          "fail_on",
+          [](const Limits& l) { return std::string(fail_on_name(l.fail_on)); },
+          [](Limits& l, const std::string& name) {
+            l.fail_on = parse_fail_on(name);
+          },
+          "What damage a decode tolerates: 'none', 'truncated', 'error' "
+          "(default: benign JPEG warnings and bad ancillary PNG CRCs pass, "
+          "truncated or corrupt data is refused) or 'warning' (refuse every "
+          "warning). What passed is in ImageInfo.tolerated.")
       .def_readwrite("max_metadata_bytes", &Limits::max_metadata_bytes)
       .def_readwrite("max_frames", &Limits::max_frames)
       .def_property(
@@ -193,8 +212,7 @@ void init_core(py::module_& m) {
                ", max_dimension=" + std::to_string(l.max_dimension) +
                ", max_file_bytes=" + std::to_string(l.max_file_bytes) +
                ", jpeg_max_scans=" + std::to_string(l.jpeg_max_scans) +
-               ", jpeg_warnings_fatal=" +
-               (l.jpeg_warnings_fatal ? "True" : "False") +
+               ", fail_on='" + std::string(fail_on_name(l.fail_on)) + "'" +
                ", max_metadata_bytes=" + std::to_string(l.max_metadata_bytes) +
                ", max_frames=" + std::to_string(l.max_frames) +
                ", decode_deadline=" +

@@ -33,6 +33,7 @@ py::typing::Dict<py::str, py::object> info_to_dict(const ImageInfo& i) {
   d["icc"] = i.icc;
   d["frames"] = i.frames;
   d["bytes"] = i.bytes;
+  d["tolerated"] = tolerance_names(i.tolerated);
   return d;
 }
 
@@ -100,6 +101,11 @@ void init_image(py::module_& m) {
       .def_readonly("frames", &ImageInfo::frames,
                     "Animation frames (1 for stills).")
       .def_readonly("bytes", &ImageInfo::bytes, "Size of the encoded file.")
+      .def_property_readonly(
+          "tolerated",
+          [](const ImageInfo& i) { return tolerance_names(i.tolerated); },
+          "What the decoding policy (Limits.fail_on) let through in this "
+          "file, e.g. ['jpeg_extraneous_bytes']; empty for a clean file.")
       .def_property_readonly("display_width", &ImageInfo::display_width,
                              "Width after orientation.")
       .def_property_readonly("display_height", &ImageInfo::display_height,

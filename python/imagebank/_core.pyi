@@ -37,8 +37,7 @@ class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
     """
-    jpeg_warnings_fatal: bool
-    def __init__(self, *, max_pixels: typing.SupportsInt | typing.SupportsIndex = 40000000, max_dimension: typing.SupportsInt | typing.SupportsIndex = 16384, max_file_bytes: typing.SupportsInt | typing.SupportsIndex = 50000000, jpeg_max_scans: typing.SupportsInt | typing.SupportsIndex = 100, jpeg_warnings_fatal: bool = True, max_metadata_bytes: typing.SupportsInt | typing.SupportsIndex = 1048576, max_frames: typing.SupportsInt | typing.SupportsIndex = 1, decode_deadline: typing.SupportsFloat | typing.SupportsIndex = 10.0) -> None:
+    def __init__(self, *, max_pixels: typing.SupportsInt | typing.SupportsIndex = 40000000, max_dimension: typing.SupportsInt | typing.SupportsIndex = 16384, max_file_bytes: typing.SupportsInt | typing.SupportsIndex = 50000000, jpeg_max_scans: typing.SupportsInt | typing.SupportsIndex = 100, fail_on: str = 'error', max_metadata_bytes: typing.SupportsInt | typing.SupportsIndex = 1048576, max_frames: typing.SupportsInt | typing.SupportsIndex = 1, decode_deadline: typing.SupportsFloat | typing.SupportsIndex = 10.0) -> None:
         ...
     def __repr__(self) -> str:
         ...
@@ -49,6 +48,14 @@ class Limits:
         """
     @decode_deadline.setter
     def decode_deadline(self, arg1: typing.SupportsFloat | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def fail_on(self) -> str:
+        """
+        What damage a decode tolerates: 'none', 'truncated', 'error' (default: benign JPEG warnings and bad ancillary PNG CRCs pass, truncated or corrupt data is refused) or 'warning' (refuse every warning). What passed is in ImageInfo.tolerated.
+        """
+    @fail_on.setter
+    def fail_on(self, arg1: str) -> None:
         ...
     @property
     def jpeg_max_scans(self) -> int:
@@ -156,6 +163,11 @@ class ImageInfo:
     def progressive(self) -> bool:
         """
         A progressive JPEG.
+        """
+    @property
+    def tolerated(self) -> list[str]:
+        """
+        What the decoding policy (Limits.fail_on) let through in this file, e.g. ['jpeg_extraneous_bytes']; empty for a clean file.
         """
     @property
     def width(self) -> int:
@@ -1036,6 +1048,14 @@ class ImageRecord:
         ...
     @property
     def created_ms(self) -> int:
+        ...
+    @property
+    def decode_tolerance(self) -> str:
+        """
+        What the decoding policy let through in the original (e.g. 'jpeg_extraneous_bytes'); empty for a clean file.
+        """
+    @decode_tolerance.setter
+    def decode_tolerance(self, arg0: str) -> None:
         ...
     @property
     def dhash(self) -> int:

@@ -56,6 +56,16 @@ void add_limit_options(CLI::App& command, Limits& limits) {
           },
           "Largest file accepted, in MB (default 50)")
       ->check(CLI::PositiveNumber);
+  command
+      .add_option_function<std::string>(
+          "--fail-on",
+          [&limits](const std::string& name) {
+            limits.fail_on = *fail_on_from_name(name);
+          },
+          "What damage a decode tolerates: none, truncated, error (default: "
+          "benign JPEG warnings and bad ancillary PNG CRCs pass, truncated "
+          "or corrupt data is refused) or warning (refuse every warning)")
+      ->check(CLI::IsMember({"none", "truncated", "error", "warning"}));
 }
 
 }  // namespace imagebank::cli

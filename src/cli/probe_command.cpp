@@ -32,6 +32,11 @@ boost::json::object to_json(const std::string& path, const ImageInfo& info) {
   o["icc"] = info.icc;
   o["frames"] = info.frames;
   o["bytes"] = info.bytes;
+  boost::json::array tolerated;
+  for (const std::string& name : tolerance_names(info.tolerated)) {
+    tolerated.emplace_back(name);
+  }
+  o["tolerated"] = std::move(tolerated);
   return o;
 }
 
@@ -54,6 +59,9 @@ std::string to_text(const std::string& path, const ImageInfo& info) {
   line += ", orientation " + std::to_string(info.orientation);
   line += info.icc ? ", ICC profile" : ", no ICC profile";
   if (info.frames > 1) line += ", " + std::to_string(info.frames) + " frames";
+  if (info.tolerated != 0) {
+    line += ", tolerated " + tolerance_text(info.tolerated);
+  }
   line += ", ";
   line += size;
   return line;

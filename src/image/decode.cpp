@@ -71,6 +71,7 @@ Result<Image> decode_unnamed(const Source& source, const DecodeOptions& options,
   }
   if (report) {
     report->info = info;
+    report->info.tolerated |= raw->tolerated;
     report->shrink = shrink;
     report->icc_converted = converted;
   }

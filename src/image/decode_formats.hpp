@@ -16,6 +16,8 @@ struct RawDecode {
   Image image;
   std::vector<std::byte> icc;  // empty when none, or already applied
   bool cmyk_converted = false;
+  // Tolerance bits found in the pixel data (see ImageInfo::tolerated).
+  std::uint32_t tolerated = 0;
 };
 
 // Deadline of one decode, checked by decoders between rows or scans.

@@ -222,6 +222,7 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
   image.original_name = job.original_name;
   image.batch_id = job.batch_id;
   image.blob_key = *original;
+  image.decode_tolerance = tolerance_text(seen.info.tolerated);
   if (batch->collection_id != 0) image.collection_id = batch->collection_id;
   // Its analyze job moves it on to pending once the analyzers answered.
   if (!batch->analysis.empty()) image.status = ImageStatus::kPendingAiAnalysis;

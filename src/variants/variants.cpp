@@ -196,8 +196,9 @@ Result<std::vector<Variant>> make_variants(const Source& source,
   decode_options.limits = options.limits;
   decode_options.target_width = largest.width;
   decode_options.target_height = largest.height;
+  DecodeReport decoded_report;
   IMAGEBANK_ASSIGN_OR_RETURN(const Image decoded,
-                             decode(source, decode_options));
+                             decode(source, decode_options, &decoded_report));
 
   ResizeOptions resize_options;
   resize_options.filter = options.filter;
@@ -237,6 +238,8 @@ Result<std::vector<Variant>> make_variants(const Source& source,
   }
   if (report != nullptr) {
     report->info = info;
+    // What the pixel data needed of the decoding policy, beyond the header.
+    report->info.tolerated |= decoded_report.info.tolerated;
     report->picture = intermediates.empty() ? decoded : *intermediates.back();
   }
 

@@ -159,7 +159,9 @@ def test_cli_probe_json(expected_probes):
         assert line["orientation"] == int(row["orientation"])
         assert set(line) == {"path", "format", "width", "height", "channels",
                              "bit_depth", "has_alpha", "orientation",
-                             "progressive", "icc", "frames", "bytes"}
+                             "progressive", "icc", "frames", "bytes",
+                             "tolerated"}
+        assert line["tolerated"] == []
 
 
 def test_cli_exit_codes(tmp_path: pathlib.Path):

@@ -57,6 +57,7 @@ def test_to_dict_matches_cli_keys():
         "icc": True,
         "frames": 1,
         "bytes": os.path.getsize(DATA / "icc_exif.webp"),
+        "tolerated": [],
     }
     assert "orientation=8" in repr(info)
     assert (info.display_width, info.display_height) == (48, 64)
@@ -195,7 +196,7 @@ def test_limits_object():
     assert lim.max_dimension == 16_384
     assert lim.max_file_bytes == 50_000_000
     assert lim.jpeg_max_scans == 100
-    assert lim.jpeg_warnings_fatal is True
+    assert lim.fail_on == "error"
     assert lim.max_metadata_bytes == 1 << 20
     assert lim.max_frames == 1
     assert lim.decode_deadline == pytest.approx(10.0)

@@ -145,6 +145,10 @@ struct ImageRecord {
   std::optional<RowId> batch_id;
   std::string blob_key;  // where the original is stored
   ImageStatus status = ImageStatus::kPending;
+  // What the decoding policy let through in the original (tolerance_text of
+  // ImageInfo::tolerated, e.g. "jpeg_extraneous_bytes"); empty for a clean
+  // file.
+  std::string decode_tolerance;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   friend bool operator==(const ImageRecord&, const ImageRecord&) = default;

@@ -24,7 +24,7 @@ using namespace sqlite_api;  // NOLINT
 constexpr char kInsertColumns[] =
     "sha256, phash, dhash, pdq, pdq_quality, width, height, format, bytes, "
     "original_name, sku_base, sequence, view, product_id, collection_id, "
-    "batch_id, blob_key, status, created_ms, updated_ms";
+    "batch_id, blob_key, status, created_ms, updated_ms, decode_tolerance";
 
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc) {
   throw soci::sqlite3_soci_error(sqlite3_errmsg(db), rc);
@@ -81,7 +81,7 @@ Status sqlite_insert(soci::session& sql,
   SqliteStatement insert(
       db, (std::string("INSERT INTO images (") + kInsertColumns +
            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-           "?14, ?15, ?16, ?17, ?18, ?19, ?19) ON CONFLICT (sha256) DO "
+           "?14, ?15, ?16, ?17, ?18, ?19, ?19, ?20) ON CONFLICT (sha256) DO "
            "NOTHING RETURNING id")
               .c_str());
   std::string pdq, status;
@@ -108,6 +108,7 @@ Status sqlite_insert(soci::session& sql,
     insert.text(17, r.blob_key);
     insert.text(18, status);
     insert.integer(19, now);
+    insert.text(20, r.decode_tolerance);
     if (insert.step()) {
       ids[i] = insert.column_int(0);
       while (insert.step()) {
@@ -152,7 +153,7 @@ Status postgres_insert(soci::session& sql,
   constexpr std::size_t kChunk = 2000;
   for (std::size_t start = 0; start < images.size(); start += kChunk) {
     const std::size_t end = std::min(images.size(), start + kChunk);
-    ArrayBuilder a[19];
+    ArrayBuilder a[20];
     for (std::size_t i = start; i < end; ++i) {
       const ImageRecord& r = *images[i];
       a[0].add(r.sha256);
@@ -174,16 +175,17 @@ Status postgres_insert(soci::session& sql,
       a[16].add(r.blob_key);
       a[17].add(image_status_name(r.status));
       a[18].add(now);
+      a[19].add(r.decode_tolerance);
     }
-    std::string values[19];
-    for (int k = 0; k < 19; ++k) values[k] = a[k].done();
+    std::string values[20];
+    for (int k = 0; k < 20; ++k) values[k] = a[k].done();
     std::vector<long long> got_ids(end - start);
     std::vector<std::string> got_shas(end - start);
     soci::statement st =
         (sql.prepare
              << "INSERT INTO images (" << kInsertColumns
              << ") SELECT s, ph, dh, pq, pql, w, h, f, b, o, sb, sq, v, "
-                "p, c, bt, k, st, t, t FROM unnest("
+                "p, c, bt, k, st, t, t, dt FROM unnest("
                 "CAST(:a0 AS text[]), CAST(:a1 AS bigint[]), "
                 "CAST(:a2 AS bigint[]), CAST(:a3 AS text[]), "
                 "CAST(:a4 AS integer[]), CAST(:a5 AS integer[]), "
@@ -193,8 +195,8 @@ Status postgres_insert(soci::session& sql,
                 "CAST(:a12 AS text[]), CAST(:a13 AS bigint[]), "
                 "CAST(:a14 AS bigint[]), CAST(:a15 AS bigint[]), "
                 "CAST(:a16 AS text[]), CAST(:a17 AS text[]), "
-                "CAST(:a18 AS bigint[])) AS u(s, ph, dh, pq, pql, w, h, "
-                "f, b, o, sb, sq, v, p, c, bt, k, st, t) "
+                "CAST(:a18 AS bigint[]), CAST(:a19 AS text[])) AS u(s, ph, dh, "
+                "pq, pql, w, h, f, b, o, sb, sq, v, p, c, bt, k, st, t, dt) "
                 "ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256",
          soci::use(values[0]), soci::use(values[1]), soci::use(values[2]),
          soci::use(values[3]), soci::use(values[4]), soci::use(values[5]),
@@ -202,7 +204,8 @@ Status postgres_insert(soci::session& sql,
          soci::use(values[9]), soci::use(values[10]), soci::use(values[11]),
          soci::use(values[12]), soci::use(values[13]), soci::use(values[14]),
          soci::use(values[15]), soci::use(values[16]), soci::use(values[17]),
-         soci::use(values[18]), soci::into(got_ids), soci::into(got_shas));
+         soci::use(values[18]), soci::use(values[19]), soci::into(got_ids),
+         soci::into(got_shas));
     std::unordered_map<std::string, RowId> inserted;
     if (st.execute(true)) {
       do {

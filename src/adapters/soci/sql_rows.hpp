@@ -24,7 +24,8 @@ Result<PdqBytes> pdq_from_text(const std::string& text);
 inline constexpr char kImageColumns[] =
     "id, sha256, phash, dhash, pdq, pdq_quality, width, height, format, "
     "bytes, original_name, sku_base, sequence, view, product_id, "
-    "collection_id, batch_id, blob_key, status, created_ms, updated_ms";
+    "collection_id, batch_id, blob_key, status, created_ms, updated_ms, "
+    "decode_tolerance";
 
 // Receives one images row (statement.exchange(into(...)) of every column).
 struct ImageRow {
@@ -43,6 +44,7 @@ struct ImageRow {
                   batch_ind = soci::i_null;
   std::string blob_key, status;
   long long created_ms = 0, updated_ms = 0;
+  std::string decode_tolerance;
 
   void exchange_into(soci::statement& st);
   Result<ImageRecord> to_image() const;

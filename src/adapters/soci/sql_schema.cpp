@@ -274,6 +274,13 @@ const std::vector<Migration>& migrations() {
            R"(CREATE INDEX jobs_state_kind ON jobs(state, kind, batch_id,
                 id))",
        }},
+      // Decoding policy: what the original needed tolerated (a JPEG's
+      // extraneous bytes, an ancillary PNG chunk's bad CRC, ...).
+      {7,
+       {
+           R"(ALTER TABLE images ADD COLUMN decode_tolerance TEXT NOT NULL
+                DEFAULT '')",
+       }},
   };
   return kMigrations;
 }

@@ -84,6 +84,7 @@ void ImageRow::exchange_into(soci::statement& st) {
   st.exchange(soci::into(status));
   st.exchange(soci::into(created_ms));
   st.exchange(soci::into(updated_ms));
+  st.exchange(soci::into(decode_tolerance));
 }
 
 Result<ImageRecord> ImageRow::to_image() const {
@@ -108,6 +109,7 @@ Result<ImageRecord> ImageRow::to_image() const {
   out.blob_key = blob_key;
   IMAGEBANK_ASSIGN_OR_RETURN(out.status, parse_image_status(status));
   out.created_ms = created_ms;
+  out.decode_tolerance = decode_tolerance;
   out.updated_ms = updated_ms;
   return out;
 }

@@ -41,6 +41,11 @@ Result<RawDecode> decode_avif(const Source& source, const ImageInfo& info,
   dec.d->ignoreExif = AVIF_TRUE;
   dec.d->ignoreXMP = AVIF_TRUE;
   dec.d->imageCountLimit = 0;
+  // probe() found whether the file needs libavif's lenient mode (and the
+  // policy allowed it).
+  dec.d->strictFlags = info.has(Tolerance::kAvifNotStrict)
+                           ? AVIF_STRICT_DISABLED
+                           : AVIF_STRICT_ENABLED;
   dec.d->maxThreads =
       static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   avifResult r = avifDecoderSetIOMemory(

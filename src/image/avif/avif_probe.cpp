@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <memory>
 #include <span>
 
 #include "../byte_io.hpp"
@@ -162,17 +163,20 @@ Status avif_status(avifResult result, const avifDecoder& decoder,
   }
 }
 
-}  // namespace
-
-Result<ImageInfo> probe_avif(const Source& source, const Limits& limits) {
-  // Also checks that every top-level box fits the file: a truncated upload
-  // loses the end of its `mdat`, which avifDecoderParse does not read.
-  IMAGEBANK_RETURN_IF_ERROR(check_item_sizes(source, limits));
-
+// One avifDecoderParse over `source`; the decoder reads through `io`, so
+// both live together.
+struct Parse {
   DecoderPtr holder;
-  if (holder.decoder == nullptr) return limit_exceeded_error("out of memory");
-  avifDecoder* decoder = holder.decoder;
   SourceIo io;
+  avifResult result = AVIF_RESULT_UNKNOWN_ERROR;
+};
+
+std::unique_ptr<Parse> parse_avif(const Source& source,
+                                  avifStrictFlags strict) {
+  auto parse = std::make_unique<Parse>();
+  avifDecoder* decoder = parse->holder.decoder;
+  if (decoder == nullptr) return parse;
+  SourceIo& io = parse->io;
   io.source = &source;
   io.io.read = io_read;
   io.io.destroy = io_destroy;
@@ -186,9 +190,40 @@ Result<ImageInfo> probe_avif(const Source& source, const Limits& limits) {
   // libavif refuses images over its own size limit before we could say
   // which limit was hit; let it parse up to its maximum and check ours.
   decoder->imageSizeLimit = AVIF_DEFAULT_IMAGE_SIZE_LIMIT;
+  decoder->strictFlags = strict;
+  parse->result = avifDecoderParse(decoder);
+  return parse;
+}
 
-  const avifResult result = avifDecoderParse(decoder);
-  if (result != AVIF_RESULT_OK) return avif_status(result, *decoder, io);
+}  // namespace
+
+Result<ImageInfo> probe_avif(const Source& source, const Limits& limits) {
+  // Also checks that every top-level box fits the file: a truncated upload
+  // loses the end of its `mdat`, which avifDecoderParse does not read.
+  IMAGEBANK_RETURN_IF_ERROR(check_item_sizes(source, limits));
+
+  // libavif's strict mode refuses files that lack boxes it can do
+  // without (pixi, alpha ispe) or carry an invalid clap; browsers show
+  // them. Below FailOn::kWarning such a file is parsed again leniently
+  // and recorded.
+  std::uint32_t tolerated = 0;
+  std::unique_ptr<Parse> parse = parse_avif(source, AVIF_STRICT_ENABLED);
+  if (parse->holder.decoder == nullptr) {
+    return limit_exceeded_error("out of memory");
+  }
+  if (parse->result == AVIF_RESULT_BMFF_PARSE_FAILED &&
+      limits.fail_on != FailOn::kWarning) {
+    std::unique_ptr<Parse> lenient = parse_avif(source, AVIF_STRICT_DISABLED);
+    if (lenient->result == AVIF_RESULT_OK) {
+      parse = std::move(lenient);
+      tolerated |= static_cast<std::uint32_t>(Tolerance::kAvifNotStrict);
+    }
+  }
+  avifDecoder* decoder = parse->holder.decoder;
+  const SourceIo& io = parse->io;
+  if (parse->result != AVIF_RESULT_OK) {
+    return avif_status(parse->result, *decoder, io);
+  }
 
   const avifImage& image = *decoder->image;
   IMAGEBANK_RETURN_IF_ERROR(
@@ -220,6 +255,7 @@ Result<ImageInfo> probe_avif(const Source& source, const Limits& limits) {
   info.icc = image.icc.size > 0;
   info.orientation = orientation_of(image);
   info.frames = static_cast<std::uint32_t>(std::max(1, decoder->imageCount));
+  info.tolerated = tolerated;
   return info;
 }
 

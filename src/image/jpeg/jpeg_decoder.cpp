@@ -114,6 +114,7 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
   }
   if (!run_decode(&state)) return state.decode_failure();
   out.image = std::move(image);
+  out.tolerated = state.tolerated;
   out.icc = std::move(icc);
   return out;
 }

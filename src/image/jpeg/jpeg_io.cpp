@@ -22,15 +22,43 @@ constexpr std::size_t kReadChunk = 16 * 1024;
   std::longjmp(state->jump, 1);
 }
 
+// What a libjpeg warning says about the file, for the decoding policy.
+std::uint32_t classify_warning(int code) {
+  switch (code) {
+    case JWRN_EXTRANEOUS_DATA:
+      return static_cast<std::uint32_t>(Tolerance::kJpegExtraneousBytes);
+    case JWRN_ADOBE_XFORM:
+    case JWRN_BOGUS_ICC:
+    case JWRN_BOGUS_PROGRESSION:
+    case JWRN_JFIF_MAJOR:
+    case JWRN_NOT_SEQUENTIAL:
+      return static_cast<std::uint32_t>(Tolerance::kJpegWarning);
+    default:  // bad Huffman or arithmetic codes, lost markers, and any other
+      return static_cast<std::uint32_t>(Tolerance::kCorruptData);
+  }
+}
+
+// The least permissive level that lets a warning of this kind through.
+FailOn tolerated_from(std::uint32_t kind) {
+  return kind == static_cast<std::uint32_t>(Tolerance::kCorruptData)
+             ? FailOn::kTruncated
+             : FailOn::kError;
+}
+
 void on_emit_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
   JpegState* state = jpeg_state_of(cinfo);
   cinfo->err->num_warnings++;
-  if (!state->limits.jpeg_warnings_fatal) return;
+  const int code = cinfo->err->msg_code;
+  const std::uint32_t kind = classify_warning(code);
+  if (state->limits.fail_on <= tolerated_from(kind)) {
+    state->tolerated |= kind;
+    return;
+  }
   char text[JMSG_LENGTH_MAX];
   (*cinfo->err->format_message)(cinfo, text);
   state->failure = JpegState::Failure::kWarning;
-  state->libjpeg_code = cinfo->err->msg_code;
+  state->libjpeg_code = code;
   state->message.assign(text);
   std::longjmp(state->jump, 1);
 }
@@ -60,9 +88,17 @@ boolean on_fill(j_decompress_ptr cinfo) {
   if (io_failed) jpeg_fail(state, JpegState::Failure::kIo, "read failed");
   if (got == 0) {
     // libjpeg's stock managers insert a fake EOI here and carry on with a
-    // grey image; a truncated upload is an error for us.
-    jpeg_fail(state, JpegState::Failure::kTruncated,
-              "truncated: the file ends before the JPEG data does");
+    // grey image; a truncated upload is an error for us unless the policy
+    // asks for nothing better.
+    if (state->limits.fail_on != FailOn::kNone) {
+      jpeg_fail(state, JpegState::Failure::kTruncated,
+                "truncated: the file ends before the JPEG data does");
+    }
+    state->tolerated |= static_cast<std::uint32_t>(Tolerance::kTruncated);
+    static const JOCTET kFakeEoi[2] = {0xFF, JPEG_EOI};
+    state->src.next_input_byte = kFakeEoi;
+    state->src.bytes_in_buffer = 2;
+    return TRUE;
   }
   state->src.next_input_byte = state->buffer.get();
   state->src.bytes_in_buffer = got;
@@ -143,7 +179,13 @@ Status JpegState::failure_status() const {
     case Failure::kLimit:
       return limit_exceeded_error(message);
     case Failure::kWarning:
-      return corrupt_data_error("corrupt JPEG data: " + message);
+      // Named with the level that would have accepted it.
+      return corrupt_data_error(
+          "corrupt JPEG data: " + message + " (refused by fail_on=" +
+          std::string(fail_on_name(limits.fail_on)) + "; fail_on=" +
+          std::string(
+              fail_on_name(tolerated_from(classify_warning(libjpeg_code)))) +
+          " accepts it)");
     case Failure::kLibjpeg:
       switch (libjpeg_code) {
         case JERR_BAD_PRECISION:

@@ -22,6 +22,7 @@
 
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/status.hpp"
+#include "imagebank/image/image_info.hpp"
 #include "imagebank/image/source.hpp"
 
 namespace imagebank::detail {
@@ -42,6 +43,10 @@ struct JpegState {
   // zero 64 KiB.
   std::unique_ptr<JOCTET[]> buffer;
   std::size_t buffer_size = 0;
+
+  // Tolerance bits: the warnings (and, at FailOn::kNone, the truncation)
+  // that Limits::fail_on let through.
+  std::uint32_t tolerated = 0;
 
   // Why the last longjmp happened.
   Failure failure = Failure::kNone;

@@ -75,9 +75,13 @@ Result<ImageInfo> probe_jpeg(const Source& source, const Limits& limits) {
   IMAGEBANK_ASSIGN_OR_RETURN(const bool eoi,
                              has_eoi_after(source, state.position()));
   if (!eoi) {
-    return corrupt_data_error(
-        "truncated: no JPEG end-of-image marker after the scan data");
+    if (limits.fail_on != FailOn::kNone) {
+      return corrupt_data_error(
+          "truncated: no JPEG end-of-image marker after the scan data");
+    }
+    state.tolerated |= static_cast<std::uint32_t>(Tolerance::kTruncated);
   }
+  info.tolerated = state.tolerated;
   return info;
 }
 

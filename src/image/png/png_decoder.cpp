@@ -85,6 +85,7 @@ Result<RawDecode> decode_png(const Source& source, const ImageInfo& info,
   }
   RawDecode raw;
   raw.image = std::move(image);
+  raw.tolerated = png.tolerated();
   spng_iccp iccp{};
   if (options.to_srgb && spng_get_iccp(png.get(), &iccp) == 0) {
     const auto* p = reinterpret_cast<const std::byte*>(iccp.profile);

@@ -3,14 +3,18 @@
 // skipped, not read) then checks that every chunk fits the file up to IEND,
 // reads the APNG frame count and sums the metadata.
 #include <spng.h>
+#include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <span>
+#include <string>
 
 #include "../byte_io.hpp"
 #include "../exif.hpp"
 #include "../probe_formats.hpp"
+#include "png_io.hpp"
 
 namespace imagebank::detail {
 namespace {
@@ -46,6 +50,12 @@ Status spng_status(int err, const SpngStream& stream) {
   if (err == SPNG_ECHUNK_LIMITS) {
     return limit_exceeded_error("PNG metadata exceeds the limit");
   }
+  if (err == SPNG_ECHUNK_CRC) {
+    // Only at FailOn::kWarning does libspng stop on an ancillary chunk.
+    return corrupt_data_error(
+        "corrupt PNG: a chunk before the image data has a bad CRC (an "
+        "ancillary one is refused by fail_on=warning only)");
+  }
   return corrupt_data_error(std::string("corrupt PNG: ") + spng_strerror(err));
 }
 
@@ -59,9 +69,37 @@ bool is_metadata_chunk(const std::byte* type) {
 struct ChunkWalk {
   std::uint32_t frames = 1;
   std::uint64_t metadata_bytes = 0;
+  std::uint32_t tolerated = 0;  // Tolerance bits
 };
 
-Result<ChunkWalk> walk_chunks(const Source& source) {
+// Whether the CRC stored after the chunk at `offset` (of `length` payload
+// bytes) matches its type and payload.
+Result<bool> chunk_crc_ok(WindowReader& reader, std::uint64_t offset,
+                          std::uint32_t length) {
+  std::array<std::byte, 4096> buf{};
+  uLong crc = crc32(0, nullptr, 0);
+  std::uint64_t at = offset + 4;
+  std::uint64_t left = std::uint64_t{length} + 4;  // type and payload
+  while (left > 0) {
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
+    IMAGEBANK_RETURN_IF_ERROR(
+        reader.read(at, std::span(buf.data(), n), "PNG chunk"));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()),
+                static_cast<uInt>(n));
+    at += n;
+    left -= n;
+  }
+  IMAGEBANK_RETURN_IF_ERROR(
+      reader.read(at, std::span(buf.data(), 4), "PNG chunk CRC"));
+  return static_cast<std::uint32_t>(crc) == be32(buf.data());
+}
+
+// Ancillary chunks (lowercase first letter) may be dropped: libspng reads
+// them with SPNG_CRC_DISCARD below FailOn::kWarning, and this walk says
+// whether it had to. Critical chunks (the image data) are checked by the
+// decoder, which holds the whole file anyway; a probe stays a header read.
+Result<ChunkWalk> walk_chunks(const Source& source, const Limits& limits) {
   ChunkWalk walk;
   std::uint64_t offset = 8;
   const std::uint64_t size = source.size();
@@ -83,6 +121,23 @@ Result<ChunkWalk> walk_chunks(const Source& source) {
                                 " runs past the end of the file");
     }
     if (is_metadata_chunk(type)) walk.metadata_bytes += length;
+    const bool ancillary = (static_cast<unsigned>(type[0]) & 0x20u) != 0;
+    if (ancillary) {
+      const std::string name = fourcc_text(type);
+      IMAGEBANK_ASSIGN_OR_RETURN(const bool crc_ok,
+                                 chunk_crc_ok(reader, offset, length));
+      if (!crc_ok) {
+        if (limits.fail_on == FailOn::kWarning) {
+          return corrupt_data_error(
+              "corrupt PNG: chunk '" + name + "' at byte " +
+              std::to_string(offset) +
+              " has a bad CRC (refused by fail_on=warning; fail_on=error "
+              "drops the chunk)");
+        }
+        walk.tolerated |=
+            static_cast<std::uint32_t>(Tolerance::kPngAncillaryCrc);
+      }
+    }
     if (std::memcmp(type, "acTL", 4) == 0 && length >= 8) {
       IMAGEBANK_RETURN_IF_ERROR(
           reader.read(offset + 8, std::span(head.data(), 4), "acTL chunk"));
@@ -117,9 +172,9 @@ Result<ImageInfo> probe_png(const Source& source, const Limits& limits) {
   const std::size_t chunk_limit = static_cast<std::size_t>(
       std::min<std::uint64_t>(limits.max_metadata_bytes, 0x7FFFFFFF));
   spng_set_chunk_limits(ctx.ctx, chunk_limit, chunk_limit);
-  // CRCs of ancillary chunks are checked too: a flipped byte is an error,
-  // not a silently dropped profile.
-  spng_set_crc_action(ctx.ctx, SPNG_CRC_ERROR, SPNG_CRC_ERROR);
+  // CRCs of ancillary chunks are checked too: a flipped byte drops the
+  // chunk (recorded) or, at FailOn::kWarning, is an error.
+  set_png_crc_action(ctx.ctx, limits);
   if (int err = spng_set_png_stream(ctx.ctx, spng_read, &stream)) {
     return spng_status(err, stream);
   }
@@ -143,7 +198,7 @@ Result<ImageInfo> probe_png(const Source& source, const Limits& limits) {
   IMAGEBANK_ASSIGN_OR_RETURN(const bool has_exif,
                              present(spng_get_exif(ctx.ctx, &exif)));
 
-  IMAGEBANK_ASSIGN_OR_RETURN(const ChunkWalk walk, walk_chunks(source));
+  IMAGEBANK_ASSIGN_OR_RETURN(const ChunkWalk walk, walk_chunks(source, limits));
   IMAGEBANK_RETURN_IF_ERROR(check_metadata_budget(walk.metadata_bytes, limits));
 
   ImageInfo info;
@@ -162,6 +217,7 @@ Result<ImageInfo> probe_png(const Source& source, const Limits& limits) {
         std::span(reinterpret_cast<const std::byte*>(exif.data), exif.length)));
   }
   info.frames = walk.frames;
+  info.tolerated = walk.tolerated;
   return info;
 }
 

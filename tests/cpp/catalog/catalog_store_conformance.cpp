@@ -36,6 +36,8 @@ ImageRecord image(int n, std::string sku_base = "",
   out.sku_base = std::move(sku_base);
   out.view = std::move(view);
   out.blob_key = "originals/" + out.sha256.substr(0, 2) + "/x.jpg";
+  // Every other image needed the decoding policy's tolerance.
+  if (n % 2 == 1) out.decode_tolerance = "jpeg_extraneous_bytes";
   return out;
 }
 

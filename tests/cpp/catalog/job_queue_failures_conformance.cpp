@@ -135,6 +135,9 @@ std::vector<std::string> undo_migrations_after(int version) {
   const auto add = [&](std::initializer_list<const char*> statements) {
     out.insert(out.end(), statements.begin(), statements.end());
   };
+  if (version < 7) {  // the decoding policy's record
+    add({"ALTER TABLE images DROP COLUMN decode_tolerance"});
+  }
   if (version < 6) {  // job kinds, a batch's analysis
     add({"DROP INDEX jobs_state_kind", "DROP INDEX jobs_batch_source",
          "CREATE UNIQUE INDEX jobs_batch_source ON jobs(batch_id, "

@@ -101,8 +101,35 @@ TEST(Cli, ProbeJsonHasEveryFieldForEveryFile) {
     EXPECT_EQ(o.at("frames").to_number<std::uint32_t>(), want.frames);
     EXPECT_EQ(o.at("bytes").to_number<std::uint64_t>(),
               std::filesystem::file_size(testing::data_path(expected[i].file)));
-    EXPECT_EQ(o.size(), 12u);
+    EXPECT_TRUE(o.at("tolerated").as_array().empty());
+    EXPECT_EQ(o.size(), 13u);
   }
+}
+
+TEST(Cli, FailOnSelectsTheDecodingPolicy) {
+  // rgb.jpg with three stray bytes before its first DQT marker.
+  testing::Bytes b = testing::read_file(testing::data_path("rgb.jpg"));
+  const std::size_t dqt = testing::find(b, "\xFF\xDB");
+  b.insert(b.begin() + static_cast<std::ptrdiff_t>(dqt), 3, std::byte{0});
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("imagebank_stray_" + std::to_string(::getpid()) + ".jpg");
+  testing::write_file(path, b);
+  const CliRun ok = run({"probe", "--json", path.string()});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  const auto lines = json_lines(ok.out);
+  ASSERT_EQ(lines.size(), 1u);
+  ASSERT_EQ(lines[0].at("tolerated").as_array().size(), 1u);
+  EXPECT_EQ(lines[0].at("tolerated").as_array()[0].as_string(),
+            "jpeg_extraneous_bytes");
+  const CliRun strict =
+      run({"probe", "--json", "--fail-on", "warning", path.string()});
+  EXPECT_EQ(strict.status, 1);
+  EXPECT_NE(strict.out.find("extraneous"), std::string::npos) << strict.out;
+  const CliRun hashed = run({"hash", "--fail-on", "warning", path.string()});
+  EXPECT_EQ(hashed.status, 1) << hashed.out;
+  const CliRun bad = run({"probe", "--fail-on", "strict", path.string()});
+  EXPECT_EQ(bad.status, 2);
+  std::filesystem::remove(path);
 }
 
 TEST(Cli, FailedInputsAreJsonErrorsAndExitOne) {

@@ -354,14 +354,14 @@ TEST(DecodeBadInput, ThousandsOfRepeatedScansAreRefused) {
   const Bytes b = testing::jpeg_with_repeated_scan(3000);
   Result<Image> r = decode(std::span<const std::byte>(b));
   ASSERT_FALSE(r.ok());
-  // Warnings are fatal by default: the illegal progression is corrupt data
+  // The illegal progression may be refused as corrupt data
   // before the scan count is reached; either way it never decodes.
   EXPECT_TRUE(r.status().code() == ErrorCode::kCorruptData ||
               r.status().code() == ErrorCode::kLimitExceeded)
       << r.status();
   // With warnings tolerated, the scan limit still stops it.
   DecodeOptions tolerant;
-  tolerant.limits.jpeg_warnings_fatal = false;
+  tolerant.limits.fail_on = FailOn::kNone;
   Result<Image> t = decode(std::span<const std::byte>(b), tolerant);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), ErrorCode::kLimitExceeded) << t.status();
