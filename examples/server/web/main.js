@@ -85,6 +85,8 @@ function renderNav(active) {
     }, t(p.nav))));
   }
   nav.append(list);
+  // On a phone the list scrolls sideways: keep the current page in view.
+  nav.querySelector('[aria-current=page]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 function parseHash() {

@@ -10,9 +10,9 @@ const QUEUE = 24;
 export async function render(main) {
   main.append(h('h1', {}, t('review.title')));
   const canReview = session.can('review');
-  const pendingBox = h('section', { class: 'card', 'aria-labelledby': 'rp-h' }, h('h2', { id: 'rp-h' }, t('review.pending')), loading());
-  const nearBox = h('section', { class: 'card', 'aria-labelledby': 'rn-h' }, h('h2', { id: 'rn-h' }, t('review.near')), loading());
-  const unmatchedBox = h('section', { class: 'card', 'aria-labelledby': 'ru-h' }, h('h2', { id: 'ru-h' }, t('review.unmatched')), loading());
+  const pendingBox = h('section', { class: 'card', id: 'review-pending', 'aria-labelledby': 'rp-h' }, h('h2', { id: 'rp-h' }, t('review.pending')), loading());
+  const nearBox = h('section', { class: 'card', id: 'review-near', 'aria-labelledby': 'rn-h' }, h('h2', { id: 'rn-h' }, t('review.near')), loading());
+  const unmatchedBox = h('section', { class: 'card', id: 'review-unmatched', 'aria-labelledby': 'ru-h' }, h('h2', { id: 'ru-h' }, t('review.unmatched')), loading());
   main.append(pendingBox, nearBox, unmatchedBox);
 
   async function setStatus(img, status, card) {
