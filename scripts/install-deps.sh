@@ -81,6 +81,10 @@ for p in "${pkgs[@]%%:*}"; do
     missing+=("$p")
   fi
 done
+# npm (Node.js 20 on the base image; else Debian's) for the build: the
+# server's web app ships tus-js-client as examples/server/web/package-lock.json
+# pins it (examples/server/web_assets.cmake runs `npm ci`).
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -1,5 +1,6 @@
 #include "web_routes.hpp"
 
+#include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
@@ -79,6 +80,14 @@ Result<WebAssets> load_web_assets() {
   }
   std::vector<WebAssetSource> sources;
   for (const auto& [name, text] : files) sources.push_back({name, text});
+  // What the build fetched with npm (web_assets.cmake) is not in web/: it
+  // comes compiled in, unless the folder has its own.
+  for (const WebAssetSource& s : web_asset_sources()) {
+    const bool have =
+        std::any_of(files.begin(), files.end(),
+                    [&](const auto& file) { return file.first == s.name; });
+    if (s.from_npm && !have) sources.push_back(s);
+  }
   return WebAssets::build(sources);
 }
 
@@ -111,8 +120,12 @@ Result<WebAssets> WebAssets::build(std::span<const WebAssetSource> sources) {
     const std::string hashed = hashed_name(s.name, hex);
     const std::string url = "/assets/" + hashed;
     out.url_of_[std::string(s.name)] = url;
+    // Built piecewise: `"\"" + hex.substr(..)` trips GCC 12's -Wrestrict.
+    std::string etag(1, '"');
+    etag.append(hex, 0, 32);
+    etag += '"';
     out.by_hashed_[hashed] = Asset{std::string(web_content_type(s.name)),
-                                   s.content, "\"" + hex.substr(0, 32) + "\""};
+                                   s.content, std::move(etag)};
     if (s.name.size() > 3 && s.name.substr(s.name.size() - 3) == ".js") {
       // Modules import each other as "./name.js": resolved against
       // /assets/, then mapped to the hashed URL.

@@ -29,6 +29,7 @@ namespace imagebank::server {
 struct WebAssetSource {
   std::string_view name;  // "main.js"
   std::string_view content;
+  bool from_npm = false;  // installed by the build (tus-js-client.js)
 };
 std::span<const WebAssetSource> web_asset_sources() noexcept;
 
@@ -66,7 +67,8 @@ class WebAssets {
 
 // The app to serve: the files compiled in, or with IMAGEBANK_WEB_DIR set
 // (for working on the app: edit, restart the server, reload) the .html,
-// .js, .css and .svg files of that folder, read once at start.
+// .js, .css and .svg files of that folder, read once at start (with the
+// compiled-in files from npm, such as tus-js-client.js, that it lacks).
 Result<WebAssets> load_web_assets();
 
 // "text/javascript; charset=utf-8" for "x.js", ...; octet-stream otherwise.

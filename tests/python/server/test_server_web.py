@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import pathlib
 import re
 import shutil
 import socket
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +23,7 @@ from .test_server_api import call, cli, make_key, ok_json, problem
 
 # What the browser may fetch in total (the issue's budget).
 MAX_JS_GZIP = 200 * 1024
+WEB_SOURCE = pathlib.Path(__file__).resolve().parents[3] / "examples" / "server" / "web"
 
 
 def get_with(port: int, target: str, header: str) -> Response:
@@ -99,6 +102,54 @@ def test_the_app_is_served_with_hashed_immutable_assets(web: Server) -> None:
     # Only the hashed names exist.
     problem(call(web.port, "GET", "/assets/main.js"), 404, "not_found")
     problem(call(web.port, "GET", "/assets/main.0000000000.js"), 404, "not_found")
+
+
+def imports_of(port: int) -> dict[str, str]:
+    html = call(port, "GET", "/").body.decode()
+    found = re.search(r'<script type="importmap">(.*?)</script>', html)
+    assert found, html
+    return dict(json.loads(found.group(1))["imports"])
+
+
+def test_the_tus_client_is_tus_js_client_with_its_licence(web: Server) -> None:
+    """The uploads go through tus-js-client's browser build, installed by
+    the build from examples/server/web/package-lock.json: shipped under its
+    hashed name with its MIT licence on top, no source map link, imported
+    by tus.js."""
+    modules = imports_of(web.port)
+    client = call(web.port, "GET", modules["/assets/tus-js-client.js"])
+    assert client.status == 200
+    text = client.body.decode()
+    assert text.startswith("/*! tus-js-client\nThe MIT License"), text[:80]
+    assert "Copyright (c) 2015 tus" in text and "sourceMappingURL" not in text
+    assert ".tus=" in text  # the UMD build sets globalThis.tus
+    ours = call(web.port, "GET", modules["/assets/tus.js"]).body.decode()
+    assert "import './tus-js-client.js';" in ours
+    assert "XMLHttpRequest" not in ours  # no hand-made protocol left
+
+
+def test_web_dir_serves_the_folder_and_the_rest_compiled_in(
+        server_bin: str, web_bank: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """IMAGEBANK_WEB_DIR: the folder's files, read at start, under their
+    own hashes; tus-js-client.js (from npm, not in web/) still served."""
+    folder = tmp_path / "web"
+    shutil.copytree(WEB_SOURCE, folder)
+    main = folder / "main.js"
+    main.write_text(main.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    s = Server(server_bin, web_bank, env={**os.environ, "IMAGEBANK_WEB_DIR": str(folder)})
+    try:
+        modules = imports_of(s.port)
+        assert call(s.port, "GET", modules["/assets/main.js"]).body.endswith(b"// edited\n")
+        assert call(s.port, "GET", modules["/assets/tus-js-client.js"]).status == 200
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+    # A folder without index.html: the server says so and does not start.
+    (folder / "index.html").unlink()
+    bad = subprocess.run([server_bin, "--bank", str(web_bank), "--listen", "127.0.0.1:0"],
+                         env={**os.environ, "IMAGEBANK_WEB_DIR": str(folder)},
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "no index.html" in bad.stderr, bad.stderr
 
 
 def test_me_and_api_keys_over_http(web: Server, web_bank: pathlib.Path) -> None:

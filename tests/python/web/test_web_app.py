@@ -14,6 +14,7 @@ import pathlib
 import random
 import re
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -334,11 +335,13 @@ def test_an_upload_resumes_after_a_server_restart(
         css(driver, "#upload-start").click()
         bar = css(driver, "table.uploads tr[data-file] progress")
         wait(driver, lambda d: int(bar.get_attribute("value")) > 150, 60, "a sixth sent")
+        # tus-js-client keeps the upload's URL under the file's fingerprint.
         stored = driver.execute_script(
-            "return Object.keys(localStorage).filter(k => k.startsWith('imagebank.tus.'))"
-            ".map(k => localStorage.getItem(k))")
-        assert len(stored) == 1 and stored[0].startswith("/api/v1/uploads/")
-        upload_url = stored[0]
+            "return Object.keys(localStorage).filter(k => k.startsWith('tus::imagebank:'))"
+            ".map(k => JSON.parse(localStorage.getItem(k)).uploadUrl)")
+        assert len(stored) == 1, stored
+        upload_url = urllib.parse.urlsplit(stored[0]).path
+        assert upload_url.startswith("/api/v1/uploads/"), stored
 
         assert server.stop() == 0
         row = css(driver, "table.uploads tr[data-file]")
