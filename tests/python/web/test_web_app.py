@@ -7,6 +7,7 @@ catalog, timed."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -43,6 +44,15 @@ def wait(driver: Any, cond: Callable[[Any], Any], timeout: float = 30, what: str
 def css(driver: Any, selector: str, timeout: float = 30) -> Any:
     return wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, selector), timeout,
                 f"element {selector}")
+
+
+def fill(driver: Any, selector: str, text: str) -> None:
+    """Types into a field after clearing it. (Enviar fills an empty brand
+    in from the collection chosen, when the collection field loses focus:
+    fill the brand first.)"""
+    field = css(driver, selector)
+    field.clear()
+    field.send_keys(text)
 
 
 def api(server: WebServer, key: str, path: str, method: str = "GET",
@@ -329,8 +339,8 @@ def test_an_upload_resumes_after_a_server_restart(
         driver.set_network_conditions(offline=False, latency=5,
                                       download_throughput=50 << 20, upload_throughput=400 << 10)
         driver.get(f"{server.url}/#/enviar")
-        css(driver, "#up-collection").send_keys(COLLECTION)
-        css(driver, "#up-brand").send_keys(BRAND)
+        fill(driver, "#up-brand", BRAND)
+        fill(driver, "#up-collection", COLLECTION)
         css(driver, "#up-files").send_keys(str(big))
         css(driver, "#upload-start").click()
         bar = css(driver, "table.uploads tr[data-file] progress")
@@ -399,3 +409,255 @@ def test_first_products_page_of_ten_thousand(
         assert first < 3000
     finally:
         assert server.stop() == 0
+
+
+def test_an_upload_resumes_after_a_page_reload(
+        server_bin: str, browser_factory: Callable[..., Any],
+        tmp_path: pathlib.Path) -> None:
+    """A reload in the middle of a file: Enviar offers the batch again, the
+    same file picked again goes on from the server's offset at the same tus
+    URL (tus-js-client's stored upload), into the same batch."""
+    bank = tmp_path / "bank"
+    sheet = tmp_path / "carteira.tsv"
+    carteira(sheet, ["ZX901"])
+    cli(bank, "carteira", str(sheet), "--import", "--brand", BRAND, "--collection", COLLECTION)
+    key = make_key(bank, "estudio", "upload")
+    server = WebServer(server_bin, bank, tmp_path / "server.log")
+    try:
+        big = tmp_path / "ZX901_FRENTE.png"
+        PIL.frombytes("RGB", (800, 800), random.Random(9).randbytes(800 * 800 * 3)).save(big)
+        size = big.stat().st_size
+        driver = browser_factory()
+        login(driver, server.url, key)
+        driver.execute_script("localStorage.setItem('imagebank.chunkBytes', '131072')")
+        driver.set_network_conditions(offline=False, latency=5,
+                                      download_throughput=50 << 20, upload_throughput=400 << 10)
+        driver.get(f"{server.url}/#/enviar")
+        fill(driver, "#up-brand", BRAND)
+        fill(driver, "#up-collection", COLLECTION)
+        css(driver, "#up-files").send_keys(str(big))
+        css(driver, "#upload-start").click()
+        bar = css(driver, "table.uploads tr[data-file] progress")
+        wait(driver, lambda d: int(bar.get_attribute("value")) > 300, 60, "some sent")
+        stored_js = ("return Object.keys(localStorage).filter(k => k.startsWith('tus::imagebank:'))"
+                     ".map(k => JSON.parse(localStorage.getItem(k)).uploadUrl)")
+        before = driver.execute_script(stored_js)
+        assert len(before) == 1, before
+
+        driver.refresh()
+        notice = css(driver, "#upload-resumable")
+        batch = api(server, key, "/batches")["items"][-1]
+        assert f"no lote {batch['id']} (1 arquivo(s))" in notice.text, notice.text
+        upload_url = urllib.parse.urlsplit(before[0]).path
+        head = urllib.request.Request(f"{server.url}{upload_url}", method="HEAD", headers={
+            "Authorization": f"Bearer {key}", "Tus-Resumable": "1.0.0"})
+        with urllib.request.urlopen(head, timeout=30) as r:
+            offset = int(r.headers["Upload-Offset"])
+        assert 0 < offset < size
+        # The collection and brand come back; the file is picked again (a
+        # page cannot keep a File across a reload).
+        assert css(driver, "#up-collection").get_attribute("value") == COLLECTION
+        css(driver, "#up-files").send_keys(str(big))
+        css(driver, "#upload-start").click()
+        bar = css(driver, "table.uploads tr[data-file] progress")
+        seen: list[int] = []
+
+        def progressed(d: Any) -> bool:
+            value = int(bar.get_attribute("value"))
+            if value:
+                seen.append(value)
+            return bool(d.find_elements(By.CSS_SELECTOR, "#upload-finished"))
+        wait(driver, progressed, 180, "upload finished")
+        # It went on from the offset: the bar never showed less.
+        assert seen and min(seen) >= offset * 1000 // size, (seen[:5], offset, size)
+        assert driver.execute_script(stored_js) in ([], before)  # forgotten once finished
+        with urllib.request.urlopen(head, timeout=30) as r:
+            assert int(r.headers["Upload-Offset"]) == size
+        driver.set_network_conditions(offline=False, latency=0,
+                                      download_throughput=-1, upload_throughput=-1)
+        batches = api(server, key, "/batches")["items"]
+        assert len(batches) == 1 and batches[0]["counts"]["total"] == 1
+        assert console_errors(driver) == []
+    finally:
+        assert server.stop() == 0
+
+
+def test_a_dropped_folder_is_walked(
+        shoot: Shoot, browser_factory: Callable[..., Any], tmp_path: pathlib.Path) -> None:
+    """A real folder dropped on Enviar (Chromium's drag input with a
+    folder's path, as the desktop gives it): webkitGetAsEntry walks it and
+    its subfolder, every photo listed with its path, the rest left out."""
+    folder = tmp_path / "ensaio"
+    (folder / "detalhes").mkdir(parents=True)
+    noise_jpeg(40, folder / "AB202_COSTAS.jpg")
+    noise_jpeg(41, folder / "detalhes" / "AB202_DETALHE.jpg")
+    noise_jpeg(42, folder / "ZZ999_FRENTE.jpg")
+    (folder / "notas.txt").write_text("não é foto", encoding="utf-8")
+    driver = browser_factory()
+    login(driver, shoot.server.url, shoot.key)
+    driver.get(f"{shoot.server.url}/#/enviar")
+    fill(driver, "#up-brand", BRAND)
+    fill(driver, "#up-collection", COLLECTION)
+    zone = css(driver, "#dropzone")
+    x, y = driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect();"
+        "return [r.x + r.width / 2, r.y + r.height / 2]", zone)
+    data = {"items": [], "files": [str(folder)], "dragOperationsMask": 1}
+    for kind in ("dragEnter", "dragOver", "drop"):
+        driver.execute_cdp_cmd("Input.dispatchDragEvent",
+                               {"type": kind, "x": x, "y": y, "data": data})
+    summary = css(driver, "#preview-summary")
+    assert summary.text == ("3 arquivo(s): 2 com produto na Carteira, 1 com SKU fora da "
+                            "Carteira, 0 sem SKU"), summary.text
+    rows = {r.find_elements(By.TAG_NAME, "td")[0].text: r.get_attribute("class")
+            for r in driver.find_elements(By.CSS_SELECTOR, "table.preview tbody tr")}
+    assert rows == {"ensaio/AB202_COSTAS.jpg": "match-ok",
+                    "ensaio/detalhes/AB202_DETALHE.jpg": "match-ok",
+                    "ensaio/ZZ999_FRENTE.jpg": "match-warn"}, rows
+    assert console_errors(driver) == []
+
+
+# --- review, zoom and placeholders on a bank made by the CLI ---
+
+class Shoot:
+    server: WebServer
+    key: str
+    photos: pathlib.Path
+
+
+@pytest.fixture(scope="module")
+def shoot(server_bin: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shoot]:
+    """AB200..AB203 with photos: AB201_FRENTE is AB200_FRENTE made smaller
+    and AB203_FRENTE is AB202_FRENTE saved again (two near-duplicate
+    pairs); every photo described by the offline analyzer (its BlurHash)."""
+    s = Shoot()
+    root = tmp_path_factory.mktemp("shoot")
+    bank = root / "bank"
+    sheet = root / "carteira.tsv"
+    carteira(sheet, ["AB200", "AB201", "AB202", "AB203"])
+    cli(bank, "carteira", str(sheet), "--import", "--brand", BRAND, "--collection", COLLECTION)
+    s.photos = root / "photos"
+    s.photos.mkdir()
+    noise_jpeg(50, s.photos / "AB200_FRENTE.jpg")
+    noise_jpeg(51, s.photos / "AB200_COSTAS.jpg")
+    noise_jpeg(52, s.photos / "AB202_FRENTE.jpg")
+    with PIL.open(s.photos / "AB200_FRENTE.jpg") as img:
+        img.resize((288, 360)).save(s.photos / "AB201_FRENTE.jpg", quality=70)
+    with PIL.open(s.photos / "AB202_FRENTE.jpg") as img:
+        img.save(s.photos / "AB203_FRENTE.jpg", quality=60)
+    cli(bank, "ingest", str(s.photos), "--collection", COLLECTION)
+    out = cli(bank, "analyze", "--vision", "offline")
+    assert "4 analysed" in out or "5 analysed" in out, out
+    s.key = make_key(bank, "revisora", "admin")
+    s.server = WebServer(server_bin, bank, root / "server.log")
+    yield s
+    assert s.server.stop() == 0
+
+
+def test_near_duplicates_keep_and_discard(shoot: Shoot,
+                                          browser_factory: Callable[..., Any]) -> None:
+    pairs = api(shoot.server, shoot.key, "/reports/near-duplicates")["items"]
+    names = {frozenset((p["image"]["original_name"], p["other"]["original_name"])): p
+             for p in pairs}
+    first = names[frozenset(("AB200_FRENTE.jpg", "AB201_FRENTE.jpg"))]
+    second = names[frozenset(("AB202_FRENTE.jpg", "AB203_FRENTE.jpg"))]
+    driver = browser_factory()
+    login(driver, shoot.server.url, shoot.key)
+    open_page(driver, shoot.server.url, "revisao")
+
+    def pair_item(p: dict[str, Any]) -> str:
+        return f"#review-near li.pair[data-pair='{p['image_id']}-{p['other_image_id']}']"
+    # Side by side: both photos of each pair, with their names.
+    item = css(driver, pair_item(first))
+    assert len(item.find_elements(By.CSS_SELECTOR, "figure img")) == 2
+    # Manter the first pair's left photo; descartar the second's right one.
+    kept = first["image"]
+    item.find_element(By.CSS_SELECTOR, f"button[aria-label='Manter {kept['original_name']}']").click()
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, pair_item(first)), 10,
+         "first pair gone")
+    dropped = second["other"]
+    css(driver, pair_item(second)).find_element(
+        By.CSS_SELECTOR, f"button[aria-label='Descartar {dropped['original_name']}']").click()
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, pair_item(second)), 10,
+         "second pair gone")
+
+    def status(image_id: int) -> str:
+        return str(api(shoot.server, shoot.key, f"/images/{image_id}")["status"])
+    assert status(kept["id"]) == "approved"
+    assert status(first["other"]["id"]) == "pending"  # the other one untouched
+    assert status(dropped["id"]) == "rejected"
+    assert status(second["image"]["id"]) == "pending"
+    assert console_errors(driver) == []
+
+
+def test_product_photo_zooms(shoot: Shoot, browser_factory: Callable[..., Any]) -> None:
+    product = api(shoot.server, shoot.key, "/products?sku=AB200")["items"][0]["id"]
+    record = api(shoot.server, shoot.key, f"/products/{product}")
+    front = next(i for g in record["photos"] if g["view"] == "front" for i in g["images"])
+    driver = browser_factory()
+    login(driver, shoot.server.url, shoot.key)
+    open_page(driver, shoot.server.url, f"produto/{product}")
+    assert not driver.find_elements(By.CSS_SELECTOR, "dialog.zoom[open]")
+    button = css(driver, f"li[data-image='{front['id']}'] button.zoom-button")
+    assert button.get_attribute("aria-label") == "Ampliar foto AB200_FRENTE.jpg"
+    button.click()
+    dialog = css(driver, "dialog.zoom[open]")
+    img = dialog.find_element(By.TAG_NAME, "img")
+    wait(driver, lambda d: d.execute_script(
+        "return arguments[0].complete && arguments[0].naturalWidth > 0", img), 20, "zoom loaded")
+    # The zoom variant's signed URL (its expiry and signature are fresh).
+    src = urllib.parse.urlsplit(img.get_attribute("src"))
+    want = urllib.parse.urlsplit(front["urls"]["zoom"])
+    assert src.path == want.path == f"/images/{front['id']}", src
+    assert urllib.parse.parse_qs(src.query)["size"] == ["zoom"], src
+    assert "sig" in urllib.parse.parse_qs(src.query)
+    assert dialog.find_element(By.ID, "zoom-title").text == "AB200_FRENTE.jpg"
+    assert img.get_attribute("alt") == "AB200_FRENTE.jpg"
+    # The keyboard closes it and gives focus back to the photo.
+    dialog.send_keys("\ue00c")  # Escape
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog.zoom[open]"), 5,
+         "zoom closed")
+    assert driver.switch_to.active_element == button
+    assert console_errors(driver) == []
+
+
+def test_blurhash_placeholder_until_the_photo_loads(
+        shoot: Shoot, browser_factory: Callable[..., Any]) -> None:
+    """The offline analysis stored a BlurHash: the Produtos card shows it,
+    decoded as the reference decoder does, while the photo is on its way;
+    once the photo is in, the placeholder goes."""
+    reference = pytest.importorskip("blurhash")
+    product = api(shoot.server, shoot.key, "/products?sku=AB200")["items"][0]["id"]
+    cover = api(shoot.server, shoot.key, f"/product-covers?ids={product}")["items"][0]["image"]
+    assert cover["blurhash"], cover
+    driver = browser_factory()
+    login(driver, shoot.server.url, shoot.key)
+    # The photos never arrive: only the placeholder can show.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*size=*"]})
+    driver.get(f"{shoot.server.url}/#/produtos")
+    # The card's picture, once its cover came (a loading box before).
+    box_js = (f"return document.querySelector(\".product-grid a[href='#/produto/{product}'] "
+              f".photo:not(.photo-loading)\")")
+    background_js = box_js.replace("return ", "const b = ", 1) + \
+        "; return b ? getComputedStyle(b).backgroundImage : null"
+    prefix = 'url("data:image/png;base64,'
+    background = wait(driver, lambda d: (d.execute_script(background_js) or "").startswith(
+        prefix) and d.execute_script(background_js), 10, "placeholder shown")
+    data = background[len(prefix):-2]
+    with PIL.open(io.BytesIO(base64.b64decode(data))) as shown:
+        assert shown.size == (32, 32)
+        rgb = shown.convert("RGB")
+        got = [rgb.getpixel((x, y)) for y in range(32) for x in range(32)]
+    want = [tuple(px) for row in reference.decode(cover["blurhash"], 32, 32) for px in row]
+    worst = max(abs(a - b) for p, q in zip(got, want) for a, b in zip(p, q))
+    assert worst <= 3, f"placeholder differs from the reference decoder by {worst}"
+    assert len(set(got)) > 8  # a gradient, not one flat colour
+
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    driver.get("about:blank")
+    driver.get(f"{shoot.server.url}/#/produtos")
+    wait(driver, lambda d: d.execute_script(
+        box_js.replace("return ", "const b = ", 1) + "; const i = b?.querySelector('img');"
+        "return !!i && i.complete && i.naturalWidth > 0"), 20, "photo loaded")
+    wait(driver, lambda d: d.execute_script(background_js) == "none", 5, "placeholder gone")
