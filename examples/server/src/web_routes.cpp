@@ -1,8 +1,11 @@
 #include "web_routes.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,7 +51,89 @@ std::string sha256_of(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
+bool zero_q(std::string_view q) {
+  return !q.empty() && q.find_first_not_of("0.") == std::string_view::npos;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  const auto e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The gzip body to send for `request`, or nullptr for the identity one.
+// (Either answer says Vary: Accept-Encoding.)
+const std::string* pick_gzip(const Request& request, const std::string& gzip) {
+  const std::string* accept = request.headers.find("Accept-Encoding");
+  if (gzip.empty() || accept == nullptr || !accepts_gzip(*accept)) {
+    return nullptr;
+  }
+  return &gzip;
+}
+
 }  // namespace
+
+bool accepts_gzip(std::string_view accept_encoding) noexcept {
+  bool star = false;
+  int gzip = -1;  // unnamed
+  std::size_t pos = 0;
+  while (pos <= accept_encoding.size()) {
+    auto comma = accept_encoding.find(',', pos);
+    if (comma == std::string_view::npos) comma = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(pos, comma - pos);
+    pos = comma + 1;
+    const auto semi = item.find(';');
+    const std::string_view coding = trim(item.substr(0, semi));
+    bool allowed = true;
+    if (semi != std::string_view::npos) {
+      std::string_view params = item.substr(semi + 1);
+      while (!params.empty()) {
+        const auto next = params.find(';');
+        const std::string_view param = trim(params.substr(0, next));
+        if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') &&
+            param[1] == '=') {
+          allowed = !zero_q(trim(param.substr(2)));
+        }
+        if (next == std::string_view::npos) break;
+        params.remove_prefix(next + 1);
+      }
+    }
+    if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) {
+      gzip = allowed ? 1 : 0;
+    } else if (coding == "*") {
+      star = allowed;
+    }
+  }
+  return gzip == -1 ? star : gzip == 1;
+}
+
+std::string gzip_compress(std::string_view bytes) {
+  z_stream z{};
+  // 15 + 16: the largest window, with a gzip header and trailer.
+  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return {};
+  }
+  std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())) + 64,
+                  '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return {};
+  return out;
+}
 
 Result<WebAssets> load_web_assets() {
   const char* dir = std::getenv("IMAGEBANK_WEB_DIR");
@@ -123,9 +208,13 @@ Result<WebAssets> WebAssets::build(std::span<const WebAssetSource> sources) {
     // Built piecewise: `"\"" + hex.substr(..)` trips GCC 12's -Wrestrict.
     std::string etag(1, '"');
     etag.append(hex, 0, 32);
+    std::string gzip_etag = etag + "-gz\"";
     etag += '"';
-    out.by_hashed_[hashed] = Asset{std::string(web_content_type(s.name)),
-                                   s.content, std::move(etag)};
+    std::string gzip = gzip_compress(s.content);
+    if (gzip.size() >= s.content.size()) gzip.clear();
+    out.by_hashed_[hashed] =
+        Asset{std::string(web_content_type(s.name)), s.content, std::move(etag),
+              std::move(gzip), std::move(gzip_etag)};
     if (s.name.size() > 3 && s.name.substr(s.name.size() - 3) == ".js") {
       // Modules import each other as "./name.js": resolved against
       // /assets/, then mapped to the hashed URL.
@@ -169,6 +258,8 @@ Result<WebAssets> WebAssets::build(std::span<const WebAssetSource> sources) {
     pos = close + 2;
   }
   out.index_ = std::move(html);
+  out.index_gzip_ = gzip_compress(out.index_);
+  if (out.index_gzip_.size() >= out.index_.size()) out.index_gzip_.clear();
   // This origin only; the one inline script (the import map) by its hash.
   out.csp_ =
       "default-src 'none'; script-src 'self' 'sha256-" +
@@ -192,9 +283,12 @@ std::string WebAssets::url(std::string_view name) const {
 Status add_web_routes(Router& router, const WebAssets& assets) {
   IMAGEBANK_RETURN_IF_ERROR(router.add(
       "GET", "/",
-      [&assets](Request&) -> Result<Response> {
-        Response r = Response::text(200, assets.index_html(),
+      [&assets](Request& request) -> Result<Response> {
+        const std::string* gzip = pick_gzip(request, assets.index_html_gzip());
+        Response r = Response::text(200, gzip ? *gzip : assets.index_html(),
                                     "text/html; charset=utf-8");
+        if (gzip) r.headers.set("Content-Encoding", "gzip");
+        r.headers.add("Vary", "Accept-Encoding");
         r.headers.set("Cache-Control", "no-cache");
         r.headers.set("Content-Security-Policy",
                       assets.content_security_policy());
@@ -214,16 +308,20 @@ Status add_web_routes(Router& router, const WebAssets& assets) {
           return not_found_error("no asset '" +
                                  std::string(name.substr(0, 80)) + "'");
         }
+        const std::string* gzip = pick_gzip(request, asset->gzip);
+        const std::string& etag = gzip ? asset->gzip_etag : asset->etag;
         Response r;
         if (const std::string* match = request.headers.find("If-None-Match");
-            match != nullptr && *match == asset->etag) {
+            match != nullptr && *match == etag) {
           r = Response::text(304, "", asset->content_type);
         } else {
-          r = Response::text(200, std::string(asset->body),
+          r = Response::text(200, gzip ? *gzip : std::string(asset->body),
                              asset->content_type);
+          if (gzip) r.headers.set("Content-Encoding", "gzip");
         }
+        r.headers.add("Vary", "Accept-Encoding");
         r.headers.set("Cache-Control", "public, max-age=31536000, immutable");
-        r.headers.set("ETag", asset->etag);
+        r.headers.set("ETag", etag);
         r.headers.set("X-Content-Type-Options", "nosniff");
         return r;
       },

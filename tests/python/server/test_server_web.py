@@ -111,6 +111,51 @@ def imports_of(port: int) -> dict[str, str]:
     return dict(json.loads(found.group(1))["imports"])
 
 
+def test_the_app_is_served_gzipped_when_the_client_accepts_it(web: Server) -> None:
+    """Every asset and the page: gzip (made once, at start) for a client
+    that accepts it, the same bytes once inflated, an ETag of its own;
+    identity for one that does not; Vary: Accept-Encoding on both. The
+    JavaScript a browser receives stays within the budget."""
+    modules = imports_of(web.port)
+    html = call(web.port, "GET", "/").body.decode()
+    urls = list(dict.fromkeys(
+        ["/", *modules.values(), *re.findall(r'(?:href|src)="(/assets/[^"]+)"', html)]))
+    sent_js = 0
+    for url in urls:
+        plain = get_with(web.port, url, "X-Nothing: 1")
+        assert plain.status == 200 and plain.header("content-encoding") is None, url
+        assert "Accept-Encoding" in (plain.header("vary") or ""), url
+        packed = get_with(web.port, url, "Accept-Encoding: gzip, deflate, br")
+        assert packed.status == 200, url
+        assert packed.header("content-encoding") == "gzip", url
+        assert "Accept-Encoding" in (packed.header("vary") or ""), url
+        assert packed.header("content-type") == plain.header("content-type")
+        assert gzip.decompress(packed.body) == plain.body, url
+        assert len(packed.body) < len(plain.body), url
+        assert packed.header("content-length") == str(len(packed.body))
+        if url.endswith(".js"):
+            sent_js += len(packed.body)
+        if url == "/":
+            continue
+        etag, gz_etag = plain.header("etag"), packed.header("etag")
+        assert etag and gz_etag and etag != gz_etag
+        # Revalidation: each representation by its own tag.
+        assert get_with(web.port, url, f"Accept-Encoding: gzip\r\nIf-None-Match: {gz_etag}"
+                        ).status == 304
+        assert get_with(web.port, url, f"If-None-Match: {gz_etag}").status == 200
+        assert get_with(web.port, url, f"Accept-Encoding: gzip\r\nIf-None-Match: {etag}"
+                        ).status == 200
+    # Refusals and wildcards (RFC 9110 12.5.3).
+    target = modules["/assets/main.js"]
+    for header, packed_expected in [("gzip;q=0", False), ("identity", False), ("*", True),
+                                    ("br, *;q=0", False), ("x-gzip", True),
+                                    ("GZip;Q=0.5", True)]:
+        r = get_with(web.port, target, f"Accept-Encoding: {header}")
+        assert (r.header("content-encoding") == "gzip") is packed_expected, header
+    assert 0 < sent_js <= MAX_JS_GZIP
+    print(f"web app: JavaScript sent gzipped: {sent_js} bytes")
+
+
 def test_the_tus_client_is_tus_js_client_with_its_licence(web: Server) -> None:
     """The uploads go through tus-js-client's browser build, installed by
     the build from examples/server/web/package-lock.json: shipped under its
