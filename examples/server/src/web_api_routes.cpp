@@ -258,6 +258,11 @@ Result<Response> sku_parse(Request& request, Bank& bank, Auth& auth) {
       return invalid_argument_error("\"names\" holds a non-string");
     }
     const std::string_view name(v.get_string().data(), v.get_string().size());
+    if (name.size() > kMaxParseNameBytes) {
+      return invalid_argument_error("a name in \"names\" is longer than " +
+                                    std::to_string(kMaxParseNameBytes) +
+                                    " bytes");
+    }
     boost::json::object item{{"name", name}};
     auto parsed = parser.parse(name);
     if (!parsed.ok()) {

@@ -31,6 +31,9 @@ namespace imagebank::server {
 inline constexpr std::size_t kMaxIdsPerRequest = 100;
 // At most this many names in one /api/v1/sku-parse.
 inline constexpr std::size_t kMaxNamesPerParse = 2000;
+// A name longer than this (bytes of UTF-8, as an image's original name) is
+// refused.
+inline constexpr std::size_t kMaxParseNameBytes = 4096;
 
 // `bank`, `images` and `auth` must outlive the router.
 Status add_web_api_routes(Router& router, Bank& bank, ImageService& images,

@@ -287,5 +287,5 @@ def test_sku_parse_previews_what_the_ingest_will_match(web: Server,
     problem(call(web.port, "POST", "/api/v1/sku-parse", key,
                  {"names": ["a.jpg"], "collection": "Inverno"}), 404, "not_found")
     for bad in [{}, {"names": "a.jpg"}, {"names": [1]}, {"names": [], "x": 1},
-                {"names": ["a"] * 2001}]:
+                {"names": ["a"] * 2001}, {"names": ["a" * 4097 + ".jpg"]}]:
         problem(call(web.port, "POST", "/api/v1/sku-parse", key, bad), 400, "invalid_argument")
