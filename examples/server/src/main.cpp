@@ -27,6 +27,8 @@
 #include "test_routes.hpp"
 #include "tus_store.hpp"
 #include "upload_routes.hpp"
+#include "web_api_routes.hpp"
+#include "web_routes.hpp"
 
 namespace {
 
@@ -167,6 +169,11 @@ int serve(ServerOptions options) {
                         options.upload_dir,
                         options.max_upload_request_mb << 20,
                         options.upload_timeout};
+  auto web = load_web_assets();
+  if (!web.ok()) {
+    std::cerr << "imagebank-server: " << web.status() << '\n';
+    return kExitFailed;
+  }
   Lifecycle life;
   life.max_streams = options.max_event_streams;
 
@@ -180,6 +187,8 @@ int serve(ServerOptions options) {
   if (st.ok()) st = add_api_routes(router, **bank, auth, life, **ingestor);
   if (st.ok()) st = add_analyze_routes(router, **bank, auth, *vision);
   if (st.ok()) st = add_product_routes(router, **bank, **images, auth);
+  if (st.ok()) st = add_web_api_routes(router, **bank, **images, auth);
+  if (st.ok()) st = add_web_routes(router, *web);
   if (st.ok()) st = add_upload_routes(router, uploads);
   if (st.ok()) {
     st = add_carteira_routes(router, **bank, auth, options.upload_dir);
