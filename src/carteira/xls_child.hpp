@@ -2,9 +2,11 @@
 // program imagebank-xls-reader (xls_helper_main.cpp), because libfreexl
 // leaks memory on malformed files (a long-running server would grow on
 // every bad upload) and a crash in it must not take the caller down. The
-// child gets the bytes on its stdin (a memfd), CPU-time and address-space
-// limits, no other descriptors, and is killed past a wall-clock deadline;
-// its rows come back over a pipe and are checked like any untrusted input.
+// child is started with posix_spawn (no copy of the caller's memory map),
+// gets the bytes on its stdin (a memfd), CPU-time and address-space limits
+// (prlimit), no other descriptors, and is killed past a wall-clock
+// deadline; its rows come back over a pipe and are checked like any
+// untrusted input.
 #pragma once
 
 #include <cstddef>
