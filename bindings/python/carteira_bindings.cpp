@@ -335,9 +335,9 @@ void init_carteira(py::module_& m) {
       },
       py::arg("src"), py::kw_only(), py::arg("name") = py::none(),
       py::arg("sheets") = py::none(), py::arg("limits") = py::none(),
-      "Read a Carteira de Compras (.xlsx/.xlsm, legacy .xls, or CSV/TSV "
-      "text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a "
-      "Carteira.\n\n"
+      "Read a Carteira de Compras (.xlsx/.xlsm, LibreOffice .ods, legacy "
+      ".xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' "
+      "or tab) into a Carteira.\n\n"
       "src is a path (str or os.PathLike) or the file's bytes (any "
       "contiguous buffer; name= names it in messages and gives a CSV's "
       "sheet name). The format comes from the content. sheets= reads only "
@@ -346,9 +346,11 @@ void init_carteira(py::module_& m) {
       "see carteira_fields() for the canonical fields.\n\n"
       "Problems in the data are Carteira.issues. A file that cannot be read "
       "raises NotFoundError, IoError, CorruptDataError (truncated zip, "
-      "malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, "
-      "binary), LimitExceededError (past limits, a zip bomb, XML entities) "
-      "or NotFoundError for a sheet that is not there.");
+      "malformed XML, damaged .xls), UnsupportedFormatError (.xlsb, a "
+      "password, binary), LimitExceededError (past limits, a zip bomb, XML "
+      "entities) or NotFoundError for a sheet that is not there. A legacy "
+      ".xls is read by the helper program imagebank-xls-reader installed "
+      "with the package, in a child process.");
 
   m.def(
       "carteira_fields",

@@ -37,7 +37,6 @@ std::string lower_extension(std::string_view name) {
 
 Result<Carteira> read_any(std::span<const std::byte> bytes,
                           std::string_view name,
-                          const std::optional<std::filesystem::path>& path,
                           const CarteiraOptions& options) {
   const std::string file(name);
   if (bytes.size() > options.limits.max_file_bytes) {
@@ -49,12 +48,12 @@ Result<Carteira> read_any(std::span<const std::byte> bytes,
   const Container container = sniff(bytes);
   if (container == Container::kZip) {
     carteira::CarteiraBuilder builder(file, options);
-    IMAGEBANK_RETURN_IF_ERROR(carteira::read_xlsx(bytes, builder));
+    IMAGEBANK_RETURN_IF_ERROR(carteira::read_zip(bytes, builder));
     return std::move(builder).finish();
   }
   if (container == Container::kOle2) {
     carteira::CarteiraBuilder builder(file, options);
-    IMAGEBANK_RETURN_IF_ERROR(carteira::read_xls(bytes, path, builder));
+    IMAGEBANK_RETURN_IF_ERROR(carteira::read_xls(bytes, builder));
     return std::move(builder).finish();
   }
   // A CSV is a single sheet: a sheet filter has nothing to select.
@@ -124,14 +123,13 @@ Result<Carteira> read_carteira(const std::filesystem::path& path,
                                const CarteiraOptions& options) {
   IMAGEBANK_ASSIGN_OR_RETURN(std::vector<std::byte> bytes,
                              read_file(path, options.limits.max_file_bytes));
-  return read_any(bytes, path.string(), path, options);
+  return read_any(bytes, path.string(), options);
 }
 
 Result<Carteira> read_carteira(std::span<const std::byte> bytes,
                                std::string_view name,
                                const CarteiraOptions& options) {
-  return read_any(bytes, name.empty() ? "<memory>" : name, std::nullopt,
-                  options);
+  return read_any(bytes, name.empty() ? "<memory>" : name, options);
 }
 
 }  // namespace imagebank

@@ -4,22 +4,27 @@
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
-#include <optional>
 #include <span>
 
 #include "carteira/builder.hpp"
+#include "carteira/zip_archive.hpp"
 
 namespace imagebank::carteira {
 
-// An .xlsx/.xlsm workbook (a zip of XML parts).
-Status read_xlsx(std::span<const std::byte> bytes, CarteiraBuilder& builder);
+// A zip: an .xlsx/.xlsm workbook or an OpenDocument spreadsheet (.ods), told
+// apart by their parts; unsupported_format naming what other zips are (an
+// .xlsb, a Word document, ...).
+Status read_zip(std::span<const std::byte> bytes, CarteiraBuilder& builder);
 
-// A legacy .xls workbook (BIFF in an OLE2 compound file) through libfreexl,
-// which reads only files: `path` when the bytes came from one, else they go
-// through a private temporary file.
-Status read_xls(std::span<const std::byte> bytes,
-                const std::optional<std::filesystem::path>& path,
-                CarteiraBuilder& builder);
+// An .xlsx/.xlsm workbook (a zip of XML parts), found through the package
+// relationships.
+Status read_xlsx(ZipArchive& zip, CarteiraBuilder& builder);
+
+// An .ods: the tables of its content.xml.
+Status read_ods(ZipArchive& zip, CarteiraBuilder& builder);
+
+// A legacy .xls workbook (BIFF in an OLE2 compound file), read through
+// libfreexl in a child process (xls_child.hpp).
+Status read_xls(std::span<const std::byte> bytes, CarteiraBuilder& builder);
 
 }  // namespace imagebank::carteira

@@ -67,7 +67,12 @@ Status parse_xml_part(ZipArchive& zip, std::string_view part,
   });
 }
 
-std::string resolve_part(std::string_view source, std::string_view target) {
+std::string resolve_part(std::string_view source, std::string_view raw) {
+  // Exports that write "xl\\worksheets\\..." entry names may write targets
+  // alike.
+  std::string slashed(raw);
+  std::replace(slashed.begin(), slashed.end(), '\\', '/');
+  const std::string_view target = slashed;
   std::string path;
   if (!target.empty() && target.front() == '/') {
     path = target.substr(1);

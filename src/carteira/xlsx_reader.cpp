@@ -26,29 +26,25 @@ const Relationship* find_type(const std::vector<Relationship>& rels,
   return nullptr;
 }
 
+// An Excel binary workbook: the package leads to xl/workbook.bin.
+Status xlsb_error(const ZipArchive& zip) {
+  return unsupported_format_error(
+      zip.name() +
+      ": an Excel binary workbook (.xlsb), which is not read; in Excel, "
+      "File > Save As > Excel Workbook (.xlsx) (or save it as .ods or CSV) "
+      "and send that file");
+}
+
 // Why a zip without a workbook is not read: name what it is when known.
 Status not_a_workbook(ZipArchive& zip) {
   const std::string& name = zip.name();
-  if (zip.find("xl/workbook.bin")) {
-    return unsupported_format_error(
-        name + ": an .xlsb (binary) workbook; save it as .xlsx or CSV");
-  }
-  if (auto mimetype = zip.find("mimetype")) {
-    Result<std::string> type = zip.read_all(*mimetype);
-    if (type.ok() &&
-        type->find("opendocument.spreadsheet") != std::string::npos) {
-      return unsupported_format_error(
-          name +
-          ": an OpenDocument spreadsheet (.ods); save it as .xlsx or "
-          "CSV");
-    }
-  }
+  if (zip.find("xl/workbook.bin")) return xlsb_error(zip);
   if (zip.find("word/document.xml") || zip.find("ppt/presentation.xml")) {
     return unsupported_format_error(
         name + ": a Word or PowerPoint document, not a spreadsheet");
   }
   return unsupported_format_error(
-      name + ": a zip archive without a workbook (not an .xlsx)");
+      name + ": a zip archive without a workbook (not an .xlsx or .ods)");
 }
 
 Result<std::string> workbook_part(ZipArchive& zip) {
@@ -56,18 +52,55 @@ Result<std::string> workbook_part(ZipArchive& zip) {
                              read_relationships(zip, ""));
   const Relationship* office = find_type(rels, "/officeDocument");
   if (office != nullptr) {
+    if (ends_with(office->target, ".bin")) return xlsb_error(zip);
     if (auto exact = zip.find(office->target)) return *exact;
   }
+  if (zip.find("xl/workbook.bin")) return xlsb_error(zip);
   if (auto exact = zip.find("xl/workbook.xml")) return *exact;
   return not_a_workbook(zip);
 }
 
+// The OpenDocument type its "mimetype" part names ("" when none).
+std::string opendocument_type(ZipArchive& zip) {
+  const std::optional<std::string> part = zip.find("mimetype");
+  if (!part || zip.declared_size(*part).value_or(0) > 256) return "";
+  Result<std::string> type = zip.read_all(*part);
+  if (!type.ok()) return "";
+  constexpr std::string_view kPrefix = "application/vnd.oasis.opendocument.";
+  const std::size_t at = type->find(kPrefix);
+  if (at == std::string::npos) return "";
+  std::string kind = type->substr(at + kPrefix.size());
+  while (!kind.empty() &&
+         (kind.back() == '\n' || kind.back() == '\r' || kind.back() == ' ')) {
+    kind.pop_back();
+  }
+  return kind;
+}
+
 }  // namespace
 
-Status read_xlsx(std::span<const std::byte> bytes, CarteiraBuilder& builder) {
+Status read_zip(std::span<const std::byte> bytes, CarteiraBuilder& builder) {
   IMAGEBANK_ASSIGN_OR_RETURN(
       std::unique_ptr<ZipArchive> zip,
       ZipArchive::open(bytes, builder.name(), builder.limits()));
+  const std::string opendocument = opendocument_type(*zip);
+  if (opendocument.starts_with("spreadsheet")) return read_ods(*zip, builder);
+  if (!opendocument.empty()) {
+    return unsupported_format_error(builder.name() +
+                                    ": an OpenDocument document of type '" +
+                                    opendocument + "', not a spreadsheet");
+  }
+  // An .ods whose mimetype part was lost still has its content and
+  // manifest, and no OOXML package relationships.
+  if (!zip->find("_rels/.rels") && zip->find("content.xml") &&
+      zip->find("META-INF/manifest.xml")) {
+    return read_ods(*zip, builder);
+  }
+  return read_xlsx(*zip, builder);
+}
+
+Status read_xlsx(ZipArchive& zip_archive, CarteiraBuilder& builder) {
+  ZipArchive* const zip = &zip_archive;
   IMAGEBANK_ASSIGN_OR_RETURN(const std::string workbook, workbook_part(*zip));
   IMAGEBANK_ASSIGN_OR_RETURN(const WorkbookInfo info,
                              read_workbook(*zip, workbook));

@@ -3,6 +3,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace imagebank::carteira {
 namespace {
@@ -15,10 +16,39 @@ std::string zip_message(zip_error_t* error) {
   return zip_error_strerror(error);
 }
 
+// An entry name with '/' for separators: zips made on Windows by some ERP
+// exports write "xl\\worksheets\\sheet1.xml", which Excel opens.
+std::string with_slashes(std::string_view name) {
+  std::string out(name);
+  std::replace(out.begin(), out.end(), '\\', '/');
+  return out;
+}
+
+// The key an entry is looked up by: '/' separators, no leading '/', ASCII
+// case folded (generators disagree on "sharedStrings.xml" vs
+// "SharedStrings.xml").
+std::string lookup_key(std::string_view name) {
+  std::string out = with_slashes(name);
+  std::size_t start = 0;
+  while (start < out.size() && out[start] == '/') ++start;
+  out.erase(0, start);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace
 
 struct ZipArchive::Impl {
   zip_t* zip = nullptr;
+  // lookup_key(name) -> index (the first entry of that key wins).
+  std::unordered_map<std::string, zip_uint64_t> index;
+  std::optional<zip_uint64_t> locate(std::string_view entry) const {
+    const auto it = index.find(lookup_key(entry));
+    if (it == index.end()) return std::nullopt;
+    return it->second;
+  }
   ~Impl() {
     if (zip != nullptr) zip_discard(zip);
   }
@@ -42,9 +72,9 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::open(
   zip_t* zip = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error);
   if (zip == nullptr) {
     zip_source_free(source);
-    std::string message = name +
-                          ": not a readable .xlsx (truncated or damaged zip: " +
-                          zip_message(&error) + ")";
+    std::string message =
+        name + ": not a readable .xlsx or .ods (truncated or damaged zip: " +
+        zip_message(&error) + ")";
     zip_error_fini(&error);
     return corrupt_data_error(std::move(message));
   }
@@ -52,6 +82,13 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::open(
   std::unique_ptr<ZipArchive> archive(new ZipArchive());
   archive->impl_ = std::make_unique<Impl>();
   archive->impl_->zip = zip;
+  const zip_int64_t entries = zip_get_num_entries(zip, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    const char* entry = zip_get_name(zip, static_cast<zip_uint64_t>(i), 0);
+    if (entry == nullptr) continue;
+    archive->impl_->index.emplace(lookup_key(entry),
+                                  static_cast<zip_uint64_t>(i));
+  }
   archive->name_ = std::move(name);
   archive->limits_ = limits;
   return archive;
@@ -60,21 +97,18 @@ Result<std::unique_ptr<ZipArchive>> ZipArchive::open(
 ZipArchive::~ZipArchive() = default;
 
 std::optional<std::string> ZipArchive::find(std::string_view entry) const {
-  const std::string key(entry);
-  const zip_int64_t index =
-      zip_name_locate(impl_->zip, key.c_str(), ZIP_FL_NOCASE);
-  if (index < 0) return std::nullopt;
-  const char* exact =
-      zip_get_name(impl_->zip, static_cast<zip_uint64_t>(index), 0);
-  return exact == nullptr ? key : std::string(exact);
+  const std::optional<zip_uint64_t> index = impl_->locate(entry);
+  if (!index) return std::nullopt;
+  const char* exact = zip_get_name(impl_->zip, *index, 0);
+  return with_slashes(exact == nullptr ? entry : std::string_view(exact));
 }
 
 std::optional<std::uint64_t> ZipArchive::declared_size(
     std::string_view entry) const {
-  const std::string key(entry);
+  const std::optional<zip_uint64_t> index = impl_->locate(entry);
   zip_stat_t st;
   zip_stat_init(&st);
-  if (zip_stat(impl_->zip, key.c_str(), ZIP_FL_NOCASE, &st) != 0 ||
+  if (!index || zip_stat_index(impl_->zip, *index, 0, &st) != 0 ||
       !(st.valid & ZIP_STAT_SIZE)) {
     return std::nullopt;
   }
@@ -83,16 +117,14 @@ std::optional<std::uint64_t> ZipArchive::declared_size(
 
 Result<std::unique_ptr<ZipEntryReader>> ZipArchive::open_entry(
     std::string_view entry) {
-  const std::string key(entry);
-  const zip_int64_t index =
-      zip_name_locate(impl_->zip, key.c_str(), ZIP_FL_NOCASE);
-  if (index < 0) {
+  const std::string key = with_slashes(entry);
+  const std::optional<zip_uint64_t> index = impl_->locate(entry);
+  if (!index) {
     return not_found_error(name_ + ": the workbook has no part " + key);
   }
   zip_stat_t st;
   zip_stat_init(&st);
-  if (zip_stat_index(impl_->zip, static_cast<zip_uint64_t>(index), 0, &st) !=
-      0) {
+  if (zip_stat_index(impl_->zip, *index, 0, &st) != 0) {
     return corrupt_data_error(name_ + ": " + key + ": unreadable zip entry");
   }
   // The declared size can lie; it is checked here only to refuse early what
@@ -105,8 +137,7 @@ Result<std::unique_ptr<ZipEntryReader>> ZipArchive::open_entry(
         " bytes once inflated, past the limit of " +
         std::to_string(limits_.max_uncompressed_bytes) + " for the workbook");
   }
-  zip_file_t* file =
-      zip_fopen_index(impl_->zip, static_cast<zip_uint64_t>(index), 0);
+  zip_file_t* file = zip_fopen_index(impl_->zip, *index, 0);
   if (file == nullptr) {
     zip_error_t* error = zip_get_error(impl_->zip);
     const int code = zip_error_code_zip(error);

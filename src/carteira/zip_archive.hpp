@@ -1,7 +1,8 @@
-// A zip archive in memory, read through libzip, with the guards an
-// untrusted .xlsx needs: every entry is inflated in chunks and stopped as
-// soon as the total passes max_uncompressed_bytes or one entry inflates
-// past max_compression_ratio (a zip bomb), whatever its header claims.
+// A zip archive in memory (an .xlsx or .ods), read through libzip, with the
+// guards an untrusted workbook needs: every entry is inflated in chunks and
+// stopped as soon as the total passes max_uncompressed_bytes or one entry
+// inflates past max_compression_ratio (a zip bomb), whatever its header
+// claims.
 #pragma once
 
 #include <cstddef>
@@ -31,8 +32,11 @@ class ZipArchive {
 
   const std::string& name() const noexcept { return name_; }
 
-  // The exact entry name when it exists (compared without case: generators
-  // disagree on "sharedStrings.xml" vs "SharedStrings.xml").
+  // The entry's name, with '/' for separators, when it exists. Names are
+  // compared without ASCII case (generators disagree on "sharedStrings.xml"
+  // vs "SharedStrings.xml"), a leading '/', or which separator they use
+  // (some Windows exports write "xl\\workbook.xml"). Every method taking an
+  // entry compares alike.
   std::optional<std::string> find(std::string_view entry) const;
 
   // The inflated size the archive claims for the entry (it may lie), or

@@ -188,9 +188,9 @@ int run_import(const CarteiraCommandOptions& options) {
 
 CommandRunner add_carteira_command(CLI::App& app) {
   auto options = std::make_shared<CarteiraCommandOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "carteira",
-      "Read a Carteira de Compras (.xlsx, .xls or CSV) into canonical rows");
+  CLI::App* cmd = app.add_subcommand("carteira",
+                                     "Read a Carteira de Compras (.xlsx, .ods, "
+                                     ".xls or CSV) into canonical rows");
   cmd->add_option("FILE", options->file, "The spreadsheet")->required();
   cmd->add_flag("--json", options->json,
                 "One JSON object per row, per issue, then a summary");

@@ -89,12 +89,14 @@ Result<std::vector<std::string>> lines_of(const std::string& path,
   return out;
 }
 
-// The SKUs of a Carteira de Compras (.csv, .tsv, .xlsx, .xls), or of a plain
-// text file with one SKU per line. The Carteira's error issues (rows it
-// skipped) go to stderr: a missing SKU there is a photo reported unmatched.
+// The SKUs of a Carteira de Compras (.csv, .tsv, .xlsx, .ods, .xls), or of a
+// plain text file with one SKU per line. The Carteira's error issues (rows
+// it skipped) go to stderr: a missing SKU there is a photo reported
+// unmatched.
 Result<std::vector<std::string>> load_known_skus(const std::string& path) {
   const std::string ext = lower_extension(path);
-  if (ext == ".csv" || ext == ".tsv" || ext == ".xlsx" || ext == ".xls") {
+  if (ext == ".csv" || ext == ".tsv" || ext == ".xlsx" || ext == ".xlsm" ||
+      ext == ".ods" || ext == ".xls") {
     IMAGEBANK_ASSIGN_OR_RETURN(const Carteira carteira, read_carteira(path));
     for (const CarteiraIssue& issue : carteira.issues) {
       if (issue.severity != IssueSeverity::kError) continue;

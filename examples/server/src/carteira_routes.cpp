@@ -39,10 +39,11 @@ Result<std::string> spreadsheet_name(std::string_view raw) {
   std::string ext = fs::path(name).extension().string();
   for (char& c : ext)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext != ".xlsx" && ext != ".xls" && ext != ".csv" && ext != ".tsv" &&
-      ext != ".txt") {
+  // .xlsb goes through so the reader can say what to do with it.
+  if (ext != ".xlsx" && ext != ".xlsm" && ext != ".xlsb" && ext != ".xls" &&
+      ext != ".ods" && ext != ".csv" && ext != ".tsv" && ext != ".txt") {
     return unsupported_format_error(
-        name + ": a Carteira is an .xlsx, .xls, .csv, .tsv or .txt file");
+        name + ": a Carteira is an .xlsx, .ods, .xls, .csv, .tsv or .txt file");
   }
   return name;
 }

@@ -2,11 +2,16 @@
 // typed rows keyed by canonical field names, with a report of every problem.
 //
 // read_carteira() takes an .xlsx/.xlsm (the sheets are streamed: a 100k-row
-// workbook never needs a DOM), a legacy .xls, or a .csv/.txt export
-// (delimiter `,` `;` or tab and encoding UTF-8, UTF-8 with BOM, UTF-16 with
-// BOM or Windows-1252 are detected; RFC 4180 quoting with embedded newlines).
-// The format comes from the content, never the name: a zip is a workbook, an
-// OLE2 compound file is .xls, anything else is text.
+// workbook never needs a DOM; zip entries named with '\' as Windows ERP
+// exports write them are read too), a LibreOffice .ods (streamed alike;
+// repeated rows and columns bounded, covered cells empty), a legacy .xls
+// (read by the helper program imagebank-xls-reader in a child process with
+// CPU and memory limits: the .xls library leaks and trusts its input), or
+// a .csv/.txt export (delimiter `,` `;` or tab and encoding UTF-8, UTF-8
+// with BOM, UTF-16 with BOM or Windows-1252 are detected; RFC 4180 quoting
+// with embedded newlines). The format comes from the content, never the
+// name: a zip is an .xlsx or .ods workbook, an OLE2 compound file is .xls,
+// anything else is text.
 //
 // In every sheet the header row is the first row, among the first 20, with at
 // least two recognised column headers (title and blank rows above it are
@@ -26,10 +31,14 @@
 // (warning). Only a file that cannot be read at all is an error Status:
 //   not_found / io_error   the file cannot be read
 //   corrupt_data           empty, truncated zip, malformed XML, damaged .xls
-//   unsupported_format     a zip that is not a workbook (.ods, .xlsb, .docx)
+//                          (the .xls reader crashed on it)
+//   unsupported_format     a zip that is not a workbook (.xlsb, .docx), a
+//                          password-protected file
+//   internal               the .xls helper program is missing or garbled
 //   limit_exceeded         past CarteiraLimits (file size, inflated size or
 //                          ratio of a zip bomb, rows, columns, cell size,
-//                          sheets), or XML entity expansion
+//                          sheets), XML entity expansion, or the .xls
+//                          reader's time or memory
 //   not_found              (options.sheets) a requested sheet is absent
 // Each message starts with the file's name and says the reason.
 //

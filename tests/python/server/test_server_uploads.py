@@ -16,6 +16,7 @@ import socket
 import subprocess
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -504,6 +505,38 @@ def test_a_carteira_uploaded_links_the_photos_that_came_first(
     assert r.status_code == 201, r.text
     issues = r.json()["import"]["issues"]
     assert any(i["severity"] == "error" and i["sheet"] for i in issues), issues
+
+
+def test_carteira_xls_ods_and_xlsb_over_http(server: Server, keys: dict[str, str],
+                                              tmp_path: pathlib.Path) -> None:
+    """The server reads .xls through its helper program and .ods in-process;
+    an .xlsb is refused saying what to do."""
+    r = post_carteira(server, keys["upload"], DATA / "carteira" / "carteira.xls",
+                      brand="Aurora", collection="Legado")
+    assert r.status_code == 201, r.text
+    assert r.json()["import"]["rows"] == 2
+    content = (
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+        '<office:spreadsheet><table:table table:name="Pedido">'
+        + "".join("<table:table-row>" + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in row) + "</table:table-row>"
+            for row in [("SKU", "Nome"), ("ODS-1", "Blusa"), ("ODS-2", "Saia")])
+        + "</table:table></office:spreadsheet></office:body></office:document-content>")
+    ods = tmp_path / "pedido.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    r = post_carteira(server, keys["upload"], ods, brand="Aurora", collection="Legado")
+    assert r.status_code == 201, r.text
+    assert r.json()["import"]["rows"] == 2
+    xlsb = tmp_path / "vendas.xlsb"
+    with zipfile.ZipFile(xlsb, "w") as z:
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+    r = post_carteira(server, keys["upload"], xlsb, brand="Aurora", collection="Legado")
+    assert r.status_code == 415 and "Save As" in problem(r)["detail"], r.text
 
 
 def test_carteira_refusals(server: Server, keys: dict[str, str]) -> None:
