@@ -3103,11 +3103,11 @@ def quote_blob_key(key: str) -> str:
     """
 def read_carteira(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, name: str | None = None, sheets: collections.abc.Sequence[str] | None = None, limits: CarteiraLimits | None = None) -> Carteira:
     """
-    Read a Carteira de Compras (.xlsx/.xlsm, legacy .xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a Carteira.
+    Read a Carteira de Compras (.xlsx/.xlsm, LibreOffice .ods, legacy .xls, or CSV/TSV text in UTF-8, UTF-16 or Windows-1252 with ',', ';' or tab) into a Carteira.
     
     src is a path (str or os.PathLike) or the file's bytes (any contiguous buffer; name= names it in messages and gives a CSV's sheet name). The format comes from the content. sheets= reads only the sheets named (case and accents ignored). Each sheet's header is the first row among the first 20 with two recognised column names; see carteira_fields() for the canonical fields.
     
-    Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.ods, .xlsb, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there.
+    Problems in the data are Carteira.issues. A file that cannot be read raises NotFoundError, IoError, CorruptDataError (truncated zip, malformed XML, damaged .xls), UnsupportedFormatError (.xlsb, a password, binary), LimitExceededError (past limits, a zip bomb, XML entities) or NotFoundError for a sheet that is not there. A legacy .xls is read by the helper program imagebank-xls-reader installed with the package, in a child process.
     """
 def read_file(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], max_bytes: typing.SupportsInt | typing.SupportsIndex) -> bytes:
     """

@@ -282,9 +282,10 @@ _ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 def small_ods(extra_rows: str = "") -> bytes:
-    """An .ods as LibreOffice Calc writes one (checked against Calc's own
-    output): a merged title (covered cells), repeated blank rows and cells,
-    typed values in attributes, text in <text:p> with <text:s/>."""
+    """An .ods written the way LibreOffice Calc writes one (pandas' odf
+    reader reads it: test_ods_matches_what_pandas_reads): a merged title
+    (covered cells), repeated blank rows and cells, typed values in
+    attributes, text in <text:p> with <text:s/>."""
     def cell(kind: str, shown: str, attr: str = "") -> str:
         return (f'<table:table-cell office:value-type="{kind}" {attr} '
                 f'calcext:value-type="{kind}"><text:p>{shown}</text:p></table:table-cell>')
