@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "api_support.hpp"
 #include "image_routes.hpp"
@@ -222,28 +224,49 @@ Result<Response> sku_parse(Request& request, Bank& bank, Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(check_query(request, {}));
   IMAGEBANK_ASSIGN_OR_RETURN(boost::json::object body,
                              json_object_body(request));
-  std::optional<RowId> collection;
+  std::string_view collection_name;
+  std::string_view brand_name;
   const boost::json::array* names = nullptr;
   for (const auto& field : body) {
     const std::string_view key(field.key().data(), field.key().size());
     const boost::json::value& v = field.value();
     if (key == "names" && v.is_array()) {
       names = &v.get_array();
-    } else if (key == "collection" && (v.is_string() || v.is_null())) {
-      if (v.is_string() && !v.get_string().empty()) {
-        IMAGEBANK_ASSIGN_OR_RETURN(
-            Collection c, bank.collection(std::string_view(
-                              v.get_string().data(), v.get_string().size())));
-        collection = c.id;
-      }
+    } else if ((key == "collection" || key == "brand") &&
+               (v.is_string() || v.is_null())) {
+      const std::string_view text =
+          v.is_string()
+              ? std::string_view(v.get_string().data(), v.get_string().size())
+              : std::string_view();
+      (key == "brand" ? brand_name : collection_name) = text;
     } else {
       return invalid_argument_error(
           "bad field '" + std::string(key.substr(0, 40)) +
-          "' (\"names\": an array of file names, \"collection\": a name)");
+          "' (\"names\": an array of file names, \"collection\" and "
+          "\"brand\": names)");
     }
   }
   if (names == nullptr) {
     return invalid_argument_error("\"names\" is required");
+  }
+  // The collection: by name, or by name within the brand (a name two
+  // brands share is a conflict without one).
+  std::optional<RowId> collection;
+  if (!collection_name.empty() && brand_name.empty()) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Collection c, bank.collection(collection_name));
+    collection = c.id;
+  } else if (!collection_name.empty()) {
+    IMAGEBANK_ASSIGN_OR_RETURN(RowId brand,
+                               brand_id_by_name(bank.catalog(), brand_name));
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<Collection> all, bank.collections());
+    for (const Collection& c : all) {
+      if (c.brand_id == brand && c.name == collection_name) collection = c.id;
+    }
+    if (!collection) {
+      return not_found_error(
+          "no collection '" + std::string(collection_name.substr(0, 100)) +
+          "' of brand '" + std::string(brand_name.substr(0, 100)) + "'");
+    }
   }
   if (names->size() > kMaxNamesPerParse) {
     return invalid_argument_error("at most " +

@@ -143,11 +143,11 @@ export async function render(main) {
     let parsed = [];
     try {
       for (let i = 0; i < chosen.length; i += 2000) {
-        const r = await api('/sku-parse', { method: 'POST', body: { names: chosen.slice(i, i + 2000).map((c) => c.path), collection: collection.value.trim() || null } });
+        const r = await api('/sku-parse', { method: 'POST', body: { names: chosen.slice(i, i + 2000).map((c) => c.path), collection: collection.value.trim() || null, brand: brand.value.trim() || null } });
         parsed = parsed.concat(r.items);
       }
     } catch (e) {
-      // An unknown collection (a new one): the grammar alone.
+      // An unknown collection or brand (a new one): the grammar alone.
       try {
         const r = await api('/sku-parse', { method: 'POST', body: { names: chosen.map((c) => c.path) } });
         parsed = r.items;

@@ -156,6 +156,44 @@ def test_the_app_is_served_gzipped_when_the_client_accepts_it(web: Server) -> No
     print(f"web app: JavaScript sent gzipped: {sent_js} bytes")
 
 
+def test_sku_parse_names_the_brand_of_a_shared_collection_name(
+        server_bin: str, web_bank: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Two brands with a "Verão" each: the name alone is a conflict, the
+    name with its brand picks the right one's products."""
+    bank = tmp_path / "bank"
+    shutil.copytree(web_bank, bank)
+    sheet = tmp_path / "brisa.tsv"
+    sheet.write_text("Código\tNome da Peça\nAB100\tVestido\nBR7\tBolsa\n", encoding="utf-8")
+    cli(bank, "carteira", str(sheet), "--import", "--brand", "Brisa", "--collection", "Verão")
+    key = make_key(bank, "preview", "read")
+    s = Server(server_bin, bank)
+    try:
+        names = ["AB100_FRENTE.jpg", "BR7_COSTAS.jpg"]
+        problem(call(s.port, "POST", "/api/v1/sku-parse", key,
+                     {"names": names, "collection": "Verão"}), 409, "conflict")
+        by_brand = {}
+        for brand in ("Aurora", "Brisa"):
+            items = ok_json(call(s.port, "POST", "/api/v1/sku-parse", key,
+                                 {"names": names, "collection": "Verão", "brand": brand}))["items"]
+            by_brand[brand] = [[p["sku"] for p in i["products"]] for i in items]
+        assert by_brand == {"Aurora": [["AB100"], []], "Brisa": [["AB100"], ["BR7"]]}
+        aurora = ok_json(call(s.port, "POST", "/api/v1/sku-parse", key,
+                              {"names": names[:1], "collection": "Verão", "brand": "Aurora"}))
+        brisa = ok_json(call(s.port, "POST", "/api/v1/sku-parse", key,
+                             {"names": names[:1], "collection": "Verão", "brand": "Brisa"}))
+        assert aurora["items"][0]["products"][0]["id"] != brisa["items"][0]["products"][0]["id"]
+        for body in ({"names": names, "collection": "Verão", "brand": "Nada"},
+                     {"names": names, "collection": "Inverno", "brand": "Brisa"}):
+            problem(call(s.port, "POST", "/api/v1/sku-parse", key, body), 404, "not_found")
+        # A brand without a collection: the grammar alone.
+        alone = ok_json(call(s.port, "POST", "/api/v1/sku-parse", key,
+                             {"names": names, "brand": "Brisa"}))
+        assert [i["products"] for i in alone["items"]] == [[], []]
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+
+
 def test_the_tus_client_is_tus_js_client_with_its_licence(web: Server) -> None:
     """The uploads go through tus-js-client's browser build, installed by
     the build from examples/server/web/package-lock.json: shipped under its
