@@ -473,7 +473,8 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
   if (retried > 0) {
     log(LogLevel::kInfo, "batch " + std::to_string(batch_id) + ": " +
                              std::to_string(retried) +
-                             " jobs that failed on storage are queued again");
+                             " jobs that failed on storage or on a service "
+                             "that was down are queued again");
   }
   IMAGEBANK_ASSIGN_OR_RETURN(batch, d.queue->get_batch(batch_id));
   if (batch.state == BatchState::kPaused) {
