@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -115,6 +116,17 @@ py::list results_list(std::vector<Result<VisionResult>>&& results) {
 }
 
 // A Python list of analyzer names or URIs as URIs ("offline" → "offline://").
+// An `env=` mapping as the getenv analyzers read their keys through.
+std::function<std::optional<std::string>(std::string_view)> getenv_from(
+    std::map<std::string, std::string> env) {
+  return [env = std::move(env)](
+             std::string_view name) -> std::optional<std::string> {
+    const auto it = env.find(std::string(name));
+    if (it == env.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
 std::vector<std::string> vision_uris(const std::vector<std::string>& given) {
   std::vector<std::string> out;
   for (const std::string& g : given) {
@@ -330,15 +342,7 @@ void init_vision(py::module_& m) {
          const std::optional<std::map<std::string, std::string>>& env,
          bool verify_tls, const std::string& ca_file) {
         VisionOpenOptions options;
-        if (env) {
-          options.getenv =
-              [env =
-                   *env](std::string_view name) -> std::optional<std::string> {
-            const auto it = env.find(std::string(name));
-            if (it == env.end()) return std::nullopt;
-            return it->second;
-          };
-        }
+        if (env) options.getenv = getenv_from(*env);
         options.verify_tls = verify_tls;
         options.ca_file = ca_file;
         std::optional<Result<std::unique_ptr<VisionAnalyzer>>> made;
@@ -579,14 +583,7 @@ void init_vision(py::module_& m) {
         o.request.want_items = want_items;
         o.progress_interval = std::chrono::milliseconds(
             static_cast<std::int64_t>(progress_interval * 1000.0));
-        if (env) {
-          o.getenv = [env = *env](
-                         std::string_view name) -> std::optional<std::string> {
-            const auto it = env.find(std::string(name));
-            if (it == env.end()) return std::nullopt;
-            return it->second;
-          };
-        }
+        if (env) o.getenv = getenv_from(*env);
         return run_analyze(b, std::move(o), progress);
       },
       py::kw_only(), py::arg("vision") = std::vector<std::string>{"offline"},
@@ -624,14 +621,7 @@ void init_vision(py::module_& m) {
         }
         o.chain.max_wait = std::chrono::milliseconds(
             static_cast<std::int64_t>(max_wait * 1000.0));
-        if (env) {
-          o.getenv = [env = *env](
-                         std::string_view name) -> std::optional<std::string> {
-            const auto it = env.find(std::string(name));
-            if (it == env.end()) return std::nullopt;
-            return it->second;
-          };
-        }
+        if (env) o.getenv = getenv_from(*env);
         return released<std::shared_ptr<VisionChain>>(
             [&] { return b.open_vision(o); });
       },
