@@ -60,6 +60,8 @@ test_pkgs=(
   # the web app's browser tests (tests/python/web): Debian's headless
   # Chromium and its driver, never a downloaded browser
   chromium chromium-driver
+  # a worker whose clock is wrong, for the queue's clock tests
+  faketime
 )
 
 if [ "$list_cmake" = 1 ]; then

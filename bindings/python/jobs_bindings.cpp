@@ -306,6 +306,17 @@ void bind_batches(QueueClass& q) {
           "The source paths of the batch's process "
           "jobs, in id order.")
       .def(
+          "list_source_paths",
+          [](JobQueue& c, RowId batch_id, const std::string& after,
+             std::size_t limit) {
+            return released<std::vector<std::string>>(
+                [&] { return c.list_source_paths(batch_id, after, limit); });
+          },
+          py::arg("batch_id"), py::arg("after") = "", py::arg("limit") = 10000,
+          "Up to `limit` (1..100000) source paths of the batch's process jobs "
+          "that sort after `after`, in byte order (of their UTF-8), whatever "
+          "the database's collation.")
+      .def(
           "get_job",
           [](JobQueue& c, RowId id) {
             return released<Job>([&] { return c.get_job(id); });

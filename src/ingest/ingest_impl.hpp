@@ -55,11 +55,11 @@ struct Ingestor::Impl {
   std::string last_error;
 
   // --- receive.cpp ---
-  // Walks `roots` (sorted, recursive, image extensions only inside folders).
-  Result<std::vector<FoundFile>> find_files(
-      const std::vector<std::filesystem::path>& roots);
   // Receives the files of the batch not yet in it, then finishes receiving.
-  // `found` counts the files seen (for progress).
+  // Folders are walked recursively (image extensions only inside them, in
+  // byte order of the paths) and merged with the batch's known paths a page
+  // at a time, so memory does not grow with the batch. `found` is the
+  // number of files the roots hold (for progress).
   Status receive(const Batch& batch, std::atomic<std::int64_t>& found);
 
   // --- process.cpp ---

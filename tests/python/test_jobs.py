@@ -298,3 +298,24 @@ def test_option_types_are_editable():
     assert (j.state, j.image_id, j.bytes) == ("received", None, 0)
     c1 = core.JobOutcome(record(1))
     assert c1.variants == [] and c1.near_duplicates == []
+
+
+def test_list_source_paths_pages_in_byte_order(catalog: imagebank.CatalogDatabase,
+                                               batch: imagebank.Batch):
+    paths = ["/u/a/c.jpg", "/u/a-b.jpg", "/u/a.jpg", "/u/B.jpg", "/u/b.jpg",
+             "/u/Ásia.jpg", "/u/10.jpg", "/u/9.jpg"]
+    catalog.add_jobs(batch.id, [core.JobInsert(p) for p in paths])
+    got: list[str] = []
+    after = ""
+    while page := catalog.list_source_paths(batch.id, after=after, limit=3):
+        assert len(page) <= 3
+        got += page
+        after = page[-1]
+    assert got == sorted(paths, key=lambda p: p.encode())
+    assert got[:2] == ["/u/10.jpg", "/u/9.jpg"]
+    assert catalog.list_source_paths(batch.id, after="/u/a/", limit=2) == [
+        "/u/a/c.jpg", "/u/b.jpg"]
+    with pytest.raises(imagebank.InvalidArgumentError):
+        catalog.list_source_paths(batch.id, limit=0)
+    with pytest.raises(imagebank.NotFoundError):
+        catalog.list_source_paths(987654)

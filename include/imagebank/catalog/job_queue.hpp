@@ -74,6 +74,12 @@ class JobQueue {
       RowId batch_id, std::span<const JobInsert> jobs) = 0;
   // The source paths of the batch's process jobs, in id order.
   virtual Result<std::vector<std::string>> job_source_paths(RowId batch_id) = 0;
+  // Up to `limit` (1..100000) source paths of the batch's process jobs that
+  // sort after `after`, in byte order (memcmp of their UTF-8, whatever the
+  // database's collation): a receive step merges them with the files it
+  // finds, a page at a time, instead of holding every path of a big batch.
+  virtual Result<std::vector<std::string>> list_source_paths(
+      RowId batch_id, std::string_view after, std::size_t limit) = 0;
   virtual Result<Job> get_job(RowId id) = 0;
   // The batch's jobs (of one state, or all) with id > after_id, in id order;
   // limit 1..10000.
@@ -82,6 +88,11 @@ class JobQueue {
                                       RowId after_id, std::size_t limit) = 0;
 
   // --- leases ---
+  // Lease times are kept on the queue's clock (PostgreSQL: the database
+  // server's), so workers whose machines' clocks disagree agree on when a
+  // lease ends. Times a caller passes (fail_job's retry_at_ms,
+  // release_leases' now_ms) are on the caller's clock: the queue moves them
+  // onto its own by the caller's current distance from it.
   // Leases up to max_jobs received jobs of options.kind that are due
   // (lease_until_ms has passed) from runnable batches, counting an attempt
   // on each. Concurrent
@@ -114,7 +125,9 @@ class JobQueue {
   virtual Result<Job> fail_job(RowId job_id, std::string_view worker,
                                const Status& error,
                                std::optional<std::int64_t> retry_at_ms) = 0;
-  // Leases that expired before `now_ms` (or, with `worker`, every lease of
+  // Leases that expired before `now_ms` (the caller's clock: pass its
+  // current time, or a later one to release what will have expired by
+  // then) (or, with `worker`, every lease of
   // that dead holder) go back to received, or to failed (`internal`: the
   // file itself may be what kills its workers) once they used max_attempts.
   // Returns how many were released.

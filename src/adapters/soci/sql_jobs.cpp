@@ -332,6 +332,37 @@ Result<std::vector<std::string>> SqlCatalogStore::job_source_paths(
   return out;
 }
 
+Result<std::vector<std::string>> SqlCatalogStore::list_source_paths(
+    RowId batch_id, std::string_view after, std::size_t limit) {
+  if (limit == 0 || limit > 100'000) {
+    return invalid_argument_error("limit must be 1..100000, not " +
+                                  std::to_string(limit));
+  }
+  // PostgreSQL compares text by the database's collation (en_US.UTF-8
+  // puts "a-b" after "a/c"): byte order is asked for, and has its index
+  // (jobs_batch_path_bytes). SQLite's BINARY is byte order already.
+  const std::string bytes =
+      pool_->dialect() == Dialect::kPostgres ? " COLLATE \"C\"" : "";
+  std::vector<std::string> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("list_source_paths", [&](soci::session& sql) {
+    out.clear();
+    IMAGEBANK_RETURN_IF_ERROR(require_batch(sql, batch_id));
+    const long long key = batch_id, n = static_cast<long long>(limit);
+    const std::string from(after);
+    std::string path;
+    soci::statement st =
+        (sql.prepare << "SELECT source_path FROM jobs WHERE batch_id = :b "
+                        "AND kind = 'process' AND source_path" +
+                            bytes + " > :a ORDER BY source_path" + bytes +
+                            " LIMIT :n",
+         soci::into(path), soci::use(key), soci::use(from), soci::use(n));
+    st.execute(false);
+    while (st.fetch()) out.push_back(path);
+    return Status();
+  }));
+  return out;
+}
+
 Result<Job> SqlCatalogStore::get_job(RowId id) {
   Job out;
   IMAGEBANK_RETURN_IF_ERROR(read("get_job", [&](soci::session& sql) {

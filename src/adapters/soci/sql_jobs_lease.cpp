@@ -5,6 +5,12 @@
 // A lease is held by a worker name; every end of a job is a compare-and-set
 // on (state = 'leased', worker = holder), so a worker whose lease was taken
 // away writes nothing.
+//
+// Lease times are on the queue's clock, the database's: workers on machines
+// whose clocks disagree still agree on when a lease ends. A time a caller
+// passes (release_leases' now_ms, fail_job's retry_at_ms) is read on the
+// caller's clock and moved onto the queue's by the caller's distance from
+// it, so "now" stays now and "now + 10 s" stays ten seconds ahead.
 #include <soci/soci.h>
 
 #include <algorithm>
@@ -106,6 +112,23 @@ Status write_near_duplicates(soci::session& sql, RowId image_id,
   return {};
 }
 
+// The queue's clock. PostgreSQL: the server's (clock_timestamp(), not the
+// transaction's start). SQLite is in-process, on one machine: its clock.
+long long queue_clock_ms(soci::session& sql, Dialect dialect) {
+  if (dialect != Dialect::kPostgres) return now_ms();
+  long long at = 0;
+  sql << "SELECT CAST(FLOOR(EXTRACT(EPOCH FROM clock_timestamp()) * 1000) AS "
+         "BIGINT)",
+      soci::into(at);
+  return at;
+}
+
+// A time on the caller's clock, moved onto the queue's.
+long long on_queue_clock(long long caller_ms, long long caller_now,
+                         long long queue_now) {
+  return queue_now + (caller_ms - caller_now);
+}
+
 }  // namespace
 
 Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
@@ -120,37 +143,48 @@ Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
   std::vector<Job> out;
   IMAGEBANK_RETURN_IF_ERROR(write("lease_jobs", [&](soci::session& sql) {
     out.clear();
-    const long long at = now_ms(), until = at + options.lease_ms,
-                    limit = static_cast<long long>(options.max_jobs),
-                    batch = options.batch_id.value_or(0);
+    const long long at = queue_clock_ms(sql, dialect),
+                    until = at + options.lease_ms;
     const std::string kind(job_kind_name(options.kind));
+    // The runnable batches first, then each one's due jobs through the
+    // (state, kind, batch_id, id) index: jobs that wait in paused batches
+    // are never walked past, however many there are.
+    std::vector<RowId> runnable;
+    {
+      long long id = 0, only = options.batch_id.value_or(0);
+      soci::statement st(sql);
+      st.exchange(soci::into(id));
+      if (options.batch_id) st.exchange(soci::use(only));
+      st.alloc();
+      st.prepare(std::string("SELECT id FROM batches WHERE state IN "
+                             "('queued', 'running')") +
+                 (options.batch_id ? " AND id = :b" : "") + " ORDER BY id");
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch()) runnable.push_back(id);
+    }
     // PostgreSQL: rows another leaser has locked are skipped, and a row
     // leased by a transaction that committed meanwhile fails the state
     // recheck on locking. SQLite: the write transaction already holds the
     // database's write lock.
     std::vector<RowId> ids;
-    {
-      long long id = 0;
-      soci::statement st(sql);
-      st.exchange(soci::into(id));
-      st.exchange(soci::use(kind));
-      st.exchange(soci::use(at));
-      if (options.batch_id) st.exchange(soci::use(batch));
-      st.exchange(soci::use(limit));
-      st.alloc();
-      st.prepare(
-          std::string(
-              "SELECT j.id FROM jobs j JOIN batches b ON b.id = j.batch_id "
-              "WHERE j.state = 'received' AND j.kind = :k AND "
-              "j.lease_until_ms <= :now AND b.state IN ('queued', "
-              "'running')") +
-          (options.batch_id ? " AND j.batch_id = :b" : "") +
-          " ORDER BY j.batch_id, j.id LIMIT :n" +
-          (dialect == Dialect::kPostgres ? " FOR UPDATE OF j SKIP LOCKED"
-                                         : ""));
-      st.define_and_bind();
-      st.execute(false);
-      while (st.fetch()) ids.push_back(id);
+    long long id = 0, batch = 0, limit = 0;
+    soci::statement pick =
+        (sql.prepare << std::string(
+                            "SELECT id FROM jobs WHERE state = 'received' AND "
+                            "kind = :k AND batch_id = :b AND lease_until_ms "
+                            "<= :now ORDER BY id LIMIT :n") +
+                            (dialect == Dialect::kPostgres
+                                 ? " FOR UPDATE SKIP LOCKED"
+                                 : ""),
+         soci::into(id), soci::use(kind), soci::use(batch), soci::use(at),
+         soci::use(limit));
+    for (RowId b : runnable) {
+      if (ids.size() >= options.max_jobs) break;
+      batch = b;
+      limit = static_cast<long long>(options.max_jobs - ids.size());
+      pick.execute(false);
+      while (pick.fetch()) ids.push_back(id);
     }
     if (ids.empty()) return Status();
     const std::string list = id_list_param(dialect, ids);
@@ -192,7 +226,7 @@ Result<std::int64_t> SqlCatalogStore::renew_leases(
   const std::string holder(worker), list = id_list_param(dialect, job_ids);
   std::int64_t out = 0;
   IMAGEBANK_RETURN_IF_ERROR(write("renew_leases", [&](soci::session& sql) {
-    const long long at = now_ms(), until = at + lease_ms;
+    const long long at = queue_clock_ms(sql, dialect), until = at + lease_ms;
     soci::statement st =
         (sql.prepare << "UPDATE jobs SET lease_until_ms = :u WHERE state = "
                         "'leased' AND worker = :w AND " +
@@ -286,9 +320,14 @@ Result<Job> SqlCatalogStore::fail_job(RowId job_id, std::string_view worker,
   const std::string holder(worker);
   const std::string state(
       job_state_name(retry_at_ms ? JobState::kReceived : JobState::kFailed));
+  const Dialect dialect = pool_->dialect();
   Job out;
   IMAGEBANK_RETURN_IF_ERROR(write("fail_job", [&](soci::session& sql) {
-    const long long at = now_ms(), id = job_id, until = retry_at_ms.value_or(0);
+    const long long at = now_ms(), id = job_id,
+                    until = retry_at_ms
+                                ? on_queue_clock(*retry_at_ms, at,
+                                                 queue_clock_ms(sql, dialect))
+                                : 0;
     IMAGEBANK_RETURN_IF_ERROR(hold(sql, job_id, holder, at));
     // A retry in a batch cancelled meanwhile is cancelled instead.
     sql << "UPDATE jobs SET state = CASE WHEN CAST(:s AS TEXT) = 'received' "
@@ -315,10 +354,13 @@ Result<std::int64_t> SqlCatalogStore::release_leases(
   const std::string scope =
       std::string("state = 'leased' AND (lease_until_ms < :now") +
       (worker ? " OR worker = :w)" : ")");
+  const Dialect dialect = pool_->dialect();
   std::int64_t out = 0;
   IMAGEBANK_RETURN_IF_ERROR(write("release_leases", [&](soci::session& sql) {
     out = 0;
-    const long long at = imagebank::sql::now_ms(), now = now_ms;
+    const long long at = imagebank::sql::now_ms(),
+                    now = on_queue_clock(now_ms, at,
+                                         queue_clock_ms(sql, dialect));
     const std::string holder = worker.value_or("");
     auto run = [&](const std::string& query) {
       soci::statement st(sql);

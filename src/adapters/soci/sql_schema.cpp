@@ -281,12 +281,27 @@ const std::vector<Migration>& migrations() {
            R"(ALTER TABLE images ADD COLUMN decode_tolerance TEXT NOT NULL
                 DEFAULT '')",
        }},
+      // A batch's paths in byte order, a page at a time (list_source_paths,
+      // the receive step's merge). SQLite's jobs_batch_source is already in
+      // byte order; PostgreSQL's follows the database's collation.
+      {10,
+       {
+           R"({postgres}CREATE INDEX jobs_batch_path_bytes ON jobs(batch_id,
+                kind, source_path COLLATE "C"))",
+       }},
   };
   return kMigrations;
 }
 
+// A statement for one dialect: "{id}" and "{real}" become its types; one
+// that starts with "{postgres}" is for PostgreSQL only (empty for SQLite).
 std::string render(const char* statement, Dialect dialect) {
+  constexpr std::string_view kPostgresOnly = "{postgres}";
   std::string out(statement);
+  if (out.starts_with(kPostgresOnly)) {
+    if (dialect != Dialect::kPostgres) return {};
+    out.erase(0, kPostgresOnly.size());
+  }
   auto replace = [&](std::string_view from, std::string_view to) {
     for (auto at = out.find(from); at != std::string::npos;
          at = out.find(from, at + to.size())) {
@@ -330,7 +345,8 @@ Status migrate(ConnectionPool& pool) {
     for (const Migration& m : migrations()) {
       if (m.version <= current) continue;
       for (const char* statement : m.statements) {
-        sql << render(statement, pool.dialect());
+        const std::string text = render(statement, pool.dialect());
+        if (!text.empty()) sql << text;
       }
       const std::int64_t at = now_ms();
       sql << "INSERT INTO schema_version (version, applied_ms) VALUES (:v, :t)",

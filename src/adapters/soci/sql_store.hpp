@@ -92,6 +92,8 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<std::vector<Job>> add_jobs(RowId batch_id,
                                     std::span<const JobInsert> jobs) override;
   Result<std::vector<std::string>> job_source_paths(RowId batch_id) override;
+  Result<std::vector<std::string>> list_source_paths(
+      RowId batch_id, std::string_view after, std::size_t limit) override;
   Result<Job> get_job(RowId id) override;
   Result<Page<Job>> list_jobs(RowId batch_id, std::optional<JobState> state,
                               RowId after_id, std::size_t limit) override;

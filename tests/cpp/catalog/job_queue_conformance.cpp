@@ -170,6 +170,49 @@ TEST_P(JobQueueConformance, AddJobsIsIdempotentBySourcePath) {
             ErrorCode::kNotFound);
 }
 
+TEST_P(JobQueueConformance, ListSourcePathsPagesInByteOrder) {
+  auto batch = queue_->create_batch(0, "/u");
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  // Orders a natural-language collation would change: '-' before '/',
+  // upper case before lower, accents after ASCII, digits by byte.
+  const std::vector<std::string> paths = {
+      "/u/a/c.jpg",   "/u/a-b.jpg",      "/u/a.jpg",    "/u/B.jpg",
+      "/u/b.jpg",     "/u/\xC3\x81.jpg", "/u/10.jpg",   "/u/9.jpg",
+      "/u/a/b/z.jpg", "/u/a b.jpg",      "/u/zz/0.jpg", "/u/a_b.jpg"};
+  std::vector<JobInsert> jobs;
+  for (const std::string& p : paths) jobs.push_back(file(p));
+  ASSERT_TRUE(queue_->add_jobs(batch->id, jobs).ok());
+  // Another batch's paths never show.
+  auto other = queue_->create_batch(0, "/v");
+  const std::vector<JobInsert> elsewhere = {file("/u/a0.jpg")};
+  ASSERT_TRUE(queue_->add_jobs(other->id, elsewhere).ok());
+
+  std::vector<std::string> want = paths;
+  std::sort(want.begin(), want.end());  // std::string: byte order
+  std::vector<std::string> got;
+  std::string after;
+  for (int pages = 0; pages < 20; ++pages) {
+    auto page = queue_->list_source_paths(batch->id, after, 5);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_LE(page->size(), 5u);
+    if (page->empty()) break;
+    got.insert(got.end(), page->begin(), page->end());
+    after = page->back();
+  }
+  EXPECT_EQ(got, want);
+  // A start in the middle: only what sorts after it.
+  auto tail = queue_->list_source_paths(batch->id, "/u/a/", 3);
+  ASSERT_TRUE(tail.ok());
+  const auto from =
+      std::upper_bound(want.begin(), want.end(), std::string("/u/a/"));
+  EXPECT_EQ(*tail, std::vector<std::string>(from, from + 3));
+  EXPECT_EQ((*tail)[0], "/u/a/b/z.jpg");
+  EXPECT_EQ(queue_->list_source_paths(batch->id, "", 0).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(queue_->list_source_paths(987654, "", 10).status().code(),
+            ErrorCode::kNotFound);
+}
+
 TEST_P(JobQueueConformance, AddJobsRecordsRefusalsAndChecksItsInput) {
   auto img = catalog_->insert_image(image(1));
   ASSERT_TRUE(img.ok());

@@ -135,6 +135,9 @@ std::vector<std::string> undo_migrations_after(int version) {
   const auto add = [&](std::initializer_list<const char*> statements) {
     out.insert(out.end(), statements.begin(), statements.end());
   };
+  if (version < 10) {  // PostgreSQL's byte-order index of a batch's paths
+    add({"DROP INDEX IF EXISTS jobs_batch_path_bytes"});
+  }
   if (version < 7) {  // the decoding policy's record
     add({"ALTER TABLE images DROP COLUMN decode_tolerance"});
   }

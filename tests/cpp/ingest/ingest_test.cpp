@@ -453,5 +453,69 @@ TEST_F(IngestTest, ResumeTakesBackTheJobsOfADeadWorker) {
   expect_blobs_match_rows(batch->id);
 }
 
+TEST_F(IngestTest, ReceiveWalksInByteOrderAndSkipsWhatTheBatchHas) {
+  namespace fs = std::filesystem;
+  std::uint32_t seed = 900;
+  auto photo = [&](const fs::path& path) {
+    write_bytes(path, synthetic_photo(seed++));
+    return path;
+  };
+  // Names whose byte order differs from a walk that sorts by path parts
+  // ("a-b" sorts before "a/..." by bytes, after it by parts).
+  const fs::path in_a = photo(photos_ / "a" / "R3_FRENTE.jpg");
+  const fs::path deep = photo(photos_ / "a" / "z" / "R4_COSTAS.jpg");
+  const fs::path a_b = photo(photos_ / "a-b" / "R2_FRENTE.jpg");
+  const fs::path top = photo(photos_ / "R1_FRENTE.jpg");
+  const fs::path a0 = photo(photos_ / "a0" / "R5_FRENTE.png");
+  photo(photos_ / ".thumbs" / "R6_FRENTE.jpg");  // hidden folder
+  write_bytes(photos_ / "notes.txt", synthetic_photo(seed++));
+  const fs::path outside = scratch_.path() / "elsewhere";
+  const fs::path linked = photo(outside / "R7_FRENTE.jpg");
+  fs::create_symlink(linked, photos_ / "R7_FRENTE.jpg");    // a file: taken
+  fs::create_directory_symlink(outside, photos_ / "more");  // not followed
+
+  auto ingestor = bank_->ingestor(options());
+  ASSERT_TRUE(ingestor.ok());
+  const std::vector<fs::path> paths = {photos_};
+  auto batch = (*ingestor)->enqueue(paths);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  // Two files a crashed receive already recorded (refused, say): the merge
+  // finds them and reads neither again, so their originals never appear.
+  std::vector<JobInsert> earlier;
+  for (const fs::path& known : {in_a, top}) {
+    JobInsert j;
+    j.source_path = known.string();
+    j.original_name = known.filename().string();
+    j.state = JobState::kFailed;
+    j.error = corrupt_data_error("refused earlier");
+    earlier.push_back(j);
+  }
+  ASSERT_TRUE(bank_->jobs().add_jobs(batch->id, earlier).ok());
+
+  auto resumed = (*ingestor)->resume(batch->id);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  std::vector<std::string> received;
+  for (const Job& job : jobs(batch->id)) {
+    if (job.state == JobState::kFailed) {
+      EXPECT_EQ(job.error.message(), "refused earlier") << job.source_path;
+      continue;
+    }
+    EXPECT_EQ(job.state, JobState::kDone) << job.source_path << job.error;
+    received.push_back(job.source_path);
+  }
+  // Jobs are numbered as received: in byte order of their paths ('-' is
+  // 0x2D, '/' 0x2F, '0' 0x30; upper case before lower).
+  const fs::path link = photos_ / "R7_FRENTE.jpg";
+  EXPECT_EQ(received, (std::vector<std::string>{link.string(), a_b.string(),
+                                                deep.string(), a0.string()}));
+  EXPECT_EQ(jobs(batch->id).size(), 6u);
+  for (const fs::path& known : {in_a, top}) {
+    const std::vector<std::byte> bytes = read_file(known);
+    auto key = original_blob_key(to_hex(sha256(bytes)), "jpg");
+    EXPECT_EQ(bank_->blobs().head(*key).status().code(), ErrorCode::kNotFound)
+        << known << " was read again";
+  }
+}
+
 }  // namespace
 }  // namespace imagebank::testing
