@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "imagebank/ingest/ingest.hpp"
 #include "imagebank/sku/filename.hpp"
 #include "imagebank/sku/known_skus.hpp"
+#include "imagebank/variants/variants.hpp"
 #include "ingest/near_index.hpp"
 
 namespace imagebank {
@@ -63,9 +65,24 @@ struct Ingestor::Impl {
   Status receive(const Batch& batch, std::atomic<std::int64_t>& found);
 
   // --- process.cpp ---
+  // The last step of a process job: its variants' writes and the commit
+  // (or the failure). Returns what process() returns.
+  using StoreStep = std::function<Status(WorkReport&)>;
   // Processes one leased job to its end (complete or fail). Returns the
   // failure that counts against the storage (io_error, unavailable) or OK.
-  Status process(const Job& job, const std::string& holder, WorkReport& report);
+  // With `store`, a job that gets as far as writing its variants returns OK
+  // with the writes and the commit left in *store for the caller to run
+  // (on another thread: the job is not over until it has run).
+  Status process(const Job& job, const std::string& holder, WorkReport& report,
+                 StoreStep* store = nullptr);
+  Status fail_process(const Job& job, const std::string& holder, Status status,
+                      bool file_at_fault, WorkReport& report);
+  Status commit_process(const Job& job, const std::string& holder,
+                        JobOutcome outcome, WorkReport& report);
+  Status store_process(const Job& job, const std::string& holder,
+                       const VariantOptions& vo,
+                       const std::vector<Variant>& variants, JobOutcome outcome,
+                       WorkReport& report);
 
   // --- analysis.cpp ---
   // Analyses the image of one leased analyze job and ends the job (done, or

@@ -108,81 +108,118 @@ Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
   return std::shared_ptr<const CollectionSkus>(out);
 }
 
+Status Ingestor::Impl::fail_process(const Job& job, const std::string& holder,
+                                    Status status, bool file_at_fault,
+                                    WorkReport& report) {
+  if (status.message().find(job.source_path) == std::string::npos) {
+    status = status.with_context(job.source_path);
+  }
+  const bool retry = !(file_at_fault && is_permanent(status)) &&
+                     job.attempts < options.max_attempts;
+  std::optional<std::int64_t> at;
+  if (retry) at = retry_at(job.attempts);
+  Result<Job> r = queue->fail_job(job.id, holder, status, at);
+  if (!r.ok()) {
+    log(LogLevel::kWarning,
+        "job " + std::to_string(job.id) +
+            ": could not record its failure: " + r.status().to_string());
+  }
+  if (retry) {
+    ++report.retried;
+    log(LogLevel::kWarning,
+        status.to_string() + " (attempt " + std::to_string(job.attempts) +
+            " of " + std::to_string(options.max_attempts) + ", will retry)");
+  } else {
+    ++report.failed;
+    note_error(status.to_string());
+  }
+  return is_storage_failure(status) ? status : Status();
+}
+
+Status Ingestor::Impl::commit_process(const Job& job, const std::string& holder,
+                                      JobOutcome outcome, WorkReport& report) {
+  // The near-duplicate lookup and the commit happen under one lock, so of
+  // two look-alikes processed side by side the second always sees the
+  // first (across processes the index catches up before each lookup).
+  std::unique_lock commit_lock(commit_mu, std::defer_lock);
+  if (outcome.image.id == 0) {
+    commit_lock.lock();
+    Result<std::vector<HashIndex::Match>> matches =
+        near.find(*catalog, outcome.image.phash, options.near_radius, 8);
+    if (!matches.ok()) {
+      return fail_process(job, holder, matches.status(), false, report);
+    }
+    for (const HashIndex::Match& m : *matches) {
+      outcome.near_duplicates.push_back(
+          NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
+    }
+  }
+  Result<ImageInsert> r = queue->complete_job(job.id, holder, outcome);
+  if (!r.ok()) {
+    if (r.status().code() == ErrorCode::kConflict) {
+      Result<Job> now = queue->get_job(job.id);
+      if (!now.ok() || now->state != JobState::kLeased ||
+          now->worker != holder) {
+        log(LogLevel::kWarning, job.source_path +
+                                    ": the lease was lost before the "
+                                    "commit; another worker has the job");
+        return {};
+      }
+      // Still ours: a constraint clashed (a product removed by a new
+      // Carteira import, say). Match again on the next attempt.
+      std::lock_guard lock(mu);
+      skus.clear();
+    }
+    return fail_process(job, holder, r.status(), false, report);
+  }
+  if (r->duplicate) {
+    ++report.duplicates;
+  } else {
+    ++report.done;
+    near.add(r->image.id, r->image.phash);
+  }
+  return {};
+}
+
+Status Ingestor::Impl::store_process(const Job& job, const std::string& holder,
+                                     const VariantOptions& vo,
+                                     const std::vector<Variant>& variants,
+                                     JobOutcome outcome, WorkReport& report) {
+  for (const Variant& v : variants) {
+    EncodeOptions settings = vo.encode_options(v.format);
+    settings.format = v.format;
+    Result<std::string> key =
+        variant_key(job.sha256, v.preset, v.format, settings);
+    if (!key.ok())
+      return fail_process(job, holder, key.status(), false, report);
+    const std::string& blob_key = *key;
+    // A run that died after storing some variants finds them in place.
+    Result<BlobInfo> have = blobs->head(blob_key);
+    if (!have.ok() || have->size != v.data.size()) {
+      Status put = blobs->put(blob_key, v.data);
+      if (!put.ok()) return fail_process(job, holder, put, false, report);
+    }
+    outcome.variants.push_back(
+        VariantRecord{0, v.preset, std::string(format_name(v.format)), v.width,
+                      v.height, v.data.size(), blob_key});
+  }
+  return commit_process(job, holder, std::move(outcome), report);
+}
+
 Status Ingestor::Impl::process(const Job& job, const std::string& holder,
-                               WorkReport& report) {
+                               WorkReport& report, StoreStep* store) {
   // Ends the job as failed: for good when the file is at fault or attempts
   // are used up, else again after a backoff. `file_at_fault` is false for
   // failures of the stores, whatever their code: those may pass.
   auto fail = [&](Status status, bool file_at_fault = false) -> Status {
-    if (status.message().find(job.source_path) == std::string::npos) {
-      status = status.with_context(job.source_path);
-    }
-    const bool retry = !(file_at_fault && is_permanent(status)) &&
-                       job.attempts < options.max_attempts;
-    std::optional<std::int64_t> at;
-    if (retry) at = retry_at(job.attempts);
-    Result<Job> r = queue->fail_job(job.id, holder, status, at);
-    if (!r.ok()) {
-      log(LogLevel::kWarning,
-          "job " + std::to_string(job.id) +
-              ": could not record its failure: " + r.status().to_string());
-    }
-    if (retry) {
-      ++report.retried;
-      log(LogLevel::kWarning,
-          status.to_string() + " (attempt " + std::to_string(job.attempts) +
-              " of " + std::to_string(options.max_attempts) + ", will retry)");
-    } else {
-      ++report.failed;
-      note_error(status.to_string());
-    }
-    return is_storage_failure(status) ? status : Status();
-  };
-  auto commit = [&](JobOutcome outcome) -> Status {
-    // The near-duplicate lookup and the commit happen under one lock, so of
-    // two look-alikes processed side by side the second always sees the
-    // first (across processes the index catches up before each lookup).
-    std::unique_lock commit_lock(commit_mu, std::defer_lock);
-    if (outcome.image.id == 0) {
-      commit_lock.lock();
-      Result<std::vector<HashIndex::Match>> matches =
-          near.find(*catalog, outcome.image.phash, options.near_radius, 8);
-      if (!matches.ok()) return fail(matches.status());
-      for (const HashIndex::Match& m : *matches) {
-        outcome.near_duplicates.push_back(
-            NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
-      }
-    }
-    Result<ImageInsert> r = queue->complete_job(job.id, holder, outcome);
-    if (!r.ok()) {
-      if (r.status().code() == ErrorCode::kConflict) {
-        Result<Job> now = queue->get_job(job.id);
-        if (!now.ok() || now->state != JobState::kLeased ||
-            now->worker != holder) {
-          log(LogLevel::kWarning, job.source_path +
-                                      ": the lease was lost before the "
-                                      "commit; another worker has the job");
-          return {};
-        }
-        // Still ours: a constraint clashed (a product removed by a new
-        // Carteira import, say). Match again on the next attempt.
-        std::lock_guard lock(mu);
-        skus.clear();
-      }
-      return fail(r.status());
-    }
-    if (r->duplicate) {
-      ++report.duplicates;
-    } else {
-      ++report.done;
-      near.add(r->image.id, r->image.phash);
-    }
-    return {};
+    return fail_process(job, holder, std::move(status), file_at_fault, report);
   };
 
   // Exact duplicate of something already stored: nothing to compute.
   Result<ImageRecord> existing = catalog->find_image_by_sha256(job.sha256);
-  if (existing.ok()) return commit(JobOutcome{*existing, {}, {}});
+  if (existing.ok()) {
+    return commit_process(job, holder, JobOutcome{*existing, {}, {}}, report);
+  }
   if (existing.status().code() != ErrorCode::kNotFound) {
     return fail(existing.status());
   }
@@ -248,24 +285,19 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
     }
   }
 
-  for (const Variant& v : *variants) {
-    EncodeOptions settings = vo.encode_options(v.format);
-    settings.format = v.format;
-    Result<std::string> key =
-        variant_key(job.sha256, v.preset, v.format, settings);
-    if (!key.ok()) return fail(key.status());
-    const std::string& blob_key = *key;
-    // A run that died after storing some variants finds them in place.
-    Result<BlobInfo> have = blobs->head(blob_key);
-    if (!have.ok() || have->size != v.data.size()) {
-      Status put = blobs->put(blob_key, v.data);
-      if (!put.ok()) return fail(put);
-    }
-    outcome.variants.push_back(
-        VariantRecord{0, v.preset, std::string(format_name(v.format)), v.width,
-                      v.height, v.data.size(), blob_key});
+  if (store == nullptr) {
+    return store_process(job, holder, vo, *variants, std::move(outcome),
+                         report);
   }
-  return commit(std::move(outcome));
+  // The writes and the commit wait on the disk (every put is durable when
+  // it returns): handed to the caller, who runs them while this thread
+  // decodes the next photo.
+  *store = [this, job, holder, vo = std::move(vo),
+            variants = std::move(*variants),
+            outcome = std::move(outcome)](WorkReport& r) mutable {
+    return store_process(job, holder, vo, variants, std::move(outcome), r);
+  };
+  return {};
 }
 
 }  // namespace imagebank

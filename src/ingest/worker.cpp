@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <functional>
+#include <future>
 #include <map>
 #include <random>
 #include <set>
@@ -19,6 +21,15 @@ namespace imagebank {
 namespace {
 
 namespace fs = std::filesystem;
+
+void add_counts(WorkReport& to, const WorkReport& from) {
+  to.done += from.done;
+  to.duplicates += from.duplicates;
+  to.failed += from.failed;
+  to.retried += from.retried;
+  to.analysed += from.analysed;
+  to.analysis_failed += from.analysis_failed;
+}
 
 std::string host_name() {
   char buf[256] = {};
@@ -267,6 +278,15 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
 
   auto worker_loop = [&](std::size_t index, JobKind kind) {
     WorkReport mine;
+    // A process thread hands each photo's writes and commit to a writer of
+    // its own and decodes the next photo meanwhile: every put is durable
+    // when it returns, and a thread waiting on fsync leaves its core idle.
+    const bool overlap = kind == JobKind::kProcess;
+    struct Writing {
+      Job job;
+      WorkReport report;
+      std::future<Status> done;
+    } writing;
     LeaseOptions lease;
     lease.kind = kind;
     // Each thread holds its leases under a name of its own, so the store
@@ -276,6 +296,42 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     lease.lease_ms = options.lease.count();
     lease.batch_id = batch_id;
     const auto idle = std::chrono::milliseconds(batch_id ? 100 : 500);
+    // Runs one job's step; an exception (out of memory on a huge photo, and
+    // the like) fails the job (to be retried) and the process goes on.
+    auto guarded = [&](const Job& job, const std::string& holder,
+                       const std::function<Status()>& step) -> Status {
+      try {
+        return step();
+      } catch (const std::exception& e) {
+        (void)queue->fail_job(job.id, holder,
+                              internal_error(job.source_path + ": " + e.what()),
+                              job.attempts < options.max_attempts
+                                  ? std::optional(retry_at(job.attempts))
+                                  : std::nullopt);
+        return unavailable_error(job.source_path + ": " + e.what());
+      }
+    };
+    // The job is over: its lease is no longer renewed, and its storage
+    // failure (or success) counts.
+    auto end_job = [&](RowId job_id, const Status& storage) {
+      {
+        std::lock_guard lock(flight_mu);
+        in_flight.erase(job_id);
+      }
+      if (storage.ok()) {
+        storage_failures = 0;
+      } else if (++storage_failures >= options.max_storage_failures) {
+        stop_with(
+            std::to_string(storage_failures.load()) +
+            " storage failures in a row, the last: " + storage.to_string());
+      }
+    };
+    auto settle_previous = [&] {
+      if (!writing.done.valid()) return;
+      const Status storage = writing.done.get();
+      add_counts(mine, writing.report);
+      end_job(writing.job.id, storage);
+    };
     while (!stop.load() && !finished.load()) {
       Result<std::vector<Job>> jobs = queue->lease_jobs(lease);
       if (!jobs.ok()) {
@@ -288,6 +344,7 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
         continue;
       }
       if (jobs->empty()) {
+        settle_previous();  // its job counts as open until it ends
         Result<bool> done = drained(batch_id, follow, receiving);
         if (done.ok() && *done) {
           finished = true;
@@ -302,42 +359,33 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
           std::lock_guard lock(flight_mu);
           in_flight[job.id] = lease.worker;
         }
-        Status storage;
-        try {
-          storage = kind == JobKind::kAnalyze
-                        ? analyse(job, lease.worker, mine)
-                        : process(job, lease.worker, mine);
-        } catch (const std::exception& e) {
-          // Out of memory on a huge photo, and the like: the job fails (and
-          // is retried); the process goes on.
-          storage = unavailable_error(job.source_path + ": " + e.what());
-          (void)queue->fail_job(
-              job.id, lease.worker,
-              internal_error(job.source_path + ": " + e.what()),
-              job.attempts < options.max_attempts
-                  ? std::optional(retry_at(job.attempts))
-                  : std::nullopt);
+        Impl::StoreStep store;
+        const Status storage = guarded(job, lease.worker, [&] {
+          return kind == JobKind::kAnalyze
+                     ? analyse(job, lease.worker, mine)
+                     : process(job, lease.worker, mine,
+                               overlap ? &store : nullptr);
+        });
+        // The previous photo's writes end before this one's start: one
+        // photo's variants wait in memory at most, and a thread's commits
+        // keep their order.
+        settle_previous();
+        if (store) {
+          writing.job = job;
+          writing.report = WorkReport{};
+          writing.done = std::async(
+              std::launch::async, [&, job, step = std::move(store)]() mutable {
+                return guarded(job, lease.worker,
+                               [&] { return step(writing.report); });
+              });
+          continue;
         }
-        {
-          std::lock_guard lock(flight_mu);
-          in_flight.erase(job.id);
-        }
-        if (storage.ok()) {
-          storage_failures = 0;
-        } else if (++storage_failures >= options.max_storage_failures) {
-          stop_with(
-              std::to_string(storage_failures.load()) +
-              " storage failures in a row, the last: " + storage.to_string());
-        }
+        end_job(job.id, storage);
       }
     }
+    settle_previous();
     std::lock_guard lock(report_mu);
-    total.done += mine.done;
-    total.duplicates += mine.duplicates;
-    total.failed += mine.failed;
-    total.retried += mine.retried;
-    total.analysed += mine.analysed;
-    total.analysis_failed += mine.analysis_failed;
+    add_counts(total, mine);
   };
 
   // Two helpers beside the workers: the heartbeat renews the leases in hand
