@@ -61,7 +61,7 @@ def _photos(folder: pathlib.Path, n: int) -> None:
     for i in range(n):
         img = Image.new("RGB", (5, 5))
         img.putdata([tuple(rng.randrange(256) for _ in range(3)) for _ in range(25)])
-        img.resize((1400, 1000), Image.BILINEAR).save(folder / f"DK{i:03d}_FRENTE.jpg")
+        img.resize((1400, 1000), Image.Resampling.BILINEAR).save(folder / f"DK{i:03d}_FRENTE.jpg")
 
 
 def test_regenerate_on_dask_survives_a_killed_worker(bank_uris: tuple[str, str],
