@@ -117,6 +117,9 @@ py_test=("pytest>=8" "numpy>=1.24" "pybind11-stubgen==3.0.0" "typing_extensions>
   # imagebank-server: resumable uploads driven by a real tus client, and
   # multipart uploads and event streams by a real HTTP client
   "tuspy>=1.1" "requests>=2.31"
+  # the fleet test lists the bucket on its own (scripts/fleet-chaos-test.py),
+  # and the bulk-work example runs on Dask (examples/dask)
+  "boto3>=1.34" "dask[distributed]>=2024.1"
   # the web app driven in Debian's Chromium (tests/python/web), its
   # screenshots checked with Pillow
   "selenium>=4.20" "Pillow>=10.1"

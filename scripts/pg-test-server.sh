@@ -6,6 +6,8 @@
 #   scripts/pg-test-server.sh start DIR     initdb (once) + start; prints the
 #                                           server URI (database "postgres")
 #   scripts/pg-test-server.sh createdb DIR NAME   prints the new database's URI
+#   scripts/pg-test-server.sh restart DIR [SECONDS]   down for SECONDS
+#                                           (default 10), up on the same port
 #   scripts/pg-test-server.sh stop DIR      stops it and deletes the cluster
 #
 # PostgreSQL refuses to run as root; as root the server runs as the
@@ -13,7 +15,7 @@
 set -euo pipefail
 
 die() { echo "pg-test-server: $*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: $0 start|createdb|stop DIR [NAME]"
+[ $# -ge 2 ] || die "usage: $0 start|createdb|restart|stop DIR [NAME|SECONDS]"
 cmd=$1
 dir=$(realpath -m "$2")
 
@@ -71,6 +73,16 @@ case "$cmd" in
     port=$(cat "$dir/port")
     "$bindir/createdb" -h 127.0.0.1 -p "$port" -U imagebank "$3"
     echo "postgresql://imagebank@127.0.0.1:$port/$3"
+    ;;
+  restart)
+    # Stops the server (as a crash would: immediate), keeps it down for
+    # SECONDS (default 10), then starts it again on the same port.
+    port=$(cat "$dir/port")
+    as_owner "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null
+    sleep "${3:-10}"
+    as_owner "$bindir/pg_ctl" -D "$data" -l "$base/server.log" -w -t 60 \
+      -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+      start >/dev/null || { cat "$base/server.log" >&2; die "server did not start again"; }
     ;;
   stop)
     if [ -f "$data/postmaster.pid" ]; then

@@ -357,6 +357,13 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
             b, std::move(o), state,
             [&](Ingestor& i) { return i.resume(batch_id); }, batch_id);
       });
+  auto receive = with_options<const Bank&, RowId>(
+      [](const Bank& b, RowId batch_id, IngestOptions o,
+         const std::shared_ptr<CallState>& state) {
+        return run_ingestor<Batch>(
+            b, std::move(o), state,
+            [&](Ingestor& i) { return i.receive(batch_id); }, batch_id);
+      });
   auto work = with_options<const Bank&, bool>(
       [](const Bank& b, bool follow, IngestOptions o,
          const std::shared_ptr<CallState>& state) {
@@ -380,6 +387,15 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
           "storage failures, and processes it to the end; a batch made with "
           "vision analyzers gets them again when none are given.") +
       options_doc() + kChecked;
+  const std::string receive_doc =
+      std::string(
+          "Receives the batch's files (its paths are on this machine: "
+          "originals stored, one job per file) and processes none; workers "
+          "elsewhere (Bank.work, `imagebank worker`) lease them as they "
+          "arrive. Safe to call again after a failure: the files the batch "
+          "has are skipped. Returns the batch (receiving False once every "
+          "file is in); ConflictError for an upload batch.") +
+      options_doc() + kChecked;
   const std::string work_doc =
       std::string(
           "Processes the jobs of every runnable batch, oldest first, until "
@@ -394,6 +410,8 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
                  options..., ingest_doc.c_str());
         bank.def("resume", resume, py::arg("batch_id"), py::kw_only(),
                  options..., resume_doc.c_str());
+        bank.def("receive", receive, py::arg("batch_id"), py::kw_only(),
+                 options..., receive_doc.c_str());
         bank.def("work", work, py::arg("follow") = false, py::kw_only(),
                  options..., work_doc.c_str());
       },

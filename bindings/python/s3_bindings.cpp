@@ -182,6 +182,28 @@ void init_s3(py::module_& m) {
         return open_store(unwrap(parse_s3_uri(uri)));
       },
       py::arg("uri"), "Opens the S3 BlobStore of an s3:// URI.");
+  m.def(
+      "abort_stale_uploads",
+      [](BlobStore& store, double older_than) {
+        if (!std::isfinite(older_than) || older_than < 0) {
+          throw_status(invalid_argument_error(
+              "abort_stale_uploads: older_than must be a number of seconds "
+              ">= 0"));
+        }
+        const auto age = std::chrono::milliseconds(
+            static_cast<std::int64_t>(std::llround(older_than * 1000)));
+        Result<std::int64_t> n = [&] {
+          py::gil_scoped_release release;
+          return abort_stale_uploads(store, age);
+        }();
+        return unwrap(std::move(n));
+      },
+      py::arg("store"), py::kw_only(), py::arg("older_than"),
+      "Aborts the store's S3 multipart uploads started more than older_than "
+      "seconds ago and never completed (left by writers killed midway, or "
+      "whose abort failed while the server was down); returns how many. 0 "
+      "for a store that is not S3. Give an age longer than any upload takes "
+      "(0 only when no writer is running).");
 }
 
 }  // namespace imagebank::python

@@ -1,6 +1,10 @@
 #include "cli/bank_options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <thread>
 
 namespace imagebank::cli {
 
@@ -25,6 +29,21 @@ Result<std::unique_ptr<Bank>> open_bank(const BankLocation& location) {
                                         ? std::filesystem::path(kDefaultBankDir)
                                         : std::filesystem::path(location.dir);
   return Bank::open(location.db, location.storage, BankOptions{}, dir);
+}
+
+Result<std::unique_ptr<Bank>> open_bank_patiently(
+    const BankLocation& location) {
+  auto delay = std::chrono::seconds(1);
+  for (;;) {
+    Result<std::unique_ptr<Bank>> bank = open_bank(location);
+    if (bank.ok() || bank.status().code() != ErrorCode::kUnavailable) {
+      return bank;
+    }
+    std::cerr << "imagebank: " << bank.status().to_string()
+              << "; trying again in " << delay.count() << " s\n";
+    std::this_thread::sleep_for(delay);
+    delay = std::min<std::chrono::seconds>(delay * 2, std::chrono::seconds(30));
+  }
 }
 
 }  // namespace imagebank::cli

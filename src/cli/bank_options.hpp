@@ -21,5 +21,9 @@ struct BankLocation {
 
 void add_bank_options(CLI::App& command, BankLocation& location);
 Result<std::unique_ptr<Bank>> open_bank(const BankLocation& location);
+// open_bank, retried with backoff (1 s doubling to 30 s) while the catalog
+// or the store is unreachable (`unavailable`), each failure on stderr; any
+// other error at once. SIGINT / SIGTERM end the wait as usual.
+Result<std::unique_ptr<Bank>> open_bank_patiently(const BankLocation& location);
 
 }  // namespace imagebank::cli

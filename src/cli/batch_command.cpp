@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/ingest_options.hpp"
 #include "cli/output.hpp"
+#include "cli/receive_only.hpp"
 
 namespace imagebank::cli {
 namespace {
@@ -17,6 +18,7 @@ struct BatchArgs {
   RowId id = 0;
   BankLocation bank;
   IngestCliOptions ingest;
+  bool no_work = false;
   bool json = false;
 };
 
@@ -69,6 +71,11 @@ int run_batch(const BatchArgs& a) {
       return kExitUsage;
     }
     *handle = ingestor->get();
+    if (a.no_work) {
+      const int status = receive_only(b, **ingestor, a.id, out);
+      *handle = nullptr;
+      return status;
+    }
     auto ended = (*ingestor)->resume(a.id);
     *handle = nullptr;
     print_batch_summary(b, a.id, out);
@@ -118,6 +125,9 @@ CommandRunner add_batch_command(CLI::App& app) {
   cmd->add_option("id", a->id, "Batch id");
   add_bank_options(*cmd, a->bank);
   add_ingest_options(*cmd, a->ingest);
+  cmd->add_flag("--no-work", a->no_work,
+                "resume: only finish receiving the files; workers process "
+                "them");
   cmd->add_flag("--json", a->json, "JSON lines on stdout");
   return [a] { return run_batch(*a); };
 }

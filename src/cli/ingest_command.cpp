@@ -16,6 +16,8 @@
 #include "cli/commands.hpp"
 #include "cli/ingest_options.hpp"
 #include "cli/output.hpp"
+#include "cli/receive_only.hpp"
+#include "imagebank/adapters/s3_blob_store.hpp"
 
 namespace imagebank::cli {
 namespace {
@@ -29,6 +31,8 @@ struct IngestArgs {
   std::string carteira;
   IngestCliOptions ingest;
   bool follow = false;
+  bool no_work = false;
+  double abort_uploads_after = -1;  // seconds; < 0: leave them
   bool json = false;
 };
 
@@ -82,6 +86,11 @@ int run_ingest(const IngestArgs& a) {
     out.failure("ingest", batch.status());
     return kExitSomeFailed;
   }
+  if (a.no_work) {
+    const int status = receive_only(**bank, **ingestor, batch->id, out);
+    *handle = nullptr;
+    return status;
+  }
   auto ended = (*ingestor)->resume(batch->id);
   *handle = nullptr;
   print_batch_summary(**bank, batch->id, out);
@@ -105,10 +114,23 @@ int run_worker(const IngestArgs& a) {
     out.failure("worker", options.status());
     return kExitUsage;
   }
-  auto bank = open_bank(a.bank);
+  // A worker that follows the queue is a service: it waits for a catalog
+  // or a store that is down (restarting, failing over) to come back.
+  auto bank = a.follow ? open_bank_patiently(a.bank) : open_bank(a.bank);
   if (!bank.ok()) {
     out.failure("bank", bank.status());
     return kExitSomeFailed;
+  }
+  if (a.abort_uploads_after >= 0) {
+    auto aborted = abort_stale_uploads(
+        (*bank)->blobs(), std::chrono::milliseconds(static_cast<std::int64_t>(
+                              a.abort_uploads_after * 1000)));
+    if (!aborted.ok()) {
+      out.failure("worker", aborted.status());
+    } else if (*aborted > 0 && !out.json()) {
+      out.text("aborted " + std::to_string(*aborted) +
+               " unfinished multipart uploads");
+    }
   }
   if (Status s = attach_vision(**bank, a.ingest, *options); !s.ok()) {
     out.failure("worker", s);
@@ -201,6 +223,9 @@ CommandRunner add_ingest_command(CLI::App& app) {
   cmd->add_option("--carteira", a->carteira,
                   "Import this Carteira into the collection first");
   add_ingest_options(*cmd, a->ingest);
+  cmd->add_flag("--no-work", a->no_work,
+                "Only receive the files (store the originals, queue the "
+                "jobs); `imagebank worker` processes them");
   cmd->add_flag("--json", a->json, "JSON lines on stdout");
   return [a] { return run_ingest(*a); };
 }
@@ -213,7 +238,14 @@ CommandRunner add_worker_command(CLI::App& app) {
       "PostgreSQL bank)");
   add_bank_options(*cmd, a->bank);
   cmd->add_flag("--follow", a->follow,
-                "Keep waiting for new batches (stop with Ctrl-C)");
+                "Keep waiting for new batches, and for a catalog or store "
+                "that is down (stop with Ctrl-C)");
+  cmd->add_option("--abort-uploads-after", a->abort_uploads_after,
+                  "At start, abort the S3 multipart uploads older than this "
+                  "many seconds (left by killed writers); longer than any "
+                  "upload takes (default: leave them to the bucket's "
+                  "lifecycle rule)")
+      ->check(CLI::NonNegativeNumber);
   add_ingest_options(*cmd, a->ingest);
   cmd->add_flag("--json", a->json, "JSON lines on stdout");
   return [a] { return run_worker(*a); };

@@ -2,11 +2,13 @@
 imagebank_add_module(ingest
   SOURCES
     ingest/analysis.cpp
+    ingest/catalog_wait.cpp
     ingest/near_index.cpp
     ingest/prepare_vision.cpp
     ingest/options.cpp
     ingest/process.cpp
     ingest/receive.cpp
+    ingest/receive_only.cpp
     ingest/reconcile.cpp
     ingest/upload.cpp
     ingest/vision_chain.cpp

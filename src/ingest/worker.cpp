@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "imagebank/core/log.hpp"
+#include "ingest/catalog_wait.hpp"
 #include "ingest/ingest_impl.hpp"
 
 namespace imagebank {
@@ -334,6 +335,19 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     };
     while (!stop.load() && !finished.load()) {
       Result<std::vector<Job>> jobs = queue->lease_jobs(lease);
+      if (!jobs.ok() && catalog_unreachable(jobs.status())) {
+        // The database went away (a restart, a fail-over): wait for it.
+        const Status back = wait_for_catalog(
+            *queue, stop,
+            follow ? std::chrono::milliseconds::max() : kCatalogPatienceDrain,
+            jobs.status());
+        if (!back.ok()) {
+          stop_with(back.to_string());
+          break;
+        }
+        storage_failures = 0;  // those were the catalog's, now back
+        continue;
+      }
       if (!jobs.ok()) {
         log(LogLevel::kWarning, "leasing jobs: " + jobs.status().to_string());
         if (++storage_failures >= options.max_storage_failures) {

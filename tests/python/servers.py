@@ -50,14 +50,18 @@ class Minio:
             raise RuntimeError(
                 "no MinIO binary: run scripts/install-minio.sh or set IMAGEBANK_MINIO "
                 "(IMAGEBANK_SKIP_S3=1 skips the S3 tests)")
+        self.binary = binary
         self.dir = pathlib.Path(tempfile.mkdtemp(prefix="imagebank-minio-"))
         self.port = _free_port()
+        self._log = open(self.dir / "minio.log", "wb")
+        self._start()
+
+    def _start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MINIO_")}
         env.update(MINIO_ROOT_USER=MINIO_USER, MINIO_ROOT_PASSWORD=MINIO_PASSWORD,
                    MINIO_BROWSER="off", MINIO_UPDATE="off")
-        self._log = open(self.dir / "minio.log", "wb")
         self.proc = subprocess.Popen(
-            [str(binary), "server", "--quiet", "--address", f"127.0.0.1:{self.port}",
+            [str(self.binary), "server", "--quiet", "--address", f"127.0.0.1:{self.port}",
              "--console-address", f"127.0.0.1:{_free_port()}", str(self.dir / "data")],
             env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
@@ -66,6 +70,16 @@ class Minio:
                 self.stop()
                 raise RuntimeError("MinIO did not start: " + self.log_tail())
             time.sleep(0.05)
+
+    def crash(self) -> None:
+        """SIGKILL the server (its data stays): connections drop mid-request."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def start_again(self) -> None:
+        """Starts the server again on the same port and data."""
+        self._start()
 
     @property
     def endpoint(self) -> str:

@@ -101,8 +101,9 @@ struct S3Options {
 
 // Parses "s3://bucket[/prefix][?key=value&...]". Query keys: endpoint,
 // region, addressing (auto|path|virtual), verify_tls (true|false), ca_file,
-// connect_timeout_ms, request_timeout_ms, max_attempts, create_bucket
-// (true|false), check_bucket (true|false). Values are percent-decoded.
+// connect_timeout_ms, request_timeout_ms, max_attempts, multipart_threshold
+// and part_size (bytes), create_bucket (true|false), check_bucket
+// (true|false). Values are percent-decoded.
 // Credentials are never taken from a URI (URIs end up in logs); they come
 // from S3Options::credentials or the environment. `invalid_argument` names
 // the URI and the reason: bad bucket name (S3 rules: 3-63 characters of
@@ -117,5 +118,17 @@ Result<S3Options> parse_s3_uri(std::string_view uri);
 // create_bucket is off), `io_error` when the server refuses the credentials,
 // `unavailable` when the endpoint cannot be reached after the retries.
 Result<std::unique_ptr<BlobStore>> open_s3_blob_store(const S3Options& options);
+
+// Aborts the multipart uploads under the store's prefix that were started
+// more than `older_than` ago and never completed: those of a writer killed
+// midway, or whose abort failed because the server was down at the time
+// (S3 keeps, and bills, their parts until they are aborted; the objects
+// themselves never became visible). Returns how many were aborted; a store
+// that is not S3 has none (0). An upload younger than `older_than` may
+// still be in flight, so give an age longer than any upload takes, or 0
+// only when no writer is running. invalid_argument for a negative age;
+// unavailable / io_error as the store's calls.
+Result<std::int64_t> abort_stale_uploads(BlobStore& store,
+                                         std::chrono::milliseconds older_than);
 
 }  // namespace imagebank

@@ -232,6 +232,16 @@ class Ingestor {
   // batch still receiving has its received jobs processed and stays
   // receiving.
   Result<Batch> resume(RowId batch_id);
+  // Receives the batch's files (its paths are on this machine) and processes
+  // none: workers of other processes or machines lease them as they arrive
+  // (`imagebank ingest --no-work` beside `imagebank worker`). Idempotent like
+  // resume(): the paths the batch already has are skipped. Returns the batch
+  // once every file is received (Batch::receiving false), or as it was
+  // after stop(); a cancelled or done batch as it is. conflict for an upload
+  // batch (its files come through receive_upload); the storage's or the
+  // catalog's failure, with the batch still receiving, when a file could not
+  // be stored (call it again to go on).
+  Result<Batch> receive(RowId batch_id);
   // Leases and processes jobs of every runnable batch, oldest batch first,
   // until the queue is empty (follow = false) or stop() (follow = true).
   Result<WorkReport> work(bool follow = false);

@@ -70,6 +70,7 @@ class S3BlobStore final : public BlobStore {
                             std::string_view start_after,
                             std::size_t max_keys) override;
   std::string uri() const override { return uri_; }
+  Result<std::int64_t> abort_stale_uploads(std::chrono::milliseconds age);
 
  private:
   std::string full_key(std::string_view key) const {
@@ -147,6 +148,38 @@ Status S3BlobStore::put_file(std::string_view key,
         return std::make_unique<http::FileRangeBody>(open, offset, length);
       },
       true);
+}
+
+Result<std::int64_t> S3BlobStore::abort_stale_uploads(
+    std::chrono::milliseconds age) {
+  const std::string& prefix = client_->config().prefix;
+  const std::string full_prefix = prefix.empty() ? "" : prefix + "/";
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  std::int64_t aborted = 0;
+  // A listing holds at most 1,000 uploads; what was aborted leaves it, so
+  // listing again reaches the rest (bounded: a server that keeps showing an
+  // aborted upload cannot loop us forever).
+  for (int round = 0; round < 1000; ++round) {
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        std::vector<s3::PendingUpload> pending,
+        s3::list_multipart_uploads(*client_, full_prefix));
+    std::int64_t this_round = 0;
+    for (const s3::PendingUpload& u : pending) {
+      // An upload of unknown age is left alone: it may be in flight.
+      if (u.initiated_ms < 0 || now_ms - u.initiated_ms < age.count()) {
+        continue;
+      }
+      IMAGEBANK_RETURN_IF_ERROR(
+          s3::abort_multipart_upload(*client_, u.key, u.upload_id));
+      ++this_round;
+    }
+    aborted += this_round;
+    if (this_round == 0 || pending.size() < 1000) break;
+  }
+  return aborted;
 }
 
 Result<BlobInfo> S3BlobStore::head(std::string_view key) {
@@ -433,6 +466,17 @@ Result<std::unique_ptr<BlobStore>> open_s3_blob_store(
   }
   return std::unique_ptr<BlobStore>(
       new S3BlobStore(std::move(client), make_uri(options)));
+}
+
+Result<std::int64_t> abort_stale_uploads(BlobStore& store,
+                                         std::chrono::milliseconds older_than) {
+  if (older_than.count() < 0) {
+    return invalid_argument_error(
+        "abort_stale_uploads: the age must not be negative");
+  }
+  auto* s3_store = dynamic_cast<S3BlobStore*>(&store);
+  if (s3_store == nullptr) return std::int64_t{0};
+  return s3_store->abort_stale_uploads(older_than);
 }
 
 }  // namespace imagebank

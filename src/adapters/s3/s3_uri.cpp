@@ -93,6 +93,14 @@ Status apply(S3Options& options, std::string_view key,
   } else if (key == "max_attempts") {
     IMAGEBANK_ASSIGN_OR_RETURN(long long v, parse_int(value, 1, 20));
     options.max_attempts = static_cast<int>(v);
+  } else if (key == "multipart_threshold") {
+    // Bytes; open_s3_blob_store checks the range S3 allows.
+    IMAGEBANK_ASSIGN_OR_RETURN(long long v, parse_int(value, 1, 5LL << 30));
+    options.multipart_threshold = static_cast<std::uint64_t>(v);
+  } else if (key == "part_size") {
+    IMAGEBANK_ASSIGN_OR_RETURN(long long v,
+                               parse_int(value, 5LL << 20, 5LL << 30));
+    options.part_size = static_cast<std::uint64_t>(v);
   } else if (key == "create_bucket") {
     IMAGEBANK_ASSIGN_OR_RETURN(options.create_bucket, parse_bool(value));
   } else if (key == "check_bucket") {
@@ -101,7 +109,8 @@ Status apply(S3Options& options, std::string_view key,
     return invalid_argument_error(
         "unknown key (known: endpoint, region, addressing, verify_tls, "
         "ca_file, connect_timeout_ms, request_timeout_ms, max_attempts, "
-        "create_bucket, check_bucket; credentials come from the "
+        "multipart_threshold, part_size, create_bucket, check_bucket; "
+        "credentials come from the "
         "environment, never from a URI)");
   }
   return ok_status();

@@ -221,7 +221,8 @@ Result<std::vector<PendingUpload>> parse_list_multipart_uploads(
   std::vector<PendingUpload> out;
   for (const XmlElement& c : doc.children) {
     if (c.name != "Upload") continue;
-    out.push_back({c.child_text("Key"), c.child_text("UploadId")});
+    out.push_back({c.child_text("Key"), c.child_text("UploadId"),
+                   parse_iso8601_ms(c.child_text("Initiated"))});
   }
   return out;
 }

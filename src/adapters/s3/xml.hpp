@@ -63,6 +63,7 @@ Result<std::string> parse_initiate_multipart(std::string_view document);
 struct PendingUpload {
   std::string key;
   std::string upload_id;
+  std::int64_t initiated_ms = -1;  // -1: the answer did not say
 };
 // ListMultipartUploadsResult.
 Result<std::vector<PendingUpload>> parse_list_multipart_uploads(

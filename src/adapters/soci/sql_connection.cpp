@@ -119,7 +119,11 @@ Status status_from_current_exception(std::string_view context) {
   } catch (const soci::postgresql_soci_error& e) {
     return from_postgres(context, e);
   } catch (const soci::soci_error& e) {
-    if (e.get_error_category() == soci::soci_error::connection_error) {
+    // SOCI says "Session is not connected" (no category) for a session
+    // whose reconnection failed: the server is still down.
+    if (e.get_error_category() == soci::soci_error::connection_error ||
+        std::string_view(e.what()).find("Session is not connected") !=
+            std::string_view::npos) {
       return unavailable_error(join(context, e.what()));
     }
     if (e.get_error_category() == soci::soci_error::constraint_violation) {
