@@ -434,6 +434,28 @@ def test_custom_presets(bank: imagebank.Bank, photos: pathlib.Path):
     assert got["thumbnail"][0] == "webp"
 
 
+def test_receive_only_leaves_the_processing_to_workers(bank: imagebank.Bank,
+                                                       photos: pathlib.Path):
+    queue = bank.jobs
+    batch = queue.create_batch(0, str(photos) + "\n")
+    received = bank.receive(batch.id, **FAST)
+    assert received.receiving is False
+    counts = queue.job_counts(batch.id)
+    # Every file has its job (the empty one refused on receipt); none is
+    # processed yet.
+    assert (counts.received, counts.failed, counts.done) == (8, 1, 0)
+    assert list(bank.catalog.list_images()) == []
+    assert bank.receive(batch.id, **FAST).receiving is False  # again: a no-op
+    assert queue.job_counts(batch.id).received == 8
+    report = bank.work(**FAST)
+    assert report.done + report.duplicates + report.failed == 8
+    assert report.duplicates == 1  # COPIA_01.jpg
+    assert queue.get_batch(batch.id).state == "done"
+    upload = bank.open_upload_batch(label="x")
+    with pytest.raises(imagebank.ConflictError):
+        bank.receive(upload.id)
+
+
 def test_upload_batches(bank: imagebank.Bank, tmp_path: pathlib.Path):
     carteira = write_carteira(tmp_path / "c.csv", ["ABC123"])
     bank.import_carteira(carteira, collection="Verão", brand="Aurora")
