@@ -3,13 +3,13 @@
 // timed on it:
 //
 //   export_scale sqlite:///tmp/c200k.db 200000
-//   /usr/bin/time -v imagebank export --format xlsx \
-//     --db sqlite:///tmp/c200k.db --storage memory: -o /tmp/c.xlsx
+//   imagebank export --format xlsx --db sqlite:///tmp/c200k.db
+//     --storage memory: -o /tmp/c.xlsx      (under /usr/bin/time -v)
 //
 // Each product gets a Carteira row, photos of front, back and (two in three)
-// detail, one in four photos approved, and one product in twenty an AI
-// analysis of its front photo. Products and photos go in through the bulk
-// paths (import_products, insert_images) in batches of 10,000.
+// detail, one in four photos approved, and one photo in sixty an AI
+// analysis. Products and photos go in through the bulk paths
+// (import_products, insert_images) in batches of 10,000.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
