@@ -37,6 +37,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "imagebank/bank/bank.hpp"
@@ -469,9 +470,32 @@ void BM_ReceiveMillion(benchmark::State& state, std::string backend) {
               uri.c_str(), folder.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
+    // The child's memory, sampled: anonymous (heaps, SQLite's page cache)
+    // apart from file-backed (SQLite's memory-mapped database pages, which
+    // the kernel may drop at will).
+    std::atomic<bool> exited{false};
+    double anon_mb = 0, file_mb = 0;
+    std::thread sampler([&] {
+      const std::string status_path =
+          "/proc/" + std::to_string(pid) + "/status";
+      while (!exited.load()) {
+        std::ifstream in(status_path);
+        std::string line;
+        while (std::getline(in, line)) {
+          const auto mb = [&] { return std::atof(line.c_str() + 8) / 1024.0; };
+          if (line.starts_with("RssAnon:")) anon_mb = std::max(anon_mb, mb());
+          if (line.starts_with("RssFile:")) file_mb = std::max(file_mb, mb());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
     int status = 0;
     rusage usage{};
     ::wait4(pid, &status, 0, &usage);
+    exited = true;
+    sampler.join();
+    state.counters["peak_anon_MB"] = anon_mb;
+    state.counters["peak_file_MB"] = file_mb;
     // The child printed its figures on our stdout; the RSS is the kernel's.
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
       state.SkipWithError("the receiving child failed");

@@ -30,6 +30,17 @@ _imagebank_pkg(utf8proc libutf8proc)
 _imagebank_pkg(zip libzip)
 _imagebank_pkg(expat expat)
 _imagebank_pkg(freexl freexl)
+# libxlsxwriter (the bank's XLSX exports): named here so a missing one says
+# which package to install rather than pkg-config's bare "not found".
+if(NOT TARGET imagebank_deps::xlsxwriter)
+  pkg_check_modules(_IMAGEBANK_xlsxwriter QUIET IMPORTED_TARGET GLOBAL xlsxwriter)
+  if(NOT _IMAGEBANK_xlsxwriter_FOUND)
+    message(FATAL_ERROR "imagebank: libxlsxwriter not found (XLSX exports). "
+      "On Debian: apt-get install libxlsxwriter-dev, or run scripts/install-deps.sh")
+  endif()
+  add_library(imagebank_deps::xlsxwriter INTERFACE IMPORTED GLOBAL)
+  target_link_libraries(imagebank_deps::xlsxwriter INTERFACE PkgConfig::_IMAGEBANK_xlsxwriter)
+endif()
 
 # SOCI (catalog adapters): Debian ships no CMake package, cmake/FindSOCI.cmake
 # finds it. Boost (header-only Beast/Asio for the S3 adapter, Boost.JSON).

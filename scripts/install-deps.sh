@@ -49,6 +49,8 @@ build_pkgs=(
   libcli11-dev
   # text folding (core), spreadsheets: .xlsx zip + XML, legacy .xls (carteira)
   libutf8proc-dev libzip-dev libexpat1-dev libfreexl-dev
+  # catalog exports to .xlsx (bank)
+  libxlsxwriter-dev
 )
 test_pkgs=(
   libgtest-dev:GTest libgmock-dev:GTest libbenchmark-dev:benchmark clang-format

@@ -126,6 +126,11 @@ echo
 echo "== report colors: the Carteira's cor next to the analyzer's colour"
 "$imagebank" report colors --bank "$bank"
 
+echo
+echo "== export: one row per product (Carteira, photos per view, coverage, AI)"
+"$imagebank" export --format xlsx --bank "$bank" --output "$demo/produtos.xlsx"
+echo "spreadsheet: $(cd "$demo" && pwd)/produtos.xlsx"
+
 [ "$serve" = 1 ] || exit 0
 
 echo

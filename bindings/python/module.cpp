@@ -24,6 +24,7 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_catalog_queries(m);
   imagebank::python::init_serve(m);
   imagebank::python::init_bank(m);
+  imagebank::python::init_catalog_export(m);
   // Vision first: ingest's options take VisionAnalyzer plug-ins.
   imagebank::python::init_vision(m);
   imagebank::python::init_ingest(m);

@@ -32,7 +32,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1501,6 +1501,10 @@ class CatalogStore:
         """
     def image_items(self, image_id: typing.SupportsInt | typing.SupportsIndex) -> list[ImageItem]:
         ...
+    def images_of_products(self, product_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> list[ImageRecord]:
+        """
+        The images linked to these products (1..10000 ids), rejected ones included, by product id, then view, sequence and image id.
+        """
     def import_products(self, collection_id: typing.SupportsInt | typing.SupportsIndex, products: collections.abc.Sequence[ProductUpsert], file: str = '', actor: str = 'carteira-import') -> CarteiraImport:
         ...
     def insert_api_key(self, key: ApiKeyRecord) -> ApiKeyRecord:
@@ -1511,6 +1515,10 @@ class CatalogStore:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
         ...
+    def latest_ai_analyses(self, image_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> list[AiAnalysis]:
+        """
+        The newest successful whole-photo analysis of each of these images that has one (1..10000 ids), by image id.
+        """
     def link_image(self, image_id: typing.SupportsInt | typing.SupportsIndex, product_id: typing.SupportsInt | typing.SupportsIndex | None, actor: str, reason: str = '') -> ImageRecord:
         ...
     def list_collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
@@ -1530,6 +1538,10 @@ class CatalogStore:
     def near_duplicates_to_review(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_image_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[NearDuplicatePair]:
         """
         The near-duplicate pairs a person has yet to decide on (neither photo rejected, not both approved), of one collection (either photo in it) or all, by image id. A page holds every pair of its last image: pass that image_id back as after_image_id.
+        """
+    def photo_views(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> PhotoViews:
+        """
+        The views of the photos (linked, not rejected) of the products of a collection and/or brand, and whether any was analysed.
         """
     def products_by_sku_base(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku_base: str) -> list[Product]:
         ...
@@ -2205,6 +2217,10 @@ class Bank:
         """
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
+    def export(self, output: str | os.PathLike[str] | typing.BinaryIO, *, format: str | None = None, collection: str | None = None, brand: str | None = None, url_base: str = '', url_size: str = 'original', signing_keys: collections.abc.Sequence[tuple[str, str]] = [], url_expires: typing.SupportsInt | typing.SupportsIndex = 0, required_views: collections.abc.Sequence[str] = [], columns: collections.abc.Sequence[str] = [], csv_delimiter: str = ',', bom: bool = False, page_size: typing.SupportsInt | typing.SupportsIndex = 500, progress: collections.abc.Callable[[ExportProgress], typing.Any] | None = None) -> ExportReport:
+        """
+        Exports one row per product (Carteira fields, photos per view, coverage, image statuses, AI attributes when analysed, image URLs) as csv, xlsx or jsonl (format=, else the file's suffix) into a file (written whole or not at all) or a binary stream, a page of products at a time. Image URLs are url_base + '/images/<id>?size=<url_size>', signed with signing_keys [(id, secret)] until url_expires (Unix seconds) when given. Ctrl-C or a progress callback that raises stops it.
+        """
     def finish_upload(self, batch_id: typing.SupportsInt | typing.SupportsIndex) -> Batch:
         """
         Every file was sent: the upload batch is done once its jobs are (resume() or work() processes them). ConflictError for a batch of paths or a cancelled one.
@@ -2267,6 +2283,10 @@ class Bank:
         """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
+    def validate_export(self, *, format: str = 'csv', collection: str | None = None, brand: str | None = None, url_base: str = '', url_size: str = 'original', signing_keys: collections.abc.Sequence[tuple[str, str]] = [], url_expires: typing.SupportsInt | typing.SupportsIndex = 0, required_views: collections.abc.Sequence[str] = [], columns: collections.abc.Sequence[str] = [], csv_delimiter: str = ',', page_size: typing.SupportsInt | typing.SupportsIndex = 500) -> None:
+        """
+        Raises what Bank.export would raise before writing (a bad option, an unknown collection or brand) and writes nothing.
+        """
     def work(self, follow: bool = False, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> WorkReport:
         """
         Processes the jobs of every runnable batch, oldest first, until the queue is empty (follow=False) or Ctrl-C / a raising progress callback (follow=True). workers: processing threads (0 = one per core). presets: default preset names or Preset objects (None = ['thumbnail', 'small', 'grid', 'detail', 'header', 'zoom']). formats: variant formats (None = ['avif', 'webp', 'jpeg']). max_attempts: tries of a file whose storage keeps failing. lease_seconds: how long a worker holds a job before others may take it. retry_seconds: the first retry delay (doubles). near_radius: pHash Hamming radius of near duplicates (-1 = off). progress: called with a BatchProgress every progress_interval seconds and once at the end; if it raises, the run stops (resumable) and the exception propagates, as does Ctrl-C. max_storage_failures: storage failures in a row that stop the run. worker_name: the lease holder (default host:pid:random). vision, analyzers: the analysis stage — each new photo is also described by these analyzers (Python plug-ins first, then the vision names or URIs: openai, gemini, google-vision, offline) as an analyze job of its own, analysis_workers at a time; an analyzer that is down never holds the variants back. The options are checked first, as validate_ingest_options() does.
@@ -2287,6 +2307,63 @@ class Bank:
         """
         The ingest queue: batches, jobs, leases.
         """
+class ExportProgress:
+    """
+    How far an export is: rows and their images written so far.
+    """
+    @property
+    def elapsed_seconds(self) -> float:
+        ...
+    @property
+    def images(self) -> int:
+        ...
+    @property
+    def products(self) -> int:
+        ...
+class ExportReport:
+    """
+    What an export wrote.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def analysed(self) -> int:
+        """
+        Products whose AI columns are filled.
+        """
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def columns(self) -> list[str]:
+        """
+        The header of a csv or xlsx export.
+        """
+    @property
+    def elapsed_seconds(self) -> float:
+        ...
+    @property
+    def format(self) -> str:
+        ...
+    @property
+    def images(self) -> int:
+        ...
+    @property
+    def products(self) -> int:
+        ...
+class PhotoViews:
+    """
+    The views the photos of a scope show, by name ('' for photos without one), and whether any of them has a successful analysis.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    @property
+    def analysed(self) -> bool:
+        ...
+    @property
+    def views(self) -> list[str]:
+        ...
 class VisionRequest:
     """
     What an analyzer is asked for.

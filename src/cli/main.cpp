@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   commands["batch"] = add_batch_command(app);
   commands["keys"] = add_keys_command(app);
   commands["analyze"] = add_analyze_command(app);
+  commands["export"] = add_export_command(app);
   commands["worker"] = add_worker_command(app);
   commands["reconcile"] = add_reconcile_command(app);
 

@@ -30,6 +30,9 @@
 // Reports (report_routes.cpp), JSON or ?format=csv:
 //   GET  /api/v1/reports/status|coverage|missing-photos|near-duplicates
 //                                                    read
+// Exports (export_routes.cpp), streamed:
+//   GET  /api/v1/exports/csv|xlsx|jsonl?collection=&brand=&size=&delimiter=
+//                                                    read
 // Products (product_routes.hpp, registered apart: they need the
 // ImageService for the photos' URLs).
 #pragma once
@@ -61,5 +64,6 @@ boost::json::object batch_progress_json(const BatchProgress& p,
                                         bool whole_source);
 Status add_image_list_routes(Router& router, Bank& bank, Auth& auth);
 Status add_report_routes(Router& router, Bank& bank, Auth& auth);
+Status add_export_routes(Router& router, Bank& bank, Auth& auth);
 
 }  // namespace imagebank::server

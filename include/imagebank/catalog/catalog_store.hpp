@@ -145,6 +145,16 @@ struct Coverage {
   friend bool operator==(const Coverage&, const Coverage&) = default;
 };
 
+// The views the photos of a scope show, for an export's columns.
+struct PhotoViews {
+  // Views of the photos (linked, not rejected) of the scope's products, by
+  // name; "" for photos without one.
+  std::vector<std::string> views;
+  // Whether any of those photos has a successful whole-photo analysis.
+  bool analysed = false;
+  friend bool operator==(const PhotoViews&, const PhotoViews&) = default;
+};
+
 // ImageRecord counts grouped by brand, collection and status. Images not linked
 // to a collection count under an empty brand and collection.
 struct ImageCount {
@@ -277,6 +287,21 @@ class CatalogStore {
   virtual Result<std::vector<NearDuplicatePair>> near_duplicates_to_review(
       std::optional<RowId> collection_id, RowId after_image_id,
       std::size_t limit) = 0;
+
+  // --- exports (imagebank/bank/export.hpp reads pages through these) ---
+  // The images linked to these products (1..10000 ids; unknown ids add
+  // nothing), rejected ones included, by product id, then view, sequence
+  // and image id. invalid_argument for no ids or too many.
+  virtual Result<std::vector<ImageRecord>> images_of_products(
+      std::span<const RowId> product_ids) = 0;
+  // The newest successful whole-photo analysis of each of these images
+  // that has one (1..10000 ids), by image id. invalid_argument as above.
+  virtual Result<std::vector<AiAnalysis>> latest_ai_analyses(
+      std::span<const RowId> image_ids) = 0;
+  // The views of the photos of the products of one collection and/or one
+  // brand (unset = any), and whether any of them was analysed.
+  virtual Result<PhotoViews> photo_views(std::optional<RowId> collection_id,
+                                         std::optional<RowId> brand_id) = 0;
 
   // --- API keys (the server's; see api_keys.hpp) ---
   // Stores a new key; its id and created_ms are assigned. invalid_argument

@@ -14,6 +14,7 @@ imagebank_add_module(adapters_soci DIR adapters/soci
     adapters/soci/sql_details.cpp
     adapters/soci/sql_reports.cpp
     adapters/soci/sql_product_query.cpp
+    adapters/soci/sql_export.cpp
     adapters/soci/sql_jobs.cpp
     adapters/soci/sql_jobs_add.cpp
     adapters/soci/sql_jobs_lease.cpp

@@ -385,6 +385,34 @@ Result<std::optional<AiAnalysis>> SqlCatalogStore::find_ai_analysis(
   return std::optional<AiAnalysis>(std::move(found.front()));
 }
 
+Result<std::vector<AiAnalysis>> SqlCatalogStore::latest_ai_analyses(
+    std::span<const RowId> image_ids) {
+  if (image_ids.empty() || image_ids.size() > 10000) {
+    return invalid_argument_error(
+        "latest_ai_analyses: 1..10000 image ids, not " +
+        std::to_string(image_ids.size()));
+  }
+  // The ids are integers of the caller's, printed by us: no outside text
+  // reaches the statement.
+  std::string ids;
+  for (RowId id : image_ids) {
+    if (!ids.empty()) ids += ',';
+    ids += std::to_string(id);
+  }
+  std::vector<AiAnalysis> out;
+  IMAGEBANK_RETURN_IF_ERROR(read("latest_ai_analyses", [&](soci::session& sql) {
+    out.clear();
+    return fetch_analyses(
+        sql,
+        "WHERE id IN (SELECT MAX(id) FROM ai_analyses WHERE image_id IN (" +
+            ids +
+            ") AND item_position IS NULL AND error_code = '' GROUP BY "
+            "image_id) ORDER BY image_id",
+        [](soci::statement&) {}, out);
+  }));
+  return out;
+}
+
 Result<std::vector<SkuHistory>> SqlCatalogStore::sku_history(SkuSubject subject,
                                                              RowId subject_id) {
   std::vector<SkuHistory> out;

@@ -83,6 +83,13 @@ class SqlCatalogStore final : public CatalogDatabase {
       std::optional<RowId> collection_id, RowId after_image_id,
       std::size_t limit) override;
 
+  Result<std::vector<ImageRecord>> images_of_products(
+      std::span<const RowId> product_ids) override;
+  Result<std::vector<AiAnalysis>> latest_ai_analyses(
+      std::span<const RowId> image_ids) override;
+  Result<PhotoViews> photo_views(std::optional<RowId> collection_id,
+                                 std::optional<RowId> brand_id) override;
+
   Result<Batch> create_batch(RowId collection_id, std::string_view source,
                              std::string_view analysis = {}) override;
   Result<Batch> get_batch(RowId id) override;

@@ -2,6 +2,7 @@
 # (unit) and on a real PostgreSQL server started in a temp directory
 # (integration).
 find_package(SOCI 4.0 REQUIRED COMPONENTS sqlite3 postgresql)
+find_package(Boost 1.81 CONFIG REQUIRED COMPONENTS json)  # the export test reads JSONL
 
 # The suites are compiled once and linked into both executables.
 add_library(imagebank_catalog_conformance OBJECT
@@ -9,9 +10,10 @@ add_library(imagebank_catalog_conformance OBJECT
   catalog/catalog_store_conformance.cpp
   catalog/catalog_queries_conformance.cpp
   catalog/job_queue_conformance.cpp
-  catalog/job_queue_failures_conformance.cpp)
+  catalog/job_queue_failures_conformance.cpp
+  bank/export_conformance.cpp)
 target_link_libraries(imagebank_catalog_conformance PUBLIC imagebank_test_support
-  GTest::gtest imagebank::adapters_soci)
+  GTest::gtest imagebank::adapters_soci imagebank::bank Boost::json)
 imagebank_set_warnings(imagebank_catalog_conformance)
 imagebank_soci_sanitizer_flags(imagebank_catalog_conformance)
 

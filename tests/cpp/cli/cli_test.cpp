@@ -453,6 +453,65 @@ TEST(Cli, CarteiraImportThenReportsFromTheBank) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Cli, ExportWritesEachFormatToStdoutOrAFile) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_export_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string bank = (dir / "bank").string();
+  auto imported =
+      run({"carteira", testing::data_path("carteira/carteira.xlsx").string(),
+           "--import", "--brand", "Marca A", "--collection", "Verão 2027",
+           "--bank", bank});
+  ASSERT_EQ(imported.status, 0) << imported.err;
+
+  // CSV on stdout: the header and one line per product; the result on
+  // stderr.
+  auto csv = run({"export", "--format", "csv", "--bank", bank,
+                  "--csv-delimiter", ";", "--bom"});
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_EQ(csv.out.rfind("\xEF\xBB\xBFsku;sku_base;marca_catalogo;", 0), 0u)
+      << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 8);
+  EXPECT_NE(csv.out.find("123456;123456;Marca A;Verão 2027;Blusa Básica"),
+            std::string::npos)
+      << csv.out;
+  EXPECT_NE(csv.err.find("7 produtos"), std::string::npos) << csv.err;
+
+  // XLSX to a file, the result as JSON.
+  const std::string xlsx = (dir / "produtos.xlsx").string();
+  auto file = run({"export", "--format", "xlsx", "--bank", bank, "-o", xlsx,
+                   "--json", "--collection", "Verão 2027"});
+  ASSERT_EQ(file.status, 0) << file.err;
+  const auto lines = json_lines(file.out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].at("products").as_int64(), 7);
+  EXPECT_EQ(lines[0].at("bytes").as_int64(),
+            static_cast<std::int64_t>(std::filesystem::file_size(xlsx)));
+
+  auto jsonl =
+      run({"export", "--format", "jsonl", "--bank", bank, "--columns", "sku"});
+  ASSERT_EQ(jsonl.status, 0) << jsonl.err;
+  EXPECT_EQ(json_lines(jsonl.out).size(), 7u);
+
+  // Refusals: an unknown collection (1), a format or delimiter the command
+  // does not know (2), --sign without keys in the environment (2).
+  auto unknown =
+      run({"export", "--format", "csv", "--bank", bank, "--brand", "Nada"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  EXPECT_EQ(run({"export", "--format", "pdf", "--bank", bank}).status, 2);
+  EXPECT_EQ(
+      run({"export", "--format", "csv", "--csv-delimiter", "|", "--bank", bank})
+          .status,
+      2);
+  ::unsetenv("IMAGEBANK_URL_KEYS");
+  auto unsigned_ = run({"export", "--format", "csv", "--sign", "--bank", bank});
+  EXPECT_EQ(unsigned_.status, 2);
+  EXPECT_NE(unsigned_.err.find("IMAGEBANK_URL_KEYS"), std::string::npos)
+      << unsigned_.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, IngestBatchWorkerAndReconcile) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("imagebank_cli_ingest_" + std::to_string(::getpid()));
