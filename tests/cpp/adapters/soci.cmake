@@ -8,6 +8,7 @@ add_library(imagebank_catalog_conformance OBJECT
   catalog/api_keys_conformance.cpp
   catalog/catalog_store_conformance.cpp
   catalog/catalog_queries_conformance.cpp
+  catalog/conflicts_conformance.cpp
   catalog/job_queue_conformance.cpp
   catalog/job_queue_failures_conformance.cpp)
 target_link_libraries(imagebank_catalog_conformance PUBLIC imagebank_test_support

@@ -135,6 +135,7 @@ std::vector<std::string> undo_migrations_after(int version) {
   const auto add = [&](std::initializer_list<const char*> statements) {
     out.insert(out.end(), statements.begin(), statements.end());
   };
+  if (version < 8) add({"DROP TABLE conflicts"});  // cross-SKU conflicts
   if (version < 7) {  // the decoding policy's record
     add({"ALTER TABLE images DROP COLUMN decode_tolerance"});
   }
