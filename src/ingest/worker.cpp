@@ -338,6 +338,7 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
     total.retried += mine.retried;
     total.analysed += mine.analysed;
     total.analysis_failed += mine.analysis_failed;
+    total.conflicts += mine.conflicts;
   };
 
   // Two helpers beside the workers: the heartbeat renews the leases in hand
