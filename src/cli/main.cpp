@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   commands["analyze"] = add_analyze_command(app);
   commands["worker"] = add_worker_command(app);
   commands["reconcile"] = add_reconcile_command(app);
+  commands["review"] = add_review_command(app);
 
   try {
     app.parse(argc, argv);

@@ -13,6 +13,7 @@
 
 #include "cli/bank_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/conflicts_report.hpp"
 #include "cli/output.hpp"
 #include "imagebank/bank/bank.hpp"
 
@@ -25,6 +26,7 @@ struct ReportOptions {
   std::string collection;
   std::vector<std::string> views;
   bool disagreements = false;
+  ConflictsReportOptions conflicts;
   bool csv = false;
   bool json = false;
 };
@@ -253,10 +255,10 @@ CommandRunner add_report_command(CLI::App& app) {
                          "coverage, SKUs without photos");
   command
       ->add_option("report", options->report,
-                   "status, coverage, missing-photos or colors")
+                   "status, coverage, missing-photos, colors or conflicts")
       ->required()
-      ->check(
-          CLI::IsMember({"status", "coverage", "missing-photos", "colors"}));
+      ->check(CLI::IsMember(
+          {"status", "coverage", "missing-photos", "colors", "conflicts"}));
   add_bank_options(*command, options->bank);
   command->add_option("--collection", options->collection,
                       "Only this collection (by name)");
@@ -267,6 +269,10 @@ CommandRunner add_report_command(CLI::App& app) {
       ->delimiter(',');
   command->add_flag("--disagreements", options->disagreements,
                     "colors: only photos whose AI colour differs");
+  command->add_flag("--all", options->conflicts.all,
+                    "conflicts: resolved ones too");
+  command->add_option("--batch", options->conflicts.batch,
+                      "conflicts: only those of this batch");
   auto* csv = command->add_flag("--csv", options->csv,
                                 "CSV on stdout (for spreadsheets)");
   command->add_flag("--json", options->json, "One JSON object per line")
@@ -282,6 +288,16 @@ CommandRunner add_report_command(CLI::App& app) {
     if (options->report == "coverage")
       return run_coverage(**bank, *options, out);
     if (options->report == "colors") return run_colors(**bank, *options, out);
+    if (options->report == "conflicts") {
+      if (options->csv) {
+        out.failure(
+            "report conflicts",
+            invalid_argument_error("conflicts has no --csv; use --json"));
+        return kExitUsage;
+      }
+      options->conflicts.collection = options->collection;
+      return run_conflicts_report(**bank, options->conflicts, out);
+    }
     return run_missing(**bank, *options, out);
   };
 }
