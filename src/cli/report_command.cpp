@@ -1,7 +1,9 @@
-// imagebank report status|coverage|missing-photos|colors [--bank DIR | --db
-// URI --storage URI] [--collection NAME] [--views LIST] [--disagreements]
-// [--csv | --json]: the catalog's reports. missing-photos is the "SKUs sem
-// foto" list; colors puts the AI's main colour next to the Carteira's `cor`.
+// imagebank report status|coverage|missing-photos|colors|conflicts [--bank
+// DIR | --db URI --storage URI] [--collection NAME] [--views LIST]
+// [--disagreements] [--all] [--batch ID] [--csv | --json]: the catalog's
+// reports. missing-photos is the "SKUs sem foto" list; colors puts the AI's
+// main colour next to the Carteira's `cor`; conflicts lists the photos filed
+// under two SKUs (conflicts_command.cpp).
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
@@ -252,7 +254,8 @@ CommandRunner add_report_command(CLI::App& app) {
   CLI::App* command =
       app.add_subcommand("report",
                          "Catalog reports: image counts by status, photo "
-                         "coverage, SKUs without photos");
+                         "coverage, SKUs without photos, cross-SKU "
+                         "conflicts");
   command
       ->add_option("report", options->report,
                    "status, coverage, missing-photos, colors or conflicts")
