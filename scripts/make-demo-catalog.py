@@ -9,8 +9,10 @@ the "Verão 2027" collection of the fictional brand Aurora Moda:
   photos/       studio photos named by SKU and angle (VER27-1001_FRENTE.jpg,
                 VER27-1002_01.jpg, VER27-1003-B.jpg, VER27-1004/FRENTE.jpg,
                 studio-day-2/...), with the usual accidents on purpose: exact
-                duplicates, near duplicates under another angle's name, photos
-                without a SKU, and one truncated JPEG
+                duplicates, near duplicates under another angle's name, the
+                same photo under two SKUs (a byte copy and a resized copy:
+                cross-SKU conflicts), photos without a SKU, and one
+                truncated JPEG
   carteira.xlsx the Carteira de Compras (purchase orders): a title row above
                 messy Portuguese headers, one row per SKU and size for some
                 SKUs, and SKUs that have no photo yet
@@ -115,6 +117,9 @@ NEAR_DUPLICATES = [
     ("VER27-1006_DETALHE.jpg", "VER27-1006_FRENTE.jpg", "resize 70%"),
     ("studio-day-2/VER27-1022_LATERAL.jpg",
      "studio-day-2/VER27-1022_COSTAS.jpg", "jpeg q50"),
+    # another SKU's photo, resized for a marketplace, saved under this SKU's
+    # name: a cross-SKU conflict like VER27-1012_LOOK above
+    ("studio-day-2/VER27-1013_LOOK.jpg", "VER27-1014_02.jpg", "resize 70%"),
 ]
 # A JPEG cut short (an interrupted upload): (path, fraction of bytes kept).
 CORRUPT = ("VER27-1010_COSTAS.jpg", 0.40)
@@ -331,10 +336,13 @@ def make_photos(out: Path, sources: list[Source],
         data = (photos / original).read_bytes()
         write(rel, data)
         view, sequence = parse_name(Path(rel).name)
+        extra = {"bytes": len(data)}
+        if name_sku(rel) != name_sku(original):
+            extra["conflict"] = f"the photo of {name_sku(original)}"
         add(Made("photos/" + rel, name_sku(rel), view, sequence,
                  "exact_duplicate",
                  {"photo": "photos/" + original, "transform": "byte copy"},
-                 {"bytes": len(data)}))
+                 extra))
 
     for rel, original, how in NEAR_DUPLICATES:
         src = by_path["photos/" + original]
@@ -354,11 +362,14 @@ def make_photos(out: Path, sources: list[Source],
                  "duplicate any more")
         write(rel, data)
         view, sequence = parse_name(Path(rel).name)
-        add(Made("photos/" + rel, src.sku, view, sequence, "near_duplicate",
+        extra = {"width": im.width, "height": im.height, "bytes": len(data)}
+        if name_sku(rel) != src.sku:
+            extra["conflict"] = f"the photo of {src.sku}"
+        add(Made("photos/" + rel, name_sku(rel), view, sequence,
+                 "near_duplicate",
                  {"photo": "photos/" + original, "transform": how,
                   "phash_distance": distance},
-                 {"width": im.width, "height": im.height,
-                  "bytes": len(data)}))
+                 extra))
 
     rel, keep = CORRUPT
     im, origin = pictures.take(order[group % len(order)], rel)
@@ -588,7 +599,9 @@ def main() -> int:
                 how = "a JPEG cut at 40%"
             print(f"      {case:<15} {m.path[len('photos/'):]}"
                   + (f"  <- {how[len('photos/'):]}"
-                     if how.startswith("photos/") else f"  ({how})"),
+                     if how.startswith("photos/") else f"  ({how})")
+                  + (f"  [cross-SKU conflict: {m.extra['conflict']}]"
+                     if "conflict" in m.extra else ""),
                   file=err)
     print(f"  carteira.xlsx: {carteira['skus']} SKUs in {carteira['rows']} "
           f"rows ({len(carteira['skus_with_size_rows'])} SKUs with a row per "

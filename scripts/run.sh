@@ -112,7 +112,7 @@ if [ "$status" -gt 1 ]; then
   exit "$status"
 fi
 
-for report in status coverage missing-photos; do
+for report in status coverage missing-photos conflicts; do
   echo
   echo "== report $report"
   "$imagebank" report "$report" --bank "$bank"

@@ -68,6 +68,10 @@ void init_bank(py::module_& m) {
                     "Near duplicates flagged for the batch's photos.")
       .def_readonly("near_duplicates", &BatchReview::near_duplicates,
                     "The first max_named of them, by image id.")
+      .def_readonly("conflict_count", &BatchReview::conflict_count,
+                    "Cross-SKU conflicts the batch's files brought.")
+      .def_readonly("conflicts", &BatchReview::conflicts,
+                    "The first max_named of them (SkuConflict), by id.")
       .def_readonly("failed", &BatchReview::failed,
                     "Every failed job of the batch, with its error.")
       .def("__repr__", [](const BatchReview& r) {

@@ -308,6 +308,8 @@ void bind_types(py::module_& m) {
                     "Analyze jobs answered (by a call or the cache).")
       .def_readonly("analysis_failed", &WorkReport::analysis_failed,
                     "Analyze jobs failed for good.")
+      .def_readonly("conflicts", &WorkReport::conflicts,
+                    "Cross-SKU conflicts the processed files brought.")
       .def_readonly("stopped", &WorkReport::stopped,
                     "A stop or storage failures ended the run.")
       .def_readonly("stop_reason", &WorkReport::stop_reason)

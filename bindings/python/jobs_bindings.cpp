@@ -129,6 +129,8 @@ void bind_types(py::module_& m) {
             j.error = error ? status_of(*error) : Status();
           })
       .def_readwrite("image_id", &JobInsert::image_id)
+      .def_readwrite("conflicts", &JobInsert::conflicts,
+                     "A duplicate's cross-SKU conflicts (ConflictFinding).")
       .def("__repr__", [](const JobInsert& j) {
         return "JobInsert(source_path=" + quoted(j.source_path) +
                ", state=" + quoted(std::string(job_state_name(j.state))) + ")";
@@ -195,15 +197,20 @@ void bind_types(py::module_& m) {
                          "near-duplicates (their image_id is set by the "
                          "store).")
       .def(py::init([](ImageRecord image, std::vector<VariantRecord> variants,
-                       std::vector<NearDuplicate> near_duplicates) {
+                       std::vector<NearDuplicate> near_duplicates,
+                       std::vector<ConflictFinding> conflicts) {
              return JobOutcome{std::move(image), std::move(variants),
-                               std::move(near_duplicates)};
+                               std::move(near_duplicates),
+                               std::move(conflicts)};
            }),
            py::arg("image"), py::arg("variants") = std::vector<VariantRecord>{},
-           py::arg("near_duplicates") = std::vector<NearDuplicate>{})
+           py::arg("near_duplicates") = std::vector<NearDuplicate>{},
+           py::arg("conflicts") = std::vector<ConflictFinding>{})
       .def_readwrite("image", &JobOutcome::image)
       .def_readwrite("variants", &JobOutcome::variants)
-      .def_readwrite("near_duplicates", &JobOutcome::near_duplicates);
+      .def_readwrite("near_duplicates", &JobOutcome::near_duplicates)
+      .def_readwrite("conflicts", &JobOutcome::conflicts,
+                     "Cross-SKU conflicts of this file (ConflictFinding).");
 
   py::class_<JobCounts>(m, "JobCounts", "The jobs of a batch by state.")
       .def_readonly("received", &JobCounts::received,

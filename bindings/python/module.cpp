@@ -20,11 +20,13 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_blob_store(m);
   imagebank::python::init_s3(m);
   imagebank::python::init_catalog(m);
+  imagebank::python::init_conflict_types(m);
   imagebank::python::init_jobs(m);
   imagebank::python::init_catalog_queries(m);
   imagebank::python::init_serve(m);
   imagebank::python::init_bank(m);
   imagebank::python::init_catalog_export(m);
+  imagebank::python::init_conflicts(m);
   // Vision first: ingest's options take VisionAnalyzer plug-ins.
   imagebank::python::init_vision(m);
   imagebank::python::init_ingest(m);

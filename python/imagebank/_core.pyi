@@ -32,7 +32,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'ConflictFinding', 'ConflictResolved', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuConflict', 'SkuConflictIterator', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'ciede2000', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1489,6 +1489,8 @@ class CatalogStore:
         ...
     def find_product(self, collection_id: typing.SupportsInt | typing.SupportsIndex, sku: str) -> Product:
         ...
+    def get_conflict(self, id: typing.SupportsInt | typing.SupportsIndex) -> SkuConflict:
+        ...
     def get_image(self, id: typing.SupportsInt | typing.SupportsIndex) -> ImageRecord:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
@@ -1523,6 +1525,10 @@ class CatalogStore:
         ...
     def list_collections(self, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[Collection]:
         ...
+    def list_conflicts(self, *, open_only: bool = True, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, after_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 100) -> tuple[list[SkuConflict], int]:
+        """
+        One page of cross-SKU conflicts by id: (conflicts, next_after); next_after 0 on the last page.
+        """
     def list_images(self, *, sku_base: str | None = None, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, product_id: typing.SupportsInt | typing.SupportsIndex | None = None, status: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, linked: bool | None = None, brand_id: typing.SupportsInt | typing.SupportsIndex | None = None, near_duplicate: bool | None = None, missing_analysis: AnalysisKey | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> ImageIterator:
         """
         Iterates over the matching images in id order, a page at a time. linked: True = only images linked to a product, False = only unlinked ones (waiting for reconciliation). brand_id: images of the brand's collections. near_duplicate: True = images in a near-duplicate pair (either side), False = in none. missing_analysis: images with no successful whole-photo analysis by that AnalysisKey.
@@ -1559,6 +1565,10 @@ class CatalogStore:
         """
     def rename_product(self, product_id: typing.SupportsInt | typing.SupportsIndex, new_sku: str, actor: str, reason: str = '') -> Product:
         ...
+    def resolve_conflict(self, id: typing.SupportsInt | typing.SupportsIndex, action: str, *, sku: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None, reviewer: str) -> ConflictResolved:
+        """
+        Ends an open conflict. action 'relink': every stored photo of it moves to `sku` (linked to that product of its collection); 'discard': the wrongly filed photo is removed (`image_id`, or the later photo); 'dismiss': a legitimate shared photo, nothing moves. Raises NotFoundError, ConflictError (not open) or InvalidArgumentError. The store removes rows only: Bank.resolve_conflict also deletes the objects.
+        """
     def revoke_api_key(self, prefix: str) -> ApiKeyRecord:
         ...
     def schema_version(self) -> int:
@@ -1652,6 +1662,107 @@ class CatalogDatabase(CatalogStore, JobQueue):
     """
     A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.
     """
+class ConflictFinding:
+    """
+    What ingest found for one file before the store knows its ids: the file (named `sku`) is (kind 'exact') or looks like (kind 'near', at pHash `distance`) the stored image image_id, filed under another SKU.
+    """
+    __hash__: typing.ClassVar[None] = None
+    kind: str
+    sku: str
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __init__(self, kind: str, image_id: typing.SupportsInt | typing.SupportsIndex, sku: str, distance: typing.SupportsInt | typing.SupportsIndex = 0) -> None:
+        ...
+    @property
+    def distance(self) -> int:
+        ...
+    @distance.setter
+    def distance(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+    @property
+    def image_id(self) -> int:
+        ...
+    @image_id.setter
+    def image_id(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
+        ...
+class SkuConflict:
+    """
+    A photo filed under two SKUs. image_* is the photo already in the bank (image_id None once discarded); other_* the file that arrived later (other_image_id None for an exact conflict: its bytes were not stored again). kind: 'exact' or 'near'; state: 'open', 'relinked', 'discarded' or 'dismissed'.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def batch_id(self) -> int | None:
+        ...
+    @property
+    def collection_id(self) -> int | None:
+        ...
+    @property
+    def created_ms(self) -> int:
+        ...
+    @property
+    def distance(self) -> int:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def image_id(self) -> int | None:
+        ...
+    @property
+    def image_name(self) -> str:
+        ...
+    @property
+    def image_sku(self) -> str:
+        ...
+    @property
+    def job_id(self) -> int | None:
+        ...
+    @property
+    def kind(self) -> str:
+        ...
+    @property
+    def other_image_id(self) -> int | None:
+        ...
+    @property
+    def other_name(self) -> str:
+        ...
+    @property
+    def other_sku(self) -> str:
+        ...
+    @property
+    def resolved_by(self) -> str:
+        ...
+    @property
+    def resolved_ms(self) -> int:
+        ...
+    @property
+    def resolved_sku(self) -> str:
+        ...
+    @property
+    def state(self) -> str:
+        ...
+class ConflictResolved:
+    """
+    What resolving did: the conflict as it now stands; for a discard, the removed image and its objects' keys.
+    """
+    @property
+    def conflict(self) -> SkuConflict:
+        ...
+    @property
+    def discarded(self) -> ImageRecord | None:
+        ...
+    @property
+    def discarded_blob_keys(self) -> list[str]:
+        ...
+class SkuConflictIterator:
+    def __iter__(self) -> SkuConflictIterator:
+        ...
+    def __next__(self) -> SkuConflict:
+        ...
 class Batch:
     """
     An ingest batch: its state (a BatchState); receiving is True until every file has its job.
@@ -1764,6 +1875,14 @@ class JobInsert:
     def bytes(self, arg0: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
     @property
+    def conflicts(self) -> list[ConflictFinding]:
+        """
+        A duplicate's cross-SKU conflicts (ConflictFinding).
+        """
+    @conflicts.setter
+    def conflicts(self, arg0: collections.abc.Sequence[ConflictFinding]) -> None:
+        ...
+    @property
     def image_id(self) -> int | None:
         ...
     @image_id.setter
@@ -1843,7 +1962,15 @@ class JobOutcome:
     What JobQueue.complete_job commits with the job's end: the image, its variants and near-duplicates (their image_id is set by the store).
     """
     image: ImageRecord
-    def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = []) -> None:
+    def __init__(self, image: ImageRecord, variants: collections.abc.Sequence[VariantRecord] = [], near_duplicates: collections.abc.Sequence[NearDuplicate] = [], conflicts: collections.abc.Sequence[ConflictFinding] = []) -> None:
+        ...
+    @property
+    def conflicts(self) -> list[ConflictFinding]:
+        """
+        Cross-SKU conflicts of this file (ConflictFinding).
+        """
+    @conflicts.setter
+    def conflicts(self, arg0: collections.abc.Sequence[ConflictFinding]) -> None:
         ...
     @property
     def near_duplicates(self) -> list[NearDuplicate]:
@@ -2167,6 +2294,16 @@ class BatchReview:
     def batch_id(self) -> int:
         ...
     @property
+    def conflict_count(self) -> int:
+        """
+        Cross-SKU conflicts the batch's files brought.
+        """
+    @property
+    def conflicts(self) -> list[SkuConflict]:
+        """
+        The first max_named of them (SkuConflict), by id.
+        """
+    @property
     def failed(self) -> list[Job]:
         """
         Every failed job of the batch, with its error.
@@ -2214,6 +2351,10 @@ class Bank:
     def color_review(self, collection: str | None = None, *, disagreements_only: bool = False) -> list[ColorReview]:
         """
         The AI's main colour next to the Carteira's cor for every analysed photo linked to a product.
+        """
+    def conflicts(self, *, open_only: bool = True, collection: str | None = None, batch_id: typing.SupportsInt | typing.SupportsIndex | None = None, page_size: typing.SupportsInt | typing.SupportsIndex = 1000) -> SkuConflictIterator:
+        """
+        Iterates over the cross-SKU conflicts (a photo filed under two SKUs) by id: the open ones, or all; of one collection (by name) or batch.
         """
     def coverage(self, collection: str | None = None, required_views: collections.abc.Sequence[str] | None = None) -> list[Coverage]:
         ...
@@ -2268,6 +2409,10 @@ class Bank:
     def reconcile(self, collection: str | None = None) -> ReconcileReport:
         """
         Links the unmatched photos of one collection (or all) to the products of their collection's Carteira; records SkuHistory (actor 'reconcile').
+        """
+    def resolve_conflict(self, id: typing.SupportsInt | typing.SupportsIndex, action: str, *, sku: str = '', image_id: typing.SupportsInt | typing.SupportsIndex | None = None, reviewer: str) -> ConflictResolved:
+        """
+        Ends an open conflict. action 'relink': every stored photo of it moves to `sku` (linked to that product of its collection); 'discard': the wrongly filed photo is removed (`image_id`, or the later photo); 'dismiss': a legitimate shared photo, nothing moves. Raises NotFoundError, ConflictError (not open) or InvalidArgumentError. A discard also deletes the photo's objects from the blob store.
         """
     def resume(self, batch_id: typing.SupportsInt | typing.SupportsIndex, *, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2) -> Batch:
         """
@@ -2784,6 +2929,11 @@ class WorkReport:
     def analysis_failed(self) -> int:
         """
         Analyze jobs failed for good.
+        """
+    @property
+    def conflicts(self) -> int:
+        """
+        Cross-SKU conflicts the processed files brought.
         """
     @property
     def done(self) -> int:

@@ -3,6 +3,7 @@ imagebank_add_module(bank
   SOURCES
     bank/bank.cpp
     bank/bank_analyze.cpp
+    bank/bank_conflicts.cpp
     bank/bank_ingest.cpp
     bank/bank_review.cpp
     bank/export.cpp

@@ -66,6 +66,22 @@ Result<BatchReview> Bank::review(RowId batch_id, std::size_t max_named) {
     out.near_duplicates.push_back(std::move(named));
   }
 
+  ConflictQuery conflicts;
+  conflicts.open_only = false;
+  conflicts.batch_id = batch_id;
+  conflicts.limit = kPage;
+  for (;;) {
+    IMAGEBANK_ASSIGN_OR_RETURN(Page<SkuConflict> page,
+                               catalog_->list_conflicts(conflicts));
+    out.conflict_count += static_cast<std::int64_t>(page.items.size());
+    for (SkuConflict& c : page.items) {
+      if (out.conflicts.size() < max_named)
+        out.conflicts.push_back(std::move(c));
+    }
+    if (page.next_after == 0) break;
+    conflicts.after_id = page.next_after;
+  }
+
   for (RowId after = 0;;) {
     IMAGEBANK_ASSIGN_OR_RETURN(
         Page<Job> page,

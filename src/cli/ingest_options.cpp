@@ -384,7 +384,8 @@ void print_review(const BatchReview& review, Output& out) {
     out.record({{"type", "review"},
                 {"batch", review.batch_id},
                 {"unmatched", review.unmatched},
-                {"near_duplicates", review.near_duplicate_count}});
+                {"near_duplicates", review.near_duplicate_count},
+                {"conflicts", review.conflict_count}});
     for (const NamedNearDuplicate& n : review.near_duplicates) {
       out.record({{"type", "near_duplicate"},
                   {"image", n.image_name},
@@ -406,6 +407,12 @@ void print_review(const BatchReview& review, Output& out) {
   if (review.near_duplicate_count > shown) {
     out.text("  ... and " +
              std::to_string(review.near_duplicate_count - shown) + " more");
+  }
+  if (review.conflict_count > 0) {
+    out.text(std::to_string(review.conflict_count) +
+             " cross-SKU conflicts (the same photo under two SKUs): "
+             "imagebank report conflicts --batch " +
+             std::to_string(review.batch_id));
   }
 }
 

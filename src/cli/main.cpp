@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   commands["export"] = add_export_command(app);
   commands["worker"] = add_worker_command(app);
   commands["reconcile"] = add_reconcile_command(app);
+  commands["review"] = add_review_command(app);
 
   try {
     app.parse(argc, argv);

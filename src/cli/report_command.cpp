@@ -1,7 +1,9 @@
-// imagebank report status|coverage|missing-photos|colors [--bank DIR | --db
-// URI --storage URI] [--collection NAME] [--views LIST] [--disagreements]
-// [--csv | --json]: the catalog's reports. missing-photos is the "SKUs sem
-// foto" list; colors puts the AI's main colour next to the Carteira's `cor`.
+// imagebank report status|coverage|missing-photos|colors|conflicts [--bank
+// DIR | --db URI --storage URI] [--collection NAME] [--views LIST]
+// [--disagreements] [--all] [--batch ID] [--csv | --json]: the catalog's
+// reports. missing-photos is the "SKUs sem foto" list; colors puts the AI's
+// main colour next to the Carteira's `cor`; conflicts lists the photos filed
+// under two SKUs (conflicts_command.cpp).
 #include <CLI/CLI.hpp>
 #include <boost/json/object.hpp>
 #include <cstdio>
@@ -13,6 +15,7 @@
 
 #include "cli/bank_options.hpp"
 #include "cli/commands.hpp"
+#include "cli/conflicts_report.hpp"
 #include "cli/output.hpp"
 #include "imagebank/bank/bank.hpp"
 
@@ -25,6 +28,7 @@ struct ReportOptions {
   std::string collection;
   std::vector<std::string> views;
   bool disagreements = false;
+  ConflictsReportOptions conflicts;
   bool csv = false;
   bool json = false;
 };
@@ -250,13 +254,14 @@ CommandRunner add_report_command(CLI::App& app) {
   CLI::App* command =
       app.add_subcommand("report",
                          "Catalog reports: image counts by status, photo "
-                         "coverage, SKUs without photos");
+                         "coverage, SKUs without photos, cross-SKU "
+                         "conflicts");
   command
       ->add_option("report", options->report,
-                   "status, coverage, missing-photos or colors")
+                   "status, coverage, missing-photos, colors or conflicts")
       ->required()
-      ->check(
-          CLI::IsMember({"status", "coverage", "missing-photos", "colors"}));
+      ->check(CLI::IsMember(
+          {"status", "coverage", "missing-photos", "colors", "conflicts"}));
   add_bank_options(*command, options->bank);
   command->add_option("--collection", options->collection,
                       "Only this collection (by name)");
@@ -267,6 +272,10 @@ CommandRunner add_report_command(CLI::App& app) {
       ->delimiter(',');
   command->add_flag("--disagreements", options->disagreements,
                     "colors: only photos whose AI colour differs");
+  command->add_flag("--all", options->conflicts.all,
+                    "conflicts: resolved ones too");
+  command->add_option("--batch", options->conflicts.batch,
+                      "conflicts: only those of this batch");
   auto* csv = command->add_flag("--csv", options->csv,
                                 "CSV on stdout (for spreadsheets)");
   command->add_flag("--json", options->json, "One JSON object per line")
@@ -282,6 +291,16 @@ CommandRunner add_report_command(CLI::App& app) {
     if (options->report == "coverage")
       return run_coverage(**bank, *options, out);
     if (options->report == "colors") return run_colors(**bank, *options, out);
+    if (options->report == "conflicts") {
+      if (options->csv) {
+        out.failure(
+            "report conflicts",
+            invalid_argument_error("conflicts has no --csv; use --json"));
+        return kExitUsage;
+      }
+      options->conflicts.collection = options->collection;
+      return run_conflicts_report(**bank, options->conflicts, out);
+    }
     return run_missing(**bank, *options, out);
   };
 }

@@ -3,6 +3,7 @@ imagebank_add_module(ingest
   SOURCES
     ingest/analysis.cpp
     ingest/catalog_wait.cpp
+    ingest/conflicts.cpp
     ingest/near_index.cpp
     ingest/prepare_vision.cpp
     ingest/options.cpp

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,16 @@ struct Ingestor::Impl {
                        const VariantOptions& vo,
                        const std::vector<Variant>& variants, JobOutcome outcome,
                        WorkReport& report);
+
+  // --- conflicts.cpp (cross-SKU conflicts) ---
+  // The SKU a file's name gives in its batch's collection; "" for none.
+  Result<std::string> file_sku(RowId batch_id, const std::string& name);
+  // `existing` arriving again as `name`: a conflict when the SKUs differ.
+  Result<std::vector<ConflictFinding>> exact_conflicts(
+      RowId batch_id, const std::string& name, const ImageRecord& existing);
+  // A new photo of `sku` and the stored photos it looks like.
+  Result<std::vector<ConflictFinding>> near_conflicts(
+      const std::string& sku, std::span<const NearDuplicate> near);
 
   // --- analysis.cpp ---
   // Analyses the image of one leased analyze job and ends the job (done, or

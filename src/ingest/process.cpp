@@ -153,6 +153,10 @@ Status Ingestor::Impl::commit_process(const Job& job, const std::string& holder,
       outcome.near_duplicates.push_back(
           NearDuplicate{0, static_cast<RowId>(m.id), m.distance, "phash"});
     }
+    Result<std::vector<ConflictFinding>> found =
+        near_conflicts(outcome.image.sku_base, outcome.near_duplicates);
+    if (!found.ok()) return fail_process(job, holder, found.status(), false, report);
+    outcome.conflicts = std::move(*found);
   }
   Result<ImageInsert> r = queue->complete_job(job.id, holder, outcome);
   if (!r.ok()) {
@@ -172,6 +176,7 @@ Status Ingestor::Impl::commit_process(const Job& job, const std::string& holder,
     }
     return fail_process(job, holder, r.status(), false, report);
   }
+  report.conflicts += static_cast<std::int64_t>(outcome.conflicts.size());
   if (r->duplicate) {
     ++report.duplicates;
   } else {
@@ -218,7 +223,11 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
   // Exact duplicate of something already stored: nothing to compute.
   Result<ImageRecord> existing = catalog->find_image_by_sha256(job.sha256);
   if (existing.ok()) {
-    return commit_process(job, holder, JobOutcome{*existing, {}, {}}, report);
+    Result<std::vector<ConflictFinding>> found =
+        exact_conflicts(job.batch_id, job.original_name, *existing);
+    if (!found.ok()) return fail(found.status());
+    return commit_process(
+        job, holder, JobOutcome{*existing, {}, {}, std::move(*found)}, report);
   }
   if (existing.status().code() != ErrorCode::kNotFound) {
     return fail(existing.status());

@@ -375,6 +375,13 @@ Status Ingestor::Impl::receive(const Batch& batch,
       if (existing.ok()) {
         job.state = JobState::kDuplicate;
         job.image_id = existing->id;
+        Result<std::vector<ConflictFinding>> found =
+            exact_conflicts(batch.id, job.original_name, *existing);
+        if (!found.ok()) {
+          IMAGEBANK_RETURN_IF_ERROR(flush());
+          return found.status().with_context(source);
+        }
+        job.conflicts = std::move(*found);
       } else if (existing.status().code() != ErrorCode::kNotFound) {
         IMAGEBANK_RETURN_IF_ERROR(flush());
         return existing.status().with_context(source);

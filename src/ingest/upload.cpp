@@ -187,6 +187,8 @@ Result<Job> Ingestor::receive_upload(RowId batch_id, const fs::path& file,
     if (existing.ok()) {
       job.state = JobState::kDuplicate;
       job.image_id = existing->id;
+      IMAGEBANK_ASSIGN_OR_RETURN(job.conflicts,
+                                 d.exact_conflicts(batch_id, name, *existing));
     } else if (existing.status().code() != ErrorCode::kNotFound) {
       return existing.status().with_context(name);
     } else {

@@ -30,6 +30,7 @@ void add_counts(WorkReport& to, const WorkReport& from) {
   to.retried += from.retried;
   to.analysed += from.analysed;
   to.analysis_failed += from.analysis_failed;
+  to.conflicts += from.conflicts;
 }
 
 std::string host_name() {

@@ -23,6 +23,12 @@
 //         &unmatched=&near_duplicate=&after=&limit=   read {"items", "next"}
 //   PATCH /api/v1/images/{id}                review  {"status"} and/or
 //                                                    {"product_id"}
+// Cross-SKU conflicts (conflict_routes.cpp):
+//   GET  /api/v1/conflicts?state=open|all&collection=&batch=&after=&limit=
+//                                            read    {"items", "next"}
+//   POST /api/v1/conflicts/{id}/resolve      review  {"action": relink |
+//                                                    discard | dismiss,
+//                                                    "sku", "image_id"}
 // Carteira (carteira_routes.cpp):
 //   POST /api/v1/carteiras                   upload  multipart: file, brand,
 //                                                    collection, season,
@@ -65,5 +71,6 @@ boost::json::object batch_progress_json(const BatchProgress& p,
 Status add_image_list_routes(Router& router, Bank& bank, Auth& auth);
 Status add_report_routes(Router& router, Bank& bank, Auth& auth);
 Status add_export_routes(Router& router, Bank& bank, Auth& auth);
+Status add_conflict_routes(Router& router, Bank& bank, Auth& auth);
 
 }  // namespace imagebank::server

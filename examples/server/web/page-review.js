@@ -1,6 +1,8 @@
 // Revisão: pending photos approved or rejected by keyboard (A/R, arrows)
-// or buttons; near-duplicate pairs side by side (manter/descartar); photos
-// without a SKU linked to a product found by SKU.
+// or buttons; cross-SKU conflicts (one photo under two SKUs) resolved by
+// saying which SKU it belongs to, discarding it or keeping it on both;
+// near-duplicate pairs side by side (manter/descartar); photos without a
+// SKU linked to a product found by SKU.
 import { t, fmt } from './i18n.js';
 import { api, query, imageCards, session } from './api.js';
 import { h, clear, errorBox, announce, loading, photo, viewName, statusName } from './ui.js';
@@ -11,9 +13,10 @@ export async function render(main) {
   main.append(h('h1', {}, t('review.title')));
   const canReview = session.can('review');
   const pendingBox = h('section', { class: 'card', id: 'review-pending', 'aria-labelledby': 'rp-h' }, h('h2', { id: 'rp-h' }, t('review.pending')), loading());
+  const conflictBox = h('section', { class: 'card', id: 'review-conflicts', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, t('review.conflicts')), loading());
   const nearBox = h('section', { class: 'card', id: 'review-near', 'aria-labelledby': 'rn-h' }, h('h2', { id: 'rn-h' }, t('review.near')), loading());
   const unmatchedBox = h('section', { class: 'card', id: 'review-unmatched', 'aria-labelledby': 'ru-h' }, h('h2', { id: 'ru-h' }, t('review.unmatched')), loading());
-  main.append(pendingBox, nearBox, unmatchedBox);
+  main.append(pendingBox, conflictBox, nearBox, unmatchedBox);
 
   async function setStatus(img, status, card) {
     try {
@@ -57,6 +60,56 @@ export async function render(main) {
       pendingBox.append(h('p', { class: 'muted small', id: 'rp-help' }, t('review.pendingHelp')), list);
     } catch (e) {
       clear(pendingBox).append(h('h2', { id: 'rp-h' }, t('review.pending')), errorBox(e));
+    }
+  })();
+
+  // --- cross-SKU conflicts ---
+  await (async () => {
+    try {
+      const page = await api(`/conflicts${query({ state: 'open', limit: 20 })}`);
+      conflictBox.lastChild.remove();
+      if (!page.items.length) { conflictBox.append(h('p', { class: 'muted' }, t('review.noConflicts'))); return; }
+      const ids = [...new Set(page.items.flatMap((c) => [c.image_id, c.other_image_id]).filter(Boolean))];
+      const cards = await imageCards(ids);
+      const list = h('ul', { class: 'pairs' });
+      for (const c of page.items) {
+        const item = h('li', { class: 'pair', dataset: { conflict: c.id } });
+        const resolve = async (body, done) => {
+          try {
+            await api(`/conflicts/${c.id}/resolve`, { method: 'POST', body });
+            announce(done);
+            item.remove();
+          } catch (e) {
+            announce(e.message, 'error');
+          }
+        };
+        const side = (id, name, sku) => h('figure', {},
+          id ? photo(cards.get(id), { alt: name }) : null,
+          h('figcaption', {}, h('span', { class: 'small' }, name), ' ', h('span', { class: 'badge' }, sku)));
+        item.append(
+          h('p', { class: 'small' }, t(c.kind === 'exact' ? 'review.conflictExact' : 'review.conflictNear',
+            { a: c.other_name, sa: c.other_sku, b: c.image_name, sb: c.image_sku, d: fmt.int(c.distance) })),
+          h('div', { class: 'pair-sides' },
+            side(c.image_id, c.image_name, c.image_sku),
+            side(c.other_image_id || c.image_id, c.other_name, c.other_sku)),
+          canReview ? h('div', { class: 'row' },
+            ...[c.image_sku, c.other_sku].map((sku) => h('button', {
+              type: 'button', class: 'primary small', dataset: { action: 'relink', sku },
+              onclick: () => resolve({ action: 'relink', sku }, t('review.conflictRelinked', { sku })),
+            }, t('review.belongsTo', { sku }))),
+            h('button', {
+              type: 'button', class: 'danger small', dataset: { action: 'discard' },
+              onclick: () => resolve({ action: 'discard' }, t('review.conflictDiscarded', { name: c.other_image_id ? c.other_name : c.image_name })),
+            }, t('review.discardPhoto')),
+            h('button', {
+              type: 'button', class: 'small', dataset: { action: 'dismiss' },
+              onclick: () => resolve({ action: 'dismiss' }, t('review.conflictDismissed')),
+            }, t('review.keepBoth'))) : null);
+        list.append(item);
+      }
+      conflictBox.append(h('p', { class: 'muted small' }, t('review.conflictsHelp')), list);
+    } catch (e) {
+      clear(conflictBox).append(h('h2', { id: 'rc-h' }, t('review.conflicts')), errorBox(e));
     }
   })();
 

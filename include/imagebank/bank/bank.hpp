@@ -90,8 +90,22 @@ struct BatchReview {
   // ones (by image id), named.
   std::int64_t near_duplicate_count = 0;
   std::vector<NamedNearDuplicate> near_duplicates;
+  // Cross-SKU conflicts the batch's files brought (open or resolved): how
+  // many, and the first `max_named` by id.
+  std::int64_t conflict_count = 0;
+  std::vector<SkuConflict> conflicts;
   // Every failed job of the batch, by id, with its error.
   std::vector<Job> failed;
+};
+
+// Which cross-SKU conflicts Bank::conflicts lists (filters combine with
+// AND), by id in keyset pages.
+struct ConflictListOptions {
+  bool open_only = true;                  // false: resolved ones too
+  std::optional<std::string> collection;  // by name (the later file's batch)
+  std::optional<RowId> batch_id;
+  RowId after_id = 0;
+  std::size_t limit = 100;  // 1..10000
 };
 
 // How far an analysis run is.
@@ -267,6 +281,16 @@ class Bank {
   // Unmatched photos, near duplicates (the first `max_named` with names)
   // and failed files of a batch (not_found when there is no such batch).
   Result<BatchReview> review(RowId batch_id, std::size_t max_named = 1000);
+  // Cross-SKU conflicts (imagebank/catalog/conflicts.hpp): a photo filed
+  // under two SKUs. not_found for an unknown collection.
+  Result<Page<SkuConflict>> conflicts(const ConflictListOptions& options = {});
+  // Ends an open conflict (CatalogStore::resolve_conflict) and, for a
+  // discard, deletes the removed photo's objects from the blob store. When
+  // some object cannot be deleted the conflict stays resolved and the error
+  // (io_error or unavailable) names the objects left.
+  Result<ConflictResolved> resolve_conflict(
+      RowId conflict_id, const ConflictResolution& resolution);
+
   // Workers stop leasing the batch's jobs (those in hand finish).
   Result<Batch> pause(RowId batch_id);
   // The batch's waiting jobs are cancelled; done work is kept.

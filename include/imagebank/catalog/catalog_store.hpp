@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "imagebank/catalog/api_keys.hpp"
+#include "imagebank/catalog/conflicts.hpp"
 #include "imagebank/catalog/jobs.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
@@ -302,6 +303,21 @@ class CatalogStore {
   // brand (unset = any), and whether any of them was analysed.
   virtual Result<PhotoViews> photo_views(std::optional<RowId> collection_id,
                                          std::optional<RowId> brand_id) = 0;
+  // --- cross-SKU conflicts (conflicts.hpp; recorded by complete_job and
+  // add_jobs) ---
+  // invalid_argument for a limit outside 1..10000.
+  virtual Result<Page<SkuConflict>> list_conflicts(
+      const ConflictQuery& query) = 0;
+  virtual Result<SkuConflict> get_conflict(RowId id) = 0;
+  // Ends an open conflict as ConflictResolution says, in one transaction:
+  // relinked moves the photos (each move in SkuHistory), discarded removes
+  // the photo's rows (variants, items, analyses, near-duplicate pairs; jobs
+  // and other conflicts keep no link to it) and returns its blob keys.
+  // not_found (no such conflict, product or image), conflict (not open),
+  // invalid_argument (no actor, no SKU to relink to, an image to discard
+  // that is not the conflict's).
+  virtual Result<ConflictResolved> resolve_conflict(
+      RowId id, const ConflictResolution& resolution) = 0;
 
   // --- API keys (the server's; see api_keys.hpp) ---
   // Stores a new key; its id and created_ms are assigned. invalid_argument

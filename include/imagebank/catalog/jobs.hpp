@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "imagebank/catalog/conflicts.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/core/status.hpp"
@@ -119,6 +120,9 @@ struct JobInsert {
   JobState state = JobState::kReceived;
   Status error;
   std::optional<RowId> image_id;
+  // A duplicate filed under another SKU than image_id's: recorded with the
+  // job (conflicts.hpp).
+  std::vector<ConflictFinding> conflicts;
 };
 
 struct LeaseOptions {
@@ -146,6 +150,9 @@ struct JobOutcome {
   std::vector<VariantRecord> variants;  // image_id is set by the store
   // image_id is set by the store; other_image_id must exist.
   std::vector<NearDuplicate> near_duplicates;
+  // Cross-SKU conflicts of this file (conflicts.hpp), recorded in the same
+  // transaction, for a new image and for a duplicate alike.
+  std::vector<ConflictFinding> conflicts;
 };
 
 struct JobCounts {

@@ -158,6 +158,9 @@ struct WorkReport {
   // Analyze jobs: answered (by a call or the cache), failed for good.
   std::int64_t analysed = 0;
   std::int64_t analysis_failed = 0;
+  // Cross-SKU conflicts the processed files brought (those found when a
+  // file was received are in Bank::review and list_conflicts).
+  std::int64_t conflicts = 0;
   bool stopped = false;  // stop() or storage failures ended the run
   std::string stop_reason;
 };

@@ -225,6 +225,10 @@ Result<std::vector<Job>> SqlCatalogStore::add_jobs(
                               " neither inserted nor found");
       }
       out.push_back(*it->second);
+      if (!job.conflicts.empty() && it->second->state == JobState::kDuplicate) {
+        IMAGEBANK_RETURN_IF_ERROR(write_conflicts(
+            sql, it->second->id, std::nullopt, job.conflicts, at));
+      }
     }
     return Status();
   }));

@@ -282,6 +282,8 @@ Result<ImageInsert> SqlCatalogStore::complete_job(RowId job_id,
              "<> '' ON CONFLICT (batch_id, kind, source_path) DO NOTHING",
           soci::use(image), soci::use(at), soci::use(at), soci::use(id);
     }
+    IMAGEBANK_RETURN_IF_ERROR(
+        write_job_conflicts(sql, job_id, outcome, out, at));
     const std::string state(
         job_state_name(out.duplicate ? JobState::kDuplicate : JobState::kDone));
     const long long image = out.image.id;

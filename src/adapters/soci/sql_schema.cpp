@@ -281,6 +281,37 @@ const std::vector<Migration>& migrations() {
            R"(ALTER TABLE images ADD COLUMN decode_tolerance TEXT NOT NULL
                 DEFAULT '')",
        }},
+      // Cross-SKU conflicts: a photo filed under two SKUs (exact or near),
+      // with the names and SKUs a reviewer needs even after a photo is
+      // discarded (its id then goes NULL), and how it was resolved. One row
+      // per arriving file's job and stored image, so a resumed job adds none.
+      {8,
+       {
+           R"(CREATE TABLE conflicts (
+                id {id},
+                kind TEXT NOT NULL CHECK (kind IN ('exact', 'near')),
+                image_id BIGINT REFERENCES images(id),
+                image_name TEXT NOT NULL,
+                image_sku TEXT NOT NULL,
+                other_image_id BIGINT REFERENCES images(id),
+                other_name TEXT NOT NULL,
+                other_sku TEXT NOT NULL,
+                batch_id BIGINT REFERENCES batches(id),
+                job_id BIGINT REFERENCES jobs(id),
+                collection_id BIGINT REFERENCES collections(id),
+                distance INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN
+                  ('open', 'relinked', 'discarded', 'dismissed')),
+                resolved_by TEXT NOT NULL DEFAULT '',
+                resolved_sku TEXT NOT NULL DEFAULT '',
+                resolved_ms BIGINT NOT NULL DEFAULT 0,
+                created_ms BIGINT NOT NULL,
+                UNIQUE (job_id, image_id)))",
+           R"(CREATE INDEX conflicts_state ON conflicts(state, id))",
+           R"(CREATE INDEX conflicts_batch ON conflicts(batch_id))",
+           R"(CREATE INDEX conflicts_image ON conflicts(image_id))",
+           R"(CREATE INDEX conflicts_other ON conflicts(other_image_id))",
+       }},
       // A batch's paths in byte order, a page at a time (list_source_paths,
       // the receive step's merge). SQLite's jobs_batch_source is already in
       // byte order; PostgreSQL's follows the database's collation.

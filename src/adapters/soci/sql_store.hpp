@@ -133,6 +133,11 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<std::vector<ImageCount>> image_counts(
       std::optional<RowId> collection_id) override;
 
+  Result<Page<SkuConflict>> list_conflicts(const ConflictQuery& query) override;
+  Result<SkuConflict> get_conflict(RowId id) override;
+  Result<ConflictResolved> resolve_conflict(
+      RowId id, const ConflictResolution& resolution) override;
+
   Result<ApiKeyRecord> insert_api_key(const ApiKeyRecord& key) override;
   Result<std::vector<ApiKeyRecord>> api_keys() override;
   Result<ApiKeyRecord> find_api_key(std::string_view prefix) override;
@@ -172,6 +177,20 @@ Status check_image(const ImageRecord& image);
 Status insert_images_in(Dialect dialect, soci::session& sql,
                         std::span<const ImageRecord> images,
                         std::vector<ImageInsert>& out);
+
+// Cross-SKU conflicts a job found (sql_conflicts.cpp), in the caller's
+// transaction: `new_image_id` is the image the job made (a near conflict's
+// other photo; nullopt for a duplicate). A conflict already recorded for the
+// job and image is kept; one with an image gone meanwhile is skipped.
+Status write_conflicts(soci::session& sql, RowId job_id,
+                       std::optional<RowId> new_image_id,
+                       std::span<const ConflictFinding> found, long long at);
+// complete_job's: the outcome's findings for the image stored (new or the
+// existing one), and for a duplicate the insert found only now (another
+// worker stored the same bytes first) the exact conflict of its SKU.
+Status write_job_conflicts(soci::session& sql, RowId job_id,
+                           const JobOutcome& outcome, const ImageInsert& stored,
+                           long long at);
 
 // Batches and jobs (sql_jobs.cpp).
 Result<Batch> load_batch(soci::session& sql, RowId id);

@@ -9,6 +9,7 @@ add_library(imagebank_catalog_conformance OBJECT
   catalog/api_keys_conformance.cpp
   catalog/catalog_store_conformance.cpp
   catalog/catalog_queries_conformance.cpp
+  catalog/conflicts_conformance.cpp
   catalog/job_queue_conformance.cpp
   catalog/job_queue_failures_conformance.cpp
   bank/export_conformance.cpp)

@@ -10,6 +10,7 @@
 #include <boost/json/value.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -746,6 +747,96 @@ TEST(Cli, KeysCreateListRevoke) {
   const CliRun unknown = run({"keys", "revoke", "ib_00000000", "--bank", bank});
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace imagebank
+
+namespace imagebank {
+namespace {
+
+// The same photo under two SKUs: flagged by ingest, listed by `report
+// conflicts`, resolved by `review conflict`.
+TEST(Cli, CrossSkuConflictsAreReportedAndResolved) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_conflicts_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const auto photos = dir / "photos";
+  std::filesystem::create_directories(photos);
+  std::filesystem::copy_file(testing::data_path("rgb.jpg"),
+                             photos / "AB1_FRENTE.jpg");
+  std::filesystem::copy_file(testing::data_path("rgb.jpg"),
+                             photos / "AB2_FRENTE.jpg");
+  std::ofstream(dir / "carteira.csv") << "SKU;Descrição\nAB1;Saia\nAB2;Blusa\n";
+  const std::string bank = (dir / "bank").string();
+
+  auto ingest = run({"ingest", photos.string(), "--carteira",
+                     (dir / "carteira.csv").string(), "--brand", "Marca A",
+                     "--collection", "Verão", "--formats", "jpeg", "--presets",
+                     "thumbnail", "--bank", bank, "--json"});
+  ASSERT_EQ(ingest.status, 0) << ingest.err << ingest.out;
+  bool saw_review = false;
+  for (const auto& line : json_lines(ingest.out)) {
+    if (line.contains("type") && line.at("type").as_string() == "review") {
+      saw_review = true;
+      EXPECT_EQ(line.at("conflicts").as_int64(), 1);
+    }
+  }
+  EXPECT_TRUE(saw_review) << ingest.out;
+
+  auto listed = run({"report", "conflicts", "--bank", bank, "--json"});
+  ASSERT_EQ(listed.status, 0) << listed.err;
+  auto lines = json_lines(listed.out);
+  ASSERT_EQ(lines.size(), 1u) << listed.out;
+  EXPECT_EQ(lines[0].at("type").as_string(), "conflict");
+  EXPECT_EQ(lines[0].at("kind").as_string(), "exact");
+  EXPECT_EQ(lines[0].at("state").as_string(), "open");
+  const std::string skus = std::string(lines[0].at("image_sku").as_string()) +
+                           "," +
+                           std::string(lines[0].at("other_sku").as_string());
+  EXPECT_TRUE(skus == "AB1,AB2" || skus == "AB2,AB1") << skus;
+  const std::string id = std::to_string(lines[0].at("id").as_int64());
+
+  auto human = run({"report", "conflicts", "--bank", bank});
+  ASSERT_EQ(human.status, 0) << human.err;
+  EXPECT_NE(human.out.find("is the same file as"), std::string::npos)
+      << human.out;
+  EXPECT_NE(human.out.find("1 open cross-SKU conflicts"), std::string::npos)
+      << human.out;
+  EXPECT_EQ(run({"report", "conflicts", "--bank", bank, "--csv"}).status, 2);
+
+  EXPECT_EQ(run({"review", "conflict", id, "--bank", bank}).status, 2)
+      << "no decision";
+  EXPECT_EQ(
+      run({"review", "conflict", id, "--dismiss", "--discard", "--bank", bank})
+          .status,
+      2);
+  auto missing = run(
+      {"review", "conflict", id, "--relink", "ZZ9", "--bank", bank, "--json"});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.out.find("not_found"), std::string::npos) << missing.out;
+
+  auto relinked = run({"review", "conflict", id, "--relink", "AB2",
+                       "--reviewer", "ana", "--bank", bank, "--json"});
+  ASSERT_EQ(relinked.status, 0) << relinked.err << relinked.out;
+  auto done = json_lines(relinked.out);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].at("state").as_string(), "relinked");
+  EXPECT_EQ(done[0].at("resolved_by").as_string(), "ana");
+  EXPECT_EQ(done[0].at("resolved_sku").as_string(), "AB2");
+  auto again = run({"review", "conflict", id, "--dismiss", "--bank", bank});
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.err.find("already relinked"), std::string::npos) << again.err;
+
+  EXPECT_TRUE(
+      json_lines(run({"report", "conflicts", "--bank", bank, "--json"}).out)
+          .empty());
+  EXPECT_EQ(
+      json_lines(
+          run({"report", "conflicts", "--all", "--bank", bank, "--json"}).out)
+          .size(),
+      1u);
   std::filesystem::remove_all(dir);
 }
 

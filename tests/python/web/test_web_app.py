@@ -661,3 +661,37 @@ def test_blurhash_placeholder_until_the_photo_loads(
         box_js.replace("return ", "const b = ", 1) + "; const i = b?.querySelector('img');"
         "return !!i && i.complete && i.naturalWidth > 0"), 20, "photo loaded")
     wait(driver, lambda d: d.execute_script(background_js) == "none", 5, "placeholder gone")
+
+
+def test_cross_sku_conflicts_resolved_on_the_review_page(
+        shoot: Shoot, browser_factory: Callable[..., Any]) -> None:
+    """The shoot's look-alikes are filed under other SKUs (AB201_FRENTE is
+    AB200_FRENTE made smaller, AB203_FRENTE is AB202_FRENTE saved again):
+    Revisão lists both as Conflitos entre SKUs; one is moved to the SKU it
+    belongs to, the other kept on both. (Last in the module: it moves a
+    photo to AB200.)"""
+    found = api(shoot.server, shoot.key, "/conflicts")["items"]
+    by_other = {c["other_name"]: c for c in found}
+    assert set(by_other) == {"AB201_FRENTE.jpg", "AB203_FRENTE.jpg"}, found
+    moved, shared = by_other["AB201_FRENTE.jpg"], by_other["AB203_FRENTE.jpg"]
+    assert (moved["kind"], moved["image_sku"], moved["other_sku"]) == ("near", "AB200", "AB201")
+    driver = browser_factory()
+    login(driver, shoot.server.url, shoot.key)
+    open_page(driver, shoot.server.url, "revisao")
+
+    def item(c: dict[str, Any]) -> str:
+        return f"#review-conflicts li.pair[data-conflict='{c['id']}']"
+    row = css(driver, item(moved))
+    assert len(row.find_elements(By.CSS_SELECTOR, "figure img")) == 2
+    assert "parece com AB200_FRENTE.jpg (SKU AB200)" in row.text, row.text
+    row.find_element(By.CSS_SELECTOR, "button[data-action=relink][data-sku=AB200]").click()
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, item(moved)), 10, "moved")
+    css(driver, item(shared)).find_element(By.CSS_SELECTOR, "button[data-action=dismiss]").click()
+    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, item(shared)), 10, "dismissed")
+    image = api(shoot.server, shoot.key, f"/images/{moved['other_image_id']}")
+    assert image["sku_base"] == "AB200"
+    states = {c["id"]: c["state"] for c in
+              api(shoot.server, shoot.key, "/conflicts?state=all")["items"]}
+    assert states == {moved["id"]: "relinked", shared["id"]: "dismissed"}
+    assert api(shoot.server, shoot.key, "/conflicts")["items"] == []
+    assert console_errors(driver) == []
