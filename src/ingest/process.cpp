@@ -155,7 +155,8 @@ Status Ingestor::Impl::commit_process(const Job& job, const std::string& holder,
     }
     Result<std::vector<ConflictFinding>> found =
         near_conflicts(outcome.image.sku_base, outcome.near_duplicates);
-    if (!found.ok()) return fail_process(job, holder, found.status(), false, report);
+    if (!found.ok())
+      return fail_process(job, holder, found.status(), false, report);
     outcome.conflicts = std::move(*found);
   }
   Result<ImageInsert> r = queue->complete_job(job.id, holder, outcome);
