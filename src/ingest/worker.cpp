@@ -306,7 +306,7 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
         try {
           storage = kind == JobKind::kAnalyze
                         ? analyse(job, lease.worker, mine)
-                        : process(job, lease.worker, mine);
+                        : process_job(job, lease.worker, mine);
         } catch (const std::exception& e) {
           // Out of memory on a huge photo, and the like: the job fails (and
           // is retried); the process goes on.
@@ -492,7 +492,8 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
   std::thread receiver;
   if (receiving.load()) {
     receiver = std::thread([&] {
-      received = d.receive(batch, found);
+      received = is_url_batch(batch) ? d.receive_urls(batch, found)
+                                     : d.receive(batch, found);
       receiving = false;
     });
   }

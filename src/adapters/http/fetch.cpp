@@ -151,7 +151,8 @@ struct UrlFetcher::Impl {
     return shared;
   }
 
-  Result<Fetched> fetch(std::string_view text, Clock::time_point deadline);
+  Result<Fetched> fetch(std::string_view text, Clock::time_point deadline,
+                        std::uint64_t max_bytes);
 };
 
 UrlFetcher::UrlFetcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -169,11 +170,20 @@ const FetchOptions& UrlFetcher::options() const noexcept {
 
 Result<Fetched> UrlFetcher::fetch(std::string_view url,
                                   Clock::time_point deadline) {
-  return impl_->fetch(url, deadline);
+  return impl_->fetch(url, deadline, impl_->options.max_bytes);
+}
+
+Result<FetchedImage> UrlFetcher::fetch_image(std::string_view url,
+                                             std::uint64_t max_bytes) {
+  IMAGEBANK_ASSIGN_OR_RETURN(
+      Fetched got, impl_->fetch(url, Clock::time_point::max(),
+                                std::min(max_bytes, impl_->options.max_bytes)));
+  return FetchedImage{std::move(got.bytes), std::move(got.url)};
 }
 
 Result<Fetched> UrlFetcher::Impl::fetch(std::string_view text,
-                                        Clock::time_point deadline) {
+                                        Clock::time_point deadline,
+                                        std::uint64_t max_bytes) {
   const auto started = Clock::now();
   deadline = std::min(deadline, started + options.total_timeout);
   IMAGEBANK_ASSIGN_OR_RETURN(Url url, parse_url(text));
@@ -209,20 +219,19 @@ Result<Fetched> UrlFetcher::Impl::fetch(std::string_view text,
         std::uint64_t n = 0;
         const auto [p, ec] =
             std::from_chars(length->data(), length->data() + length->size(), n);
-        if (ec == std::errc() && n > options.max_bytes) {
-          return limit_exceeded_error(
-              "the server announces " + std::to_string(n) +
-              " bytes, more than the limit of " +
-              std::to_string(options.max_bytes) + " bytes");
+        if (ec == std::errc() && n > max_bytes) {
+          return limit_exceeded_error("the server announces " +
+                                      std::to_string(n) +
+                                      " bytes, more than the limit of " +
+                                      std::to_string(max_bytes) + " bytes");
         }
       }
       return ok_status();
     };
     sink.on_body = [&](std::span<const std::byte> chunk) -> Status {
-      if (out.bytes.size() + chunk.size() > options.max_bytes) {
+      if (out.bytes.size() + chunk.size() > max_bytes) {
         return limit_exceeded_error("the body is larger than the limit of " +
-                                    std::to_string(options.max_bytes) +
-                                    " bytes");
+                                    std::to_string(max_bytes) + " bytes");
       }
       out.bytes.insert(out.bytes.end(), chunk.begin(), chunk.end());
       return ok_status();

@@ -13,5 +13,5 @@ imagebank_add_module(adapters_http DIR adapters/http
     adapters/http/fetch.cpp
     adapters/http/retry.cpp
     adapters/http/url.cpp
-  PUBLIC_DEPS imagebank::core
+  PUBLIC_DEPS imagebank::core imagebank::catalog
   PRIVATE_DEPS imagebank_deps::ssl imagebank_deps::crypto Boost::headers)

@@ -281,6 +281,14 @@ const std::vector<Migration>& migrations() {
            R"(ALTER TABLE images ADD COLUMN decode_tolerance TEXT NOT NULL
                 DEFAULT '')",
        }},
+      // URL-list batches: a long list is split into parts that share a
+      // group (the first part's id) and know their number.
+      {9,
+       {
+           R"(ALTER TABLE batches ADD COLUMN group_id BIGINT)",
+           R"(ALTER TABLE batches ADD COLUMN part INTEGER NOT NULL
+                DEFAULT 0)",
+       }},
   };
   return kMigrations;
 }

@@ -135,6 +135,10 @@ std::vector<std::string> undo_migrations_after(int version) {
   const auto add = [&](std::initializer_list<const char*> statements) {
     out.insert(out.end(), statements.begin(), statements.end());
   };
+  if (version < 9) {  // the parts of a URL list
+    add({"ALTER TABLE batches DROP COLUMN part",
+         "ALTER TABLE batches DROP COLUMN group_id"});
+  }
   if (version < 7) {  // the decoding policy's record
     add({"ALTER TABLE images DROP COLUMN decode_tolerance"});
   }

@@ -41,6 +41,7 @@
 #include "imagebank/adapters/http/client.hpp"
 #include "imagebank/adapters/http/endpoint.hpp"
 #include "imagebank/adapters/http/retry.hpp"
+#include "imagebank/catalog/image_fetcher.hpp"
 #include "imagebank/core/result.hpp"
 
 namespace imagebank::http {
@@ -95,16 +96,19 @@ struct Fetched {
   int attempts = 0;  // exchanges made, retries included
 };
 
-class UrlFetcher {
+// The ImageFetcher of URL-list batches (catalog/image_fetcher.hpp).
+class UrlFetcher final : public ImageFetcher {
  public:
   static Result<std::unique_ptr<UrlFetcher>> create(FetchOptions options);
-  ~UrlFetcher();
-  UrlFetcher(const UrlFetcher&) = delete;
-  UrlFetcher& operator=(const UrlFetcher&) = delete;
+  ~UrlFetcher() override;
 
   // The bytes at `url`, within total_timeout (and `deadline` when sooner).
   Result<Fetched> fetch(std::string_view url,
                         Clock::time_point deadline = Clock::time_point::max());
+
+  // fetch() under the smaller of max_bytes and options().max_bytes.
+  Result<FetchedImage> fetch_image(std::string_view url,
+                                   std::uint64_t max_bytes) override;
 
   const FetchOptions& options() const noexcept;
 
