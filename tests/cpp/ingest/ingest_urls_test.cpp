@@ -195,9 +195,10 @@ TEST_F(UrlIngestTest, ALongListIsSplitIntoLinkedBatchesAndEveryUrlEndsAsAJob) {
 
 TEST_F(UrlIngestTest, TheSameListIsRefusedWithoutTheAllowance) {
   PhotoServer server(11);
-  auto ingest = ingestor({}, options());
-  ASSERT_NE(ingest, nullptr);
-  auto parts = ingest->ingest_urls(rows(server));
+  // The bank's own fetcher (no allowance): what front ends get by default.
+  auto made = bank_->ingestor(options());
+  ASSERT_TRUE(made.ok()) << made.status();
+  auto parts = (*made)->ingest_urls(rows(server));
   ASSERT_TRUE(parts.ok()) << parts.status();
   ASSERT_EQ(parts->size(), 1u);
   auto failed = jobs((*parts)[0].id, JobState::kFailed);
