@@ -13,5 +13,5 @@ imagebank_add_module(bank
   PUBLIC_DEPS imagebank::catalog imagebank::carteira imagebank::ingest
     imagebank::serve
   PRIVATE_DEPS imagebank::adapters_soci imagebank::adapters_fs
-    imagebank::adapters_s3 imagebank::adapters_vision Boost::json
+    imagebank::adapters_s3 imagebank::adapters_vision imagebank::adapters_http Boost::json
     imagebank_deps::xlsxwriter)

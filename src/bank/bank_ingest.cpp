@@ -1,5 +1,6 @@
 // Bank's ingest calls: thin wrappers that put an Ingestor on the bank's
 // stores, and the batch queue's controls.
+#include "imagebank/adapters/http/fetch.hpp"
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/core/log.hpp"
@@ -28,6 +29,15 @@ Result<std::unique_ptr<Ingestor>> Bank::ingestor(
                 chain.status().to_string());
       }
     }
+  }
+  if (!options.fetcher) {
+    // URL-list batches fetch through the shared HTTP client, refusing
+    // private addresses (a front end that allows hosts passes its own).
+    http::FetchOptions fetch;
+    fetch.max_bytes = options.limits.max_file_bytes;
+    IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<http::UrlFetcher> fetcher,
+                               http::UrlFetcher::create(std::move(fetch)));
+    options.fetcher = std::shared_ptr<ImageFetcher>(std::move(fetcher));
   }
   return Ingestor::create(catalog_, jobs_, blobs_, std::move(options));
 }

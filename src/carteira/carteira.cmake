@@ -11,6 +11,7 @@ target_sources(imagebank_carteira PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/shared_strings.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sheet_xml.cpp
   ${CMAKE_CURRENT_LIST_DIR}/styles.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/text_table.cpp
   ${CMAKE_CURRENT_LIST_DIR}/text_decode.cpp
   ${CMAKE_CURRENT_LIST_DIR}/values.cpp
   ${CMAKE_CURRENT_LIST_DIR}/xls_reader.cpp

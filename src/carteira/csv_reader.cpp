@@ -10,8 +10,8 @@ namespace {
 
 class CsvParser {
  public:
-  CsvParser(std::string_view text, char delimiter, CarteiraBuilder& builder)
-      : text_(text), delimiter_(delimiter), builder_(builder) {}
+  CsvParser(std::string_view text, char delimiter, const CsvTarget& out)
+      : text_(text), delimiter_(delimiter), out_(out) {}
 
   Status parse() {
     std::int64_t record = 0;
@@ -21,8 +21,8 @@ class CsvParser {
       bool closed = true;
       IMAGEBANK_RETURN_IF_ERROR(read_record(closed));
       if (!closed) {
-        builder_.issue(
-            IssueSeverity::kError, record,
+        out_.issue(
+            record,
             "a quoted field opened on line " + std::to_string(first_line) +
                 " is never closed; this row and the rest of the file were "
                 "not read");
@@ -37,7 +37,7 @@ class CsvParser {
         cell.text = std::string_view(buffer_).substr(start, length);
         cells_.push_back(cell);
       }
-      IMAGEBANK_RETURN_IF_ERROR(builder_.row(record, cells_));
+      IMAGEBANK_RETURN_IF_ERROR(out_.rows.row(record, cells_));
     }
     return ok_status();
   }
@@ -64,11 +64,11 @@ class CsvParser {
       read_plain();
       IMAGEBANK_RETURN_IF_ERROR(check_field(start));
       fields_.emplace_back(start, buffer_.size() - start);
-      if (fields_.size() > builder_.limits().max_columns) {
-        return limit_exceeded_error(
-            builder_.name() + ": line " + std::to_string(line_) +
-            ": more than " + std::to_string(builder_.limits().max_columns) +
-            " columns (the limit)");
+      if (fields_.size() > out_.max_columns) {
+        return limit_exceeded_error(std::string(out_.name) + ": line " +
+                                    std::to_string(line_) + ": more than " +
+                                    std::to_string(out_.max_columns) +
+                                    " columns (the limit)");
       }
       if (pos_ >= text_.size()) return ok_status();
       const char c = text_[pos_];
@@ -130,19 +130,18 @@ class CsvParser {
   }
 
   Status check_field(std::size_t start) const {
-    if (buffer_.size() - start <= builder_.limits().max_cell_bytes) {
+    if (buffer_.size() - start <= out_.max_cell_bytes) {
       return ok_status();
     }
     return limit_exceeded_error(
-        builder_.name() + ": line " + std::to_string(line_) +
-        ": a field is longer than " +
-        std::to_string(builder_.limits().max_cell_bytes) +
+        std::string(out_.name) + ": line " + std::to_string(line_) +
+        ": a field is longer than " + std::to_string(out_.max_cell_bytes) +
         " bytes (the limit; is a quote never closed?)");
   }
 
   std::string_view text_;
   char delimiter_;
-  CarteiraBuilder& builder_;
+  const CsvTarget& out_;
   std::size_t pos_ = 0;
   std::int64_t line_ = 1;
   std::string buffer_;
@@ -168,11 +167,21 @@ Status read_csv(std::span<const std::byte> bytes, std::string sheet,
   const char delimiter = detect_delimiter(decoded.text());
   builder.wants_sheet(sheet);
   builder.begin_sheet(std::move(sheet));
-  CsvParser parser(decoded.text(), delimiter, builder);
-  Status status = parser.parse();
-  if (!status.ok()) return status;
+  const CsvTarget out{builder, builder.name(), builder.limits().max_columns,
+                      builder.limits().max_cell_bytes,
+                      [&](std::int64_t row, std::string message) {
+                        builder.issue(IssueSeverity::kError, row,
+                                      std::move(message));
+                      }};
+  IMAGEBANK_RETURN_IF_ERROR(read_csv_records(decoded.text(), delimiter, out));
   builder.end_sheet();
   return ok_status();
+}
+
+Status read_csv_records(std::string_view text, char delimiter,
+                        const CsvTarget& out) {
+  CsvParser parser(text, delimiter, out);
+  return parser.parse();
 }
 
 }  // namespace imagebank::carteira

@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "carteira/builder.hpp"
@@ -19,5 +22,19 @@ namespace imagebank::carteira {
 // error issue: the rows before it are kept.
 Status read_csv(std::span<const std::byte> bytes, std::string sheet,
                 CarteiraBuilder& builder);
+
+// Where the records of decoded CSV text go (a Carteira's builder, or the
+// plain tables of text_table.hpp).
+struct CsvTarget {
+  RowSink& rows;
+  std::string_view name;  // for messages
+  std::uint32_t max_columns;
+  std::uint32_t max_cell_bytes;
+  // A record that cannot be read (a quote never closed): the reading stops.
+  std::function<void(std::int64_t record, std::string message)> issue;
+};
+// The records of UTF-8 text with a known delimiter.
+Status read_csv_records(std::string_view text, char delimiter,
+                        const CsvTarget& out);
 
 }  // namespace imagebank::carteira

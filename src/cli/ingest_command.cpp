@@ -3,6 +3,10 @@
 //   [--workers N] [--vision LIST] [--json]: receive and process a batch of
 //   photos (with --vision, each new photo is also described, as an analyze
 //   job of its own).
+// imagebank ingest --urls FILE [--max-batch-size N] [--allow-host HOST]...
+//   [--fetch-per-host N] [--fetch-concurrency N]: fetch a list of image URLs
+//   (SSRF-safe: private addresses only for allowed hosts) into linked
+//   batches.
 // imagebank worker [--follow]: process every queued batch, oldest first.
 // imagebank reconcile [--collection NAME]: link unmatched photos after a new
 //   Carteira import.
@@ -24,6 +28,8 @@ namespace {
 
 struct IngestArgs {
   std::vector<std::string> paths;
+  std::string urls;
+  std::size_t max_batch_size = UrlBatchOptions{}.max_batch_size;
   BankLocation bank;
   std::string collection;
   std::string brand;
@@ -36,8 +42,60 @@ struct IngestArgs {
   bool json = false;
 };
 
+// --urls: the list's bad rows are reported (and count as failed inputs),
+// its URLs go into linked batches of --max-batch-size, processed in order.
+int ingest_urls(const IngestArgs& a, Bank& bank, Ingestor& ingestor,
+                Output& out) {
+  auto list = read_url_list(std::filesystem::path(a.urls));
+  if (!list.ok()) {
+    out.failure(a.urls, list.status());
+    return kExitSomeFailed;
+  }
+  for (const std::string& problem : list->problems) {
+    out.failure(a.urls, invalid_argument_error(problem));
+  }
+  UrlBatchOptions bo;
+  bo.max_batch_size = a.max_batch_size;
+  bo.label = std::filesystem::path(a.urls).filename().string();
+  auto parts = ingestor.enqueue_urls(list->rows, bo);
+  if (!parts.ok()) {
+    out.failure(a.urls, parts.status());
+    return kExitUsage;
+  }
+  if (!out.json()) {
+    out.text(a.urls + ": " + std::to_string(list->rows.size()) + " URLs in " +
+             std::to_string(parts->size()) + " batches (" +
+             std::to_string(parts->front().id) + ".." +
+             std::to_string(parts->back().id) + ")");
+  }
+  for (const Batch& part : *parts) {
+    auto ended = ingestor.resume(part.id);
+    print_batch_summary(bank, part.id, out);
+    if (!ended.ok()) {
+      out.failure("batch " + std::to_string(part.id), ended.status());
+      return kExitSomeFailed;
+    }
+    if (ended->state != BatchState::kDone) {
+      if (!out.json()) {
+        out.text("batch " + std::to_string(part.id) + " is " +
+                 std::string(batch_state_name(ended->state)) +
+                 "; go on with: imagebank batch resume " +
+                 std::to_string(part.id) + " (and the parts after it)");
+      }
+      break;
+    }
+  }
+  return out.exit_status();
+}
+
 int run_ingest(const IngestArgs& a) {
   Output out(a.json);
+  if (a.paths.empty() == a.urls.empty()) {
+    out.failure("ingest",
+                invalid_argument_error("give photo paths or --urls FILE "
+                                       "(one of the two)"));
+    return kExitUsage;
+  }
   auto options = make_ingest_options(a.ingest);
   if (!options.ok()) {
     out.failure("ingest", options.status());
@@ -80,6 +138,11 @@ int run_ingest(const IngestArgs& a) {
     return kExitUsage;
   }
   *handle = ingestor->get();
+  if (!a.urls.empty()) {
+    const int status = ingest_urls(a, **bank, **ingestor, out);
+    *handle = nullptr;
+    return status;
+  }
   std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
   auto batch = (*ingestor)->enqueue(paths);
   if (!batch.ok()) {
@@ -213,7 +276,14 @@ CommandRunner add_ingest_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "ingest",
       "Receive and process photos into the bank (crash-proof, resumable)");
-  cmd->add_option("paths", a->paths, "Photo files and folders")->required();
+  cmd->add_option("paths", a->paths, "Photo files and folders");
+  cmd->add_option("--urls", a->urls,
+                  "A CSV/TSV of image URLs (url[, sku][, name]) to fetch "
+                  "instead of paths");
+  cmd->add_option("--max-batch-size", a->max_batch_size,
+                  "--urls: URLs per batch; a longer list becomes linked "
+                  "batches (default " +
+                      std::to_string(a->max_batch_size) + ")");
   add_bank_options(*cmd, a->bank);
   cmd->add_option("--collection", a->collection,
                   "Collection the photos belong to (its Carteira is matched)");

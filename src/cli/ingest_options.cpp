@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "imagebank/adapters/http/fetch.hpp"
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/core/log.hpp"
 
@@ -212,6 +213,10 @@ IngestCliOptions::IngestCliOptions() {
   near_radius = d.near_radius;
   limits = d.limits;
   analysis_workers = d.analysis.workers;
+  const http::FetchOptions f;
+  fetch_per_host = f.per_host;
+  fetch_concurrency = f.global;
+  fetch_timeout_seconds = static_cast<double>(f.total_timeout.count()) / 1000;
 }
 
 void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
@@ -245,6 +250,21 @@ void add_ingest_options(CLI::App& command, IngestCliOptions& o) {
       "(openai, gemini, google-vision, offline, or full URIs), as analyze "
       "jobs beside the files: an analyzer that is down never holds the "
       "variants back");
+  command.add_option(
+      "--allow-host", o.allow_hosts,
+      "URL batches: a host (HOST or HOST:PORT, as URLs name it) that may "
+      "resolve to a private, loopback or link-local address; others are "
+      "refused (repeatable)");
+  command.add_option("--fetch-per-host", o.fetch_per_host,
+                     "URL batches: fetches at once per host (default " +
+                         std::to_string(o.fetch_per_host) + ")");
+  command.add_option("--fetch-concurrency", o.fetch_concurrency,
+                     "URL batches: fetches at once in this process (default " +
+                         std::to_string(o.fetch_concurrency) + ")");
+  command.add_option("--fetch-timeout-seconds", o.fetch_timeout_seconds,
+                     "URL batches: the time one URL may take, retries and "
+                     "redirects included (default " +
+                         seconds_text(o.fetch_timeout_seconds) + ")");
   command.add_option("--analysis-workers", o.analysis_workers,
                      "Analyses in flight at once (default " +
                          std::to_string(o.analysis_workers) + ")");
@@ -268,6 +288,20 @@ Result<IngestOptions> make_ingest_options(const IngestCliOptions& o) {
   IMAGEBANK_ASSIGN_OR_RETURN(options.formats, parse_formats(o.formats));
   options.analysis.workers = o.analysis_workers;
   IMAGEBANK_RETURN_IF_ERROR(validate(options));
+  {
+    http::FetchOptions fetch;
+    fetch.policy.allow_hosts = o.allow_hosts;
+    fetch.per_host = o.fetch_per_host;
+    fetch.global = o.fetch_concurrency;
+    fetch.max_bytes = o.limits.max_file_bytes;
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        fetch.total_timeout,
+        to_duration("fetch_timeout_seconds", o.fetch_timeout_seconds));
+    Result<std::unique_ptr<http::UrlFetcher>> fetcher =
+        http::UrlFetcher::create(std::move(fetch));
+    IMAGEBANK_RETURN_IF_ERROR(fetcher.status());
+    options.fetcher = std::shared_ptr<ImageFetcher>(std::move(*fetcher));
+  }
   if (!o.vision.empty()) {
     // Unknown providers are usage errors, found before the bank is opened
     // (keys are checked when the analyzers are opened).
@@ -343,6 +377,11 @@ void print_batch(const BatchProgress& p, Output& out) {
                           {"cancelled", p.counts.cancelled},
                           {"rate", p.rate}};
     if (p.eta_seconds) o["eta_seconds"] = *p.eta_seconds;
+    if (p.batch.part > 0) {
+      o["group"] = p.batch.group_id;
+      o["part"] = p.batch.part;
+    }
+    if (is_url_batch(p.batch)) o["source"] = "urls";
     if (!p.batch.analysis.empty()) {
       o["analyzers"] = p.batch.analysis;
       o["analysis"] = counts_json(p.analysis);
@@ -363,6 +402,10 @@ void print_batch(const BatchProgress& p, Output& out) {
                      std::to_string(p.counts.open());
   if (p.counts.cancelled > 0) {
     line += ", cancelled " + std::to_string(p.counts.cancelled);
+  }
+  if (p.batch.part > 0) {
+    line += "  (URL list part " + std::to_string(p.batch.part) +
+            " of the group of batch " + std::to_string(p.batch.group_id) + ")";
   }
   if (p.rate > 0) line += "  " + std::string(rate);
   if (p.eta_seconds) line += "  ETA " + duration(*p.eta_seconds);
@@ -425,6 +468,31 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
     return;
   }
   print_batch(*p, out);
+  if (p->batch.part > 0) {
+    // The other parts of its URL list, each with its state.
+    Result<std::vector<Batch>> all = bank.jobs().list_batches();
+    if (all.ok()) {
+      boost::json::array parts;
+      std::string line = "  parts of the list:";
+      for (const Batch& b : *all) {
+        if (b.group_id != p->batch.group_id) continue;
+        parts.push_back(
+            boost::json::object{{"batch", b.id},
+                                {"part", b.part},
+                                {"state", batch_state_name(b.state)}});
+        line += " " + std::to_string(b.part) + "=batch " +
+                std::to_string(b.id) + " (" +
+                std::string(batch_state_name(b.state)) + ")";
+      }
+      if (out.json()) {
+        out.record({{"type", "parts"},
+                    {"group", p->batch.group_id},
+                    {"parts", parts}});
+      } else {
+        out.text(line);
+      }
+    }
+  }
   // Near duplicates named: up to 1000 records, or 20 lines of text.
   Result<BatchReview> review = bank.review(batch_id, out.json() ? 1000 : 20);
   if (!review.ok()) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/output.hpp"
 #include "imagebank/bank/bank.hpp"
@@ -31,6 +32,12 @@ struct IngestCliOptions {
   // The analysis stage: analyzers (a --vision list) and their threads.
   std::string vision;
   std::size_t analysis_workers;
+  // URL-list batches: how their URLs are fetched (hosts that may be
+  // internal, concurrency, the time one URL may take).
+  std::vector<std::string> allow_hosts;
+  std::size_t fetch_per_host;
+  std::size_t fetch_concurrency;
+  double fetch_timeout_seconds;
 };
 
 void add_ingest_options(CLI::App& command, IngestCliOptions& options);

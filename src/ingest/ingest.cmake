@@ -12,7 +12,10 @@ imagebank_add_module(ingest
     ingest/receive_only.cpp
     ingest/reconcile.cpp
     ingest/upload.cpp
+    ingest/url_batch.cpp
+    ingest/url_fetch.cpp
+    ingest/url_list.cpp
     ingest/vision_chain.cpp
     ingest/worker.cpp
   PUBLIC_DEPS imagebank::catalog imagebank::variants imagebank::hash
-    imagebank::sku)
+    imagebank::sku imagebank::carteira)

@@ -111,6 +111,25 @@ struct Ingestor::Impl {
   Result<std::shared_ptr<const CollectionSkus>> collection_skus(
       RowId collection_id, bool reload);
 
+  // --- url_batch.cpp, url_fetch.cpp: URL-list batches ---
+  // receive() for a URL batch: its rows (in its source) become jobs.
+  Status receive_urls(const Batch& batch, std::atomic<std::int64_t>& found);
+  // process() for every process job: a URL job (no sha256 yet) is fetched
+  // and its original stored first; a failed fetch ends the job here.
+  Status process_job(const Job& job, const std::string& holder,
+                     WorkReport& report, StoreStep* store = nullptr);
+  // The filename grammar's parse of the job's name, with the SKU a URL
+  // list gave for it over the grammar's.
+  Result<SkuParse> parse_name(const Job& job, const KnownSkus* known);
+  std::mutex url_mu;  // guards the two below
+  // A URL batch's rows by URL (read once from its source).
+  std::map<RowId, std::shared_ptr<const std::map<std::string, UrlRow>>>
+      url_rows;
+  // job → the SKU its row gave, while process() runs on it.
+  std::map<RowId, std::string> given_skus;
+  Result<std::shared_ptr<const std::map<std::string, UrlRow>>> rows_of(
+      RowId batch_id);
+
   // --- worker.cpp ---
   // Processes jobs (of one batch, or all runnable) until none is left, the
   // batch leaves the running states, or stop.
@@ -132,5 +151,7 @@ std::int64_t ingest_now_ms();
 
 // The batch's source paths, as create_batch stored them (one per line).
 std::vector<std::filesystem::path> batch_paths(const Batch& batch);
+// A URL batch's rows, as enqueue_urls stored them in its source.
+std::vector<UrlRow> url_batch_rows(const Batch& batch);
 
 }  // namespace imagebank

@@ -281,8 +281,7 @@ Status Ingestor::Impl::process(const Job& job, const std::string& holder,
     if (!k.ok()) return fail(k.status());
     known = *k;
   }
-  Result<SkuParse> parse =
-      parser.parse(job.original_name, known ? &known->known : nullptr);
+  Result<SkuParse> parse = parse_name(job, known ? &known->known : nullptr);
   if (parse.ok()) {
     image.sku_base = parse->sku_base;
     image.sequence = sequence_number(parse->sequence);

@@ -378,8 +378,8 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
         const Status storage = guarded(job, lease.worker, [&] {
           return kind == JobKind::kAnalyze
                      ? analyse(job, lease.worker, mine)
-                     : process(job, lease.worker, mine,
-                               overlap ? &store : nullptr);
+                     : process_job(job, lease.worker, mine,
+                                   overlap ? &store : nullptr);
         });
         // The previous photo's writes end before this one's start: one
         // photo's variants wait in memory at most, and a thread's commits
@@ -555,7 +555,8 @@ Result<Batch> Ingestor::resume(RowId batch_id) {
   std::thread receiver;
   if (receiving.load()) {
     receiver = std::thread([&] {
-      received = d.receive(batch, found);
+      received = is_url_batch(batch) ? d.receive_urls(batch, found)
+                                     : d.receive(batch, found);
       receiving = false;
     });
   }

@@ -251,7 +251,9 @@ class Bank {
   // With `batch_id` (to resume it): when options.analysis has no chain and
   // the batch was made with analysis (Batch::analysis holds its analyzers'
   // URIs), those analyzers are opened again; when they cannot be (a key
-  // unset), the files go on and the analyses wait, with a warning.
+  // unset), the files go on and the analyses wait, with a warning. Without
+  // options.fetcher, URL-list batches fetch through the shared HTTP
+  // client's fetcher with its defaults (private addresses refused).
   Result<std::unique_ptr<Ingestor>> ingestor(
       IngestOptions options = {},
       std::optional<RowId> batch_id = std::nullopt) const;

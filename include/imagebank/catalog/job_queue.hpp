@@ -64,6 +64,10 @@ class JobQueue {
   virtual Result<Batch> set_batch_state(RowId id, BatchState state) = 0;
   // Every file of the batch has a job: the batch is done once they are.
   virtual Result<Batch> finish_receiving(RowId id) = 0;
+  // Files the batch as part `part` (>= 1) of the group `group_id` (an
+  // existing batch: the group's first part, possibly `id` itself).
+  // invalid_argument for part < 1; not_found for either batch.
+  virtual Result<Batch> link_batch(RowId id, RowId group_id, int part) = 0;
 
   // --- jobs ---
   // Adds received files as process jobs (state received, duplicate with

@@ -80,6 +80,10 @@ struct Batch {
   // end names them (URIs, comma-separated; at most 4 KiB); empty: no
   // analysis. Each image a process job adds to the bank gets an analyze job.
   std::string analysis;
+  // The parts of one URL list (ingest/url_list.hpp) share a group: the id
+  // of the first part (0 for a batch alone); `part` counts from 1 (0 alone).
+  RowId group_id = 0;
+  int part = 0;
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   friend bool operator==(const Batch&, const Batch&) = default;

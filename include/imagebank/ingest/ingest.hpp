@@ -43,10 +43,12 @@
 
 #include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/catalog/catalog_store.hpp"
+#include "imagebank/catalog/image_fetcher.hpp"
 #include "imagebank/catalog/job_queue.hpp"
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/result.hpp"
 #include "imagebank/image/format.hpp"
+#include "imagebank/ingest/url_list.hpp"
 #include "imagebank/ingest/vision_chain.hpp"
 #include "imagebank/variants/variants.hpp"
 
@@ -110,6 +112,11 @@ struct IngestOptions {
     VisionRequest request;
     std::size_t workers = 2;  // analyze jobs in flight at once: 1..64
   } analysis;
+
+  // Where URL-list batches get their images (Bank wires the shared HTTP
+  // client's SSRF-safe fetcher); null: their jobs wait (failed as
+  // unavailable, retried on resume) for an Ingestor that has one.
+  std::shared_ptr<ImageFetcher> fetcher;
 };
 
 // The one check of ingest options, which Ingestor::create runs and front
@@ -148,6 +155,19 @@ struct UploadTarget {
 inline constexpr std::string_view kUploadBatchSource = "upload:";
 // Whether the batch's files come from receive_upload (not from paths).
 bool is_upload_batch(const Batch& batch) noexcept;
+
+// The source of URL-list batches starts with it: "urls:<label>\n", then
+// one line per URL: url, tab, sku, tab, name.
+inline constexpr std::string_view kUrlBatchSource = "urls:";
+// Whether the batch's files are fetched from URLs.
+bool is_url_batch(const Batch& batch) noexcept;
+
+struct UrlBatchOptions {
+  // A longer list is split into linked batches of at most this many URLs
+  // (Batch::group_id, Batch::part), each resumable on its own: 1..100,000.
+  std::size_t max_batch_size = 5000;
+  std::string label;  // the list's name, in the batches' source (1 KiB)
+};
 
 // What one worker run did.
 struct WorkReport {
@@ -225,6 +245,21 @@ class Ingestor {
   Result<Job> receive_upload(RowId batch_id, const std::filesystem::path& file,
                              std::string_view name,
                              std::string_view sha256_hex = {});
+  // --- URL-list batches: each URL is fetched by a worker (options'
+  // fetcher) and then processed as a received file would be ---
+  // Creates the batches of a URL list in the options' collection: one per
+  // max_batch_size rows, linked as parts of one group, each queued with its
+  // jobs received (a URL already fetched into the bank is fetched again:
+  // only its content says whether it is a duplicate). Rows are checked
+  // with check_url_row (invalid_argument naming the row); a URL listed
+  // twice is one job. invalid_argument for no rows or a bad option.
+  Result<std::vector<Batch>> enqueue_urls(std::span<const UrlRow> rows,
+                                          const UrlBatchOptions& options = {});
+  // enqueue_urls, then resume() of each part in order; returns the parts as
+  // they ended (stops at the first that did not end done).
+  Result<std::vector<Batch>> ingest_urls(std::span<const UrlRow> rows,
+                                         const UrlBatchOptions& options = {});
+
   // The client sent every file: the batch is done once its jobs are.
   // conflict when it is not an upload batch (or is cancelled).
   Result<Batch> finish_upload(RowId batch_id);

@@ -68,6 +68,11 @@ class HttpClient::Connection {
       : endpoint_(endpoint), options_(options), ssl_(ssl) {}
 
   Status connect(Clock::time_point deadline);
+  Status connect_to(std::vector<tcp::endpoint> targets,
+                    Clock::time_point deadline);
+  tcp::endpoint to_endpoint(const IpAddress& a) const;
+  Result<std::vector<tcp::endpoint>> vetted(
+      const std::vector<tcp::endpoint>& found) const;
   // `stale` is set when the failure looks like a kept-alive connection the
   // server had closed: nothing came back and it was not a timeout.
   // Also sets the call's deadline (a pooled connection serves many calls).
@@ -155,11 +160,18 @@ Status HttpClient::Connection::transport_error(
 Status HttpClient::Connection::connect(Clock::time_point call_deadline) {
   deadline_ = call_deadline;
   call_start_ = Clock::now();
+  const auto deadline = step_end(options_.connect_timeout);
+  if (options_.resolve) {
+    IMAGEBANK_ASSIGN_OR_RETURN(std::vector<IpAddress> found,
+                               options_.resolve(endpoint_.host));
+    std::vector<tcp::endpoint> eps;
+    for (const IpAddress& a : found) eps.push_back(to_endpoint(a));
+    return connect_to(std::move(eps), deadline);
+  }
   tcp::resolver resolver(ioc_);
   asio::steady_timer timer(ioc_);
   tcp::resolver::results_type results;
   error_code resolve_ec = asio::error::would_block;
-  const auto deadline = step_end(options_.connect_timeout);
   timer.expires_at(deadline);
   timer.async_wait([&resolver](error_code ec) {
     if (!ec) resolver.cancel();
@@ -186,11 +198,59 @@ Status HttpClient::Connection::connect(Clock::time_point call_deadline) {
         endpoint_string(endpoint_) +
         ": cannot resolve the host: " + resolve_ec.message());
   }
+  std::vector<tcp::endpoint> found;
+  for (const auto& entry : results) found.push_back(entry.endpoint());
+  return connect_to(std::move(found), deadline);
+}
+
+tcp::endpoint HttpClient::Connection::to_endpoint(const IpAddress& a) const {
+  if (!a.v6) {
+    asio::ip::address_v4::bytes_type b;
+    std::copy_n(a.bytes.begin(), 4, b.begin());
+    return {asio::ip::address_v4(b), endpoint_.port};
+  }
+  return {asio::ip::address_v6(a.bytes), endpoint_.port};
+}
+
+Result<std::vector<tcp::endpoint>> HttpClient::Connection::vetted(
+    const std::vector<tcp::endpoint>& found) const {
+  std::vector<IpAddress> addresses;
+  for (const tcp::endpoint& ep : found) {
+    IpAddress a;
+    if (ep.address().is_v4()) {
+      const auto b = ep.address().to_v4().to_bytes();
+      std::copy(b.begin(), b.end(), a.bytes.begin());
+    } else {
+      a.v6 = true;
+      a.bytes = ep.address().to_v6().to_bytes();
+    }
+    addresses.push_back(a);
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(addresses,
+                             options_.vet(endpoint_, std::move(addresses)));
+  std::vector<tcp::endpoint> out;
+  for (const IpAddress& a : addresses) out.push_back(to_endpoint(a));
+  if (out.empty()) {
+    return unavailable_error(endpoint_string(endpoint_) +
+                             ": no address to connect to");
+  }
+  return out;
+}
+
+Status HttpClient::Connection::connect_to(std::vector<tcp::endpoint> targets,
+                                          Clock::time_point deadline) {
+  if (targets.empty()) {
+    return unavailable_error(endpoint_string(endpoint_) +
+                             ": the host has no address");
+  }
+  if (options_.vet) {
+    IMAGEBANK_ASSIGN_OR_RETURN(targets, vetted(targets));
+  }
 
   auto tcp_stream = std::make_unique<beast::tcp_stream>(ioc_);
   tcp_stream->expires_at(deadline);
   error_code ec = run([&](auto handler) {
-    tcp_stream->async_connect(results, std::move(handler));
+    tcp_stream->async_connect(targets, std::move(handler));
   });
   if (ec) return transport_error("connect", ec, options_.connect_timeout);
   tcp_stream->socket().set_option(tcp::no_delay(true), ec);

@@ -6,9 +6,12 @@ endif()
 
 imagebank_add_module(adapters_http DIR adapters/http
   SOURCES
+    adapters/http/address_policy.cpp
     adapters/http/body.cpp
     adapters/http/client.cpp
     adapters/http/endpoint.cpp
+    adapters/http/fetch.cpp
     adapters/http/retry.cpp
-  PUBLIC_DEPS imagebank::core
+    adapters/http/url.cpp
+  PUBLIC_DEPS imagebank::core imagebank::catalog
   PRIVATE_DEPS imagebank_deps::ssl imagebank_deps::crypto Boost::headers)

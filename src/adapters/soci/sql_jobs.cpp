@@ -18,14 +18,14 @@ constexpr char kJobColumns[] =
 
 constexpr char kBatchColumns[] =
     "id, collection_id, state, source, receiving, analysis, created_ms, "
-    "updated_ms";
+    "updated_ms, group_id, part";
 
 Status fetch_batches(soci::session& sql, const std::string& tail,
                      const std::function<void(soci::statement&)>& bind,
                      std::vector<Batch>& out) {
-  long long id = 0, collection = 0, created = 0, updated = 0;
-  int receiving = 0;
-  soci::indicator collection_ind = soci::i_null;
+  long long id = 0, collection = 0, created = 0, updated = 0, group = 0;
+  int receiving = 0, part = 0;
+  soci::indicator collection_ind = soci::i_null, group_ind = soci::i_null;
   std::string state, source, analysis;
   soci::statement st(sql);
   st.exchange(soci::into(id));
@@ -36,6 +36,8 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
   st.exchange(soci::into(analysis));
   st.exchange(soci::into(created));
   st.exchange(soci::into(updated));
+  st.exchange(soci::into(group, group_ind));
+  st.exchange(soci::into(part));
   bind(st);
   st.alloc();
   st.prepare(std::string("SELECT ") + kBatchColumns + " FROM batches " + tail);
@@ -57,6 +59,8 @@ Status fetch_batches(soci::session& sql, const std::string& tail,
     b.analysis = analysis;
     b.created_ms = created;
     b.updated_ms = updated;
+    b.group_id = group_ind == soci::i_ok ? group : 0;
+    b.part = part;
     out.push_back(std::move(b));
   }
   return {};
@@ -305,6 +309,31 @@ Result<Batch> SqlCatalogStore::finish_receiving(RowId id) {
     sql << "UPDATE batches SET receiving = 0, updated_ms = :t WHERE id = :i",
         soci::use(at), soci::use(key);
     out.receiving = false;
+    out.updated_ms = at;
+    return Status();
+  }));
+  return out;
+}
+
+Result<Batch> SqlCatalogStore::link_batch(RowId id, RowId group_id, int part) {
+  if (part < 1 || group_id <= 0) {
+    return invalid_argument_error("batch " + std::to_string(id) +
+                                  ": a part number from 1 and a group batch "
+                                  "are needed (got part " +
+                                  std::to_string(part) + " of group " +
+                                  std::to_string(group_id) + ")");
+  }
+  Batch out;
+  IMAGEBANK_RETURN_IF_ERROR(write("link_batch", [&](soci::session& sql) {
+    IMAGEBANK_ASSIGN_OR_RETURN(out, load_batch(sql, id));
+    if (group_id != id)
+      IMAGEBANK_RETURN_IF_ERROR(load_batch(sql, group_id).status());
+    const long long key = id, group = group_id, at = now_ms();
+    sql << "UPDATE batches SET group_id = :g, part = :p, updated_ms = :t "
+           "WHERE id = :i",
+        soci::use(group), soci::use(part), soci::use(at), soci::use(key);
+    out.group_id = group_id;
+    out.part = part;
     out.updated_ms = at;
     return Status();
   }));

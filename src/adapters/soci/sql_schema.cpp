@@ -312,6 +312,14 @@ const std::vector<Migration>& migrations() {
            R"(CREATE INDEX conflicts_image ON conflicts(image_id))",
            R"(CREATE INDEX conflicts_other ON conflicts(other_image_id))",
        }},
+      // URL-list batches: a long list is split into parts that share a
+      // group (the first part's id) and know their number.
+      {9,
+       {
+           R"(ALTER TABLE batches ADD COLUMN group_id BIGINT)",
+           R"(ALTER TABLE batches ADD COLUMN part INTEGER NOT NULL
+                DEFAULT 0)",
+       }},
       // A batch's paths in byte order, a page at a time (list_source_paths,
       // the receive step's merge). SQLite's jobs_batch_source is already in
       // byte order; PostgreSQL's follows the database's collation.

@@ -95,6 +95,7 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<Batch> get_batch(RowId id) override;
   Result<std::vector<Batch>> list_batches() override;
   Result<Batch> set_batch_state(RowId id, BatchState state) override;
+  Result<Batch> link_batch(RowId id, RowId group_id, int part) override;
   Result<Batch> finish_receiving(RowId id) override;
   Result<std::vector<Job>> add_jobs(RowId batch_id,
                                     std::span<const JobInsert> jobs) override;

@@ -213,6 +213,36 @@ TEST_P(JobQueueConformance, ListSourcePathsPagesInByteOrder) {
             ErrorCode::kNotFound);
 }
 
+TEST_P(JobQueueConformance, LinkedBatchesShareAGroup) {
+  auto first = queue_->create_batch(0, "urls:list.csv part 1");
+  auto second = queue_->create_batch(0, "urls:list.csv part 2");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(first->group_id, 0);
+  EXPECT_EQ(first->part, 0);
+  auto a = queue_->link_batch(first->id, first->id, 1);
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto b = queue_->link_batch(second->id, first->id, 2);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->group_id, first->id);
+  EXPECT_EQ(b->part, 2);
+  auto stored = queue_->get_batch(second->id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->group_id, first->id);
+  EXPECT_EQ(stored->part, 2);
+  EXPECT_EQ(*stored, *b);
+  auto all = queue_->list_batches();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].part, 1);
+  EXPECT_EQ((*all)[0].group_id, first->id);
+  EXPECT_EQ(queue_->link_batch(second->id, first->id, 0).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(queue_->link_batch(second->id, 999999, 2).status().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(queue_->link_batch(999999, first->id, 2).status().code(),
+            ErrorCode::kNotFound);
+}
+
 TEST_P(JobQueueConformance, AddJobsRecordsRefusalsAndChecksItsInput) {
   auto img = catalog_->insert_image(image(1));
   ASSERT_TRUE(img.ok());

@@ -138,6 +138,10 @@ std::vector<std::string> undo_migrations_after(int version) {
   if (version < 10) {  // PostgreSQL's byte-order index of a batch's paths
     add({"DROP INDEX IF EXISTS jobs_batch_path_bytes"});
   }
+  if (version < 9) {  // the parts of a URL list
+    add({"ALTER TABLE batches DROP COLUMN part",
+         "ALTER TABLE batches DROP COLUMN group_id"});
+  }
   if (version < 8) add({"DROP TABLE conflicts"});  // cross-SKU conflicts
   if (version < 7) {  // the decoding policy's record
     add({"ALTER TABLE images DROP COLUMN decode_tolerance"});

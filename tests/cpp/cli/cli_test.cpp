@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "adapters/s3_loopback_server.hpp"
 #include "imagebank/catalog/types.hpp"
 #include "imagebank/image/decode.hpp"
 #include "imagebank/image/encode.hpp"
@@ -747,6 +749,90 @@ TEST(Cli, KeysCreateListRevoke) {
   const CliRun unknown = run({"keys", "revoke", "ib_00000000", "--bank", bank});
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, IngestUrlsSplitsTheListAndRefusesLoopbackUnlessAllowed) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("imagebank_cli_urls_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::map<std::string, std::string> files;
+  for (const char* name :
+       {"rgb.jpg", "rgb.png", "gray.jpg", "orient1.jpg", "orient3.jpg"}) {
+    const auto bytes = testing::read_file(testing::data_path(name));
+    files[std::string("/img/") + name] =
+        std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  }
+  testing::LoopbackServer server([&](const testing::LoopbackRequest& r) {
+    auto it = files.find(r.target);
+    if (it == files.end()) return testing::http_reply(404, "none");
+    return testing::http_reply(200, it->second);
+  });
+  const auto list = dir / "lista.csv";
+  {
+    std::string csv = "URL da imagem;Refer\xeancia;Nome do arquivo\n";
+    int n = 0;
+    for (const auto& [path, bytes] : files) {
+      csv += server.endpoint() + path + ";;ABC" + std::to_string(++n) +
+             "_FRENTE.jpg\n";
+    }
+    csv += server.endpoint() + "/img/missing.jpg;;\n";
+    csv += "ftp://example.com/a.jpg;;\n";
+    std::ofstream(list, std::ios::binary) << csv;
+  }
+  const std::string bank = (dir / "bank").string();
+  const std::string allow = "127.0.0.1:" + std::to_string(server.port());
+  auto r = run({"ingest", "--urls", list.string(), "--max-batch-size", "2",
+                "--allow-host", allow, "--formats", "jpeg", "--presets",
+                "thumbnail", "--bank", bank, "--json"});
+  EXPECT_EQ(r.status, 1) << r.err;  // a bad row and a 404
+  int batches = 0, done = 0, failed = 0;
+  std::vector<std::string> codes;
+  for (const auto& line : json_lines(r.out)) {
+    if (line.contains("error")) {
+      codes.emplace_back(line.at("error").at("code").as_string());
+      continue;
+    }
+    if (line.at("type").as_string() != "batch") continue;
+    ++batches;
+    EXPECT_EQ(line.at("state").as_string(), "done");
+    EXPECT_EQ(line.at("source").as_string(), "urls");
+    EXPECT_EQ(line.at("part").as_int64(), batches);
+    done += static_cast<int>(line.at("done").as_int64());
+    failed += static_cast<int>(line.at("failed").as_int64());
+  }
+  EXPECT_EQ(batches, 3);  // 6 URLs in parts of 2
+  EXPECT_EQ(done, 5);
+  EXPECT_EQ(failed, 1);
+  std::sort(codes.begin(), codes.end());
+  EXPECT_EQ(codes, (std::vector<std::string>{"invalid_argument", "not_found"}))
+      << r.out;
+  const int requests = server.requests();
+  EXPECT_EQ(requests, 6);
+
+  auto status = run({"batch", "status", "2", "--bank", bank});
+  EXPECT_EQ(status.status, 0) << status.err;
+  EXPECT_NE(status.out.find("1=batch 1 (done) 2=batch 2 (done) 3=batch 3 "
+                            "(done)"),
+            std::string::npos)
+      << status.out;
+
+  // The same list without --allow-host: every URL refused, none fetched.
+  const std::string bank2 = (dir / "bank2").string();
+  auto refused = run({"ingest", "--urls", list.string(), "--formats", "jpeg",
+                      "--presets", "thumbnail", "--bank", bank2});
+  EXPECT_EQ(refused.status, 1);
+  EXPECT_NE(refused.err.find("127.0.0.1 is a loopback address: fetching from "
+                             "it is refused"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_EQ(server.requests(), requests);
+  EXPECT_EQ(run({"ingest", "--urls", list.string(), "--allow-host", "a b",
+                 "--bank", bank2})
+                .status,
+            2);
+  EXPECT_EQ(run({"ingest", "--bank", bank2}).status, 2);
   std::filesystem::remove_all(dir);
 }
 

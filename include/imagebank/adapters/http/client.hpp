@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "imagebank/adapters/http/address_policy.hpp"
 #include "imagebank/adapters/http/body.hpp"
 #include "imagebank/adapters/http/endpoint.hpp"
 #include "imagebank/core/result.hpp"
@@ -51,6 +52,17 @@ struct HttpClientOptions {
   // Servers drop idle connections (MinIO after ~30 s, S3 after ~20 s); ours
   // are retired before that rather than found dead.
   std::chrono::milliseconds idle_expiry{15000};
+  // Optional: replaces DNS for the host (tests map a name to an address).
+  // Its errors end the call unchanged.
+  std::function<Result<std::vector<IpAddress>>(const std::string& host)>
+      resolve;
+  // Optional: sees the addresses the host resolved to, once, before any
+  // connection; connections go only to the addresses it returns (so a
+  // second resolution cannot switch them), and its error ends the call
+  // unchanged (the URL fetcher's address policy).
+  std::function<Result<std::vector<IpAddress>>(const Endpoint& endpoint,
+                                               std::vector<IpAddress> found)>
+      vet;
 };
 
 struct HttpRequest {

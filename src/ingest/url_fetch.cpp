@@ -1,0 +1,159 @@
+// The fetch step of URL-list jobs: a worker fetches the URL (through the
+// options' ImageFetcher), stores the bytes as the content-addressed
+// original and hands the job on to process() as if it had been received
+// from a folder. A failed fetch is the job's outcome, with its code.
+#include <algorithm>
+
+#include "imagebank/core/log.hpp"
+#include "imagebank/core/text.hpp"
+#include "imagebank/hash/sha256.hpp"
+#include "imagebank/image/format.hpp"
+#include "ingest/ingest_impl.hpp"
+
+namespace imagebank {
+namespace {
+
+// What the same URL will answer again: retrying cannot help.
+bool fetch_is_final(const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kNotFound:
+    case ErrorCode::kPermissionDenied:
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kLimitExceeded:
+    case ErrorCode::kCorruptData:
+    case ErrorCode::kUnsupportedFormat:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_url_job(const Job& job) {
+  return job.kind == JobKind::kProcess && job.sha256.empty() &&
+         (job.source_path.starts_with("http://") ||
+          job.source_path.starts_with("https://"));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const std::map<std::string, UrlRow>>>
+Ingestor::Impl::rows_of(RowId batch_id) {
+  {
+    std::lock_guard lock(url_mu);
+    if (auto it = url_rows.find(batch_id); it != url_rows.end()) {
+      return it->second;
+    }
+  }
+  IMAGEBANK_ASSIGN_OR_RETURN(Batch batch, queue->get_batch(batch_id));
+  auto rows = std::make_shared<std::map<std::string, UrlRow>>();
+  for (UrlRow& row : url_batch_rows(batch)) {
+    std::string url = row.url;
+    rows->emplace(std::move(url), std::move(row));
+  }
+  std::lock_guard lock(url_mu);
+  if (url_rows.size() > 64) url_rows.clear();
+  url_rows[batch_id] = rows;
+  return std::shared_ptr<const std::map<std::string, UrlRow>>(rows);
+}
+
+Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
+                                   WorkReport& report, StoreStep* store) {
+  if (!is_url_job(job)) return process(job, holder, report, store);
+  auto fail = [&](Status status, bool storage) -> Status {
+    if (status.message().find(job.source_path) == std::string::npos) {
+      status = status.with_context(job.source_path);
+    }
+    const bool retry =
+        !fetch_is_final(status) && job.attempts < options.max_attempts;
+    std::optional<std::int64_t> at;
+    if (retry) {
+      at = retry_at(job.attempts);
+      if (const auto asked = status.retry_after()) {
+        at = std::max(*at, ingest_now_ms() + asked->count());
+      }
+    }
+    Result<Job> r = queue->fail_job(job.id, holder, status, at);
+    if (!r.ok()) {
+      log(LogLevel::kWarning,
+          "job " + std::to_string(job.id) +
+              ": could not record its failure: " + r.status().to_string());
+    }
+    if (retry) {
+      ++report.retried;
+    } else {
+      ++report.failed;
+      note_error(status.to_string());
+    }
+    // A server that is down is the URL's problem, not the bank's storage.
+    return storage ? status : Status();
+  };
+  if (!options.fetcher) {
+    return fail(unavailable_error("this worker has no image fetcher for URL "
+                                  "batches"),
+                false);
+  }
+  Result<FetchedImage> got = options.fetcher->fetch_image(
+      job.source_path, options.limits.max_file_bytes);
+  if (!got.ok()) return fail(got.status(), false);
+  if (got->bytes.empty()) {
+    return fail(corrupt_data_error("the server sent an empty body"), false);
+  }
+  Job fetched = job;
+  fetched.sha256 = to_hex(sha256(got->bytes));
+  fetched.bytes = got->bytes.size();
+  // The bytes decide the format (never the URL's extension or the
+  // Content-Type); process() decodes them the same way.
+  const Format format = sniff_format(std::span<const std::byte>(
+      got->bytes.data(), std::min<std::size_t>(got->bytes.size(), 64)));
+  Result<ImageRecord> existing = catalog->find_image_by_sha256(fetched.sha256);
+  if (!existing.ok()) {
+    if (existing.status().code() != ErrorCode::kNotFound) {
+      return fail(existing.status(), true);
+    }
+    Result<std::string> key =
+        original_blob_key(fetched.sha256, file_extension(format));
+    if (!key.ok()) return fail(key.status(), false);
+    Status put = blobs->put(*key, got->bytes);
+    if (!put.ok()) return fail(put, true);
+  }
+  Result<std::shared_ptr<const std::map<std::string, UrlRow>>> rows =
+      rows_of(job.batch_id);
+  if (!rows.ok()) return fail(rows.status(), true);
+  const auto row = (*rows)->find(job.source_path);
+  const bool has_sku = row != (*rows)->end() && !row->second.sku.empty();
+  if (has_sku) {
+    std::lock_guard lock(url_mu);
+    given_skus[job.id] = row->second.sku;
+  }
+  Status status = process(fetched, holder, report, store);
+  if (has_sku) {
+    std::lock_guard lock(url_mu);
+    given_skus.erase(job.id);
+  }
+  return status;
+}
+
+Result<SkuParse> Ingestor::Impl::parse_name(const Job& job,
+                                            const KnownSkus* known) {
+  Result<SkuParse> parsed = parser.parse(job.original_name, known);
+  std::string given;
+  {
+    std::lock_guard lock(url_mu);
+    if (auto it = given_skus.find(job.id); it != given_skus.end()) {
+      given = it->second;
+    }
+  }
+  if (given.empty()) return parsed;
+  // The list's SKU wins; the view and sequence still come from the name.
+  SkuParse out = parsed.ok() ? *parsed : SkuParse{};
+  out.sku_base = upper_without_accents(given);
+  out.confidence = 1.0;
+  out.from_folder = false;
+  out.reason = known != nullptr && known->find(out.sku_base)
+                   ? SkuReason::kKnownSku
+                   : SkuReason::kGrammar;
+  return out;
+}
+
+}  // namespace imagebank
