@@ -72,8 +72,11 @@ void init_bank(py::module_& m) {
                     "Cross-SKU conflicts the batch's files brought.")
       .def_readonly("conflicts", &BatchReview::conflicts,
                     "The first max_named of them (SkuConflict), by id.")
+      .def_readonly("failed_count", &BatchReview::failed_count,
+                    "How many jobs of the batch failed (files and analyses).")
       .def_readonly("failed", &BatchReview::failed,
-                    "Every failed job of the batch, with its error.")
+                    "The first max_named failed jobs, by id, each with its "
+                    "error (jobs.list_jobs pages through the rest).")
       .def("__repr__", [](const BatchReview& r) {
         return "BatchReview(batch_id=" + std::to_string(r.batch_id) +
                ", unmatched=" + std::to_string(r.unmatched) +
@@ -169,7 +172,8 @@ void init_bank(py::module_& m) {
           py::arg("batch_id"), py::arg("max_named") = 1000,
           "What needs a person's eye after a batch: photos matched to no "
           "product, near duplicates (the first max_named with the names of "
-          "both photos) and failed files.")
+          "both photos), cross-SKU conflicts and failed jobs (each counted, "
+          "the first max_named listed).")
       .def(
           "coverage",
           [](Bank& b, std::optional<std::string> collection,

@@ -16,7 +16,9 @@ Result<BatchReview> Bank::review(RowId batch_id, std::size_t max_named) {
   BatchReview out;
   out.batch_id = batch_id;
 
-  std::unordered_map<RowId, std::string> names;  // the batch's photos
+  // The batch's photos by id (8 bytes each: a batch of a million photos is
+  // 8 MB here, not its names).
+  std::vector<RowId> ids;
   RowId first = 0, last = 0;
   ImageQuery query;
   query.batch_id = batch_id;
@@ -28,7 +30,7 @@ Result<BatchReview> Bank::review(RowId batch_id, std::size_t max_named) {
       if (!image.product_id) ++out.unmatched;
       if (first == 0) first = image.id;
       last = image.id;
-      names.emplace(image.id, std::move(image.original_name));
+      ids.push_back(image.id);
     }
     if (page.next_after == 0) break;
     query.after_id = page.next_after;
@@ -43,12 +45,14 @@ Result<BatchReview> Bank::review(RowId batch_id, std::size_t max_named) {
         catalog_->near_duplicates(std::nullopt, after, kPage));
     for (NearDuplicate& n : page) {
       after = std::max(after, n.image_id);
-      if (names.count(n.image_id) == 0) continue;
+      if (!std::binary_search(ids.begin(), ids.end(), n.image_id)) continue;
       ++out.near_duplicate_count;
       if (listed.size() < max_named) listed.push_back(std::move(n));
     }
     if (page.size() < kPage) break;
   }
+  ids = {};
+  std::unordered_map<RowId, std::string> names;  // of the listed pairs
   auto name_of = [&](RowId id) {
     if (auto it = names.find(id); it != names.end()) return it->second;
     auto image = catalog_->get_image(id);
@@ -82,10 +86,15 @@ Result<BatchReview> Bank::review(RowId batch_id, std::size_t max_named) {
     conflicts.after_id = page.next_after;
   }
 
-  for (RowId after = 0;;) {
+  IMAGEBANK_ASSIGN_OR_RETURN(const JobCounts counts,
+                             jobs_->job_counts(batch_id));
+  out.failed_count = counts.failed;
+  for (RowId after = 0; out.failed.size() < max_named;) {
     IMAGEBANK_ASSIGN_OR_RETURN(
         Page<Job> page,
-        jobs_->list_jobs(batch_id, JobState::kFailed, after, 1000));
+        jobs_->list_jobs(
+            batch_id, JobState::kFailed, after,
+            std::min<std::size_t>(1000, max_named - out.failed.size())));
     for (Job& job : page.items) out.failed.push_back(std::move(job));
     if (page.next_after == 0) break;
     after = page.next_after;

@@ -500,12 +500,24 @@ void print_batch_summary(Bank& bank, RowId batch_id, Output& out) {
     return;
   }
   print_review(*review, out);
-  for (const Job& job : review->failed) {
-    // The message names the file.
-    out.failure(
-        job.kind == JobKind::kAnalyze ? "analysis of " + job.source_path
-                                      : job.source_path,
-        job.error.ok() ? internal_error("failed (no reason kept)") : job.error);
+  // Every failed file, a page at a time (a batch may have many).
+  for (RowId after = 0;;) {
+    Result<Page<Job>> page =
+        bank.jobs().list_jobs(batch_id, JobState::kFailed, after, 1000);
+    if (!page.ok()) {
+      out.failure("batch " + std::to_string(batch_id), page.status());
+      return;
+    }
+    for (const Job& job : page->items) {
+      // The message names the file.
+      out.failure(job.kind == JobKind::kAnalyze
+                      ? "analysis of " + job.source_path
+                      : job.source_path,
+                  job.error.ok() ? internal_error("failed (no reason kept)")
+                                 : job.error);
+    }
+    if (page->next_after == 0) break;
+    after = page->next_after;
   }
 }
 

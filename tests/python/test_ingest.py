@@ -135,6 +135,11 @@ def test_ingest_a_folder(bank: imagebank.Bank, photos: pathlib.Path, tmp_path: p
     for j in review.failed:
         want = failed[j.original_name].error
         assert (type(j.error), str(j.error)) == (type(want), str(want))
+    assert review.failed_count == len(failed) > 1
+    # A big batch's review lists the first ones and counts them all.
+    short = bank.review(batch.id, max_named=1)
+    assert (short.failed_count, len(short.failed)) == (len(failed), 1)
+    assert short.failed[0].id == min(j.id for j in review.failed)
     with pytest.raises(imagebank.NotFoundError):
         bank.review(batch.id + 100)
 

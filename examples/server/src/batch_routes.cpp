@@ -89,6 +89,7 @@ boost::json::object review_json(const BatchReview& review) {
   return {{"unmatched", review.unmatched},
           {"near_duplicate_count", review.near_duplicate_count},
           {"near_duplicates", std::move(near)},
+          {"failed_count", review.failed_count},
           {"failures", std::move(failed)}};
 }
 

@@ -94,7 +94,10 @@ struct BatchReview {
   // many, and the first `max_named` by id.
   std::int64_t conflict_count = 0;
   std::vector<SkuConflict> conflicts;
-  // Every failed job of the batch, by id, with its error.
+  // The batch's failed jobs (files and analyses): how many, and the first
+  // `max_named` by id, each with its error (JobQueue::list_jobs pages
+  // through the rest).
+  std::int64_t failed_count = 0;
   std::vector<Job> failed;
 };
 
@@ -280,8 +283,10 @@ class Bank {
   // Every batch with its counts, rate and ETA, by id.
   Result<std::vector<BatchProgress>> batches();
   Result<BatchProgress> batch(RowId batch_id);
-  // Unmatched photos, near duplicates (the first `max_named` with names)
-  // and failed files of a batch (not_found when there is no such batch).
+  // Unmatched photos, near duplicates, conflicts and failed jobs of a batch
+  // (each counted, the first `max_named` of each listed; not_found when
+  // there is no such batch). Memory does not grow with the batch beyond
+  // 8 bytes a photo.
   Result<BatchReview> review(RowId batch_id, std::size_t max_named = 1000);
   // Cross-SKU conflicts (imagebank/catalog/conflicts.hpp): a photo filed
   // under two SKUs. not_found for an unknown collection.
