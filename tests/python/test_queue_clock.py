@@ -38,7 +38,7 @@ def postgres(tmp_path_factory):
         subprocess.run([script, "stop", d], capture_output=True)
 
 
-def skewed(offset: str, uri: str, code: str) -> dict:
+def skewed(offset: str, uri: str, code: str) -> dict[str, int]:
     """Runs `code` (with `catalog` open on `uri` and `now_ms()`) in a Python
     whose clock is `offset` off, and returns the JSON it prints."""
     faketime = shutil.which("faketime")
@@ -56,7 +56,7 @@ def skewed(offset: str, uri: str, code: str) -> dict:
     done = subprocess.run([faketime, "-f", offset, sys.executable, "-c", program, uri],
                           capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    result: dict = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
