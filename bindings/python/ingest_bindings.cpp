@@ -26,9 +26,11 @@
 
 #include "bindings.hpp"
 #include "catalog_bindings.hpp"
+#include "imagebank/adapters/http/fetch.hpp"
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/ingest/ingest.hpp"
+#include "imagebank/ingest/url_list.hpp"
 #include "imagebank/variants/variants.hpp"
 #include "stoppable.hpp"
 
@@ -40,6 +42,9 @@ namespace fs = std::filesystem;
 using PathArg = std::variant<FsPath, std::vector<FsPath>>;
 using PresetArg = std::variant<std::string, Preset>;
 using ProgressArg = py::typing::Callable<py::object(const BatchProgress&)>;
+// A URL list: as read_url_list returns it, or rows (a bare str is a URL).
+using UrlsArg =
+    std::variant<UrlList, std::vector<std::variant<UrlRow, std::string>>>;
 
 // The Python side of one long Ingestor call: its progress callable and the
 // Ingestor to stop. `progress` is touched only with the GIL held.
@@ -114,7 +119,10 @@ IngestOptions make_options(
     const std::string& worker_name,
     std::optional<std::vector<std::string>> vision,
     std::vector<std::shared_ptr<VisionAnalyzer>> analyzers,
-    std::size_t analysis_workers, const std::shared_ptr<CallState>& state) {
+    std::size_t analysis_workers, const std::vector<std::string>& allow_hosts,
+    std::size_t fetch_per_host, std::size_t fetch_concurrency,
+    double fetch_connect_timeout_seconds, double fetch_timeout_seconds,
+    const std::shared_ptr<CallState>& state) {
   IngestOptions o;
   o.workers = workers;
   if (presets) o.presets = presets_arg(*presets);
@@ -129,6 +137,19 @@ IngestOptions make_options(
   o.worker_name = worker_name;
   o.analysis.workers = analysis_workers;
   check(validate(o));
+  // URL-list batches fetch through the shared HTTP client's URL fetcher
+  // (SSRF-safe: private addresses only for allow_hosts).
+  http::FetchOptions fetch;
+  fetch.policy.allow_hosts = allow_hosts;
+  fetch.per_host = fetch_per_host;
+  fetch.global = fetch_concurrency;
+  fetch.connect_timeout = seconds_arg("fetch_connect_timeout_seconds",
+                                      fetch_connect_timeout_seconds);
+  fetch.total_timeout =
+      seconds_arg("fetch_timeout_seconds", fetch_timeout_seconds);
+  fetch.max_bytes = o.limits.max_file_bytes;
+  o.fetcher = std::shared_ptr<ImageFetcher>(
+      unwrap(http::UrlFetcher::create(std::move(fetch))));
   for (const auto& a : analyzers) {
     if (!a) check(invalid_argument_error("analyzers: None is not an analyzer"));
   }
@@ -151,29 +172,36 @@ IngestOptions make_options(
 // by the shared keyword arguments (option_args()).
 template <typename... Lead, typename F>
 auto with_options(F f) {
-  return [f](Lead... lead, std::size_t workers,
-             std::optional<std::vector<PresetArg>> presets,
-             std::optional<std::vector<std::string>> formats, int max_attempts,
-             double lease_seconds, double retry_seconds, int near_radius,
-             std::optional<ProgressArg> progress, double progress_interval,
-             std::optional<Limits> limits, int max_storage_failures,
-             const std::string& worker_name,
-             std::optional<std::vector<std::string>> vision,
-             std::vector<std::shared_ptr<VisionAnalyzer>> analyzers,
-             std::size_t analysis_workers) {
-    auto state = std::make_shared<CallState>();
-    IngestOptions o = make_options(
-        workers, presets, formats, max_attempts, lease_seconds, retry_seconds,
-        near_radius, std::move(progress), progress_interval, limits,
-        max_storage_failures, worker_name, std::move(vision),
-        std::move(analyzers), analysis_workers, state);
-    return f(std::forward<Lead>(lead)..., std::move(o), state);
-  };
+  return
+      [f](Lead... lead, std::size_t workers,
+          std::optional<std::vector<PresetArg>> presets,
+          std::optional<std::vector<std::string>> formats, int max_attempts,
+          double lease_seconds, double retry_seconds, int near_radius,
+          std::optional<ProgressArg> progress, double progress_interval,
+          std::optional<Limits> limits, int max_storage_failures,
+          const std::string& worker_name,
+          std::optional<std::vector<std::string>> vision,
+          std::vector<std::shared_ptr<VisionAnalyzer>> analyzers,
+          std::size_t analysis_workers,
+          const std::vector<std::string>& allow_hosts,
+          std::size_t fetch_per_host, std::size_t fetch_concurrency,
+          double fetch_connect_timeout_seconds, double fetch_timeout_seconds) {
+        auto state = std::make_shared<CallState>();
+        IngestOptions o = make_options(
+            workers, presets, formats, max_attempts, lease_seconds,
+            retry_seconds, near_radius, std::move(progress), progress_interval,
+            limits, max_storage_failures, worker_name, std::move(vision),
+            std::move(analyzers), analysis_workers, allow_hosts, fetch_per_host,
+            fetch_concurrency, fetch_connect_timeout_seconds,
+            fetch_timeout_seconds, state);
+        return f(std::forward<Lead>(lead)..., std::move(o), state);
+      };
 }
 
 // The defaults are IngestOptions' own; None = the library's list.
 auto option_args() {
   const IngestOptions d;
+  const http::FetchOptions f;
   return std::make_tuple(
       py::arg("workers") = d.workers, py::arg("presets") = py::none(),
       py::arg("formats") = py::none(), py::arg("max_attempts") = d.max_attempts,
@@ -185,7 +213,12 @@ auto option_args() {
       py::arg("max_storage_failures") = d.max_storage_failures,
       py::arg("worker_name") = d.worker_name, py::arg("vision") = py::none(),
       py::arg("analyzers") = std::vector<std::shared_ptr<VisionAnalyzer>>{},
-      py::arg("analysis_workers") = d.analysis.workers);
+      py::arg("analysis_workers") = d.analysis.workers,
+      py::arg("allow_hosts") = std::vector<std::string>{},
+      py::arg("fetch_per_host") = f.per_host,
+      py::arg("fetch_concurrency") = f.global,
+      py::arg("fetch_connect_timeout_seconds") = seconds_of(f.connect_timeout),
+      py::arg("fetch_timeout_seconds") = seconds_of(f.total_timeout));
 }
 
 constexpr char kChecked[] =
@@ -217,7 +250,14 @@ std::string options_doc() {
          "described by these analyzers (Python plug-ins first, then the "
          "vision names or URIs: openai, gemini, google-vision, offline) as an "
          "analyze job of its own, analysis_workers at a time; an analyzer "
-         "that is down never holds the variants back.";
+         "that is down never holds the variants back. "
+         "allow_hosts, fetch_*: how URL-list batches fetch — a host "
+         "('host' or 'host:port', as URLs name it) in allow_hosts may "
+         "resolve to a loopback, private or link-local address (every "
+         "other such URL fails with PermissionDeniedError), "
+         "fetch_per_host / fetch_concurrency exchanges at once per host / "
+         "in all, fetch_connect_timeout_seconds per connection, "
+         "fetch_timeout_seconds per URL (retries and redirects included).";
 }
 
 // Creates the Ingestor (with the analysis stage's chain, if any; for
@@ -254,6 +294,28 @@ std::vector<fs::path> paths_arg(const PathArg& paths) {
   if (const FsPath* one = std::get_if<FsPath>(&paths)) return {*one};
   const auto& many = std::get<std::vector<FsPath>>(paths);
   return {many.begin(), many.end()};
+}
+
+std::vector<UrlRow> url_rows(const UrlsArg& urls) {
+  if (const UrlList* list = std::get_if<UrlList>(&urls)) return list->rows;
+  std::vector<UrlRow> rows;
+  for (const auto& item :
+       std::get<std::vector<std::variant<UrlRow, std::string>>>(urls)) {
+    if (const UrlRow* row = std::get_if<UrlRow>(&item)) {
+      rows.push_back(*row);
+    } else {
+      rows.push_back(UrlRow{std::get<std::string>(item), "", "", 0});
+    }
+  }
+  return rows;
+}
+
+UrlBatchOptions url_batch_options(std::size_t max_batch_size,
+                                  const std::string& label) {
+  UrlBatchOptions bo;
+  bo.max_batch_size = max_batch_size;
+  bo.label = label;
+  return bo;
 }
 
 std::string counts_text(const JobCounts& c) {
@@ -352,6 +414,25 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
                 b, std::move(o), state,
                 [&](Ingestor& i) { return i.ingest(list); });
           });
+  auto ingest_urls =
+      with_options<const Bank&, const UrlsArg&, std::optional<std::string>,
+                   std::optional<std::string>, std::optional<std::string>,
+                   std::size_t, const std::string&>(
+          [](const Bank& b, const UrlsArg& urls,
+             std::optional<std::string> collection,
+             std::optional<std::string> brand,
+             std::optional<std::string> season, std::size_t max_batch_size,
+             const std::string& label, IngestOptions o,
+             const std::shared_ptr<CallState>& state) {
+            o.collection = collection.value_or("");
+            o.brand = brand.value_or("");
+            o.season = season.value_or("");
+            const std::vector<UrlRow> rows = url_rows(urls);
+            const UrlBatchOptions bo = url_batch_options(max_batch_size, label);
+            return run_ingestor<std::vector<Batch>>(
+                b, std::move(o), state,
+                [&](Ingestor& i) { return i.ingest_urls(rows, bo); });
+          });
   auto resume = with_options<const Bank&, RowId>(
       [](const Bank& b, RowId batch_id, IngestOptions o,
          const std::shared_ptr<CallState>& state) {
@@ -382,6 +463,21 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
           "against (created when `brand` is given; None = keep every photo "
           "unmatched).") +
       options_doc() + kChecked;
+  const std::string ingest_urls_doc =
+      std::string(
+          "Fetches a list of image URLs into the bank: `urls` is a UrlList "
+          "(read_url_list) or a list of UrlRow or URL str. The list is split "
+          "into linked batches of at most max_batch_size URLs (1..100000; "
+          "Batch.group_id is the first part's id, Batch.part counts from "
+          "1), each resumable on its own; then each part is processed in "
+          "order (every URL fetched by a worker, stored and processed as a "
+          "received file; its job ends done, duplicate or failed with the "
+          "fetch's error: NotFoundError for a 404, PermissionDeniedError for "
+          "an address the policy refuses, ...). Returns the parts as they "
+          "ended, stopping after the first that did not end done. label: the "
+          "list's name, kept in the batches' source ('urls:<label>'). "
+          "InvalidArgumentError for no rows or a bad row.") +
+      options_doc() + kChecked;
   const std::string resume_doc =
       std::string(
           "Goes on with a batch that stopped (crash, pause, Ctrl-C, storage "
@@ -410,6 +506,11 @@ void bind_runs(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
                  py::arg("collection") = py::none(),
                  py::arg("brand") = py::none(), py::arg("season") = py::none(),
                  options..., ingest_doc.c_str());
+        bank.def("ingest_urls", ingest_urls, py::arg("urls"), py::kw_only(),
+                 py::arg("collection") = py::none(),
+                 py::arg("brand") = py::none(), py::arg("season") = py::none(),
+                 py::arg("max_batch_size") = UrlBatchOptions{}.max_batch_size,
+                 py::arg("label") = "", options..., ingest_urls_doc.c_str());
         bank.def("resume", resume, py::arg("batch_id"), py::kw_only(),
                  options..., resume_doc.c_str());
         bank.def("receive", receive, py::arg("batch_id"), py::kw_only(),
@@ -476,6 +577,32 @@ void bind_controls(py::class_<Bank, std::shared_ptr<Bank>>& bank) {
           py::arg("batch_id"),
           "Failed jobs go back to the queue (resume() processes them). "
           "Returns how many.")
+      .def(
+          "enqueue_urls",
+          [](Bank& b, const UrlsArg& urls,
+             std::optional<std::string> collection,
+             std::optional<std::string> brand,
+             std::optional<std::string> season, std::size_t max_batch_size,
+             const std::string& label) {
+            IngestOptions o;
+            o.collection = collection.value_or("");
+            o.brand = brand.value_or("");
+            o.season = season.value_or("");
+            const std::vector<UrlRow> rows = url_rows(urls);
+            const UrlBatchOptions bo = url_batch_options(max_batch_size, label);
+            auto state = std::make_shared<CallState>();
+            return run_ingestor<std::vector<Batch>>(
+                b, std::move(o), state,
+                [&](Ingestor& i) { return i.enqueue_urls(rows, bo); });
+          },
+          py::arg("urls"), py::kw_only(), py::arg("collection") = py::none(),
+          py::arg("brand") = py::none(), py::arg("season") = py::none(),
+          py::arg("max_batch_size") = UrlBatchOptions{}.max_batch_size,
+          py::arg("label") = "",
+          "Queues a URL list as Bank.ingest_urls does (linked batches of at "
+          "most max_batch_size URLs, each job received) and processes "
+          "nothing: resume() each part, or work(), with the allow_hosts and "
+          "fetch options the URLs need. Returns the parts.")
       .def(
           "open_upload_batch",
           [](Bank& b, std::optional<std::string> collection,

@@ -52,13 +52,22 @@ void bind_types(py::module_& m) {
       .def_readonly("analysis", &Batch::analysis,
                     "The analyzers that describe its new images (URIs, "
                     "comma-separated); '' for none.")
+      .def_readonly("group_id", &Batch::group_id,
+                    "The parts of one URL list share a group: the id of its "
+                    "first part (0 for a batch alone).")
+      .def_readonly("part", &Batch::part,
+                    "Its place in its group, from 1 (0 for a batch alone).")
       .def_readonly("created_ms", &Batch::created_ms)
       .def_readonly("updated_ms", &Batch::updated_ms)
       .def("__eq__", eq_method<Batch>(), py::arg("other"))
       .def("__repr__", [](const Batch& b) {
         return "Batch(id=" + std::to_string(b.id) +
                ", state=" + quoted(std::string(batch_state_name(b.state))) +
-               ", receiving=" + (b.receiving ? "True" : "False") + ")";
+               ", receiving=" + (b.receiving ? "True" : "False") +
+               (b.part > 0 ? ", group_id=" + std::to_string(b.group_id) +
+                                 ", part=" + std::to_string(b.part)
+                           : std::string()) +
+               ")";
       });
 
   py::class_<Job>(m, "Job",
@@ -293,6 +302,17 @@ void bind_batches(QueueClass& q) {
           },
           py::arg("id"),
           "Every file of the batch has a job: it is done once they are.")
+      .def(
+          "link_batch",
+          [](JobQueue& c, RowId id, RowId group_id, int part) {
+            return released<Batch>(
+                [&] { return c.link_batch(id, group_id, part); });
+          },
+          py::arg("id"), py::arg("group_id"), py::arg("part"),
+          "Files the batch as part `part` (>= 1) of the group `group_id` (an "
+          "existing batch: the group's first part, possibly `id` itself), as "
+          "the parts of a URL list are. InvalidArgumentError for part < 1; "
+          "NotFoundError for either batch.")
       .def(
           "add_jobs",
           [](JobQueue& c, RowId batch_id, const std::vector<JobInsert>& jobs) {

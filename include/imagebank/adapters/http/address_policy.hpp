@@ -5,8 +5,9 @@
 // fetcher resolves a host once, checks every address with this policy and
 // connects only to an address it checked.
 //
-// Part of the one HTTP client the adapters share; not part of the Python
-// API.
+// Part of the one HTTP client the adapters share. In Python:
+// classify_address (with address_class_name, on a text address) and
+// validate_allow_host (check_allow_host).
 #pragma once
 
 #include <array>
