@@ -1,13 +1,16 @@
-// The ingest queue over HTTP: batches (made here for uploads), their
-// progress and review, the moves a person makes (pause, resume, cancel,
-// retry the failed files, finish an upload) and their progress as
-// Server-Sent Events.
+// The ingest queue over HTTP: batches (made here for uploads and for lists
+// of image URLs, which the server's workers fetch), their progress and review,
+// the moves a person makes (pause, resume, cancel, retry the failed files,
+// finish an upload) and their progress as Server-Sent Events.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <cmath>
 #include <functional>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "api_routes.hpp"
 #include "api_support.hpp"
@@ -42,6 +45,13 @@ boost::json::object batch_progress_json(const BatchProgress& p,
                         {"last_error", p.last_error},
                         {"created_ms", b.created_ms},
                         {"updated_ms", b.updated_ms}};
+  // The parts of one URL list share a group (the first part's id).
+  if (b.part > 0) {
+    o["group_id"] = b.group_id;
+  } else {
+    o["group_id"] = nullptr;
+  }
+  o["part"] = b.part;
   if (b.collection_id > 0) {
     o["collection_id"] = b.collection_id;
   } else {
@@ -179,8 +189,90 @@ Result<std::string> optional_text(const boost::json::object& body,
   return text;
 }
 
+// A URL list's rows: each a URL string or {"url", "sku"?, "name"?}.
+Result<std::vector<UrlRow>> url_rows(const boost::json::value& urls) {
+  if (!urls.is_array()) {
+    return invalid_argument_error(
+        "\"urls\" must be an array of URLs or {\"url\", \"sku\", \"name\"} "
+        "objects");
+  }
+  std::vector<UrlRow> rows;
+  for (const boost::json::value& item : urls.as_array()) {
+    const std::string where = "urls[" + std::to_string(rows.size()) + "]";
+    UrlRow row;
+    row.line = static_cast<std::int64_t>(rows.size() + 1);
+    if (item.is_string()) {
+      row.url = std::string(item.as_string());
+    } else if (item.is_object()) {
+      const boost::json::object& o = item.as_object();
+      for (const auto& field : o) {
+        const std::string_view key = field.key();
+        if (key != "url" && key != "sku" && key != "name") {
+          return invalid_argument_error(where + ": unknown field \"" +
+                                        std::string(key) +
+                                        "\" (url, sku, name)");
+        }
+      }
+      const boost::json::value* url = o.if_contains("url");
+      if (url == nullptr || !url->is_string()) {
+        return invalid_argument_error(where + ": \"url\" must be a string");
+      }
+      row.url = std::string(url->as_string());
+      IMAGEBANK_ASSIGN_OR_RETURN(row.sku, optional_text(o, "sku"));
+      IMAGEBANK_ASSIGN_OR_RETURN(row.name, optional_text(o, "name"));
+    } else {
+      return invalid_argument_error(where +
+                                    " must be a URL or an object with \"url\"");
+    }
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) return invalid_argument_error("\"urls\" is empty");
+  return rows;
+}
+
+Result<std::size_t> max_batch_size(const boost::json::object& body) {
+  const boost::json::value* v = body.if_contains("max_batch_size");
+  if (v == nullptr || v->is_null()) return UrlBatchOptions{}.max_batch_size;
+  // JSON has one number type: 3.0 is the integer 3.
+  double n = -1;
+  if (v->is_int64()) n = static_cast<double>(v->as_int64());
+  if (v->is_double() && std::trunc(v->as_double()) == v->as_double()) {
+    n = v->as_double();
+  }
+  if (n < 1 || n > 100'000) {
+    return invalid_argument_error(
+        "\"max_batch_size\" must be an integer 1..100000");
+  }
+  return static_cast<std::size_t>(n);
+}
+
+// A URL list's batches: enqueued by an Ingestor on the request's collection
+// with the server's options (its fetcher, with the --fetch-allow hosts, and
+// its analysis stage); the server's workers fetch and process them.
+Result<std::vector<Batch>> enqueue_url_list(const boost::json::object& body,
+                                            const UploadTarget& target,
+                                            const std::string& label,
+                                            Bank& bank,
+                                            const Ingestor& uploads) {
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<UrlRow> rows,
+                             url_rows(body.at("urls")));
+  UrlBatchOptions bo;
+  IMAGEBANK_ASSIGN_OR_RETURN(bo.max_batch_size, max_batch_size(body));
+  bo.label = label;
+  IngestOptions options = uploads.options();
+  options.collection = target.collection;
+  options.brand = target.brand;
+  options.season = target.season;
+  options.progress = nullptr;
+  IMAGEBANK_ASSIGN_OR_RETURN(std::unique_ptr<Ingestor> lister,
+                             bank.ingestor(std::move(options)));
+  return lister->enqueue_urls(rows, bo);
+}
+
 // POST /api/v1/batches {"collection", "brand", "season", "label"}: an
-// upload batch, receiving until POST .../finish.
+// upload batch, receiving until POST .../finish. With "urls" (and
+// "max_batch_size"): a URL list's batches, linked parts, the first answered
+// as "batch" and every one in "parts".
 Result<Response> create(Request& request, Bank& bank, Ingestor& uploads,
                         Auth& auth) {
   IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kUpload).status());
@@ -190,9 +282,10 @@ Result<Response> create(Request& request, Bank& bank, Ingestor& uploads,
   for (const auto& field : body) {
     const std::string_view key = field.key();
     if (key != "collection" && key != "brand" && key != "season" &&
-        key != "label") {
-      return invalid_argument_error("unknown field \"" + std::string(key) +
-                                    "\" (collection, brand, season, label)");
+        key != "label" && key != "urls" && key != "max_batch_size") {
+      return invalid_argument_error(
+          "unknown field \"" + std::string(key) +
+          "\" (collection, brand, season, label, urls, max_batch_size)");
     }
   }
   UploadTarget target;
@@ -206,6 +299,27 @@ Result<Response> create(Request& request, Bank& bank, Ingestor& uploads,
       (!target.brand.empty() || !target.season.empty())) {
     return invalid_argument_error(
         "a brand or season needs a collection to go with");
+  }
+  if (body.contains("urls")) {
+    IMAGEBANK_ASSIGN_OR_RETURN(
+        std::vector<Batch> parts,
+        enqueue_url_list(body, target, label, bank, uploads));
+    boost::json::array listed;
+    for (const Batch& part : parts) {
+      IMAGEBANK_ASSIGN_OR_RETURN(BatchProgress progress, bank.batch(part.id));
+      listed.push_back(batch_progress_json(progress, false));
+    }
+    boost::json::object first = listed.front().as_object();
+    Response response =
+        json_response(201, boost::json::object{{"batch", std::move(first)},
+                                               {"parts", std::move(listed)}});
+    response.headers.set("Location",
+                         "/api/v1/batches/" + std::to_string(parts.front().id));
+    return response;
+  }
+  if (const boost::json::value* v = body.if_contains("max_batch_size");
+      v != nullptr && !v->is_null()) {
+    return invalid_argument_error("\"max_batch_size\" goes with \"urls\"");
   }
   IMAGEBANK_ASSIGN_OR_RETURN(Batch batch,
                              uploads.open_upload_batch(target, label));

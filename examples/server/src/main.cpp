@@ -15,6 +15,7 @@
 #include "auth.hpp"
 #include "builtin_routes.hpp"
 #include "image_routes.hpp"
+#include "imagebank/adapters/http/fetch.hpp"
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
 #include "imagebank/version.hpp"
@@ -129,6 +130,20 @@ int serve(ServerOptions options) {
       }
       ingest_options.analysis.label += uri;
     }
+  }
+  {
+    // URL-list batches fetch through the shared HTTP client, SSRF-safe:
+    // private addresses only for the --fetch-allow hosts.
+    http::FetchOptions fetch;
+    fetch.policy.allow_hosts = options.fetch_allow;
+    fetch.max_bytes = ingest_options.limits.max_file_bytes;
+    auto fetcher = http::UrlFetcher::create(std::move(fetch));
+    if (!fetcher.ok()) {
+      std::cerr << "imagebank-server: --fetch-allow: " << fetcher.status()
+                << '\n';
+      return kExitUsage;
+    }
+    ingest_options.fetcher = std::shared_ptr<ImageFetcher>(std::move(*fetcher));
   }
   auto ingestor = (*bank)->ingestor(ingest_options);
   if (!ingestor.ok()) {

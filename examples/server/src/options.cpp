@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "imagebank/adapters/http/address_policy.hpp"
+
 namespace imagebank::server {
 
 namespace {
@@ -81,6 +83,11 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
   app.add_option("--workers", options.ingest_workers,
                  "Ingest worker threads in this process (0: none; run "
                  "`imagebank worker` elsewhere; default: one per core)");
+  app.add_option("--fetch-allow", options.fetch_allow,
+                 "URL-list batches: a host (HOST or HOST:PORT, as the URLs "
+                 "name it) that may resolve to a loopback, private or "
+                 "link-local address; such addresses are refused for every "
+                 "other host (repeatable)");
   add_ms_option(app, "--upload-timeout-ms", options.upload_timeout,
                 "Deadline for an upload's body (multipart or tus PATCH), ms");
   app.add_option("--upload-expiry-hours", options.upload_expiry_hours,
@@ -105,6 +112,10 @@ Status validate(const ServerOptions& options) {
   }
   if (options.listen.empty()) {
     return invalid_argument_error("--listen: empty address");
+  }
+  for (const std::string& host : options.fetch_allow) {
+    Status st = http::validate_allow_host(host);
+    if (!st.ok()) return st.with_context("--fetch-allow");
   }
   return ok_status();
 }

@@ -64,6 +64,11 @@ struct ServerOptions {
   std::filesystem::path upload_dir;
   // Ingest workers in this process; -1: one per core.
   int ingest_workers = -1;
+  // URL-list batches (POST /api/v1/batches with "urls"): hosts ("host" or
+  // "host:port", as URLs name them) that may resolve to a loopback, private
+  // or link-local address (--fetch-allow); every other such URL is refused.
+  // Never taken from a request.
+  std::vector<std::string> fetch_allow;
   std::chrono::milliseconds upload_timeout{3'600'000};
   int upload_expiry_hours = 24;
   std::uint64_t max_upload_request_mb = 4096;
