@@ -2324,7 +2324,12 @@ class BatchReview:
     @property
     def failed(self) -> list[Job]:
         """
-        Every failed job of the batch, with its error.
+        The first max_named failed jobs, by id, each with its error (jobs.list_jobs pages through the rest).
+        """
+    @property
+    def failed_count(self) -> int:
+        """
+        How many jobs of the batch failed (files and analyses).
         """
     @property
     def near_duplicate_count(self) -> int:
@@ -2450,7 +2455,7 @@ class Bank:
         """
     def review(self, batch_id: typing.SupportsInt | typing.SupportsIndex, max_named: typing.SupportsInt | typing.SupportsIndex = 1000) -> BatchReview:
         """
-        What needs a person's eye after a batch: photos matched to no product, near duplicates (the first max_named with the names of both photos) and failed files.
+        What needs a person's eye after a batch: photos matched to no product, near duplicates (the first max_named with the names of both photos), cross-SKU conflicts and failed jobs (each counted, the first max_named listed).
         """
     def status_counts(self, collection: str | None = None) -> list[ImageCount]:
         ...
