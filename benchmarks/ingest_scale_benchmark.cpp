@@ -157,7 +157,7 @@ Result<double> add(JobQueue& queue, RowId batch, long first, long count) {
     chunk.clear();
     for (; i < first + count && chunk.size() < 10'000; ++i) {
       JobInsert j;
-      char name[48];
+      char name[96];
       std::snprintf(name, sizeof name, "/photos/%04ld/SKU%07ld_01.jpg",
                     i / 1000, i);
       j.source_path = name;
@@ -439,7 +439,7 @@ int receive_child(const std::string& uri, const std::string& folder) {
 // `count` empty image files, 1,000 per folder.
 Status empty_files(const fs::path& dir, long count) {
   for (long i = 0; i < count; ++i) {
-    char name[48];
+    char name[96];
     std::snprintf(name, sizeof name, "%04ld/SKU%07ld_01.jpg", i / 1000, i);
     const fs::path p = dir / name;
     if (i % 1000 == 0) fs::create_directories(p.parent_path());
