@@ -228,16 +228,16 @@ class SortedWalk {
   // the folders still to visit).
   static Result<std::int64_t> count(const fs::path& root) {
     std::int64_t n = 0;
-    std::vector<fs::path> todo = {root};
+    std::vector<fs::path> folders_left = {root};
     bool is_root = true;
-    while (!todo.empty()) {
-      const fs::path dir = std::move(todo.back());
-      todo.pop_back();
+    while (!folders_left.empty()) {
+      const fs::path dir = std::move(folders_left.back());
+      folders_left.pop_back();
       FolderEntries folders;
       IMAGEBANK_RETURN_IF_ERROR(list_folder(dir, is_root, folders, &n));
       is_root = false;
       for (std::size_t i = 0; i < folders.size(); ++i) {
-        todo.push_back(dir / folders.at(i).first);
+        folders_left.push_back(dir / folders.at(i).first);
       }
     }
     return n;
