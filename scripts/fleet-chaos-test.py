@@ -12,8 +12,10 @@ throwaway PostgreSQL (scripts/pg-test-server.sh) and MinIO
 --no-work` and starts W `imagebank worker --follow` processes. While they
 work:
 
-- SIGKILLs a random worker every few seconds and starts a new one in its
-  place (--kills times);
+- SIGKILLs a random worker and starts a new one in its place, --kills
+  times, spread evenly over the batch's progress (the k-th kill when k/(K+1)
+  of the jobs are finished, so every kill lands while there is work, however
+  fast the machine is);
 - stops PostgreSQL as a crash would (pg_ctl -m immediate) for --pg-down
   seconds, then starts it again on the same port;
 - SIGKILLs MinIO while a multipart upload is in flight (seen in
@@ -257,8 +259,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 workers[i] = start_worker()
 
     plan = {"pg": args.photos * 0.25, "minio": args.photos * 0.55}
-    kill_every = max(2.0, args.expected_seconds / max(1, args.kills + 2))
-    next_kill = time.monotonic() + kill_every
+    # The k-th kill when k / (kills + 1) of the jobs are finished.
+    kill_at = [args.photos * k / (args.kills + 1) for k in range(1, args.kills + 1)]
     deadline = time.monotonic() + args.timeout
     try:
         while True:
@@ -267,7 +269,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(0.2)
             keep_workers_alive()
             done = finished()
-            if stats["worker_kills"] < args.kills and time.monotonic() >= next_kill:
+            if stats["worker_kills"] < args.kills and done >= kill_at[stats["worker_kills"]]:
                 i = rng.randrange(len(workers))
                 victim = workers[i]
                 if victim.poll() is None:
@@ -275,8 +277,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     victim.wait()
                     stats["worker_kills"] += 1
                     note(f"SIGKILL worker {victim.pid} at {done} finished jobs")
+                else:
+                    stats["worker_exits"].append(victim.returncode)
+                    note(f"worker {victim.pid} exited with {victim.returncode}")
                 workers[i] = start_worker()
-                next_kill = time.monotonic() + kill_every * rng.uniform(0.5, 1.5)
             if stats["pg_restarts"] == 0 and done >= plan["pg"]:
                 note(f"PostgreSQL down for {args.pg_down} s at {done} finished jobs")
                 t0 = time.monotonic()
@@ -308,7 +312,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             c = counts()
             if (c is not None and not receiver.is_alive() and sum(c.values()) > 0
                     and c.get("received", 0) == 0 and c.get("leased", 0) == 0
-                    and stats["pg_restarts"] and stats["minio_restarts"]):
+                    and stats["pg_restarts"] and stats["minio_restarts"]
+                    and stats["worker_kills"] == args.kills):
                 state = pg.try_query("SELECT state FROM batches WHERE id = 1")
                 if state and state[0][0] == "done":
                     note(f"batch done: {c}")
@@ -411,9 +416,6 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=12, help="workers SIGKILLed")
     ap.add_argument("--pg-down", type=float, default=10, help="seconds PostgreSQL is down")
     ap.add_argument("--lease-seconds", type=float, default=10)
-    ap.add_argument("--expected-seconds", type=float, default=None,
-                    help="how long the run should take (spreads the kills); "
-                    "default 0.6 s per photo")
     ap.add_argument("--timeout", type=float, default=7200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", help="folder of JPEG/PNG photos to derive the batch from")
@@ -421,8 +423,6 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--verbose", action="store_true", help="events on stderr as they happen")
     args = ap.parse_args()
-    if args.expected_seconds is None:
-        args.expected_seconds = 0.6 * args.photos
     summary = run(args)
     print(json.dumps(summary))
     return 0 if summary["ok"] else 1

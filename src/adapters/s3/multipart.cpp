@@ -135,18 +135,41 @@ Status multipart_upload(S3Client& client, const std::string& full_key,
 
 Result<std::vector<PendingUpload>> list_multipart_uploads(
     S3Client& client, const std::string& full_prefix) {
-  S3Call call;
-  call.method = "GET";
-  call.query = {{"uploads", ""}};
-  if (!full_prefix.empty()) call.query.emplace_back("prefix", full_prefix);
   const std::string what = "ListMultipartUploads " + client.uri_of(full_prefix);
-  IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
-                             client.call(call, what));
-  if (response.status / 100 != 2) return client.error_status(response, what);
-  Result<std::vector<PendingUpload>> uploads =
-      parse_list_multipart_uploads(response.body);
-  if (!uploads.ok()) return uploads.status().with_context(what);
-  return uploads;
+  std::vector<PendingUpload> out;
+  std::string key_marker;
+  std::string upload_id_marker;
+  // At most 1,000 uploads a page; 10,000 pages is far past any bucket's
+  // crashed writers, and ends a server whose markers never advance.
+  for (int page_no = 0; page_no < 10000; ++page_no) {
+    S3Call call;
+    call.method = "GET";
+    call.query = {{"uploads", ""}};
+    if (!key_marker.empty()) {
+      call.query.emplace_back("key-marker", key_marker);
+      if (!upload_id_marker.empty()) {
+        call.query.emplace_back("upload-id-marker", upload_id_marker);
+      }
+    }
+    IMAGEBANK_ASSIGN_OR_RETURN(http::HttpResponse response,
+                               client.call(call, what));
+    if (response.status / 100 != 2) return client.error_status(response, what);
+    Result<PendingUploadPage> page =
+        parse_list_multipart_uploads(response.body);
+    if (!page.ok()) return page.status().with_context(what);
+    for (PendingUpload& u : page->uploads) {
+      if (u.key.starts_with(full_prefix)) out.push_back(std::move(u));
+    }
+    if (!page->truncated) return out;
+    if (page->next_key_marker == key_marker &&
+        page->next_upload_id_marker == upload_id_marker) {
+      return corrupt_data_error(what + ": the next page's markers (" +
+                                key_marker + ") do not advance");
+    }
+    key_marker = std::move(page->next_key_marker);
+    upload_id_marker = std::move(page->next_upload_id_marker);
+  }
+  return limit_exceeded_error(what + ": more than 10,000 pages of uploads");
 }
 
 }  // namespace imagebank::s3

@@ -36,8 +36,10 @@ Status multipart_upload(S3Client& client, const std::string& full_key,
                         const PartSourceFactory& make_part,
                         bool unsigned_payload_ok);
 
-// Pending (neither completed nor aborted) uploads under a full-key prefix;
-// for tests and for cleaning up after crashed writers.
+// Pending (neither completed nor aborted) uploads under a full-key prefix,
+// every page of them; for tests and for cleaning up after crashed writers.
+// The bucket's whole listing is read and filtered here: MinIO answers a
+// `prefix` that is not a whole key with nothing.
 Result<std::vector<PendingUpload>> list_multipart_uploads(
     S3Client& client, const std::string& full_prefix);
 

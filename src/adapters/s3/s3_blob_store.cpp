@@ -158,26 +158,16 @@ Result<std::int64_t> S3BlobStore::abort_stale_uploads(
       std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::system_clock::now().time_since_epoch())
           .count();
+  IMAGEBANK_ASSIGN_OR_RETURN(std::vector<s3::PendingUpload> pending,
+                             s3::list_multipart_uploads(*client_, full_prefix));
   std::int64_t aborted = 0;
-  // A listing holds at most 1,000 uploads; what was aborted leaves it, so
-  // listing again reaches the rest (bounded: a server that keeps showing an
-  // aborted upload cannot loop us forever).
-  for (int round = 0; round < 1000; ++round) {
-    IMAGEBANK_ASSIGN_OR_RETURN(
-        std::vector<s3::PendingUpload> pending,
-        s3::list_multipart_uploads(*client_, full_prefix));
-    std::int64_t this_round = 0;
-    for (const s3::PendingUpload& u : pending) {
-      // An upload of unknown age is left alone: it may be in flight.
-      if (u.initiated_ms < 0 || now_ms - u.initiated_ms < age.count()) {
-        continue;
-      }
-      IMAGEBANK_RETURN_IF_ERROR(
-          s3::abort_multipart_upload(*client_, u.key, u.upload_id));
-      ++this_round;
-    }
-    aborted += this_round;
-    if (this_round == 0 || pending.size() < 1000) break;
+  for (const s3::PendingUpload& u : pending) {
+    // An upload of unknown age is left alone: it may be in flight.
+    if (u.initiated_ms < 0 || now_ms - u.initiated_ms < age.count()) continue;
+    // One another cleaner ended meanwhile answers 404: counted, harmlessly.
+    IMAGEBANK_RETURN_IF_ERROR(
+        s3::abort_multipart_upload(*client_, u.key, u.upload_id));
+    ++aborted;
   }
   return aborted;
 }

@@ -210,7 +210,7 @@ Result<std::string> parse_initiate_multipart(std::string_view document) {
   return id;
 }
 
-Result<std::vector<PendingUpload>> parse_list_multipart_uploads(
+Result<PendingUploadPage> parse_list_multipart_uploads(
     std::string_view document) {
   IMAGEBANK_ASSIGN_OR_RETURN(
       XmlElement doc, parse_xml(document, "ListMultipartUploads response"));
@@ -218,13 +218,20 @@ Result<std::vector<PendingUpload>> parse_list_multipart_uploads(
     return corrupt_data_error("ListMultipartUploads response: root is <" +
                               doc.name + ">");
   }
-  std::vector<PendingUpload> out;
+  PendingUploadPage page;
   for (const XmlElement& c : doc.children) {
     if (c.name != "Upload") continue;
-    out.push_back({c.child_text("Key"), c.child_text("UploadId"),
-                   parse_iso8601_ms(c.child_text("Initiated"))});
+    page.uploads.push_back({c.child_text("Key"), c.child_text("UploadId"),
+                            parse_iso8601_ms(c.child_text("Initiated"))});
   }
-  return out;
+  page.truncated = doc.child_text("IsTruncated") == "true";
+  page.next_key_marker = doc.child_text("NextKeyMarker");
+  page.next_upload_id_marker = doc.child_text("NextUploadIdMarker");
+  if (page.truncated && page.next_key_marker.empty()) {
+    return corrupt_data_error(
+        "ListMultipartUploads response: truncated without a NextKeyMarker");
+  }
+  return page;
 }
 
 std::int64_t parse_iso8601_ms(std::string_view t) {

@@ -65,8 +65,15 @@ struct PendingUpload {
   std::string upload_id;
   std::int64_t initiated_ms = -1;  // -1: the answer did not say
 };
-// ListMultipartUploadsResult.
-Result<std::vector<PendingUpload>> parse_list_multipart_uploads(
+// One page of a ListMultipartUploadsResult; when `truncated`, the next page
+// starts after (next_key_marker, next_upload_id_marker).
+struct PendingUploadPage {
+  std::vector<PendingUpload> uploads;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+Result<PendingUploadPage> parse_list_multipart_uploads(
     std::string_view document);
 
 // "2026-11-27T14:20:00.123Z" (ISO 8601, UTC) to milliseconds since the

@@ -233,6 +233,13 @@ std::string id_list_match(Dialect dialect, std::string_view column,
   return out;
 }
 
+std::string job_ids_in_state(Dialect dialect, std::string_view param,
+                             std::string_view state) {
+  return id_list_match(dialect, "id", param) +
+         (dialect == Dialect::kSqlite ? " AND +state = '" : " AND state = '") +
+         std::string(state) + "'";
+}
+
 // --- batches ---
 
 Result<std::vector<Batch>> SqlCatalogStore::list_batches() {

@@ -188,14 +188,9 @@ Result<std::vector<Job>> SqlCatalogStore::lease_jobs(
     }
     if (ids.empty()) return Status();
     const std::string list = id_list_param(dialect, ids);
-    // By id: SQLite would otherwise take jobs_state_kind for the state and
-    // test every received job against the list ("+" keeps it off that
-    // index), a cost that grows with the queue.
-    const std::string state = dialect == Dialect::kSqlite ? "+state" : "state";
     sql << "UPDATE jobs SET state = 'leased', worker = :w, attempts = "
            "attempts + 1, lease_until_ms = :u, updated_ms = :t WHERE " +
-               id_list_match(dialect, "id", "ids") + " AND " + state +
-               " = 'received'",
+               job_ids_in_state(dialect, "ids", "received"),
         soci::use(options.worker), soci::use(until), soci::use(at),
         soci::use(list);
     IMAGEBANK_RETURN_IF_ERROR(fetch_jobs(
@@ -233,9 +228,8 @@ Result<std::int64_t> SqlCatalogStore::renew_leases(
     const long long at = queue_clock_ms(sql, dialect), until = at + lease_ms;
     soci::statement st =
         (sql.prepare << "UPDATE jobs SET lease_until_ms = :u WHERE " +
-                            id_list_match(dialect, "id", "ids") + " AND " +
-                            (dialect == Dialect::kSqlite ? "+state" : "state") +
-                            " = 'leased' AND worker = :w",
+                            job_ids_in_state(dialect, "ids", "leased") +
+                            " AND worker = :w",
          soci::use(until), soci::use(list), soci::use(holder));
     st.execute(true);
     out = static_cast<std::int64_t>(st.get_affected_rows());

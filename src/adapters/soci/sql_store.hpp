@@ -216,5 +216,11 @@ Status stored_job_error(const std::string& code, const std::string& message);
 std::string id_list_param(Dialect dialect, std::span<const RowId> ids);
 std::string id_list_match(Dialect dialect, std::string_view column,
                           std::string_view param);
+// "id is one of them AND state = '<state>'", written so that SQLite goes by
+// id: otherwise it takes jobs_state_kind for the state and tests every job
+// in that state against the list (a "+" keeps the column off the index), a
+// cost that grows with the queue.
+std::string job_ids_in_state(Dialect dialect, std::string_view param,
+                             std::string_view state);
 
 }  // namespace imagebank::sql

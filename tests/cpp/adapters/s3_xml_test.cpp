@@ -98,8 +98,31 @@ TEST(S3Xml, MultipartDocuments) {
       "<ListMultipartUploadsResult><Upload><Key>k</Key><UploadId>u1</UploadId>"
       "</Upload></ListMultipartUploadsResult>");
   ASSERT_TRUE(uploads.ok()) << uploads.status();
-  ASSERT_EQ(uploads->size(), 1u);
-  EXPECT_EQ((*uploads)[0].upload_id, "u1");
+  ASSERT_EQ(uploads->uploads.size(), 1u);
+  EXPECT_EQ(uploads->uploads[0].upload_id, "u1");
+  EXPECT_EQ(uploads->uploads[0].initiated_ms, -1);
+  EXPECT_FALSE(uploads->truncated);
+
+  // A page of a longer listing: the markers where the next one starts.
+  auto page = parse_list_multipart_uploads(
+      "<ListMultipartUploadsResult xmlns=\"http://s3.amazonaws.com/doc/"
+      "2006-03-01/\"><IsTruncated>true</IsTruncated>"
+      "<NextKeyMarker>a/b.jpg</NextKeyMarker>"
+      "<NextUploadIdMarker>u9</NextUploadIdMarker>"
+      "<Upload><Key>a/b.jpg</Key><UploadId>u9</UploadId>"
+      "<Initiated>2026-12-07T17:18:13.433Z</Initiated></Upload>"
+      "</ListMultipartUploadsResult>");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_key_marker, "a/b.jpg");
+  EXPECT_EQ(page->next_upload_id_marker, "u9");
+  ASSERT_EQ(page->uploads.size(), 1u);
+  EXPECT_EQ(page->uploads[0].initiated_ms, 1796663893433LL);
+  // Truncated with nowhere to go on from: refused, not looped on.
+  EXPECT_FALSE(parse_list_multipart_uploads(
+                   "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+                   "</ListMultipartUploadsResult>")
+                   .ok());
 }
 
 TEST(S3Xml, Dates) {
