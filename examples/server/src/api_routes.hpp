@@ -57,7 +57,8 @@ namespace imagebank::server {
 // batches are opened by `uploads` (the server's Ingestor: with its analysis
 // stage, when --analyze-uploads gives it one).
 Status add_api_routes(Router& router, Bank& bank, Auth& auth,
-                      const Lifecycle& life, Ingestor& uploads);
+                      const Lifecycle& life, Ingestor& uploads,
+                      const std::string& public_url);
 
 Status add_batch_routes(Router& router, Bank& bank, Auth& auth,
                         const Lifecycle& life, Ingestor& uploads);
@@ -70,7 +71,10 @@ boost::json::object batch_progress_json(const BatchProgress& p,
                                         bool whole_source);
 Status add_image_list_routes(Router& router, Bank& bank, Auth& auth);
 Status add_report_routes(Router& router, Bank& bank, Auth& auth);
-Status add_export_routes(Router& router, Bank& bank, Auth& auth);
+// Image URLs start with `public_url` (ServerOptions), or when it is empty
+// with http:// and the request's Host.
+Status add_export_routes(Router& router, Bank& bank, Auth& auth,
+                         const std::string& public_url);
 Status add_conflict_routes(Router& router, Bank& bank, Auth& auth);
 
 }  // namespace imagebank::server

@@ -1,8 +1,9 @@
 // GET /api/v1/exports/{format}?collection=&brand=&size=&delimiter= (read):
 // the catalog export of imagebank/bank/export.hpp (csv, xlsx or jsonl)
 // streamed as it is made, chunked, with a Content-Disposition file name.
-// Image URLs are the server's own /images paths, signed with its keys
-// unless images are public, valid for a week. The scope is checked before
+// Image URLs are the server's own /images URLs (absolute: a spreadsheet
+// has no page to be relative to), signed with its keys unless images are
+// public, valid for a week. The scope is checked before
 // the headers go out, so an unknown collection is a 404, not a cut
 // download.
 #include <chrono>
@@ -18,8 +19,29 @@ namespace {
 
 constexpr std::int64_t kExportUrlSeconds = 7 * 24 * 3600;
 
-Result<Response> export_catalog_route(Request& request, Bank& bank,
-                                      Auth& auth) {
+// The origin of the URLs: --public-url, or http:// and the Host the client
+// used (a name, an IPv4 or a bracketed IPv6 address, and a port). A Host
+// with anything else gives paths only.
+std::string url_origin(const Request& request, const std::string& public_url) {
+  if (!public_url.empty()) {
+    std::string_view u = public_url;
+    while (u.ends_with('/')) u.remove_suffix(1);
+    return std::string(u);
+  }
+  const std::string* field = request.headers.find("Host");
+  const std::string_view host = field == nullptr ? "" : *field;
+  if (host.empty() || host.size() > 255) return "";
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+                    c == ':' || c == '[' || c == ']';
+    if (!ok) return "";
+  }
+  return "http://" + std::string(host);
+}
+
+Result<Response> export_catalog_route(Request& request, Bank& bank, Auth& auth,
+                                      const std::string& public_url) {
   IMAGEBANK_RETURN_IF_ERROR(auth.require(request, ApiScope::kRead).status());
   IMAGEBANK_RETURN_IF_ERROR(
       check_query(request, {"collection", "brand", "size", "delimiter"}));
@@ -32,6 +54,7 @@ Result<Response> export_catalog_route(Request& request, Bank& bank,
   options.collection = query_value(request, "collection");
   options.brand = query_value(request, "brand");
   if (auto size = query_value(request, "size")) options.url_size = *size;
+  options.url_base = url_origin(request, public_url);
   if (auto delimiter = query_value(request, "delimiter")) {
     if (*delimiter != "," && *delimiter != ";") {
       return invalid_argument_error("delimiter: ',' or ';'");
@@ -71,10 +94,11 @@ Result<Response> export_catalog_route(Request& request, Bank& bank,
 
 }  // namespace
 
-Status add_export_routes(Router& router, Bank& bank, Auth& auth) {
+Status add_export_routes(Router& router, Bank& bank, Auth& auth,
+                         const std::string& public_url) {
   return router.add("GET", "/api/v1/exports/{format}",
-                    [&bank, &auth](Request& r) -> Result<Response> {
-                      return export_catalog_route(r, bank, auth);
+                    [&bank, &auth, public_url](Request& r) -> Result<Response> {
+                      return export_catalog_route(r, bank, auth, public_url);
                     });
 }
 

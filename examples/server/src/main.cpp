@@ -199,7 +199,9 @@ int serve(ServerOptions options) {
     st = add_image_routes(router, **bank, **images, auth, metrics,
                           options.memory_cache_mb << 20);
   }
-  if (st.ok()) st = add_api_routes(router, **bank, auth, life, **ingestor);
+  if (st.ok())
+    st = add_api_routes(router, **bank, auth, life, **ingestor,
+                        options.public_url);
   if (st.ok()) st = add_analyze_routes(router, **bank, auth, *vision);
   if (st.ok()) st = add_product_routes(router, **bank, **images, auth);
   if (st.ok()) st = add_web_api_routes(router, **bank, **images, auth);

@@ -63,6 +63,9 @@ void add_server_options(CLI::App& app, ServerOptions& options) {
       [&options] { options.image_access = ImageAccess::kSigned; },
       "Serve images only on signed URLs (the default)");
   pub->excludes(signed_only);
+  app.add_option("--public-url", options.public_url,
+                 "The origin users reach the server at (behind a proxy); "
+                 "exports' image URLs start with it");
   app.add_option("--cors-origin", options.cors_origins,
                  "Origin allowed to call the API from a browser (repeat; "
                  "'*' for any)");
@@ -112,6 +115,18 @@ Status validate(const ServerOptions& options) {
   }
   if (options.listen.empty()) {
     return invalid_argument_error("--listen: empty address");
+  }
+  if (!options.public_url.empty()) {
+    const std::string& u = options.public_url;
+    const std::size_t scheme = u.starts_with("https://")  ? 8
+                               : u.starts_with("http://") ? 7
+                                                          : 0;
+    if (scheme == 0 || u.size() == scheme || u.size() > 2048 ||
+        u.find_first_of(" \t\r\n\"'<>\\?#", scheme) != std::string::npos) {
+      return invalid_argument_error("--public-url '" + u.substr(0, 200) +
+                                    "': an http:// or https:// origin, like "
+                                    "https://imagens.marca.com.br");
+    }
   }
   for (const std::string& host : options.fetch_allow) {
     Status st = http::validate_allow_host(host);

@@ -47,6 +47,10 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
 
   ImageAccess image_access = ImageAccess::kSigned;
+  // The origin users reach this server at ("https://imagens.marca.com.br",
+  // behind a proxy): exports' image URLs start with it. Empty: the origin
+  // the request's Host header names, over http.
+  std::string public_url;
   // The bytes of recently served variants, kept in memory (MiB): a hit is
   // answered on the io thread, as nginx's open_file_cache keeps files open.
   std::size_t memory_cache_mb = 64;

@@ -1,5 +1,6 @@
-// Relatórios: SKUs without a photo (CSV for the studio), coverage per view,
-// image status by brand and collection.
+// Relatórios: SKUs without a photo (CSV for the studio), the catalog export
+// (xlsx, CSV or JSON Lines: GET /api/v1/exports), coverage per view, image
+// status by brand and collection.
 import { t, fmt } from './i18n.js';
 import { api, query } from './api.js';
 import { h, clear, errorBox, announce, loading, statusName } from './ui.js';
@@ -14,31 +15,47 @@ export async function render(main, { params }) {
   const chosen = params.get('colecao') || '';
   const picker = h('select', { id: 'rep-collection', onchange() { location.hash = `#/relatorios${picker.value ? `?colecao=${encodeURIComponent(picker.value)}` : ''}`; } },
     h('option', { value: '' }, t('common.all')), cols.map((c) => h('option', { value: c.collection, selected: c.collection === chosen }, c.collection)));
-  const download = h('button', {
-    type: 'button', class: 'primary', id: 'download-missing',
-    async onclick() {
-      download.disabled = true;
-      try {
-        const r = await api(`/reports/missing-photos${query({ collection: chosen, format: 'csv' })}`, { raw: true });
-        const blob = await r.blob();
-        const a = h('a', { href: URL.createObjectURL(blob), download: `skus-sem-foto${chosen ? `-${chosen}` : ''}.csv` });
-        document.body.append(a);
-        a.click();
-        a.remove();
-        setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-      } catch (e) {
-        announce(e.message, 'error');
-      } finally {
-        download.disabled = false;
-      }
-    },
-  }, t('reports.download'));
+  // Fetches `path` with the session's key and saves it as `name`.
+  const saver = (id, label, path, name) => {
+    const button = h('button', {
+      type: 'button', class: 'primary', id,
+      async onclick() {
+        button.disabled = true;
+        try {
+          const r = await api(path(), { raw: true });
+          const blob = await r.blob();
+          const a = h('a', { href: URL.createObjectURL(blob), download: name() });
+          document.body.append(a);
+          a.click();
+          a.remove();
+          setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+        } catch (e) {
+          announce(e.message, 'error');
+        } finally {
+          button.disabled = false;
+        }
+      },
+    }, label);
+    return button;
+  };
+  const suffix = chosen ? `-${chosen}` : '';
+  const download = saver('download-missing', t('reports.download'),
+    () => `/reports/missing-photos${query({ collection: chosen, format: 'csv' })}`,
+    () => `skus-sem-foto${suffix}.csv`);
+  const format = h('select', { id: 'export-format' },
+    ['xlsx', 'csv', 'jsonl'].map((f) => h('option', { value: f }, t(`reports.format.${f}`))));
+  const exporter = saver('download-export', t('reports.exportButton'),
+    () => `/exports/${format.value}${query({ collection: chosen })}`,
+    () => `produtos${suffix}.${format.value}`);
+  const exports = h('section', { class: 'card', 'aria-labelledby': 'ex-h' }, h('h2', { id: 'ex-h' }, t('reports.export')),
+    h('p', { class: 'muted' }, t('reports.exportHint')),
+    h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'export-format' }, t('reports.exportFormat')), format), h('div', { class: 'field actions' }, exporter)));
   const missing = h('section', { class: 'card', 'aria-labelledby': 'mi-h' }, h('h2', { id: 'mi-h' }, t('reports.missing')),
     h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'rep-collection' }, t('products.collection')), picker), h('div', { class: 'field actions' }, download)),
     loading());
   const coverage = h('section', { class: 'card', 'aria-labelledby': 'co-h' }, h('h2', { id: 'co-h' }, t('reports.coverage')));
   const status = h('section', { class: 'card', 'aria-labelledby': 'ss-h' }, h('h2', { id: 'ss-h' }, t('reports.status')), loading());
-  main.append(missing, coverage, status);
+  main.append(missing, exports, coverage, status);
 
   coverage.append(coverageChart(chosen ? cols.filter((c) => c.collection === chosen) : cols));
 

@@ -10,6 +10,7 @@ import io
 import json
 import pathlib
 import shutil
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -60,10 +61,11 @@ def test_exports_stream_each_format(served: Server, export_bank: pathlib.Path) -
     assert (abc["fotos"], abc["fotos_frente"], abc["fotos_costas"]) == ("2", "1", "1")
     assert abc["nome_peca"] == "Vestido, midi"
     assert rows["XYZ9"]["nome_peca"] == "'=1+1"
-    # The URLs are signed by the server's own keys: they work without one.
+    # The URLs are absolute (on the Host the client used: `call` sends
+    # "Host: t") and signed by the server's own keys: they work without one.
     cover = abc["url_capa"]
-    assert cover.startswith("/images/") and "&sig=" in cover
-    image = call(served.port, "GET", cover)
+    assert cover.startswith("http://t/images/") and "&sig=" in cover
+    image = call(served.port, "GET", cover.removeprefix("http://t"))
     assert image.status == 200 and image.body[:3] == b"\xff\xd8\xff"
 
     r = call(served.port, "GET", "/api/v1/exports/jsonl?brand=Aurora&size=thumbnail", read)
@@ -82,6 +84,26 @@ def test_exports_stream_each_format(served: Server, export_bank: pathlib.Path) -
     assert len(table) == 3
     assert first["sku"] == "ABC123" and first["fotos"] == 2
     assert first["preco_venda"] == pytest.approx(189.9)
+
+
+def test_exports_use_the_public_url_behind_a_proxy(
+        server_bin: str, export_bank: pathlib.Path) -> None:
+    read = make_key(export_bank, "proxy", "read")
+    s = Server(server_bin, export_bank, "--public-url", "https://imagens.aurora.com.br/")
+    try:
+        r = call(s.port, "GET", "/api/v1/exports/jsonl", read)
+        assert r.status == 200, r.body
+        first = json.loads(r.body.decode("utf-8").splitlines()[0])
+        urls = [first["url_capa"]] + [i["url"] for i in first["imagens"]]
+        assert all(u.startswith("https://imagens.aurora.com.br/images/") for u in urls), urls
+    finally:
+        code, err = s.terminate()
+        assert code == 0, err
+    # Not an http(s) origin: the server refuses to start, naming the option.
+    bad = subprocess.run([server_bin, "--bank", str(export_bank), "--listen", "127.0.0.1:0",
+                          "--public-url", "ftp://imagens"], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode != 0 and "--public-url" in bad.stderr, bad.stderr
 
 
 def test_exports_need_read_and_refuse_before_streaming(
