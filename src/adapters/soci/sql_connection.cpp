@@ -161,12 +161,15 @@ Status ConnectionPool::configure(soci::session& session) {
     }
     session << "PRAGMA synchronous=FULL";
     session << "PRAGMA foreign_keys=ON";
-    // 64 MiB of page cache per connection (the default 2 MiB spills a bulk
-    // insert into a million-row table to the WAL page by page).
-    session << "PRAGMA cache_size=-65536";
+    // 16 MiB of page cache per connection (the default 2 MiB spills a bulk
+    // insert into a million-row table to the WAL page by page; 64 MiB
+    // inserted no faster, and a process receiving 1M files held all of it).
+    session << "PRAGMA cache_size=-16384";
     session << "PRAGMA temp_store=MEMORY";
-    // Reads through the page cache of the OS, not a private copy.
-    session << "PRAGMA mmap_size=268435456";
+    // Reads through the page cache of the OS, not a private copy; 64 MiB of
+    // the file mapped (256 MiB put 273 MB of mapped pages in the RSS of that
+    // process; benchmarks/README.md has the trade).
+    session << "PRAGMA mmap_size=67108864";
     session << "PRAGMA busy_timeout=" +
                    std::to_string(options_.busy_timeout.count());
   } else {
