@@ -115,6 +115,8 @@ flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
   -print_final_stats=1)
 [ "$jobs" -gt 1 ] && flags+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
 echo "fuzz: $target for ${seconds}s (log: $log)" >&2
+started="$work/.started"
+touch "$started"
 status=0
 "$binary" "${flags[@]}" "$@" "$work/corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
 
@@ -124,10 +126,11 @@ execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 corpus=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
-findings=$(find "$work/findings" -type f | wc -l)
+# This run's findings (earlier runs' stay in the folder until removed).
+findings=$(find "$work/findings" -type f -newer "$started" | wc -l)
 echo "target=$target seconds=$seconds execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} corpus=${corpus:-?} findings=$findings exit=$status"
 if [ "$findings" -gt 0 ] || [ "$status" -ne 0 ]; then
   grep -E 'ERROR: |SUMMARY: |Test unit written' "$log" | head -n 20 || true
-  find "$work/findings" -type f | head -n 20
+  find "$work/findings" -type f -newer "$started" | head -n 20
 fi
 exit "$status"

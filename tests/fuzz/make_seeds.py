@@ -7,7 +7,7 @@ multipart bodies, tus headers, file names, .ods workbooks) are written here
 in the shapes the services and clients send. The .xls wire seeds are the
 helper program's own output for tests/data/carteira/carteira.xls, when a
 built imagebank-xls-reader is named (--xls-reader). Run from anywhere; it
-replaces each corpus folder it writes.
+rewrites its own seeds and keeps the inputs campaigns merged in.
 """
 import argparse
 import io
@@ -24,9 +24,9 @@ MAX_SEED = 64 * 1024
 
 
 def folder(name):
+    # Seeds are (re)written by name; what campaigns merged in (files named
+    # by their SHA-1, scripts/fuzz.sh --merge) stays.
     path = CORPUS / name
-    if path.exists():
-        shutil.rmtree(path)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
