@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -29,15 +30,26 @@ void put_u64(std::vector<std::uint8_t>& bytes, std::size_t at,
   std::memcpy(bytes.data() + at, &value, sizeof value);
 }
 
+void remove_dir();
+
 const std::filesystem::path& file_path() {
-  static const std::filesystem::path path = [] {
+  // Never destroyed: remove_dir() runs at exit after static destructors
+  // registered later.
+  static const auto* path = [] {
     std::string dir = (std::filesystem::temp_directory_path() /
                        "imagebank-fuzz-hash-index-XXXXXX")
                           .string();
     if (::mkdtemp(dir.data()) == nullptr) std::abort();
-    return std::filesystem::path(dir) / "index.ibhi";
+    std::atexit(remove_dir);
+    return new std::filesystem::path(std::filesystem::path(dir) / "index.ibhi");
   }();
-  return path;
+  return *path;
+}
+
+// The folder goes at exit (libFuzzer and the replay both exit normally).
+void remove_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(file_path().parent_path(), ec);
 }
 
 }  // namespace
