@@ -1,6 +1,7 @@
 // ICC → sRGB with lcms2.
 #include <lcms2.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -42,16 +43,20 @@ bool convert_to_srgb(Image& image, std::span<const std::byte> icc) {
     log(LogLevel::kWarning, "ignoring an unreadable ICC profile");
     return false;
   }
-  const cmsColorSpaceSignature space = cmsGetColorSpace(in.h);
+  // As a number: the file's signature need not be one lcms2's enum names,
+  // and an enum object holding another value is undefined behaviour.
+  const auto space = static_cast<std::uint32_t>(cmsGetColorSpace(in.h));
+  const auto rgb_data = static_cast<std::uint32_t>(cmsSigRgbData);
+  const auto gray_data = static_cast<std::uint32_t>(cmsSigGrayData);
   const int c = image.channels();
   const bool rgb_image = c >= 3;
-  if ((space == cmsSigRgbData) != rgb_image ||
-      (space != cmsSigRgbData && space != cmsSigGrayData)) {
+  if ((space == rgb_data) != rgb_image ||
+      (space != rgb_data && space != gray_data)) {
     log(LogLevel::kWarning,
         "ignoring an ICC profile that does not match the image colour space");
     return false;
   }
-  if (space == cmsSigGrayData) return false;  // gray stays gray
+  if (space == gray_data) return false;  // gray stays gray
   if (is_srgb(in.h)) return false;
   Profile out{cmsCreate_sRGBProfile()};
   const cmsUInt32Number format = c == 4 ? TYPE_RGBA_8 : TYPE_RGB_8;

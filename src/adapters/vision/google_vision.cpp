@@ -338,8 +338,12 @@ std::vector<Result<VisionResult>> read_cloud_vision_answer(
       continue;
     }
     if (const json::value* error = member(r, "error"); error != nullptr) {
-      const std::int64_t code =
-          static_cast<std::int64_t>(number(*error, "code"));
+      // A number past any google.rpc.Code (1e40 does not fit an int64:
+      // casting it is undefined) is reported as the unknown code -1.
+      const double raw_code = number(*error, "code");
+      const std::int64_t code = raw_code > -1e9 && raw_code < 1e9
+                                    ? static_cast<std::int64_t>(raw_code)
+                                    : -1;
       out.emplace_back(
           google_rpc_status(code, clip_message(text(*error, "message"))));
       continue;

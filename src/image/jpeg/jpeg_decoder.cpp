@@ -5,6 +5,7 @@
 #include <lcms2.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
@@ -100,7 +101,10 @@ Result<RawDecode> decode_jpeg(const Source& source, const ImageInfo& info,
     if (!icc.empty()) {
       cmsHPROFILE in = cmsOpenProfileFromMem(
           icc.data(), static_cast<cmsUInt32Number>(icc.size()));
-      if (in && cmsGetColorSpace(in) == cmsSigCmykData) {
+      // Compared as numbers: a profile's signature need not be one the
+      // enum names (image/color.cpp).
+      if (in && static_cast<std::uint32_t>(cmsGetColorSpace(in)) ==
+                    static_cast<std::uint32_t>(cmsSigCmykData)) {
         cmsHPROFILE srgb = cmsCreate_sRGBProfile();
         state.cmyk_transform = cmsCreateTransform(
             in, state.adobe_inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8, srgb,

@@ -250,6 +250,21 @@ TEST(VisionCloudVisionAnswer, ReadsOmittedZerosLabelsAndPerImageErrors) {
             ErrorCode::kUnauthenticated);
 }
 
+// A per-photo error code no int64 holds (found by the vision_google fuzz
+// target: the cast was undefined) is the unknown code -1, retried later.
+TEST(VisionCloudVisionAnswer, HugeErrorCodeIsUnknown) {
+  for (const char* code : {"1e40", "-1e40", "3.5e9"}) {
+    const std::string body =
+        std::string(R"({"responses": [{"error": {"code": )") + code +
+        R"(, "message": "m"}}]})";
+    auto out = vision::read_cloud_vision_answer(body, 1, {});
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].status().code(), ErrorCode::kUnavailable) << code;
+    EXPECT_NE(out[0].status().message().find("error -1: m"), std::string::npos)
+        << out[0].status();
+  }
+}
+
 http::HttpResponse answer(int status, std::string body,
                           std::vector<http::NameValue> headers = {}) {
   http::HttpResponse r;
