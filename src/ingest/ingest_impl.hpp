@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ struct Ingestor::Impl {
   std::map<RowId, std::shared_ptr<const CollectionSkus>> skus;
   std::mt19937_64 rng{std::random_device{}()};
   std::string last_error;
+  // The lease holders (worker threads) that ended a job the catalog would
+  // not record: the job stays leased to them until they release it.
+  std::set<std::string> unrecorded_holders;
 
   // --- receive.cpp ---
   // Receives the files of the batch not yet in it, then finishes receiving.
@@ -144,6 +148,11 @@ struct Ingestor::Impl {
   Result<RowId> resolve_collection(const UploadTarget& target);
   std::int64_t retry_at(int attempts);
   void note_error(std::string message);
+  // The catalog refused to record the end of a job leased by `holder` (its
+  // failure could not be written): logged, and the holder's idle loop
+  // releases the job (or stops the run if the catalog keeps refusing).
+  void unrecorded_end(const Job& job, const std::string& holder,
+                      const Status& why);
 };
 
 // Milliseconds since the Unix epoch.

@@ -74,11 +74,7 @@ Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
       }
     }
     Result<Job> r = queue->fail_job(job.id, holder, status, at);
-    if (!r.ok()) {
-      log(LogLevel::kWarning,
-          "job " + std::to_string(job.id) +
-              ": could not record its failure: " + r.status().to_string());
-    }
+    if (!r.ok()) unrecorded_end(job, holder, r.status());
     if (retry) {
       ++report.retried;
     } else {

@@ -163,6 +163,15 @@ void Ingestor::Impl::note_error(std::string message) {
   last_error = std::move(message);
 }
 
+void Ingestor::Impl::unrecorded_end(const Job& job, const std::string& holder,
+                                    const Status& why) {
+  log(LogLevel::kWarning,
+      "job " + std::to_string(job.id) +
+          ": could not record its failure: " + why.to_string());
+  std::lock_guard lock(mu);
+  unrecorded_holders.insert(holder);
+}
+
 std::int64_t Ingestor::Impl::retry_at(int attempts) {
   const auto base = static_cast<double>(options.retry_delay.count());
   const double backoff =
@@ -360,6 +369,35 @@ Result<WorkReport> Ingestor::Impl::run(std::optional<RowId> batch_id,
       }
       if (jobs->empty()) {
         settle_previous();  // its job counts as open until it ends
+        // A job whose end the catalog refused is still leased to this
+        // thread: the batch would wait for it until its lease ran out, and a
+        // catalog that refuses writes would not even let it expire. Release
+        // it now; if the catalog keeps refusing, the run stops.
+        bool unrecorded = false;
+        {
+          std::lock_guard lock(mu);
+          unrecorded = unrecorded_holders.count(lease.worker) > 0;
+        }
+        if (unrecorded) {
+          Result<std::int64_t> released = queue->release_leases(
+              ingest_now_ms(), lease.worker, options.max_attempts);
+          if (released.ok()) {
+            std::lock_guard lock(mu);
+            unrecorded_holders.erase(lease.worker);
+          } else {
+            log(LogLevel::kWarning,
+                "releasing the jobs whose end was not recorded: " +
+                    released.status().to_string());
+            if (!catalog_unreachable(released.status()) &&
+                ++storage_failures >= options.max_storage_failures) {
+              stop_with("the catalog keeps failing: " +
+                        released.status().to_string());
+              break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            continue;
+          }
+        }
         Result<bool> done = drained(batch_id, follow, receiving);
         if (done.ok() && *done) {
           finished = true;
