@@ -1666,6 +1666,10 @@ class JobQueue:
         """
         Moves a batch to a BatchState (or its name); InvalidArgumentError for another name, ConflictError when the move is not allowed: a done or cancelled batch stays so. Cancelling cancels its received jobs.
         """
+    def set_job_content(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, sha256: str, bytes: typing.SupportsInt | typing.SupportsIndex) -> Job:
+        """
+        Records the content of a leased process job's file found only once it ran (a URL-list job's fetched bytes): its SHA-256 (64 lowercase hex digits) and size, as add_jobs records a folder's file; the same values again change nothing. ConflictError when `worker` no longer holds the lease or the job has another sha256; InvalidArgumentError for a malformed sha256.
+        """
 class CatalogDatabase(CatalogStore, JobQueue):
     """
     A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.

@@ -1,9 +1,9 @@
 // The fetch step of URL-list jobs: a worker fetches the URL (through the
 // options' ImageFetcher), stores the bytes as the content-addressed
-// original and hands the job on to process() as if it had been received
-// from a folder. A failed fetch is the job's outcome, with its code
-// (fail_process, whose rule for URLs is fetch_is_final, honouring the
-// server's Retry-After).
+// original, records the content's sha256 and size on the job's row and
+// hands the job on to process() as if it had been received from a folder.
+// A failed fetch is the job's outcome, with its code (fail_process, whose
+// rule for URLs is fetch_is_final, honouring the server's Retry-After).
 #include <algorithm>
 
 #include "imagebank/core/log.hpp"
@@ -31,8 +31,10 @@ bool fetch_is_final(const Status& status) {
   }
 }
 
+// A job of a URL batch: its source is the URL (a folder's or an upload's
+// is a path or a name, never "http://...").
 bool is_url_job(const Job& job) {
-  return job.kind == JobKind::kProcess && job.sha256.empty() &&
+  return job.kind == JobKind::kProcess &&
          (job.source_path.starts_with("http://") ||
           job.source_path.starts_with("https://"));
 }
@@ -67,7 +69,9 @@ Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
   // the stores' are process()'s (file_at_fault false).
   const FailureRule by_url{&fetch_is_final, false};
   Job fetched = job;
-  {
+  // A job whose bytes were fetched and stored by an earlier attempt has its
+  // sha256: it goes on from the stored original, not fetched again.
+  if (job.sha256.empty()) {
     if (!options.fetcher) {
       return fail_process(job, holder,
                           unavailable_error("this worker has no image fetcher "
@@ -76,8 +80,9 @@ Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
     }
     Result<FetchedImage> got = options.fetcher->fetch_image(
         job.source_path, options.limits.max_file_bytes);
-    if (!got.ok())
+    if (!got.ok()) {
       return fail_process(job, holder, got.status(), by_url, report);
+    }
     if (got->bytes.empty()) {
       return fail_process(job, holder,
                           corrupt_data_error("the server sent an empty body"),
@@ -97,16 +102,30 @@ Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
       }
       Result<std::string> key =
           original_blob_key(fetched.sha256, file_extension(format));
-      if (!key.ok())
+      if (!key.ok()) {
         return fail_process(job, holder, key.status(), by_url, report);
+      }
       Status put = blobs->put(*key, got->bytes);
       if (!put.ok()) return fail_process(job, holder, put, false, report);
+    }
+    // The row shows the content as a folder job's does, from now on.
+    Result<Job> recorded =
+        queue->set_job_content(job.id, holder, fetched.sha256, fetched.bytes);
+    if (!recorded.ok()) {
+      if (recorded.status().code() == ErrorCode::kConflict) {
+        log(LogLevel::kWarning, job.source_path +
+                                    ": the lease was lost after the fetch; "
+                                    "another worker has the job");
+        return {};
+      }
+      return fail_process(job, holder, recorded.status(), false, report);
     }
   }
   Result<std::shared_ptr<const std::map<std::string, UrlRow>>> rows =
       rows_of(job.batch_id);
-  if (!rows.ok())
+  if (!rows.ok()) {
     return fail_process(job, holder, rows.status(), false, report);
+  }
   const auto row = (*rows)->find(job.source_path);
   const bool has_sku = row != (*rows)->end() && !row->second.sku.empty();
   if (has_sku) {

@@ -5,6 +5,7 @@ the allowance, also through a redirect; the address classifier."""
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import pathlib
 import threading
@@ -195,7 +196,18 @@ def test_a_list_in_linked_batches(bank: imagebank.Bank, server: PhotoServer, tmp
         "ABC1_FRENTE.jpg": "done", "ABC1_COSTAS.png": "done", "ABC1_DETALHE.webp": "done",
         "XYZ9_01.jpg": "done", "XYZ9_02.jpg": "done", "nao-existe.jpg": "failed",
         "QWE5_01.jpg": "done", "LMN3_01.png": "done"}
+    # A fetched job's row has its content's sha256 and size, as a folder
+    # job's has (batch status, exports and review read them).
+    served = {pathlib.PurePosixPath(p).name: (DATA / f).read_bytes() for p, f in PHOTOS.items()}
+    served["LMN3_01.png"] = served.pop("semnome.png")
+    for name, job in jobs.items():
+        if job.state == "done":
+            assert job.sha256 == hashlib.sha256(served[name]).hexdigest(), name
+            assert job.bytes == len(served[name]), name
+            assert job.image_id is not None
+            assert bank.catalog.get_image(job.image_id).sha256 == job.sha256
     missing = jobs["nao-existe.jpg"]
+    assert (missing.sha256, missing.bytes) == ("", 0)
     assert isinstance(missing.error, imagebank.NotFoundError)
     assert "nao-existe.jpg" in str(missing.error)
     assert missing.source_path == server.url("/fotos/nao-existe.jpg")
@@ -305,3 +317,22 @@ def test_bad_url_options_raise(bank: imagebank.Bank):
     with pytest.raises(imagebank.InvalidArgumentError, match="host:porta"):
         imagebank.validate_ingest_options(allow_hosts=["host:porta"])
     assert list(bank.jobs.list_batches()) == []
+
+
+def test_set_job_content(bank: imagebank.Bank):
+    parts = bank.enqueue_urls(["https://cdn.example.com/a/ABC1_FRENTE.jpg"])
+    [job] = list(bank.jobs.list_jobs(parts[0].id))
+    assert (job.sha256, job.bytes) == ("", 0)
+    sha = hashlib.sha256(b"photo").hexdigest()
+    with pytest.raises(imagebank.ConflictError, match="not leased"):
+        bank.jobs.set_job_content(job.id, "w1", sha, 5)
+    [leased] = bank.jobs.lease_jobs(imagebank.LeaseOptions(worker="w1", batch_id=parts[0].id))
+    with pytest.raises(imagebank.InvalidArgumentError, match="sha256"):
+        bank.jobs.set_job_content(job.id, "w1", "abc", 5)
+    with pytest.raises(imagebank.ConflictError):
+        bank.jobs.set_job_content(job.id, "w2", sha, 5)
+    recorded = bank.jobs.set_job_content(leased.id, "w1", sha, 5)
+    assert (recorded.sha256, recorded.bytes, recorded.state) == (sha, 5, "leased")
+    assert bank.jobs.get_job(job.id) == recorded
+    with pytest.raises(imagebank.ConflictError, match="already has"):
+        bank.jobs.set_job_content(job.id, "w1", hashlib.sha256(b"other").hexdigest(), 5)
