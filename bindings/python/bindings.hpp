@@ -44,6 +44,7 @@ void init_serve(py::module_& m);            // after init_catalog
 void init_bank(py::module_& m);
 void init_catalog_export(py::module_& m);  // after init_bank
 void init_urls(py::module_& m);            // after init_jobs
+void init_fetch(py::module_& m);           // after init_urls
 void init_ingest(py::module_& m);          // after init_bank, init_urls
 void init_vision(py::module_& m);
 void init_analysis(py::module_& m);

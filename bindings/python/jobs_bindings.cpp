@@ -412,6 +412,22 @@ void bind_leases(QueueClass& q) {
           "job) as done. ConflictError when `worker` no longer holds the "
           "lease.")
       .def(
+          "set_job_content",
+          [](JobQueue& c, RowId job_id, const std::string& worker,
+             const std::string& sha256, std::uint64_t bytes) {
+            return released<Job>([&] {
+              return c.set_job_content(job_id, worker, sha256, bytes);
+            });
+          },
+          py::arg("job_id"), py::arg("worker"), py::arg("sha256"),
+          py::arg("bytes"),
+          "Records the content of a leased process job's file found only "
+          "once it ran (a URL-list job's fetched bytes): its SHA-256 (64 "
+          "lowercase hex digits) and size, as add_jobs records a folder's "
+          "file; the same values again change nothing. ConflictError when "
+          "`worker` no longer holds the lease or the job has another "
+          "sha256; InvalidArgumentError for a malformed sha256.")
+      .def(
           "fail_job",
           [](JobQueue& c, RowId job_id, const std::string& worker,
              const ErrorObject& error, std::optional<std::int64_t> retry_at) {

@@ -30,6 +30,7 @@ PYBIND11_MODULE(_core, m) {
   // Vision first: ingest's options take VisionAnalyzer plug-ins.
   imagebank::python::init_vision(m);
   imagebank::python::init_urls(m);
+  imagebank::python::init_fetch(m);
   imagebank::python::init_ingest(m);
   imagebank::python::init_analysis(m);
   imagebank::python::init_exports(m);

@@ -32,7 +32,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'ConflictFinding', 'ConflictResolved', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuConflict', 'SkuConflictIterator', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'UrlList', 'UrlRow', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'check_allow_host', 'check_url_row', 'ciede2000', 'classify_address', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_url_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_s3_uri', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'read_url_list', 'remove_background', 'resize', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AddressPolicy', 'AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'ConflictFinding', 'ConflictResolved', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'Fetched', 'FetchedImage', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'IpAddress', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuConflict', 'SkuConflictIterator', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'Url', 'UrlFetcher', 'UrlList', 'UrlRow', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'check_address', 'check_allow_host', 'check_url_row', 'ciede2000', 'classify_address', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'ip_address_string', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_url_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_ip_address', 'parse_s3_uri', 'parse_url', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'read_url_list', 'remove_background', 'resize', 'resolve_location', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_fetch_options', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1666,6 +1666,10 @@ class JobQueue:
         """
         Moves a batch to a BatchState (or its name); InvalidArgumentError for another name, ConflictError when the move is not allowed: a done or cancelled batch stays so. Cancelling cancels its received jobs.
         """
+    def set_job_content(self, job_id: typing.SupportsInt | typing.SupportsIndex, worker: str, sha256: str, bytes: typing.SupportsInt | typing.SupportsIndex) -> Job:
+        """
+        Records the content of a leased process job's file found only once it ran (a URL-list job's fetched bytes): its SHA-256 (64 lowercase hex digits) and size, as add_jobs records a folder's file; the same values again change nothing. ConflictError when `worker` no longer holds the lease or the job has another sha256; InvalidArgumentError for a malformed sha256.
+        """
 class CatalogDatabase(CatalogStore, JobQueue):
     """
     A SQL database holding both the catalog (CatalogStore) and its ingest queue (JobQueue): what open_sqlite_catalog and open_postgresql_catalog return.
@@ -2941,6 +2945,133 @@ class UrlList:
     @property
     def url_header(self) -> str:
         ...
+class IpAddress:
+    """
+    An IPv4 or IPv6 address, as the URL fetcher's policy checks it. IpAddress('10.0.0.5'), IpAddress('::ffff:127.0.0.1'): IPv6 without brackets or zone; InvalidArgumentError for anything else (host names included). str() is the canonical text.
+    """
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __hash__(self) -> int:
+        ...
+    def __init__(self, text: str) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    @property
+    def packed(self) -> bytes:
+        """
+        Its 4 (IPv4) or 16 (IPv6) bytes, network order.
+        """
+    @property
+    def v6(self) -> bool:
+        """
+        Whether it is an IPv6 address.
+        """
+class AddressPolicy:
+    """
+    Which addresses a fetch may reach: public ones always; the others (loopback, private, link-local, multicast, unspecified, reserved) only for a host in allow_hosts ('host' or 'host:port', '[::1]:8080'), or every address with allow_all.
+    """
+    allow_all: bool
+    def __init__(self, *, allow_hosts: collections.abc.Sequence[str] = [], allow_all: bool = False) -> None:
+        ...
+    def __repr__(self) -> str:
+        ...
+    @property
+    def allow_hosts(self) -> list[str]:
+        ...
+    @allow_hosts.setter
+    def allow_hosts(self, arg0: collections.abc.Sequence[str]) -> None:
+        ...
+class Url:
+    """
+    An absolute http or https URL split for the fetcher: where to connect and what to ask for.
+    """
+    __hash__: typing.ClassVar[None] = None
+    def __eq__(self, other: builtins.object) -> bool:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def __str__(self) -> str:
+        ...
+    def text(self) -> str:
+        """
+        'https://host[:port]/target' (the port when not the scheme's).
+        """
+    @property
+    def host(self) -> str:
+        """
+        Lowercased; an IPv6 literal without brackets.
+        """
+    @property
+    def port(self) -> int:
+        ...
+    @property
+    def scheme(self) -> str:
+        ...
+    @property
+    def target(self) -> str:
+        """
+        The path and query, percent-encoded; '/' at least.
+        """
+class Fetched:
+    """
+    What UrlFetcher.fetch got.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def attempts(self) -> int:
+        """
+        Exchanges made, retries and redirects included.
+        """
+    @property
+    def bytes(self) -> bytes:
+        """
+        The body.
+        """
+    @property
+    def content_type(self) -> str:
+        """
+        As the server said (not trusted: sniff the bytes).
+        """
+    @property
+    def redirects(self) -> int:
+        ...
+    @property
+    def url(self) -> str:
+        """
+        Where the bytes came from, after redirects.
+        """
+class FetchedImage:
+    """
+    What UrlFetcher.fetch_image got.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bytes(self) -> bytes:
+        ...
+    @property
+    def url(self) -> str:
+        """
+        Where the bytes came from, after redirects.
+        """
+class UrlFetcher:
+    """
+    Fetches images by URL as URL-list batches do, SSRF-safe: only http and https; each host resolved once and every address it resolved to checked by the address policy (loopback, private, link-local — 169.254.169.254 —, multicast, unspecified and reserved addresses are refused unless the host is allowed); the connection goes to an address that was checked; each redirect checked the same way. One fetcher may be used from many threads; its concurrency limits hold across them. connect_timeout_seconds: each connection; io_timeout_seconds: each read or write; total_timeout_seconds: the whole fetch, redirects and retries included. max_bytes: the longest body (a larger one is cut off, LimitExceededError). max_redirects: 0..20, each redirect checked as the URL was. retry_attempts (1..20), retry_base_seconds, retry_cap_seconds: 429, 5xx and failed connections are retried with full-jitter backoff; a Retry-After up to max_retry_after_seconds is waited for (longer: RateLimitedError with its retry_after). allow_hosts: hosts ('host' or 'host:port', as URLs spell them) that may resolve to loopback, private, link-local or other non-public addresses; allow_all: every address. per_host (1..64) / concurrency (1..1024): exchanges at once per host:port / in all, across threads. resolve: a callable(host) -> addresses (IpAddress or text) that replaces DNS (tests map a name to an address); its answer is checked as DNS's is.
+    """
+    def __init__(self, *, connect_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 5.0, io_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 15.0, total_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 60.0, max_bytes: typing.SupportsInt | typing.SupportsIndex = 52428800, max_redirects: typing.SupportsInt | typing.SupportsIndex = 5, retry_attempts: typing.SupportsInt | typing.SupportsIndex = 4, retry_base_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.2, retry_cap_seconds: typing.SupportsFloat | typing.SupportsIndex = 5.0, max_retry_after_seconds: typing.SupportsFloat | typing.SupportsIndex = 30.0, allow_hosts: collections.abc.Sequence[str] = [], allow_all: bool = False, per_host: typing.SupportsInt | typing.SupportsIndex = 2, concurrency: typing.SupportsInt | typing.SupportsIndex = 16, user_agent: str = 'imagebank', verify_tls: bool = True, ca_file: str = '', resolve: collections.abc.Callable[[str], collections.abc.Sequence[IpAddress | str]] | None = None) -> None:
+        ...
+    def fetch(self, url: str, *, timeout_seconds: typing.SupportsFloat | typing.SupportsIndex | None = None) -> Fetched:
+        """
+        The bytes at url, within total_timeout_seconds (and timeout_seconds when sooner), the GIL released. Raises, naming the URL: InvalidArgumentError (not an http or https URL, a bad redirect, another 4xx), PermissionDeniedError (an address the policy refuses, HTTP 403), NotFoundError (404, 410), UnauthenticatedError (401), RateLimitedError (429 after the retries), UnavailableError (5xx or the network after the retries), LimitExceededError (over max_bytes, too many redirects), DeadlineExceededError, CorruptDataError (an empty body or a broken answer).
+        """
+    def fetch_image(self, url: str, max_bytes: typing.SupportsInt | typing.SupportsIndex) -> FetchedImage:
+        """
+        fetch() as an ingest worker calls it: at most the smaller of max_bytes and the fetcher's max_bytes.
+        """
 class BatchProgress:
     """
     A snapshot of a batch: its row, job counts, rate and ETA.
@@ -3128,6 +3259,10 @@ def carteira_fields() -> list[str]:
     """
     The canonical field names of a CarteiraRow, in canonical order.
     """
+def check_address(policy: AddressPolicy, host: str, port: typing.SupportsInt | typing.SupportsIndex, address: IpAddress | str) -> None:
+    """
+    Whether the policy lets a URL's host:port be reached at address (an IpAddress or its text): returns for a public address or an allowed host; PermissionDeniedError naming the host, the address and its class otherwise.
+    """
 def check_allow_host(entry: str) -> None:
     """
     Checks an allow_hosts entry: 'host' (any port) or 'host:port' ('[::1]:8080' for IPv6), the host as URLs spell it. InvalidArgumentError for anything else.
@@ -3140,9 +3275,15 @@ def ciede2000(x: tuple[typing.SupportsFloat | typing.SupportsIndex, typing.Suppo
     """
     CIEDE2000 colour difference of two CIELAB colours (lcms2).
     """
+@typing.overload
 def classify_address(address: str) -> str:
     """
     The class of an IP address as the URL fetcher's policy sees it: 'public', 'loopback', 'private', 'link-local' (169.254.169.254, the cloud metadata service), 'multicast', 'unspecified' or 'reserved'. An IPv6 address that carries an IPv4 one (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::/96, 2002::/16) is classed by the IPv4 address. Only the public class is fetched from a host not in allow_hosts. InvalidArgumentError for anything but an IPv4 or IPv6 literal (no brackets, no zone).
+    """
+@typing.overload
+def classify_address(address: IpAddress) -> str:
+    """
+    The class of an IpAddress (as classify_address on its text).
     """
 def colour_names() -> list[tuple[str, tuple[int, int, int]]]:
     """
@@ -3246,6 +3387,10 @@ def http_status(code: str) -> int:
     """
 def if_none_match_matches(header: str, etag: str) -> bool:
     ...
+def ip_address_string(address: IpAddress) -> str:
+    """
+    The canonical text of an address ('10.0.0.5', '::ffff:7f00:1').
+    """
 def is_allowed_transition(from_status: str, to_status: str) -> bool:
     """
     Whether the review workflow allows going from one status to another.
@@ -3366,9 +3511,17 @@ def parse_formats(formats: str) -> list[str]:
     """
     The variant formats of a comma-separated list such as 'avif,webp,jpg', as canonical names (['avif', 'webp', 'jpeg']); empty items are skipped. InvalidArgumentError names a format variants cannot be made in.
     """
+def parse_ip_address(text: str) -> IpAddress:
+    """
+    The IpAddress a literal spells ('10.0.0.5', '::1', '::ffff:127.0.0.1'); InvalidArgumentError for host names, brackets, zones and other forms a resolver may accept.
+    """
 def parse_s3_uri(uri: str) -> S3Options:
     """
     S3Options from 's3://bucket/prefix?endpoint=...&region=...'; raises InvalidArgumentError naming the problem.
+    """
+def parse_url(text: str) -> Url:
+    """
+    An absolute http or https URL as the fetcher reads it: spaces and bytes above 0x7F in the path and query percent-encoded, the fragment dropped. InvalidArgumentError (naming the URL) for another scheme, user info, a bad host or port, control characters, or more than 2,048 bytes.
     """
 def parse_vision_list(list: str) -> list[str]:
     """
@@ -3450,6 +3603,10 @@ def resize(image: Image, width: typing.SupportsInt | typing.SupportsIndex, heigh
     """
     Resample to exactly width x height ('lanczos3', 'mitchell', 'linear', 'box').
     """
+def resolve_location(base: Url, location: str) -> Url:
+    """
+    Where a redirect's Location leads from base: an absolute URL, scheme-relative ('//host/x', keeping base's scheme), an absolute path, a query ('?q', on base's path) or a relative path (against base's folder; '.' and '..' segments resolved). InvalidArgumentError for an empty or bad Location.
+    """
 def resolve_range(key: str, size: typing.SupportsInt | typing.SupportsIndex, *, offset: typing.SupportsInt | typing.SupportsIndex = 0, length: typing.SupportsInt | typing.SupportsIndex | None = None) -> tuple[int, int]:
     """
     (offset, length) of the bytes a range selects in an object of `size` bytes: a length past the end is clipped; InvalidArgumentError for an offset past the end.
@@ -3509,6 +3666,10 @@ def validate_api_key_record(key: ApiKeyRecord) -> None:
 def validate_blob_key(key: str) -> None:
     """
     Raises InvalidArgument (naming the reason) unless `key` is a valid blob key.
+    """
+def validate_fetch_options(*, connect_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 5.0, io_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 15.0, total_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 60.0, max_bytes: typing.SupportsInt | typing.SupportsIndex = 52428800, max_redirects: typing.SupportsInt | typing.SupportsIndex = 5, retry_attempts: typing.SupportsInt | typing.SupportsIndex = 4, retry_base_seconds: typing.SupportsFloat | typing.SupportsIndex = 0.2, retry_cap_seconds: typing.SupportsFloat | typing.SupportsIndex = 5.0, max_retry_after_seconds: typing.SupportsFloat | typing.SupportsIndex = 30.0, allow_hosts: collections.abc.Sequence[str] = [], allow_all: bool = False, per_host: typing.SupportsInt | typing.SupportsIndex = 2, concurrency: typing.SupportsInt | typing.SupportsIndex = 16, user_agent: str = 'imagebank', verify_tls: bool = True, ca_file: str = '', resolve: collections.abc.Callable[[str], collections.abc.Sequence[IpAddress | str]] | None = None) -> None:
+    """
+    Checks UrlFetcher's options as it does: InvalidArgumentError naming the first one out of range. connect_timeout_seconds: each connection; io_timeout_seconds: each read or write; total_timeout_seconds: the whole fetch, redirects and retries included. max_bytes: the longest body (a larger one is cut off, LimitExceededError). max_redirects: 0..20, each redirect checked as the URL was. retry_attempts (1..20), retry_base_seconds, retry_cap_seconds: 429, 5xx and failed connections are retried with full-jitter backoff; a Retry-After up to max_retry_after_seconds is waited for (longer: RateLimitedError with its retry_after). allow_hosts: hosts ('host' or 'host:port', as URLs spell them) that may resolve to loopback, private, link-local or other non-public addresses; allow_all: every address. per_host (1..64) / concurrency (1..1024): exchanges at once per host:port / in all, across threads. resolve: a callable(host) -> addresses (IpAddress or text) that replaces DNS (tests map a name to an address); its answer is checked as DNS's is.
     """
 def validate_ingest_options(*, workers: typing.SupportsInt | typing.SupportsIndex = 0, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] | None = None, max_attempts: typing.SupportsInt | typing.SupportsIndex = 3, lease_seconds: typing.SupportsFloat | typing.SupportsIndex = 300.0, retry_seconds: typing.SupportsFloat | typing.SupportsIndex = 2.0, near_radius: typing.SupportsInt | typing.SupportsIndex = 5, progress: collections.abc.Callable[[BatchProgress], typing.Any] | None = None, progress_interval: typing.SupportsFloat | typing.SupportsIndex = 0.5, limits: Limits | None = None, max_storage_failures: typing.SupportsInt | typing.SupportsIndex = 8, worker_name: str = '', vision: collections.abc.Sequence[str] | None = None, analyzers: collections.abc.Sequence[VisionAnalyzer] = [], analysis_workers: typing.SupportsInt | typing.SupportsIndex = 2, allow_hosts: collections.abc.Sequence[str] = [], fetch_per_host: typing.SupportsInt | typing.SupportsIndex = 2, fetch_concurrency: typing.SupportsInt | typing.SupportsIndex = 16, fetch_connect_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 5.0, fetch_timeout_seconds: typing.SupportsFloat | typing.SupportsIndex = 60.0) -> None:
     """

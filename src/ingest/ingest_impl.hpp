@@ -80,6 +80,21 @@ struct Ingestor::Impl {
   // (on another thread: the job is not over until it has run).
   Status process(const Job& job, const std::string& holder, WorkReport& report,
                  StoreStep* store = nullptr);
+  // Ends a job as failed, the one failure path of process jobs: for good
+  // when `rule.final` says a retry cannot help or attempts are used up,
+  // else again after a backoff, or later when the failure carries a
+  // Retry-After (a server that named its delay). Returns the failure that
+  // counts against the storage (io_error, unavailable, when rule.storage)
+  // or OK.
+  struct FailureRule {
+    bool (*final)(const Status&) = nullptr;  // nullptr: any failure may pass
+    bool storage = true;  // false: a URL's server, not the bank's stores
+  };
+  Status fail_process(const Job& job, const std::string& holder, Status status,
+                      const FailureRule& rule, WorkReport& report);
+  // The rule of process(): `file_at_fault` makes the file's own failures
+  // (a decode's corrupt_data, unsupported_format, ...) final; failures of
+  // the stores, whatever their code, may pass.
   Status fail_process(const Job& job, const std::string& holder, Status status,
                       bool file_at_fault, WorkReport& report);
   Status commit_process(const Job& job, const std::string& holder,

@@ -111,13 +111,26 @@ Result<std::shared_ptr<const CollectionSkus>> Ingestor::Impl::collection_skus(
 Status Ingestor::Impl::fail_process(const Job& job, const std::string& holder,
                                     Status status, bool file_at_fault,
                                     WorkReport& report) {
+  return fail_process(
+      job, holder, std::move(status),
+      FailureRule{file_at_fault ? &is_permanent : nullptr, true}, report);
+}
+
+Status Ingestor::Impl::fail_process(const Job& job, const std::string& holder,
+                                    Status status, const FailureRule& rule,
+                                    WorkReport& report) {
   if (status.message().find(job.source_path) == std::string::npos) {
     status = status.with_context(job.source_path);
   }
-  const bool retry = !(file_at_fault && is_permanent(status)) &&
+  const bool retry = !(rule.final != nullptr && rule.final(status)) &&
                      job.attempts < options.max_attempts;
   std::optional<std::int64_t> at;
-  if (retry) at = retry_at(job.attempts);
+  if (retry) {
+    at = retry_at(job.attempts);
+    if (const auto asked = status.retry_after()) {
+      at = std::max(*at, ingest_now_ms() + asked->count());
+    }
+  }
   Result<Job> r = queue->fail_job(job.id, holder, status, at);
   if (!r.ok()) unrecorded_end(job, holder, r.status());
   if (retry) {
@@ -129,7 +142,7 @@ Status Ingestor::Impl::fail_process(const Job& job, const std::string& holder,
     ++report.failed;
     note_error(status.to_string());
   }
-  return is_storage_failure(status) ? status : Status();
+  return rule.storage && is_storage_failure(status) ? status : Status();
 }
 
 Status Ingestor::Impl::commit_process(const Job& job, const std::string& holder,

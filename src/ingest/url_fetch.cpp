@@ -1,7 +1,9 @@
 // The fetch step of URL-list jobs: a worker fetches the URL (through the
 // options' ImageFetcher), stores the bytes as the content-addressed
-// original and hands the job on to process() as if it had been received
-// from a folder. A failed fetch is the job's outcome, with its code.
+// original, records the content's sha256 and size on the job's row and
+// hands the job on to process() as if it had been received from a folder.
+// A failed fetch is the job's outcome, with its code (fail_process, whose
+// rule for URLs is fetch_is_final, honouring the server's Retry-After).
 #include <algorithm>
 
 #include "imagebank/core/log.hpp"
@@ -29,8 +31,10 @@ bool fetch_is_final(const Status& status) {
   }
 }
 
+// A job of a URL batch: its source is the URL (a folder's or an upload's
+// is a path or a name, never "http://...").
 bool is_url_job(const Job& job) {
-  return job.kind == JobKind::kProcess && job.sha256.empty() &&
+  return job.kind == JobKind::kProcess &&
          (job.source_path.starts_with("http://") ||
           job.source_path.starts_with("https://"));
 }
@@ -60,62 +64,68 @@ Ingestor::Impl::rows_of(RowId batch_id) {
 Status Ingestor::Impl::process_job(const Job& job, const std::string& holder,
                                    WorkReport& report, StoreStep* store) {
   if (!is_url_job(job)) return process(job, holder, report, store);
-  auto fail = [&](Status status, bool storage) -> Status {
-    if (status.message().find(job.source_path) == std::string::npos) {
-      status = status.with_context(job.source_path);
-    }
-    const bool retry =
-        !fetch_is_final(status) && job.attempts < options.max_attempts;
-    std::optional<std::int64_t> at;
-    if (retry) {
-      at = retry_at(job.attempts);
-      if (const auto asked = status.retry_after()) {
-        at = std::max(*at, ingest_now_ms() + asked->count());
-      }
-    }
-    Result<Job> r = queue->fail_job(job.id, holder, status, at);
-    if (!r.ok()) unrecorded_end(job, holder, r.status());
-    if (retry) {
-      ++report.retried;
-    } else {
-      ++report.failed;
-      note_error(status.to_string());
-    }
-    // A server that is down is the URL's problem, not the bank's storage.
-    return storage ? status : Status();
-  };
-  if (!options.fetcher) {
-    return fail(unavailable_error("this worker has no image fetcher for URL "
-                                  "batches"),
-                false);
-  }
-  Result<FetchedImage> got = options.fetcher->fetch_image(
-      job.source_path, options.limits.max_file_bytes);
-  if (!got.ok()) return fail(got.status(), false);
-  if (got->bytes.empty()) {
-    return fail(corrupt_data_error("the server sent an empty body"), false);
-  }
+  // The URL's own failures (its server's answers, the address policy) are
+  // final by fetch_is_final and never count against the bank's storage;
+  // the stores' are process()'s (file_at_fault false).
+  const FailureRule by_url{&fetch_is_final, false};
   Job fetched = job;
-  fetched.sha256 = to_hex(sha256(got->bytes));
-  fetched.bytes = got->bytes.size();
-  // The bytes decide the format (never the URL's extension or the
-  // Content-Type); process() decodes them the same way.
-  const Format format = sniff_format(std::span<const std::byte>(
-      got->bytes.data(), std::min<std::size_t>(got->bytes.size(), 64)));
-  Result<ImageRecord> existing = catalog->find_image_by_sha256(fetched.sha256);
-  if (!existing.ok()) {
-    if (existing.status().code() != ErrorCode::kNotFound) {
-      return fail(existing.status(), true);
+  // A job whose bytes were fetched and stored by an earlier attempt has its
+  // sha256: it goes on from the stored original, not fetched again.
+  if (job.sha256.empty()) {
+    if (!options.fetcher) {
+      return fail_process(job, holder,
+                          unavailable_error("this worker has no image fetcher "
+                                            "for URL batches"),
+                          by_url, report);
     }
-    Result<std::string> key =
-        original_blob_key(fetched.sha256, file_extension(format));
-    if (!key.ok()) return fail(key.status(), false);
-    Status put = blobs->put(*key, got->bytes);
-    if (!put.ok()) return fail(put, true);
+    Result<FetchedImage> got = options.fetcher->fetch_image(
+        job.source_path, options.limits.max_file_bytes);
+    if (!got.ok()) {
+      return fail_process(job, holder, got.status(), by_url, report);
+    }
+    if (got->bytes.empty()) {
+      return fail_process(job, holder,
+                          corrupt_data_error("the server sent an empty body"),
+                          by_url, report);
+    }
+    fetched.sha256 = to_hex(sha256(got->bytes));
+    fetched.bytes = got->bytes.size();
+    // The bytes decide the format (never the URL's extension or the
+    // Content-Type); process() decodes them the same way.
+    const Format format = sniff_format(std::span<const std::byte>(
+        got->bytes.data(), std::min<std::size_t>(got->bytes.size(), 64)));
+    Result<ImageRecord> existing =
+        catalog->find_image_by_sha256(fetched.sha256);
+    if (!existing.ok()) {
+      if (existing.status().code() != ErrorCode::kNotFound) {
+        return fail_process(job, holder, existing.status(), false, report);
+      }
+      Result<std::string> key =
+          original_blob_key(fetched.sha256, file_extension(format));
+      if (!key.ok()) {
+        return fail_process(job, holder, key.status(), by_url, report);
+      }
+      Status put = blobs->put(*key, got->bytes);
+      if (!put.ok()) return fail_process(job, holder, put, false, report);
+    }
+    // The row shows the content as a folder job's does, from now on.
+    Result<Job> recorded =
+        queue->set_job_content(job.id, holder, fetched.sha256, fetched.bytes);
+    if (!recorded.ok()) {
+      if (recorded.status().code() == ErrorCode::kConflict) {
+        log(LogLevel::kWarning, job.source_path +
+                                    ": the lease was lost after the fetch; "
+                                    "another worker has the job");
+        return {};
+      }
+      return fail_process(job, holder, recorded.status(), false, report);
+    }
   }
   Result<std::shared_ptr<const std::map<std::string, UrlRow>>> rows =
       rows_of(job.batch_id);
-  if (!rows.ok()) return fail(rows.status(), true);
+  if (!rows.ok()) {
+    return fail_process(job, holder, rows.status(), false, report);
+  }
   const auto row = (*rows)->find(job.source_path);
   const bool has_sku = row != (*rows)->end() && !row->second.sku.empty();
   if (has_sku) {

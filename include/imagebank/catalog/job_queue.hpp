@@ -91,6 +91,16 @@ class JobQueue {
                                       std::optional<JobState> state,
                                       RowId after_id, std::size_t limit) = 0;
 
+  // The content of a leased process job's file, found only once the job
+  // ran (a URL-list job: its bytes are fetched by the worker): its SHA-256
+  // (64 lowercase hex digits) and size, recorded as add_jobs records a
+  // folder's file. Recording the same values again is a no-op. conflict
+  // when `worker` no longer holds the lease, or the job already has
+  // another sha256; invalid_argument for a malformed sha256 or bytes.
+  virtual Result<Job> set_job_content(RowId job_id, std::string_view worker,
+                                      std::string_view sha256,
+                                      std::uint64_t bytes) = 0;
+
   // --- leases ---
   // Lease times are kept on the queue's clock (PostgreSQL: the database
   // server's), so workers whose machines' clocks disagree agree on when a

@@ -1,6 +1,8 @@
 // Absolute http(s) URLs for the fetcher, and redirects resolved against
 // them.
+#include <algorithm>
 #include <charconv>
+#include <vector>
 
 #include "imagebank/adapters/http/fetch.hpp"
 
@@ -53,6 +55,54 @@ Result<std::string> encode_target(std::string_view text, std::string_view raw) {
     }
   }
   if (out.empty() || out.front() != '/') out.insert(out.begin(), '/');
+  return out;
+}
+
+// Whether a reference starts with a scheme (RFC 3986: a letter, then
+// letters, digits, '+', '-' or '.', then ':'). "a.jpg?t=1:2" has none.
+bool has_scheme(std::string_view ref) {
+  const auto colon = ref.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  const auto is_alpha = [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+  };
+  if (!is_alpha(ref.front())) return false;
+  for (char ch : ref.substr(0, colon)) {
+    if (!is_alpha(ch) && !(ch >= '0' && ch <= '9') && ch != '+' && ch != '-' &&
+        ch != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// An absolute path with its "." and ".." segments resolved (RFC 3986
+// 5.2.4): "/a/b/../c/./d" is "/a/c/d"; ".." never climbs above "/".
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> kept;
+  bool ends_in_folder = false;
+  std::size_t at = 1;  // past the leading '/'
+  while (at <= path.size()) {
+    const auto next = std::min(path.find('/', at), path.size());
+    const std::string_view segment = path.substr(at, next - at);
+    const bool last = next == path.size();
+    if (segment == ".") {
+      ends_in_folder = last;
+    } else if (segment == "..") {
+      if (!kept.empty()) kept.pop_back();
+      ends_in_folder = last;
+    } else {
+      kept.push_back(segment);
+      ends_in_folder = false;
+    }
+    at = next + 1;
+  }
+  std::string out;
+  for (const std::string_view segment : kept) {
+    out += '/';
+    out += segment;
+  }
+  if (ends_in_folder || out.empty()) out += '/';
   return out;
 }
 
@@ -158,27 +208,31 @@ Result<Url> resolve_location(const Url& base, std::string_view location) {
     return invalid_argument_error(base.text() +
                                   ": a redirect without a Location");
   }
-  const auto scheme_end = location.find(':');
-  const auto slash = location.find('/');
-  if (scheme_end != std::string_view::npos &&
-      (slash == std::string_view::npos || scheme_end < slash)) {
+  if (has_scheme(location)) {
     return parse_url(location);  // absolute (another scheme is refused)
   }
   if (location.starts_with("//")) {
+    // Scheme-relative: the host changes, the scheme stays the base's.
     return parse_url(std::string(base.endpoint.tls ? "https:" : "http:") +
                      std::string(location));
   }
+  std::string reference(location.substr(0, location.find('#')));
+  const std::string_view base_path =
+      std::string_view(base.target).substr(0, base.target.find('?'));
   std::string target;
-  if (location.front() == '/') {
-    target = std::string(location);
+  if (reference.empty()) {
+    target = base.target;  // "#f": the same resource
+  } else if (reference.front() == '?') {
+    target = std::string(base_path) + reference;
   } else {
-    // Relative to the base's folder (query dropped).
-    std::string path = base.target.substr(0, base.target.find('?'));
-    path = path.substr(0, path.rfind('/') + 1);
-    target = path + std::string(location);
-  }
-  if (const auto hash = target.find('#'); hash != std::string::npos) {
-    target.resize(hash);
+    const auto query = reference.find('?');
+    std::string path = reference.substr(0, query);
+    if (path.front() != '/') {
+      // Relative to the base's folder.
+      path = std::string(base_path.substr(0, base_path.rfind('/') + 1)) + path;
+    }
+    target = remove_dot_segments(path);
+    if (query != std::string::npos) target += reference.substr(query);
   }
   Url out = base;
   IMAGEBANK_ASSIGN_OR_RETURN(out.target, encode_target(location, target));

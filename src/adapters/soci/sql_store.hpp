@@ -105,6 +105,9 @@ class SqlCatalogStore final : public CatalogDatabase {
   Result<Job> get_job(RowId id) override;
   Result<Page<Job>> list_jobs(RowId batch_id, std::optional<JobState> state,
                               RowId after_id, std::size_t limit) override;
+  Result<Job> set_job_content(RowId job_id, std::string_view worker,
+                              std::string_view sha256,
+                              std::uint64_t bytes) override;
   Result<std::vector<Job>> lease_jobs(const LeaseOptions& options) override;
   Result<std::int64_t> renew_leases(std::string_view worker,
                                     std::span<const RowId> job_ids,

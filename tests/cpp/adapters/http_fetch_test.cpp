@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -169,6 +170,44 @@ TEST(FetchUrl, ParsesHttpAndHttpsOnly) {
             ErrorCode::kInvalidArgument);
 }
 
+// Every form a Location takes, from an https URL: the scheme-relative one
+// keeps https (a downgrade to http would leak the request in clear).
+TEST(UrlTest, RedirectsResolveAgainstAnHttpsBase) {
+  const http::Url base = *http::parse_url("https://cdn.test/img/a/b.jpg?v=2");
+  const std::pair<const char*, const char*> cases[] = {
+      {"//other.test/x.jpg", "https://other.test/x.jpg"},
+      {"//other.test:8443/x.jpg?k=1", "https://other.test:8443/x.jpg?k=1"},
+      {"//other.test", "https://other.test/"},
+      {"/p/q.jpg", "https://cdn.test/p/q.jpg"},
+      {"/p/q.jpg?z=1#frag", "https://cdn.test/p/q.jpg?z=1"},
+      {"c.jpg", "https://cdn.test/img/a/c.jpg"},
+      {"c.jpg?t=1:2", "https://cdn.test/img/a/c.jpg?t=1:2"},
+      {"../c.jpg", "https://cdn.test/img/c.jpg"},
+      {"./d/../e.jpg", "https://cdn.test/img/a/e.jpg"},
+      {"../../../../up.jpg", "https://cdn.test/up.jpg"},
+      {"/x/./y/../z/", "https://cdn.test/x/z/"},
+      {"?q=3", "https://cdn.test/img/a/b.jpg?q=3"},
+      {"#top", "https://cdn.test/img/a/b.jpg?v=2"},
+      {"http://cdn.test/plain.jpg", "http://cdn.test/plain.jpg"},
+      {"HTTPS://Other.Test/Up.jpg", "https://other.test/Up.jpg"},
+  };
+  for (const auto& [location, want] : cases) {
+    Result<http::Url> got = http::resolve_location(base, location);
+    ASSERT_TRUE(got.ok()) << location << ": " << got.status().to_string();
+    EXPECT_EQ(got->text(), want) << location;
+  }
+  // And from http to https by an absolute Location.
+  const http::Url plain = *http::parse_url("http://cdn.test/a.jpg");
+  EXPECT_EQ(http::resolve_location(plain, "https://cdn.test/a.jpg")->text(),
+            "https://cdn.test/a.jpg");
+  EXPECT_EQ(http::resolve_location(plain, "//cdn.test/b.jpg")->text(),
+            "http://cdn.test/b.jpg");
+  EXPECT_EQ(http::resolve_location(base, "").status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(http::resolve_location(base, "javascript:alert(1)").status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 // A fetcher allowed to reach `hosts` (the tests' loopback servers).
 std::unique_ptr<http::UrlFetcher> fetcher(std::vector<std::string> hosts,
                                           http::FetchOptions o = {}) {
@@ -318,6 +357,40 @@ TEST(UrlFetcher, FollowsFiveRedirectsRefusesTheSixthAndChecksEach) {
   auto h = fetcher({"127.0.0.1"});
   EXPECT_EQ(h->fetch(to_file.endpoint() + "/a").status().code(),
             ErrorCode::kInvalidArgument);
+}
+
+TEST(UrlFetcher, FollowsRelativeQueryAndSchemeRelativeLocations) {
+  std::vector<std::string> seen;
+  std::mutex mu;
+  std::string port;
+  LoopbackServer server([&](const LoopbackRequest& req) {
+    {
+      std::lock_guard lock(mu);
+      seen.push_back(req.target);
+    }
+    if (req.target == "/img/a/start.jpg") {
+      return http_reply(302, "", "Location: ../b/./rel.jpg\r\n");
+    }
+    if (req.target == "/img/b/rel.jpg") {
+      return http_reply(307, "", "Location: ?v=2\r\n");
+    }
+    if (req.target == "/img/b/rel.jpg?v=2") {
+      return http_reply(301, "",
+                        "Location: //127.0.0.1:" + port + "/final.jpg\r\n");
+    }
+    if (req.target == "/final.jpg") return http_reply(200, "image");
+    return http_reply(404, "no");
+  });
+  port = std::to_string(server.port());
+  auto f = fetcher({"127.0.0.1"});
+  auto got = f->fetch(server.endpoint() + "/img/a/start.jpg");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->redirects, 3);
+  EXPECT_EQ(got->url, server.endpoint() + "/final.jpg");
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"/img/a/start.jpg", "/img/b/rel.jpg",
+                                      "/img/b/rel.jpg?v=2", "/final.jpg"}));
 }
 
 TEST(UrlFetcher, RetriesRateLimitsAndServerErrors) {

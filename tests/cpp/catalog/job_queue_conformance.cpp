@@ -763,4 +763,54 @@ TEST_P(JobQueueConformance, RateLimitedAnalysesAreRetriedOnResume) {
   EXPECT_EQ(again->kind, JobKind::kAnalyze);
 }
 
+// A URL job is received without its content; the worker that fetched it
+// records its sha256 and size under its lease, once.
+TEST_P(JobQueueConformance, TheLeaseHolderRecordsAJobsContentOnce) {
+  auto batch = queue_->create_batch(0, "urls:lista.csv");
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  JobInsert url = file("http://h/p/1.jpg");
+  url.bytes = 0;
+  auto added = queue_->add_jobs(batch->id, std::vector<JobInsert>{url});
+  ASSERT_TRUE(added.ok()) << added.status();
+  const RowId id = added->front().id;
+  EXPECT_EQ(added->front().sha256, "");
+  // Not leased yet: nobody may record it.
+  EXPECT_EQ(queue_->set_job_content(id, "w1", sha(7), 4321).status().code(),
+            ErrorCode::kConflict);
+  auto leased = queue_->lease_jobs(lease("w1", 1, batch->id));
+  ASSERT_TRUE(leased.ok() && leased->size() == 1u);
+  EXPECT_EQ(queue_->set_job_content(id, "w2", sha(7), 4321).status().code(),
+            ErrorCode::kConflict);
+  EXPECT_EQ(queue_->set_job_content(id, "w1", "ABC", 4321).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(
+      queue_->set_job_content(id, "w1", sha(7), 1ull << 60).status().code(),
+      ErrorCode::kInvalidArgument);
+  auto recorded = queue_->set_job_content(id, "w1", sha(7), 4321);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->sha256, sha(7));
+  EXPECT_EQ(recorded->bytes, 4321u);
+  EXPECT_EQ(recorded->state, JobState::kLeased);
+  EXPECT_EQ(recorded->worker, "w1");
+  // The same again changes nothing; other content is refused.
+  EXPECT_TRUE(queue_->set_job_content(id, "w1", sha(7), 4321).ok());
+  EXPECT_EQ(queue_->set_job_content(id, "w1", sha(8), 4321).status().code(),
+            ErrorCode::kConflict);
+  EXPECT_EQ(queue_->get_job(id)->sha256, sha(7));
+  // It stays through a failure and its retry, and the job completes.
+  ASSERT_TRUE(queue_
+                  ->fail_job(id, "w1", unavailable_error("blob store down"),
+                             now_ms() - 1)
+                  .ok());
+  auto again = queue_->lease_jobs(lease("w2", 1, batch->id));
+  ASSERT_TRUE(again.ok() && again->size() == 1u);
+  EXPECT_EQ(again->front().sha256, sha(7));
+  EXPECT_EQ(again->front().bytes, 4321u);
+  ASSERT_TRUE(queue_->complete_job(id, "w2", outcome(7)).ok());
+  EXPECT_EQ(queue_->set_job_content(id, "w2", sha(7), 4321).status().code(),
+            ErrorCode::kConflict);
+  EXPECT_EQ(queue_->set_job_content(987654, "w2", sha(7), 1).status().code(),
+            ErrorCode::kNotFound);
+}
+
 }  // namespace imagebank::testing

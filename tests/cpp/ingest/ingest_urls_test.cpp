@@ -4,11 +4,15 @@
 // resumes that fetch nothing twice.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 
 #include "adapters/s3_loopback_server.hpp"
 #include "imagebank/adapters/http/fetch.hpp"
+#include "imagebank/catalog/blob_store.hpp"
+#include "imagebank/core/text.hpp"
+#include "imagebank/hash/sha256.hpp"
 #include "ingest/ingest_test_util.hpp"
 
 namespace imagebank::testing {
@@ -96,6 +100,11 @@ class PhotoServer {
   std::map<std::string, int> hits() const {
     std::lock_guard lock(mu_);
     return hits_;
+  }
+  // The bytes served at `path` ("" for none).
+  std::string photo(const std::string& path) const {
+    auto it = photos_.find(path);
+    return it == photos_.end() ? std::string() : it->second;
   }
 
  private:
@@ -191,6 +200,88 @@ TEST_F(UrlIngestTest, ALongListIsSplitIntoLinkedBatchesAndEveryUrlEndsAsAJob) {
     }
   }
   for (const auto& [path, n] : server.hits()) EXPECT_EQ(n, 1) << path;
+}
+
+// A URL job's row gets the content's sha256 and size once its bytes are
+// fetched, as a folder job's has them from the start (batch status,
+// exports and review read them from the row).
+TEST_F(UrlIngestTest, AFetchedJobsRowHasItsSha256AndSize) {
+  PhotoServer server(11);
+  auto ingest = ingestor({server.host()}, options());
+  ASSERT_NE(ingest, nullptr);
+  auto parts = ingest->ingest_urls(rows(server));
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  ASSERT_EQ(parts->size(), 1u);
+  const auto done = jobs((*parts)[0].id, JobState::kDone);
+  ASSERT_EQ(done.size(), 11u);
+  const std::string prefix = server.url("");
+  for (const Job& job : done) {
+    const std::string bytes =
+        server.photo(job.source_path.substr(prefix.size()));
+    ASSERT_FALSE(bytes.empty()) << job.source_path;
+    const auto span = std::as_bytes(std::span(bytes.data(), bytes.size()));
+    EXPECT_EQ(job.sha256, to_hex(sha256(span))) << job.source_path;
+    EXPECT_EQ(job.bytes, bytes.size()) << job.source_path;
+    auto image = bank_->catalog().get_image(*job.image_id);
+    ASSERT_TRUE(image.ok());
+    EXPECT_EQ(image->sha256, job.sha256);
+  }
+  // A URL that never answered has no content.
+  const auto failed = jobs((*parts)[0].id, JobState::kFailed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].sha256, "");
+  EXPECT_EQ(failed[0].bytes, 0u);
+}
+
+// A job whose bytes an earlier attempt fetched, stored and recorded (the
+// worker died before the commit) goes on from the stored original: the
+// URL is not fetched again.
+TEST_F(UrlIngestTest, AJobWithItsContentRecordedIsNotFetchedAgain) {
+  PhotoServer server(2);
+  auto ingest = ingestor({server.host()}, options());
+  ASSERT_NE(ingest, nullptr);
+  std::vector<UrlRow> two = {UrlRow{server.url("/p/1.jpg"), "", "ABC1.jpg", 1},
+                             UrlRow{server.url("/p/2.jpg"), "", "ABC2.jpg", 2}};
+  auto parts = ingest->enqueue_urls(two);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  const RowId id = (*parts)[0].id;
+  // Lease one job and do what the fetch step does before it dies.
+  LeaseOptions lo;
+  lo.worker = "dead-worker";
+  lo.max_jobs = 1;
+  lo.lease_ms = 60'000;
+  auto leased = bank_->jobs().lease_jobs(lo);
+  ASSERT_TRUE(leased.ok()) << leased.status();
+  ASSERT_EQ(leased->size(), 1u);
+  const Job& job = leased->front();
+  const std::string bytes =
+      server.photo(job.source_path.substr(server.url("").size()));
+  const auto span = std::as_bytes(std::span(bytes.data(), bytes.size()));
+  const std::string sha = to_hex(sha256(span));
+  auto key = original_blob_key(sha, "jpg");
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(bank_->blobs().put(*key, span).ok());
+  auto recorded =
+      bank_->jobs().set_job_content(job.id, "dead-worker", sha, bytes.size());
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(recorded->sha256, sha);
+  ASSERT_TRUE(bank_->jobs()
+                  .release_leases(
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count(),
+                      std::string("dead-worker"), 3)
+                  .ok());
+
+  auto resumed = ingest->resume(id);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->state, BatchState::kDone);
+  const auto done = jobs(id, JobState::kDone);
+  ASSERT_EQ(done.size(), 2u);
+  const auto hits = server.hits();
+  EXPECT_EQ(hits.count(job.source_path.substr(server.url("").size())), 0u);
+  EXPECT_EQ(hits.size(), 1u);
+  for (const Job& j : done) EXPECT_EQ(j.sha256.size(), 64u) << j.source_path;
 }
 
 TEST_F(UrlIngestTest, TheSameListIsRefusedWithoutTheAllowance) {

@@ -31,7 +31,8 @@ struct IpAddress {
 // invalid_argument for anything else (host names, "2130706433": a resolver
 // may accept those, and what it answers is checked).
 Result<IpAddress> parse_ip_address(std::string_view text);
-// "10.0.0.5", "::ffff:7f00:1" (the canonical text).
+// "10.0.0.5", "2001:db8::1", "::ffff:127.0.0.1" (RFC 5952's text: an
+// IPv4-mapped address keeps its dotted tail).
 std::string ip_address_string(const IpAddress& address);
 
 enum class AddressClass : int {
