@@ -53,6 +53,11 @@ class RefusingQueue final : public JobQueue {
     return inner_->list_source_paths(batch_id, after, limit);
   }
   Result<Job> get_job(RowId id) override { return inner_->get_job(id); }
+  Result<Job> set_job_content(RowId job_id, std::string_view worker,
+                              std::string_view sha256,
+                              std::uint64_t bytes) override {
+    return inner_->set_job_content(job_id, worker, sha256, bytes);
+  }
   Result<Page<Job>> list_jobs(RowId batch_id, std::optional<JobState> state,
                               RowId after_id, std::size_t limit) override {
     return inner_->list_jobs(batch_id, state, after_id, limit);
