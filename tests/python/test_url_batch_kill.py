@@ -5,7 +5,6 @@ slow loopback http.server (allowed with --allow-host) that counts the
 requests per path."""
 from __future__ import annotations
 
-import http.server
 import os
 import pathlib
 import shutil
@@ -13,7 +12,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +20,7 @@ import numpy
 import pytest
 
 import imagebank
+from photo_server import PhotoServer
 
 PHOTOS = 12
 
@@ -33,62 +32,14 @@ def _cli() -> str:
     return exe
 
 
-class SlowPhotoServer:
-    """/p/<i>.jpg (1..PHOTOS): distinct JPEGs, each answered after `delay`
-    seconds; counts the requests per path."""
-
-    def __init__(self, delay: float) -> None:
-        self.photos: dict[str, bytes] = {}
-        rng = numpy.random.default_rng(19)
-        for i in range(1, PHOTOS + 1):
-            pixels = rng.integers(0, 256, size=(96, 128, 3), dtype=numpy.uint8)
-            self.photos[f"/p/{i}.jpg"] = imagebank.encode(imagebank.Image(pixels), "jpeg")
-        self.hits: dict[str, int] = {}
-        self.lock = threading.Lock()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                with outer.lock:
-                    outer.hits[self.path] = outer.hits.get(self.path, 0) + 1
-                body = outer.photos.get(self.path)
-                time.sleep(delay)
-                if body is None:
-                    self.send_error(404)
-                    return
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Type", "image/jpeg")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the fetching process was killed mid-answer
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def counts(self) -> dict[str, int]:
-        with self.lock:
-            return dict(self.hits)
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
 @pytest.fixture()
-def server() -> Iterator[SlowPhotoServer]:
-    s = SlowPhotoServer(delay=0.4)
+def server() -> Iterator[PhotoServer]:
+    # /p/<i>.jpg (1..PHOTOS): distinct JPEGs, each answered after 0.4 s.
+    rng = numpy.random.default_rng(19)
+    photos = {f"/p/{i}.jpg": imagebank.encode(imagebank.Image(
+        rng.integers(0, 256, size=(96, 128, 3), dtype=numpy.uint8)), "jpeg")
+        for i in range(1, PHOTOS + 1)}
+    s = PhotoServer(photos, delay=0.4, content_type="image/jpeg")
     yield s
     s.close()
 
@@ -104,7 +55,7 @@ def _query(db: pathlib.Path, sql: str) -> list[tuple[Any, ...]]:
     raise AssertionError(f"{db}: cannot read {sql}")
 
 
-def test_a_url_batch_survives_kill_9_and_resumes(server: SlowPhotoServer,
+def test_a_url_batch_survives_kill_9_and_resumes(server: PhotoServer,
                                                  tmp_path: pathlib.Path):
     cli = _cli()
     urls = [server.url(f"/p/{i}.jpg") for i in range(1, PHOTOS + 1)]
@@ -158,7 +109,7 @@ def test_a_url_batch_survives_kill_9_and_resumes(server: SlowPhotoServer,
     assert sorted(r[0] for r in rows) == sorted(urls)
     for path, state, sha, size, image_id in rows:
         assert state == "done", (path, state)
-        want = server.photos[path[len(server.url("")):]]
+        want = server.bodies[path[len(server.url("")):]]
         assert size == len(want) and len(sha) == 64, path
         assert image_id is not None, path
     assert len({r[4] for r in rows}) == PHOTOS

@@ -6,7 +6,6 @@ the allowance, also through a redirect; the address classifier."""
 from __future__ import annotations
 
 import hashlib
-import http.server
 import pathlib
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import pytest
 
 import imagebank
 from conftest import DATA
+from photo_server import PhotoServer
 
 core = imagebank._core
 FAST: dict[str, Any] = {"formats": ["jpeg"], "presets": ["thumbnail"], "workers": 2}
@@ -32,57 +32,11 @@ PHOTOS = {
 }
 
 
-class PhotoServer:
-    """A threaded http.server on 127.0.0.1: /fotos/* are photos, /volta
-    redirects to /fotos/ABC1_FRENTE.jpg at 127.0.0.1 (whatever host name
-    the request used), the rest is 404. Counts the requests it answers."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                if self.path == "/volta":
-                    self.send_response(302)
-                    self.send_header("Location",
-                                     f"http://127.0.0.1:{outer.port}/fotos/ABC1_FRENTE.jpg")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                name = PHOTOS.get(self.path)
-                if name is None:
-                    self.send_error(404)
-                    return
-                body = (DATA / name).read_bytes()
-                self.send_response(200)
-                # The type is not trusted: the bytes decide the format.
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
 @pytest.fixture()
 def server() -> Iterator[PhotoServer]:
-    s = PhotoServer()
+    # /volta redirects to a photo at 127.0.0.1, whatever host was asked.
+    s = PhotoServer({path: (DATA / name).read_bytes() for path, name in PHOTOS.items()},
+                    redirects={"/volta": "/fotos/ABC1_FRENTE.jpg"})
     yield s
     s.close()
 

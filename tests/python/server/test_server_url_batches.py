@@ -5,15 +5,15 @@ every URL failed, each with the loopback reason in the batch's review."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import pathlib
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from photo_server import PhotoServer
 
 from .conftest import DATA
 from .server_harness import Server
@@ -23,48 +23,9 @@ PHOTOS = {"/f/ABC1_FRENTE.jpg": "rgb.jpg", "/f/ABC1_COSTAS.png": "rgb.png",
           "/f/XYZ9_01.jpg": "gray.jpg", "/f/XYZ9_02.webp": "lossy.webp"}
 
 
-class PhotoServer:
-    """/f/* are photos (served as text/plain: the bytes decide), the rest
-    404; counts the requests it answers."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.requests.append(self.path)
-                name = PHOTOS.get(self.path)
-                if name is None:
-                    self.send_error(404)
-                    return
-                body = (DATA / name).read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
-
-
 @pytest.fixture()
 def photos() -> Iterator[PhotoServer]:
-    s = PhotoServer()
+    s = PhotoServer({path: (DATA / name).read_bytes() for path, name in PHOTOS.items()})
     yield s
     s.close()
 
