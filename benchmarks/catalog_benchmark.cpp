@@ -21,16 +21,14 @@
 #include <vector>
 
 #include "imagebank/adapters/sql_catalog_store.hpp"
+#include "support/test_support.hpp"
 
 namespace imagebank {
 namespace {
 
 namespace fs = std::filesystem;
 
-long env_count(const char* name, long fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && std::atol(v) > 0 ? std::atol(v) : fallback;
-}
+using testing::env_count;
 
 std::string run(const std::string& command) {
   std::string out;

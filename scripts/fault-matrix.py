@@ -24,8 +24,8 @@ bank ingests the batch with that one call failing, and:
   stored, no orphan object (every file of the store is an
   original of a job or image row, or a variant row's object), no variant
   that does not decode to its row's size, and SQLite's integrity_check and
-  foreign_key_check clean. (The imagebank command has no integrity command:
-  these checks are this script's own.)
+  foreign_key_check clean. These checks are this script's own, and
+  `imagebank check --verify-content --grace 0` must agree: clean.
 
 Outcomes per case: `error+resumed` (the faulted run stopped with an error
 or left jobs to retry, and the resume completed the batch), `input-refused` (the
@@ -246,6 +246,14 @@ def final_check(bank: Bank, cli: str, batch_id: int) -> tuple[list[str], dict[st
         problems.append(f"{len(orphans)} orphan objects: {orphans[:3]}")
     if temps:
         problems.append(f"{len(temps)} temporary files left in the store: {temps[:3]}")
+    # The command's own integrity check must find the bank clean too.
+    out = subprocess.run([cli, "check", "--db", f"sqlite://{bank.db}", "--storage",
+                          f"file://{bank.files}", "--json", "--verify-content", "--grace", "0"],
+                         capture_output=True, text=True, timeout=120)
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    if out.returncode != 0 or not lines or not lines[-1].get("clean"):
+        problems.append(f"imagebank check is not clean (exit {out.returncode}): "
+                        f"{lines[:3]} {out.stderr[-300:]}")
     keys = [k for k in variant_rows if (bank.files / k).is_file()]
     if keys:
         out = subprocess.run([cli, "probe", "--json"] + [str(bank.files / k) for k in keys],

@@ -14,7 +14,10 @@
 # work folder (corpus/ grows there; crash-*, leak-*, timeout-*, oom-* land in
 # findings/); IMAGEBANK_FUZZ_JOBS (default 1) runs that many fuzzing
 # processes; IMAGEBANK_FUZZ_NO_BUILD=1 runs the binary as built (while
-# another build of build/fuzz runs); extra libFuzzer flags go after `--`.
+# another build of build/fuzz runs); IMAGEBANK_FUZZ_CPU=1 counts SECONDS as
+# CPU seconds of the fuzzing process (a campaign's budget: the run is
+# interrupted once it has used them, however busy or niced the machine;
+# single process only); extra libFuzzer flags go after `--`.
 # A finding is fixed in the library and its input added under
 # tests/fuzz/regressions/<target>/, which ctest's fuzz_replay.<target>
 # replays in every build (ci, asan).
@@ -118,7 +121,39 @@ echo "fuzz: $target for ${seconds}s (log: $log)" >&2
 started="$work/.started"
 touch "$started"
 status=0
-"$binary" "${flags[@]}" "$@" "$work/corpus" "${seeds[@]}" >"$log" 2>&1 || status=$?
+cpu_budget=${IMAGEBANK_FUZZ_CPU:-0}
+if [ "$cpu_budget" = 1 ]; then
+  if [ "$jobs" -gt 1 ]; then
+    echo "fuzz: IMAGEBANK_FUZZ_CPU=1 runs one process (unset IMAGEBANK_FUZZ_JOBS)" >&2
+    exit 2
+  fi
+  # No wall-clock end: the watcher below interrupts the fuzzer (SIGINT, after
+  # which libFuzzer prints its final stats) once its CPU time reaches the
+  # budget.
+  flags[0]=-max_total_time=0
+fi
+cpu_seconds() {  # utime + stime of process $1, in seconds
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); print int(($12 + $13) / hz) }' \
+    "/proc/$1/stat" 2>/dev/null || echo 0
+}
+"$binary" "${flags[@]}" "$@" "$work/corpus" "${seeds[@]}" >"$log" 2>&1 &
+fuzzer=$!
+used=0
+if [ "$cpu_budget" = 1 ]; then
+  while kill -0 "$fuzzer" 2>/dev/null; do
+    used=$(cpu_seconds "$fuzzer")
+    if [ "$used" -ge "$seconds" ]; then
+      kill -INT "$fuzzer" 2>/dev/null || true
+      break
+    fi
+    sleep 5
+  done
+fi
+wait "$fuzzer" || status=$?
+# libFuzzer's exit on an interrupt is not a finding.
+if [ "$cpu_budget" = 1 ] && [ "$used" -ge "$seconds" ] && grep -q 'run interrupted' "$log"; then
+  status=0
+fi
 
 # The summary: the last status line, libFuzzer's final stats, findings.
 last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
@@ -128,6 +163,7 @@ ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 corpus=$(sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
 # This run's findings (earlier runs' stay in the folder until removed).
 findings=$(find "$work/findings" -type f -newer "$started" | wc -l)
+[ "$cpu_budget" = 1 ] && seconds="${used}cpu"
 echo "target=$target seconds=$seconds execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} corpus=${corpus:-?} findings=$findings exit=$status"
 if [ "$findings" -gt 0 ] || [ "$status" -ne 0 ]; then
   grep -E 'ERROR: |SUMMARY: |Test unit written' "$log" | head -n 20 || true

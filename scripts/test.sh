@@ -144,7 +144,8 @@ if [ "$quick" = 0 ]; then
     # Without the corpus the whole-corpus benchmarks skip themselves: this is a
     # check that every benchmark still runs, not a measurement.
     env -u IMAGEBANK_CORPUS IMAGEBANK_BENCH_CATALOG_IMAGES=2000 IMAGEBANK_BENCH_INGEST_IMAGES=200 \
-      IMAGEBANK_BENCH_CATALOG_PRODUCTS=200 IMAGEBANK_BENCH_SCALE_JOBS=300 "$b" --benchmark_min_time=0.01 >/dev/null
+      IMAGEBANK_BENCH_CATALOG_PRODUCTS=200 IMAGEBANK_BENCH_SCALE_JOBS=300 IMAGEBANK_BENCH_CHECK_IMAGES=200 \
+      "$b" --benchmark_min_time=0.01 >/dev/null
     echo "$(basename "$b"): ran"
   done
 fi

@@ -38,6 +38,7 @@ void init_s3(py::module_& m);
 void init_catalog(py::module_& m);
 void init_conflict_types(py::module_& m);   // after init_catalog
 void init_conflicts(py::module_& m);        // after init_bank
+void init_check(py::module_& m);            // after init_bank
 void init_jobs(py::module_& m);             // after init_catalog
 void init_catalog_queries(py::module_& m);  // after init_jobs
 void init_serve(py::module_& m);            // after init_catalog

@@ -14,6 +14,7 @@
 #include "imagebank/core/file.hpp"
 #include "imagebank/core/limits.hpp"
 #include "imagebank/core/log.hpp"
+#include "imagebank/core/memory.hpp"
 #include "type_hints.hpp"
 
 namespace imagebank::python {
@@ -252,6 +253,24 @@ void init_core(py::module_& m) {
       },
       py::arg("level"), py::arg("message"),
       "Write a record through imagebank's sink (as the library itself does).");
+
+  m.def(
+      "malloc_arenas_for_address_limit",
+      [](std::uint64_t limit_bytes, unsigned cores) {
+        return malloc_arenas_for_address_limit(limit_bytes, cores);
+      },
+      py::arg("limit_bytes"), py::arg("cores"),
+      "How many malloc arenas a process limited to limit_bytes of address "
+      "space should allow on cores cores so that the arenas' 64 MiB "
+      "reservations take at most a quarter of the limit (at least 1), or 0 "
+      "when glibc's default (8 per core) fits.");
+  m.def("fit_malloc_to_address_limit", &fit_malloc_to_address_limit,
+        "Cap glibc's malloc arenas to fit this process' RLIMIT_AS (ulimit "
+        "-v), as malloc_arenas_for_address_limit() says. Returns the cap set, "
+        "or 0 when nothing changed: no or a loose limit, not glibc, or "
+        "MALLOC_ARENA_MAX / glibc.malloc.arena_max chosen by the user. The "
+        "library never calls it; a program that runs under an address-space "
+        "limit calls it before starting threads.");
 
   init_files(m);
 }

@@ -27,6 +27,7 @@ PYBIND11_MODULE(_core, m) {
   imagebank::python::init_bank(m);
   imagebank::python::init_catalog_export(m);
   imagebank::python::init_conflicts(m);
+  imagebank::python::init_check(m);
   // Vision first: ingest's options take VisionAnalyzer plug-ins.
   imagebank::python::init_vision(m);
   imagebank::python::init_urls(m);

@@ -32,7 +32,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['AddressPolicy', 'AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'Collection', 'ColorReview', 'ConflictError', 'ConflictFinding', 'ConflictResolved', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'Fetched', 'FetchedImage', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'IpAddress', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuConflict', 'SkuConflictIterator', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'Url', 'UrlFetcher', 'UrlList', 'UrlRow', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'check_address', 'check_allow_host', 'check_url_row', 'ciede2000', 'classify_address', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'ip_address_string', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_url_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_ip_address', 'parse_s3_uri', 'parse_url', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'read_url_list', 'remove_background', 'resize', 'resolve_location', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_fetch_options', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
+__all__: list[str] = ['AddressPolicy', 'AiAnalysis', 'AnalysisKey', 'AnalyzeFailure', 'AnalyzeProgress', 'AnalyzeReport', 'ApiKeyRecord', 'ApiKeys', 'BATCH_CANCELLED', 'BATCH_DONE', 'BATCH_PAUSED', 'BATCH_QUEUED', 'BATCH_RUNNING', 'BackgroundMask', 'Bank', 'Batch', 'BatchProgress', 'BatchReview', 'BatchState', 'BlobInfo', 'BlobListPage', 'BlobRef', 'BlobStore', 'Brand', 'Carteira', 'CarteiraFields', 'CarteiraImport', 'CarteiraIssue', 'CarteiraLimits', 'CarteiraRow', 'CatalogDatabase', 'CatalogStore', 'CheckProblem', 'CheckReport', 'Collection', 'ColorReview', 'ConflictError', 'ConflictFinding', 'ConflictResolved', 'CorruptDataError', 'Coverage', 'DeadlineExceededError', 'Error', 'ExportProgress', 'ExportReport', 'Fetched', 'FetchedImage', 'FormatInfo', 'FsSweepReport', 'HashIndex', 'Image', 'ImageAnalysis', 'ImageBlobs', 'ImageCount', 'ImageHashRow', 'ImageInfo', 'ImageInsert', 'ImageItem', 'ImageIterator', 'ImagePlan', 'ImageRecord', 'ImageService', 'ImageServiceStats', 'InternalError', 'InvalidArgumentError', 'IoError', 'IpAddress', 'JOB_CANCELLED', 'JOB_DONE', 'JOB_DUPLICATE', 'JOB_FAILED', 'JOB_KIND_ANALYZE', 'JOB_KIND_PROCESS', 'JOB_LEASED', 'JOB_RECEIVED', 'Job', 'JobCounts', 'JobInsert', 'JobIterator', 'JobKind', 'JobOutcome', 'JobQueue', 'JobState', 'KnownSkus', 'LeaseOptions', 'LimitExceededError', 'Limits', 'MatchReport', 'MatchedFile', 'NamedNearDuplicate', 'NearDuplicate', 'NearDuplicatePair', 'Negotiation', 'NewApiKey', 'NotFoundError', 'PerceptualHashes', 'PermissionDeniedError', 'PhotoQuality', 'PhotoViews', 'Preset', 'Product', 'ProductIterator', 'ProductSummary', 'ProductSummaryIterator', 'ProductUpsert', 'QuotaExhaustedError', 'RateLimitedError', 'ReconcileReport', 'RefusedError', 'S3Credentials', 'S3Options', 'SkuConflict', 'SkuConflictIterator', 'SkuHistory', 'SkuParse', 'SkuPhotos', 'SkuRules', 'UnauthenticatedError', 'UnavailableError', 'UnsupportedFormatError', 'Url', 'UrlFetcher', 'UrlList', 'UrlRow', 'UrlSigner', 'VISION_MAX_SIDE', 'VISION_SCHEMA_VERSION', 'Variant', 'VariantRecord', 'ViewCoverage', 'ViewPhotos', 'VisionAnalyzer', 'VisionAttempt', 'VisionChain', 'VisionColor', 'VisionImage', 'VisionItem', 'VisionLimit', 'VisionOutcome', 'VisionRequest', 'VisionResult', 'WorkReport', '__version__', 'abort_stale_uploads', 'ahash', 'analyze_image', 'api_scopes_allow', 'apply_orientation', 'base64url', 'batch_progress', 'blurhash_decode', 'blurhash_encode', 'carteira_fields', 'check_address', 'check_allow_host', 'check_bank', 'check_url_row', 'ciede2000', 'classify_address', 'colour_names', 'compare_colors', 'constant_time_equal', 'crop', 'decode', 'decode_fast_grey', 'decode_pillow_grey', 'default_presets', 'default_required_views', 'dhash', 'encode', 'encoder_fingerprint', 'file_extension', 'find_background', 'find_preset', 'fit_malloc_to_address_limit', 'fit_to', 'fitted_size', 'fold_text', 'format_from_name', 'format_info', 'format_infos', 'hamming', 'hash_from_hex', 'hash_to_hex', 'hmac_sha256_base64url', 'http_status', 'if_none_match_matches', 'ip_address_string', 'is_allowed_transition', 'is_supported', 'is_upload_batch', 'is_url_batch', 'is_valid_utf8', 'lab_to_srgb', 'latest_catalog_schema_version', 'log_level', 'main_color', 'make_memory_blob_store', 'make_variants', 'malloc_arenas_for_address_limit', 'match', 'mime_type', 'name_color', 'negotiate', 'normalize_upload_name', 'open_blob_store', 'open_catalog_store', 'open_fs_blob_store', 'open_postgresql_catalog', 'open_s3_blob_store', 'open_sqlite_catalog', 'open_vision_analyzer', 'original_blob_key', 'parse_api_scopes', 'parse_byte_range', 'parse_filename', 'parse_formats', 'parse_ip_address', 'parse_s3_uri', 'parse_url', 'parse_vision_list', 'parse_vision_uri', 'pdq', 'pdq_dihedral', 'pdq_from_hex', 'pdq_to_hex', 'perceptual_hashes', 'phash', 'pillow_grey', 'prepare_vision_image', 'probe', 'quote_blob_key', 'read_carteira', 'read_file', 'read_url_list', 'remove_background', 'resize', 'resolve_location', 'resolve_range', 'rgb_hex', 's3_credentials_from_env', 'set_log_level', 'set_log_sink', 'sha256', 'shrink_on_load_factor', 'sniff_format', 'srgb_to_lab', 'srgb_to_lab_pixels', 'sweep_fs_blob_store_temp_files', 'to_utf8', 'upper_without_accents', 'validate_api_key_record', 'validate_blob_key', 'validate_fetch_options', 'validate_ingest_options', 'validate_preset', 'validate_vision_result', 'variant_key', 'vision_schemes', 'windows1252_to_utf8', 'write_file_atomic']
 class Limits:
     """
     How large an untrusted input may be before imagebank refuses it. Defaults suit catalog photography.
@@ -1475,6 +1475,10 @@ class CatalogStore:
         ...
     def carteira_imports(self, collection_id: typing.SupportsInt | typing.SupportsIndex) -> list[CarteiraImport]:
         ...
+    def check_database(self, *, thorough: bool = False) -> list[str] | None:
+        """
+        The engine's own consistency check, one line per problem ([]: consistent): SQLite quick_check (integrity_check when thorough) and foreign_key_check. None for PostgreSQL.
+        """
     def coverage(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None, required_views: collections.abc.Sequence[str] = ['front', 'back', 'detail']) -> list[Coverage]:
         ...
     def find_ai_analysis(self, sha256: str, key: AnalysisKey) -> AiAnalysis | None:
@@ -1495,6 +1499,10 @@ class CatalogStore:
         ...
     def get_product(self, id: typing.SupportsInt | typing.SupportsIndex) -> Product:
         ...
+    def image_blobs(self, after_sha256: str = '', limit: typing.SupportsInt | typing.SupportsIndex = 1000) -> list[ImageBlobs]:
+        """
+        Up to limit (1..10000) images with sha256 > after_sha256, in sha256 order, each with the keys and sizes of its original and variants: what the integrity check walks.
+        """
     def image_counts(self, collection_id: typing.SupportsInt | typing.SupportsIndex | None = None) -> list[ImageCount]:
         ...
     def image_hashes(self, after_id: typing.SupportsInt | typing.SupportsIndex = 0, limit: typing.SupportsInt | typing.SupportsIndex = 10000) -> list[ImageHashRow]:
@@ -1517,6 +1525,10 @@ class CatalogStore:
         ...
     def insert_images(self, images: collections.abc.Sequence[ImageRecord]) -> list[ImageInsert]:
         ...
+    def job_sha256s(self, sha256s: collections.abc.Sequence[str]) -> list[str]:
+        """
+        Those of sha256s (at most 1000, lowercase hex) that some job names, in any state, sorted.
+        """
     def latest_ai_analyses(self, image_ids: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> list[AiAnalysis]:
         """
         The newest successful whole-photo analysis of each of these images that has one (1..10000 ids), by image id.
@@ -2373,6 +2385,10 @@ class Bank:
         """
         The batch's waiting jobs are cancelled; done work is kept.
         """
+    def check(self, *, verify_content: bool = False, database: bool = True, thorough_database: bool = False, delete_orphans: bool = False, grace: typing.SupportsFloat | typing.SupportsIndex = 3600.0, max_named: typing.SupportsInt | typing.SupportsIndex = 1000, progress: collections.abc.Callable[[CheckReport], typing.Any] | None = None) -> CheckReport:
+        """
+        The integrity check: every object the catalog's image rows name (each original and variant) is in the store at the recorded size, and no object under originals/ or variants/ is named by no row and no job (an orphan). One pass in SHA-256 order over the rows and the store's listing, in bounded memory. verify_content also reads every object (originals must hash to their SHA-256, variants' headers must give their width and height); database runs the engine's own check (SQLite quick_check, integrity_check when thorough_database, and foreign_key_check); delete_orphans removes the orphans. Unreferenced objects younger than grace seconds (an ingest may be about to name them) are counted apart and never deleted: give 0 only when nothing writes to the bank. progress(report) is called after each 1000 images; Ctrl-C or a progress callback that raises stops the check.
+        """
     def collection(self, name: str) -> Collection:
         ...
     def color_review(self, collection: str | None = None, *, disagreements_only: bool = False) -> list[ColorReview]:
@@ -2543,6 +2559,114 @@ class PhotoViews:
         ...
     @property
     def views(self) -> list[str]:
+        ...
+class BlobRef:
+    """
+    An object a catalog row names, with the size (and for a picture the width and height) it records.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def bytes(self) -> int:
+        ...
+    @property
+    def height(self) -> int:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def width(self) -> int:
+        ...
+class ImageBlobs:
+    """
+    The objects one image row names: its original and its variants (in key order).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def id(self) -> int:
+        ...
+    @property
+    def original(self) -> BlobRef:
+        ...
+    @property
+    def sha256(self) -> str:
+        ...
+    @property
+    def variants(self) -> list[BlobRef]:
+        ...
+class CheckProblem:
+    """
+    One object the integrity check found wrong.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def detail(self) -> str:
+        ...
+    @property
+    def key(self) -> str:
+        ...
+    @property
+    def kind(self) -> str:
+        """
+        'missing', 'size_mismatch', 'content_mismatch', 'unreadable' or 'orphan'.
+        """
+class CheckReport:
+    """
+    What an integrity check found (counts, the engine's findings, the first problems by name).
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def clean(self) -> bool:
+        """
+        Nothing missing, mismatched or unreadable, no database finding, no orphan left.
+        """
+    @property
+    def content_mismatches(self) -> int:
+        ...
+    @property
+    def database(self) -> list[str] | None:
+        """
+        The engine's findings, one line each ([]: consistent); None when not run or not available (PostgreSQL).
+        """
+    @property
+    def held_by_jobs(self) -> int:
+        ...
+    @property
+    def images(self) -> int:
+        ...
+    @property
+    def missing(self) -> int:
+        ...
+    @property
+    def objects(self) -> int:
+        ...
+    @property
+    def orphan_bytes(self) -> int:
+        ...
+    @property
+    def orphans(self) -> int:
+        ...
+    @property
+    def orphans_deleted(self) -> int:
+        ...
+    @property
+    def problems(self) -> list[CheckProblem]:
+        ...
+    @property
+    def recent_unreferenced(self) -> int:
+        ...
+    @property
+    def size_mismatches(self) -> int:
+        ...
+    @property
+    def unreadable(self) -> int:
+        ...
+    @property
+    def variants(self) -> int:
         ...
 class VisionRequest:
     """
@@ -3267,6 +3391,10 @@ def check_allow_host(entry: str) -> None:
     """
     Checks an allow_hosts entry: 'host' (any port) or 'host:port' ('[::1]:8080' for IPv6), the host as URLs spell it. InvalidArgumentError for anything else.
     """
+def check_bank(catalog: CatalogStore, blobs: BlobStore, *, verify_content: bool = False, database: bool = True, thorough_database: bool = False, delete_orphans: bool = False, grace: typing.SupportsFloat | typing.SupportsIndex = 3600.0, max_named: typing.SupportsInt | typing.SupportsIndex = 1000, progress: collections.abc.Callable[[CheckReport], typing.Any] | None = None) -> CheckReport:
+    """
+    The integrity check: every object the catalog's image rows name (each original and variant) is in the store at the recorded size, and no object under originals/ or variants/ is named by no row and no job (an orphan). One pass in SHA-256 order over the rows and the store's listing, in bounded memory. verify_content also reads every object (originals must hash to their SHA-256, variants' headers must give their width and height); database runs the engine's own check (SQLite quick_check, integrity_check when thorough_database, and foreign_key_check); delete_orphans removes the orphans. Unreferenced objects younger than grace seconds (an ingest may be about to name them) are counted apart and never deleted: give 0 only when nothing writes to the bank. progress(report) is called after each 1000 images; Ctrl-C or a progress callback that raises stops the check.
+    """
 def check_url_row(row: UrlRow) -> UrlRow:
     """
     The row as a URL list keeps it: the URL checked (http or https, at most 2,048 bytes, no spaces at its ends or control characters), the name made from the URL path when empty and cleaned as an upload's name, the SKU trimmed. InvalidArgumentError with the reason otherwise.
@@ -3342,6 +3470,10 @@ def find_background(image: Image, *, tolerance: typing.SupportsFloat | typing.Su
 def find_preset(name: str) -> Preset:
     """
     The default preset of that name; NotFoundError (listing the names) otherwise.
+    """
+def fit_malloc_to_address_limit() -> int:
+    """
+    Cap glibc's malloc arenas to fit this process' RLIMIT_AS (ulimit -v), as malloc_arenas_for_address_limit() says. Returns the cap set, or 0 when nothing changed: no or a loose limit, not glibc, or MALLOC_ARENA_MAX / glibc.malloc.arena_max chosen by the user. The library never calls it; a program that runs under an address-space limit calls it before starting threads.
     """
 def fit_to(image: Image, width: typing.SupportsInt | typing.SupportsIndex = 0, height: typing.SupportsInt | typing.SupportsIndex = 0, *, fit: str = 'fit', crop: str = 'centre', upscale: bool = False, background: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = [255, 255, 255, 255], filter: str = 'lanczos3') -> Image:
     """
@@ -3432,6 +3564,10 @@ def make_memory_blob_store() -> BlobStore:
 def make_variants(src: str | os.PathLike[str] | bytes | bytearray | memoryview, *, presets: collections.abc.Sequence[str | Preset] | None = None, formats: collections.abc.Sequence[str] = ['avif', 'webp', 'jpeg'], limits: Limits | None = None) -> list[Variant]:
     """
     Decode once and make every preset (names or Preset objects; default: all six) in every format. Returns Variants in preset x format order.
+    """
+def malloc_arenas_for_address_limit(limit_bytes: typing.SupportsInt | typing.SupportsIndex, cores: typing.SupportsInt | typing.SupportsIndex) -> int:
+    """
+    How many malloc arenas a process limited to limit_bytes of address space should allow on cores cores so that the arenas' 64 MiB reservations take at most a quarter of the limit (at least 1), or 0 when glibc's default (8 per core) fits.
     """
 def match(filenames: collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], known: KnownSkus | imagebank._types.SkuSource | collections.abc.Iterable[str | bytes] | None, *, rules: SkuRules | None = None) -> MatchReport:
     """

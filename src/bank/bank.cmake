@@ -6,6 +6,7 @@ imagebank_add_module(bank
     bank/bank_conflicts.cpp
     bank/bank_ingest.cpp
     bank/bank_review.cpp
+    bank/check.cpp
     bank/export.cpp
     bank/export_columns.cpp
     bank/export_text.cpp

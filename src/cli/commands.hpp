@@ -27,5 +27,6 @@ CommandRunner add_keys_command(CLI::App& app);
 CommandRunner add_analyze_command(CLI::App& app);
 CommandRunner add_export_command(CLI::App& app);
 CommandRunner add_review_command(CLI::App& app);
+CommandRunner add_check_command(CLI::App& app);
 
 }  // namespace imagebank::cli

@@ -6,10 +6,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/output.hpp"
+#include "imagebank/core/memory.hpp"
 #include "imagebank/version.hpp"
 
 int main(int argc, char** argv) {
   using namespace imagebank::cli;
+  // Under `ulimit -v`, glibc's per-thread arena reservations would count
+  // against the cap (include/imagebank/core/memory.hpp).
+  imagebank::fit_malloc_to_address_limit();
   CLI::App app{"imagebank: image bank tools for retail fashion catalogs",
                "imagebank"};
   app.set_version_flag("--version", imagebank::kVersion);
@@ -31,6 +35,7 @@ int main(int argc, char** argv) {
   commands["worker"] = add_worker_command(app);
   commands["reconcile"] = add_reconcile_command(app);
   commands["review"] = add_review_command(app);
+  commands["check"] = add_check_command(app);
 
   try {
     app.parse(argc, argv);

@@ -199,14 +199,14 @@ def test_largest_corpus_photo_under_512_mb(corpus: pathlib.Path | None,
     made = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(made) == 18 and not any("error" in m for m in made)
     # The whole ingest too: the SQLite catalog (its mmap), the worker threads.
-    # Known: glibc reserves 64 MB of address space per malloc arena (one per
-    # thread that allocates at once, up to 8 per core) and RLIMIT_AS counts
-    # those reservations though no memory backs them: measured at the peak,
-    # ~240 MB of the ingest's ~500 MB were arena reservations, ~56 MB the
-    # seven threads' 8 MB stacks, ~200 MB real buffers. Depending on how the
-    # threads interleave, the cap is hit or not (a decode then fails with
-    # "out of memory"). Two arenas keep it well under the cap.
-    env = dict(os.environ, MALLOC_ARENA_MAX="2")
+    # glibc reserves 64 MB of address space per malloc arena (one per thread
+    # that allocates at once, up to 8 per core) and RLIMIT_AS counts those
+    # reservations though no memory backs them: measured at the peak, ~240 MB
+    # of the ingest's ~500 MB were arena reservations. The command caps the
+    # arenas to fit the limit itself (fit_malloc_to_address_limit: 2 here),
+    # so it runs with no MALLOC_ARENA_MAX from outside.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")}
     out = subprocess.run([_cli(), "ingest", str(largest), "--bank", str(tmp_path / "bank"),
                           "--json"], capture_output=True, text=True, timeout=900,
                          preexec_fn=_limited, env=env)

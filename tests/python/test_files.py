@@ -1,5 +1,9 @@
-"""The file layer's whole-file helpers: a bounded read and an atomic write."""
+"""The file layer's whole-file helpers (a bounded read and an atomic write) and
+the malloc arena cap for processes under an address-space limit."""
 import os
+import resource
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -97,3 +101,40 @@ def test_file_helpers_from_several_threads(tmp_path):
         t.join()
     assert not errors
     assert sorted(os.listdir(tmp_path)) == [f"f{i}" for i in range(4)]
+
+
+# --- malloc arenas under an address-space limit -----------------------------
+
+def test_malloc_arenas_for_address_limit():
+    mib = 1 << 20
+    assert imagebank.malloc_arenas_for_address_limit(512 * mib, 2) == 2
+    assert imagebank.malloc_arenas_for_address_limit(1024 * mib, 8) == 4
+    assert imagebank.malloc_arenas_for_address_limit(10 * mib, 2) == 1
+    assert imagebank.malloc_arenas_for_address_limit(4096 * mib, 2) == 0
+    assert imagebank.malloc_arenas_for_address_limit(2**64 - 1, 1) == 0
+    with pytest.raises(TypeError):
+        imagebank.malloc_arenas_for_address_limit(-1, 2)
+
+
+def _fit_in_child(limit: int | None, env: dict[str, str]) -> str:
+    code = "import imagebank; print(imagebank.fit_malloc_to_address_limit())"
+
+    def cap() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    child_env = {k: v for k, v in os.environ.items()
+                 if k not in ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")}
+    child_env.update(env)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, preexec_fn=cap, env=child_env, check=True)
+    return out.stdout.strip()
+
+
+def test_fit_malloc_to_address_limit_in_a_capped_process():
+    if resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY:
+        assert _fit_in_child(None, {}) == "0"
+    assert _fit_in_child(1 << 30, {}) == "4"
+    # The user's own choice stands, by variable or by tunable.
+    assert _fit_in_child(1 << 30, {"MALLOC_ARENA_MAX": "8"}) == "0"
+    assert _fit_in_child(1 << 30, {"GLIBC_TUNABLES": "glibc.malloc.arena_max=3"}) == "0"

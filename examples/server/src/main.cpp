@@ -18,6 +18,7 @@
 #include "imagebank/adapters/http/fetch.hpp"
 #include "imagebank/adapters/vision.hpp"
 #include "imagebank/bank/bank.hpp"
+#include "imagebank/core/memory.hpp"
 #include "imagebank/version.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
@@ -280,6 +281,9 @@ int serve(ServerOptions options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under `ulimit -v`, glibc's per-thread arena reservations would count
+  // against the cap (include/imagebank/core/memory.hpp).
+  imagebank::fit_malloc_to_address_limit();
   CLI::App app{
       "imagebank-server: HTTP API and image serving of an imagebank bank",
       "imagebank-server"};

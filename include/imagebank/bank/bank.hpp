@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "imagebank/adapters/sql_store_options.hpp"
+#include "imagebank/bank/check.hpp"
 #include "imagebank/carteira/carteira.hpp"
 #include "imagebank/catalog/blob_store.hpp"
 #include "imagebank/catalog/catalog_database.hpp"
@@ -327,6 +328,10 @@ class Bank {
   Result<std::vector<ColorReview>> color_review(
       const std::optional<std::string>& collection,
       bool disagreements_only = false);
+
+  // The integrity check: every object the catalog names is in the store at
+  // the recorded size, and nothing else is (check_bank, check.hpp).
+  Result<CheckReport> check(const CheckOptions& options = {});
 
  private:
   Result<std::optional<RowId>> collection_id(

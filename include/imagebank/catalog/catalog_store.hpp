@@ -269,6 +269,23 @@ class CatalogStore {
   // needs to keep its near-duplicate index current.
   virtual Result<std::vector<ImageHashRow>> image_hashes(RowId after_id,
                                                          std::size_t limit) = 0;
+  // What the integrity check walks: images with sha256 > after_sha256, in
+  // sha256 order (which is the order of their objects' keys), each with
+  // the keys and sizes of its original and its variants. invalid_argument
+  // for a limit outside 1..10000.
+  virtual Result<std::vector<ImageBlobs>> image_blobs(
+      std::string_view after_sha256, std::size_t limit) = 0;
+  // Those of `sha256s` (at most 1000) that some job names, in any state:
+  // their originals are kept although no image row names them (received
+  // and leased jobs, failed ones a retry needs), in sha256 order.
+  virtual Result<std::vector<std::string>> job_sha256s(
+      std::span<const std::string> sha256s) = 0;
+  // The database engine's own consistency check, one line per problem
+  // (none: consistent): SQLite's quick_check (integrity_check when
+  // `thorough`) and foreign_key_check. nullopt when the engine has no such
+  // check an application may run (PostgreSQL without amcheck).
+  virtual Result<std::optional<std::vector<std::string>>> check_database(
+      bool thorough) = 0;
   // The near-duplicates flagged for review, of one image (either side) or
   // of all (image_id = nullopt), by image id.
   virtual Result<std::vector<NearDuplicate>> near_duplicates(

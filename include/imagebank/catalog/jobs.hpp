@@ -181,4 +181,22 @@ struct ImageHashRow {
   std::uint64_t phash = 0;
 };
 
+// An object a catalog row names: its key and the size, and for a picture
+// the pixel size, the row records.
+struct BlobRef {
+  std::string key;
+  std::uint64_t bytes = 0;
+  int width = 0;
+  int height = 0;
+};
+
+// The objects one image row names (its original and its variants): what
+// the integrity check compares with the blob store.
+struct ImageBlobs {
+  RowId id = 0;
+  std::string sha256;
+  BlobRef original;
+  std::vector<BlobRef> variants;  // in key order
+};
+
 }  // namespace imagebank

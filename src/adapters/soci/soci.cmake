@@ -19,6 +19,7 @@ imagebank_add_module(adapters_soci DIR adapters/soci
     adapters/soci/sql_jobs_add.cpp
     adapters/soci/sql_jobs_lease.cpp
     adapters/soci/sql_jobs_content.cpp
+    adapters/soci/sql_check.cpp
     adapters/soci/sql_conflicts.cpp
   PUBLIC_DEPS imagebank::catalog
   PRIVATE_DEPS SOCI::sqlite3 SOCI::postgresql Boost::json)

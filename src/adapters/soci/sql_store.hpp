@@ -73,6 +73,12 @@ class SqlCatalogStore final : public CatalogDatabase {
                                       std::size_t limit) override;
   Result<std::vector<ImageHashRow>> image_hashes(RowId after_id,
                                                  std::size_t limit) override;
+  Result<std::vector<ImageBlobs>> image_blobs(std::string_view after_sha256,
+                                              std::size_t limit) override;
+  Result<std::vector<std::string>> job_sha256s(
+      std::span<const std::string> sha256s) override;
+  Result<std::optional<std::vector<std::string>>> check_database(
+      bool thorough) override;
   Result<std::vector<NearDuplicate>> near_duplicates(
       std::optional<RowId> image_id, RowId after_image_id,
       std::size_t limit) override;

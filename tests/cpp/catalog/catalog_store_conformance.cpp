@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -436,6 +437,87 @@ TEST_P(CatalogStoreConformance, VariantsAreRecordedAndReplaced) {
   std::vector<VariantRecord> twice = {redo[0], redo[0]};
   EXPECT_EQ(store_->put_variants(id, twice).code(),
             ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CatalogStoreConformance, ImageBlobsComeInSha256OrderWithTheirVariants) {
+  // Inserted out of order: the pages follow sha256, not id.
+  std::map<int, RowId> ids;
+  for (int n : {3, 1, 2}) {
+    auto r = store_->insert_image(image(n));
+    ASSERT_TRUE(r.ok()) << r.status();
+    ids[n] = r->image.id;
+  }
+  std::vector<VariantRecord> v = {
+      {ids[1], "thumbnail", "webp", 150, 225, 4000, "variants/b/thumb.webp"},
+      {ids[1], "grid", "jpeg", 400, 600, 9000, "variants/a/grid.jpg"}};
+  ASSERT_TRUE(store_->put_variants(ids[1], v).ok());
+  auto first = store_->image_blobs("", 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].sha256, sha(1));
+  EXPECT_EQ((*first)[0].id, ids[1]);
+  EXPECT_EQ((*first)[0].original.key, image(1).blob_key);
+  EXPECT_EQ((*first)[0].original.bytes, 123456u);
+  ASSERT_EQ((*first)[0].variants.size(), 2u);
+  EXPECT_EQ((*first)[0].variants[0].key, "variants/a/grid.jpg");  // key order
+  EXPECT_EQ((*first)[0].variants[0].bytes, 9000u);
+  EXPECT_EQ((*first)[0].variants[0].width, 400);
+  EXPECT_EQ((*first)[0].variants[1].height, 225);
+  EXPECT_EQ((*first)[1].sha256, sha(2));
+  EXPECT_TRUE((*first)[1].variants.empty());
+  auto rest = store_->image_blobs((*first)[1].sha256, 2);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].sha256, sha(3));
+  auto none = store_->image_blobs(sha(3), 10);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(store_->image_blobs("", 0).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->image_blobs("", 10001).status().code(),
+            ErrorCode::kInvalidArgument);
+
+  // No job names anything yet; the values must be SHA-256s.
+  auto held = store_->job_sha256s(std::vector<std::string>{sha(1), sha(9)});
+  ASSERT_TRUE(held.ok()) << held.status();
+  EXPECT_TRUE(held->empty());
+  EXPECT_EQ(store_->job_sha256s(std::vector<std::string>{"x' OR '1'='1"})
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->job_sha256s(std::vector<std::string>(1001, sha(1)))
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CatalogStoreConformance, TheEnginesOwnCheck) {
+  auto fine = store_->check_database(false);
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  if (GetParam().name != "sqlite") {
+    EXPECT_FALSE(fine->has_value());  // PostgreSQL: none an app may run
+    return;
+  }
+  ASSERT_TRUE(fine->has_value());
+  EXPECT_TRUE((*fine)->empty());
+  auto thorough = store_->check_database(true);
+  ASSERT_TRUE(thorough.ok() && thorough->has_value());
+  EXPECT_TRUE((*thorough)->empty());
+  // A row whose parent is gone, written past the foreign keys (exec's own
+  // connection leaves them off, SQLite's default: another program, or a
+  // file restored from pieces).
+  db_.exec(
+      "INSERT INTO variants (image_id, preset, "
+      "format, width, height, bytes, blob_key) VALUES (424242, 'grid', "
+      "'jpeg', 1, 1, 1, 'variants/x/grid.jpg')");
+  auto damaged = store_->check_database(false);
+  ASSERT_TRUE(damaged.ok()) << damaged.status();
+  ASSERT_TRUE(damaged->has_value());
+  ASSERT_EQ((*damaged)->size(), 1u);
+  EXPECT_NE((**damaged)[0].find("variants row"), std::string::npos)
+      << (**damaged)[0];
+  EXPECT_NE((**damaged)[0].find("missing images row"), std::string::npos)
+      << (**damaged)[0];
 }
 
 TEST_P(CatalogStoreConformance, ItemsAreAtMostFourAndReplaceable) {

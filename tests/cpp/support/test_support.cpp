@@ -21,6 +21,11 @@ std::filesystem::path data_path(std::string_view name) {
   return std::filesystem::path(IMAGEBANK_TEST_DATA_DIR) / name;
 }
 
+long env_count(const char* name, long fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && std::atol(v) > 0 ? std::atol(v) : fallback;
+}
+
 Bytes read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + path.string());

@@ -16,6 +16,9 @@ namespace imagebank::testing {
 using Bytes = std::vector<std::byte>;
 
 std::filesystem::path data_path(std::string_view name);
+// A count from the environment (benchmarks' sizes): the variable's value
+// when it is a positive number, else `fallback`.
+long env_count(const char* name, long fallback);
 Bytes read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const Bytes& bytes);
 
