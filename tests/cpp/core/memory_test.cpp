@@ -38,7 +38,8 @@ TEST(MallocArenas, AQuarterOfTheLimitAt64MiBEach) {
 
 // In a child process: set RLIMIT_AS to limit_bytes (0: none), call
 // fit_malloc_to_address_limit(), exit with what it returned.
-[[noreturn]] void fit_under(std::uint64_t limit_bytes, const char* arena_env) {
+[[noreturn, maybe_unused]] void fit_under(std::uint64_t limit_bytes,
+                                          const char* arena_env) {
   if (arena_env != nullptr) {
     setenv("MALLOC_ARENA_MAX", arena_env, 1);
   } else {
